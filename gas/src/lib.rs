@@ -1,0 +1,1 @@
+//! Fee schedules, the gas meter and execution limits.

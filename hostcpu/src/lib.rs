@@ -1,0 +1,1 @@
+//! Native execution oracle for differential tests.

@@ -1,0 +1,1 @@
+//! Crypto and math precompiles reached through the interrupt ABI.
