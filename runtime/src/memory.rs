@@ -41,8 +41,6 @@ pub enum RegionKind {
     Segment,
     Heap,
     Stack,
-    /// Unmapped-looking region below the stack: touching it is a stack overflow.
-    StackGuard,
     ThreadBlock,
 }
 
@@ -66,6 +64,8 @@ pub struct Memory {
     last: Cell<usize>,
     /// Stack size limit, for the stack-overflow message.
     pub stack_limit: u64,
+    /// Unmapped range below the stack: an access there is reported as a stack overflow.
+    pub stack_guard: (u64, u64),
 }
 
 impl Memory {
@@ -146,10 +146,10 @@ impl Memory {
     #[cold]
     fn fault(&self, addr: u64, access: Access) -> Fault {
         match self.find(addr) {
-            Some(i) if self.regions[i].kind == RegionKind::StackGuard => {
+            Some(_) => Fault::Protection { addr, access },
+            None if addr >= self.stack_guard.0 && addr < self.stack_guard.1 => {
                 Fault::StackOverflow { addr, limit: self.stack_limit }
             }
-            Some(_) => Fault::Protection { addr, access },
             None => Fault::Unmapped { addr, access },
         }
     }
@@ -157,7 +157,7 @@ impl Memory {
     /// Slice of `len` bytes at `addr` if the whole range is in one region that allows `access`.
     #[inline]
     fn range(&self, addr: u64, len: usize, access: Access) -> Result<(usize, usize), Fault> {
-        let Some(i) = self.find(addr) else { return Err(Fault::Unmapped { addr, access }) };
+        let Some(i) = self.find(addr) else { return Err(self.fault(addr, access)) };
         let r = &self.regions[i];
         if !r.perm.allows(access) {
             return Err(self.fault(addr, access));
@@ -175,7 +175,7 @@ impl Memory {
         let mut a = addr;
         let end = addr.checked_add(len).ok_or(Fault::Unmapped { addr: u64::MAX, access })?;
         while a < end {
-            let Some(i) = self.find(a) else { return Err(Fault::Unmapped { addr: a, access }) };
+            let Some(i) = self.find(a) else { return Err(self.fault(a, access)) };
             let r = &self.regions[i];
             if !r.perm.allows(access) {
                 return Err(self.fault(a, access));

@@ -1,0 +1,142 @@
+//! Decode-once code cache: basic blocks of decoded instructions with their
+//! gas costs, keyed by start address.
+//!
+//! Code is never writable (the loader refuses W+X and maps code read-only), so
+//! a decoded block stays valid for the whole call — and for every later call
+//! of the same program under the same schedule. Each block carries its total
+//! cost so the interpreter can charge gas once per block.
+
+use crate::fault::Fault;
+use crate::memory::Memory;
+use echovm_decoder::{decode, DecodeError, Insn, Op};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Most instructions in one block; bounds decode work for straight-line code.
+pub const MAX_BLOCK: usize = 128;
+
+/// A multiplicative hasher for `u64` keys: block addresses are already well
+/// spread, and the map is only ever looked up (never iterated), so iteration
+/// order cannot leak into results.
+#[derive(Default, Clone, Copy)]
+pub struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Block {
+    /// Index of the first instruction in [`CodeCache::insns`].
+    pub first: u32,
+    pub count: u32,
+    /// Sum of the instruction costs.
+    pub cost: u64,
+}
+
+/// Decoded blocks of one program under one schedule.
+#[derive(Default)]
+pub struct CodeCache {
+    pub insns: Vec<Insn>,
+    /// Gas cost of each instruction, parallel to `insns`.
+    pub costs: Vec<u64>,
+    blocks: Vec<Block>,
+    map: HashMap<u64, u32, BuildHasherDefault<AddrHasher>>,
+}
+
+/// True if the instruction ends a basic block.
+pub fn ends_block(op: Op) -> bool {
+    op.condition().is_some_and(|_| (op as u16) < Op::Seto as u16)
+        || matches!(
+            op,
+            Op::Jmp
+                | Op::Call
+                | Op::Ret
+                | Op::Loop
+                | Op::Loope
+                | Op::Loopne
+                | Op::Jrcxz
+                | Op::Jecxz
+                | Op::Int
+                | Op::Int3
+                | Op::Int1
+                | Op::Ud2
+        )
+}
+
+impl CodeCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of cached blocks.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// The block starting at `addr`, decoding it on first use. Fails only when
+    /// the very first instruction cannot be fetched or decoded.
+    #[inline]
+    pub fn block(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+        if let Some(&i) = self.map.get(&addr) {
+            return Ok(self.blocks[i as usize]);
+        }
+        self.decode_block(mem, addr, cost)
+    }
+
+    #[cold]
+    fn decode_block(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+        let first = self.insns.len() as u32;
+        let mut pc = addr;
+        let mut total = 0u64;
+        let mut count = 0u32;
+        loop {
+            let bytes = match mem.fetch(pc, 15) {
+                Ok(b) => b,
+                Err(f) if count == 0 => return Err(f),
+                Err(_) => break,
+            };
+            match decode(bytes, pc) {
+                Ok(insn) => {
+                    let c = cost(&insn);
+                    self.insns.push(insn);
+                    self.costs.push(c);
+                    total = total.saturating_add(c);
+                    count += 1;
+                    pc = pc.wrapping_add(insn.len as u64);
+                    if ends_block(insn.op) || count as usize >= MAX_BLOCK {
+                        break;
+                    }
+                }
+                Err(e) if count == 0 => {
+                    return Err(match e {
+                        DecodeError::Truncated { .. } => Fault::Decode(DecodeError::Invalid {
+                            reason: "instruction runs past the end of executable memory",
+                        }),
+                        e => Fault::Decode(e),
+                    })
+                }
+                // The bad instruction starts the next block and faults when reached.
+                Err(_) => break,
+            }
+        }
+        let b = Block { first, count, cost: total };
+        self.map.insert(addr, self.blocks.len() as u32);
+        self.blocks.push(b);
+        Ok(b)
+    }
+}

@@ -1,0 +1,317 @@
+//! The interpreter loop: fetch a cached block, charge its gas, execute its
+//! instructions, dispatch interrupts, and turn faults into reportable traps.
+//!
+//! Gas is charged per block, with results identical to charging each
+//! instruction before it executes:
+//! - if the whole block is affordable, its total is charged up front; a fault
+//!   part-way through refunds the instructions that never ran;
+//! - otherwise the block runs instruction by instruction, charging each first,
+//!   so out-of-gas stops at exactly the same instruction;
+//! - `int` ends a block, so `gas_left()` inside an interrupt is exact;
+//! - each iteration of a REP string instruction is charged before it runs.
+
+use crate::abi::{self, Flow};
+use crate::cache::{Block, CodeCache};
+use crate::cpu::{reg, Cpu};
+use crate::exec::{self, Step};
+use crate::fault::Fault;
+use crate::host::{CallContext, Host, Status};
+use crate::memory::Memory;
+use crate::program::Program;
+use echovm_decoder::{prefix, Insn, Op};
+use echovm_gas::Schedule;
+use std::fmt;
+
+/// A fault with the place it happened, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    pub fault: Fault,
+    pub rip: u64,
+    /// Intel-syntax text of the instruction, when it decoded.
+    pub insn: Option<String>,
+    pub function: Option<String>,
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {:#x}", self.fault, self.rip)?;
+        if let Some(i) = &self.insn {
+            write!(f, " ({i})")?;
+        }
+        if let Some(func) = &self.function {
+            write!(f, " in {func}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything a finished call produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub gas_used: u64,
+    pub return_data: Vec<u8>,
+    pub trap: Option<Trap>,
+    pub debug: Vec<String>,
+}
+
+/// One call frame's machine: CPU, memory, gas and what the call has produced so far.
+pub struct Vm<'a> {
+    pub cpu: Cpu,
+    pub mem: Memory,
+    pub program: &'a Program,
+    pub schedule: &'a Schedule,
+    pub cache: &'a mut CodeCache,
+    pub host: &'a mut dyn Host,
+    pub ctx: CallContext,
+    pub input: Vec<u8>,
+    pub gas_limit: u64,
+    pub gas_used: u64,
+    pub return_data: Vec<u8>,
+    pub debug: Vec<String>,
+    /// Total bytes of debug output so far (bounded by the schedule).
+    pub debug_bytes: u64,
+    /// Return data of the last nested call.
+    pub last_return: Vec<u8>,
+    pub heap: crate::heap::Heap,
+}
+
+impl<'a> Vm<'a> {
+    #[inline]
+    pub fn gas_left(&self) -> u64 {
+        self.gas_limit - self.gas_used
+    }
+
+    /// Charge `amount`; on failure all gas is used.
+    #[inline]
+    pub fn charge(&mut self, amount: u64) -> Result<(), OutOfGas> {
+        if amount <= self.gas_left() {
+            self.gas_used += amount;
+            Ok(())
+        } else {
+            self.gas_used = self.gas_limit;
+            Err(OutOfGas)
+        }
+    }
+
+    fn trap(&self, fault: Fault, rip: u64, insn: Option<&Insn>) -> Trap {
+        Trap {
+            fault,
+            rip,
+            insn: insn.map(crate::interp::insn_text),
+            function: self.program.function_at(rip).map(str::to_string),
+        }
+    }
+
+    fn finish(&mut self, status: Status, trap: Option<Trap>) -> Outcome {
+        if status == Status::OutOfGas {
+            self.gas_used = self.gas_limit;
+        }
+        Outcome {
+            status,
+            gas_used: self.gas_used,
+            return_data: if matches!(status, Status::Success | Status::Reverted) {
+                std::mem::take(&mut self.return_data)
+            } else {
+                Vec::new()
+            },
+            trap,
+            debug: std::mem::take(&mut self.debug),
+        }
+    }
+
+    /// Run from the current RIP until the call ends.
+    pub fn run(&mut self) -> Outcome {
+        let schedule = self.schedule;
+        let cost = |i: &Insn| crate::classify::insn_cost(schedule, i);
+        loop {
+            let rip = self.cpu.rip;
+            if rip == 0 {
+                return self.finish(Status::Success, None);
+            }
+            let block: Block = match self.cache.block(&self.mem, rip, &cost) {
+                Ok(b) => b,
+                Err(f) => return self.finish(Status::Fault, Some(self.trap(f, rip, None))),
+            };
+            let precharged = block.cost <= self.gas_left();
+            if precharged {
+                self.gas_used += block.cost;
+            }
+            let mut pc = rip;
+            let first = block.first as usize;
+            for k in first..first + block.count as usize {
+                let insn = self.cache.insns[k];
+                if !precharged && self.charge(self.cache.costs[k]).is_err() {
+                    self.cpu.rip = pc;
+                    return self.finish(Status::OutOfGas, None);
+                }
+                let next = pc.wrapping_add(insn.len as u64);
+                let step = if is_rep_string(&insn) {
+                    self.run_rep(&insn, next)
+                } else {
+                    exec::execute(&mut self.cpu, &mut self.mem, &insn, next).map_err(Stop::Fault)
+                };
+                match step {
+                    Ok(Step::Next) => pc = next,
+                    Ok(Step::Jump(t)) => {
+                        pc = t;
+                        break;
+                    }
+                    // Only REP string instructions repeat, and they go through run_rep.
+                    Ok(Step::Repeat) => {
+                        self.cpu.rip = pc;
+                        let t = self.trap(Fault::NotImplemented("repeat without a REP prefix"), pc, Some(&insn));
+                        return self.finish(Status::Fault, Some(t));
+                    }
+                    Ok(Step::Interrupt(v)) => {
+                        self.cpu.rip = next;
+                        match abi::dispatch(self, v) {
+                            Ok(Flow::Continue) => pc = next,
+                            Ok(Flow::End(status)) => return self.finish(status, None),
+                            Err(abi::Stop::OutOfGas) => return self.finish(Status::OutOfGas, None),
+                            Err(abi::Stop::Fault(f)) => {
+                                let t = self.trap(f, pc, Some(&insn));
+                                return self.finish(Status::Fault, Some(t));
+                            }
+                        }
+                    }
+                    Err(stop) => {
+                        if precharged {
+                            let unused: u64 = self.cache.costs[k + 1..first + block.count as usize].iter().sum();
+                            self.gas_used -= unused;
+                        }
+                        self.cpu.rip = pc;
+                        return match stop {
+                            Stop::OutOfGas => self.finish(Status::OutOfGas, None),
+                            Stop::Fault(f) => {
+                                let t = self.trap(f, pc, Some(&insn));
+                                self.finish(Status::Fault, Some(t))
+                            }
+                        };
+                    }
+                }
+            }
+            self.cpu.rip = pc;
+        }
+    }
+
+    /// Execute a REP-prefixed string instruction to completion, charging one
+    /// string iteration before each iteration runs.
+    fn run_rep(&mut self, insn: &Insn, next: u64) -> Result<Step, Stop> {
+        let iter = self.schedule.surcharges().string_iteration;
+        let count_size = if insn.has_prefix(prefix::ADDR32) { 4 } else { 8 };
+        loop {
+            if self.cpu.read_gpr(reg::RCX, count_size) != 0 {
+                self.charge(iter).map_err(|_| Stop::OutOfGas)?;
+            }
+            match exec::execute(&mut self.cpu, &mut self.mem, insn, next).map_err(Stop::Fault)? {
+                Step::Repeat => continue,
+                other => return Ok(other),
+            }
+        }
+    }
+}
+
+fn is_rep_string(insn: &Insn) -> bool {
+    insn.prefixes & (prefix::REP | prefix::REPNE) != 0
+        && matches!(
+            insn.op,
+            Op::Movsb
+                | Op::Movsw
+                | Op::MovsdString
+                | Op::Movsq
+                | Op::Stosb
+                | Op::Stosw
+                | Op::Stosd
+                | Op::Stosq
+                | Op::Lodsb
+                | Op::Lodsw
+                | Op::Lodsd
+                | Op::Lodsq
+                | Op::Scasb
+                | Op::Scasw
+                | Op::Scasd
+                | Op::Scasq
+                | Op::Cmpsb
+                | Op::Cmpsw
+                | Op::CmpsdString
+                | Op::Cmpsq
+        )
+}
+
+/// The meter ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfGas;
+
+enum Stop {
+    OutOfGas,
+    Fault(Fault),
+}
+
+/// Parameters of one call.
+pub struct CallParams<'a> {
+    pub program: &'a Program,
+    pub schedule: &'a Schedule,
+    pub ctx: CallContext,
+    pub input: Vec<u8>,
+    pub gas_limit: u64,
+}
+
+/// Load `program` into a fresh address space and run one call to completion.
+/// `cache` may be reused across calls of the same program and schedule.
+pub fn run_call(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host) -> Outcome {
+    let limits = p.schedule.limits();
+    let loaded = crate::loader::load(
+        p.program,
+        crate::loader::LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes },
+    );
+    let (cpu, mem) = match loaded {
+        Ok(x) => x,
+        Err(fault) => {
+            return Outcome {
+                status: Status::Fault,
+                gas_used: 0,
+                return_data: Vec::new(),
+                trap: Some(Trap { fault, rip: p.program.entry, insn: None, function: None }),
+                debug: Vec::new(),
+            }
+        }
+    };
+    if p.input.len() as u64 > limits.input_bytes {
+        return Outcome {
+            status: Status::Fault,
+            gas_used: 0,
+            return_data: Vec::new(),
+            trap: Some(Trap {
+                fault: Fault::Limit { what: "input", value: p.input.len() as u64, limit: limits.input_bytes },
+                rip: p.program.entry,
+                insn: None,
+                function: None,
+            }),
+            debug: Vec::new(),
+        };
+    }
+    let mut vm = Vm {
+        cpu,
+        mem,
+        program: p.program,
+        schedule: p.schedule,
+        cache,
+        host,
+        ctx: p.ctx,
+        input: p.input,
+        gas_limit: p.gas_limit,
+        gas_used: 0,
+        return_data: Vec::new(),
+        debug: Vec::new(),
+        debug_bytes: 0,
+        last_return: Vec::new(),
+        heap: Default::default(),
+    };
+    vm.run()
+}
+
+/// Intel-syntax text of an instruction for messages.
+pub fn insn_text(i: &Insn) -> String {
+    i.op.name().to_string()
+}
