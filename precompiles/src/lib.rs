@@ -31,7 +31,7 @@
 //! | 0x92 | [`u256_powmod`] | `base^exp mod m`; 0 when `m = 0`; `x^0 = 1 mod m` (also `0^0`) |
 //! | 0x93 | [`u256_divmod`] | `(a / b, a mod b)`, `None` when `b = 0` → the interrupt returns −1 |
 //! | 0x94 | [`u256_mul_wide`] | 512-bit product, 64 bytes little-endian |
-//! | 0x95 | [`modexp`] | `base^exp mod m`, output exactly `mod_len` bytes; zeros when `m = 0` |
+//! | 0x95 | [`modexp()`] | `base^exp mod m`, output exactly `mod_len` bytes; zeros when `m = 0` |
 //!
 //! # secp256k1 rules
 //!

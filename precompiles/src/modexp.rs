@@ -28,7 +28,11 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
     let e = BigUint::from_bytes_le(exp);
     let b = BigUint::from_bytes_le(base);
     // Handled here rather than trusting every modpow code path with it.
-    let result = if e.is_zero() { BigUint::one() } else { b.modpow(&e, &m) };
+    let result = if e.is_zero() {
+        BigUint::one()
+    } else {
+        b.modpow(&e, &m)
+    };
     let bytes = result.to_bytes_le();
     // result < m, and m fits in modulus.len() bytes, so this never truncates;
     // `zip` keeps the copy panic-free regardless.

@@ -31,7 +31,9 @@ pub enum Precompile {
 
 /// An interrupt vector that names no precompile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
-#[error("interrupt vector {vector:#x} is not a precompile (precompiles are 0x80-0x83 and 0x90-0x95)")]
+#[error(
+    "interrupt vector {vector:#x} is not a precompile (precompiles are 0x80-0x83 and 0x90-0x95)"
+)]
 pub struct UnknownPrecompile {
     /// The vector that was looked up.
     pub vector: u64,

@@ -40,7 +40,10 @@ pub fn secp256k1_recover(hash: &[u8; 32], sig: &[u8; 64], recid: u64) -> Option<
     // high s. Negating s while flipping the nonce point's y parity gives the
     // same key (s·R = (n−s)·(−R)), so normalise first instead of refusing.
     let (signature, recid) = match signature.normalize_s() {
-        Some(low) => (low, RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced())),
+        Some(low) => (
+            low,
+            RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced()),
+        ),
         None => (signature, recid),
     };
     let key = VerifyingKey::recover_from_prehash(hash, &signature, recid).ok()?;

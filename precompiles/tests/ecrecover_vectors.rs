@@ -79,8 +79,15 @@ fn geth_valid_key_vector_has_high_s_and_still_recovers() {
     let hash = unhex32("18c547e4f7b0f325ad1e56f57e26c745b09a3e503d86e00e5255ff7f715d3d1c");
     let sig = sig64(&unhex("73b1693892219d736caba55bdb67216e485557ea6b6af75f37096c9aa6a5a75feeb940b1d03b21e36b0e47e79769f095fe2ab855bd91e3a38756b7d75a9c4549"));
     let xy = secp256k1_recover(&hash, &sig, 1).expect("recovers");
-    assert_eq!(address(&xy)[..], unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")[..]);
-    assert_eq!(secp256k1_verify(&hash, &sig, &xy), 0, "high s is invalid for verify");
+    assert_eq!(
+        address(&xy)[..],
+        unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")[..]
+    );
+    assert_eq!(
+        secp256k1_verify(&hash, &sig, &xy),
+        0,
+        "high s is invalid for verify"
+    );
     let low = flip_s(&sig);
     assert_eq!(secp256k1_verify(&hash, &low, &xy), 1);
     // The low-s twin recovers the same key with the other y parity.
@@ -104,20 +111,36 @@ fn geth_crypto_verify_signature_vectors() {
     let sig = sig64(&unhex(TEST_SIG));
     let pubkey = unhex(TEST_PUBKEY);
     let pubkeyc = unhex(TEST_PUBKEYC);
-    assert_eq!(secp256k1_verify(&hash, &sig, &pubkey), 1, "uncompressed key");
+    assert_eq!(
+        secp256k1_verify(&hash, &sig, &pubkey),
+        1,
+        "uncompressed key"
+    );
     assert_eq!(secp256k1_verify(&hash, &sig, &pubkeyc), 1, "compressed key");
     assert_eq!(secp256k1_verify(&hash, &sig, &pubkey[1..]), 1, "x ‖ y key");
 
     assert_eq!(secp256k1_verify(&hash, &sig, &[]), -1, "no key");
     assert_eq!(secp256k1_verify(&hash, &sig, &[1, 2, 3]), -1, "3-byte key");
-    assert_eq!(secp256k1_verify(&[0u8; 32], &sig, &pubkey), 0, "other message");
+    assert_eq!(
+        secp256k1_verify(&[0u8; 32], &sig, &pubkey),
+        0,
+        "other message"
+    );
     let mut wrong_key = pubkey.clone();
     wrong_key[10] = wrong_key[10].wrapping_add(1);
     // Changing x almost surely leaves the curve: a malformed key, not a wrong one.
-    assert_eq!(secp256k1_verify(&hash, &sig, &wrong_key), -1, "key off the curve");
+    assert_eq!(
+        secp256k1_verify(&hash, &sig, &wrong_key),
+        -1,
+        "key off the curve"
+    );
     let mut extended = pubkey.clone();
     extended.extend_from_slice(&[1, 2, 3]);
-    assert_eq!(secp256k1_verify(&hash, &sig, &extended), -1, "key with extra bytes");
+    assert_eq!(
+        secp256k1_verify(&hash, &sig, &extended),
+        -1,
+        "key with extra bytes"
+    );
 }
 
 #[test]
@@ -130,12 +153,17 @@ fn geth_crypto_malleable_signature_is_invalid_for_verify() {
     // Its low-s twin is a proper signature by the same key …
     assert_eq!(secp256k1_verify(&msg, &flip_s(&sig), &key), 1);
     // … and recovery, which accepts high s, finds that key for one parity.
-    let recovered: Vec<[u8; 64]> = (0..2).filter_map(|id| secp256k1_recover(&msg, &sig, id)).collect();
+    let recovered: Vec<[u8; 64]> = (0..2)
+        .filter_map(|id| secp256k1_recover(&msg, &sig, id))
+        .collect();
     let compressed_matches = |xy: &[u8; 64]| {
         let parity = if xy[63] & 1 == 1 { 0x03 } else { 0x02 };
         key[0] == parity && key[1..] == xy[..32]
     };
-    assert_eq!(recovered.iter().filter(|xy| compressed_matches(xy)).count(), 1);
+    assert_eq!(
+        recovered.iter().filter(|xy| compressed_matches(xy)).count(),
+        1
+    );
 }
 
 #[test]
@@ -157,5 +185,8 @@ fn private_key_one_gives_the_generator_and_its_known_address() {
         unhex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798")[..],
         "x of the secp256k1 generator (SEC 2)"
     );
-    assert_eq!(address(&xy)[..], unhex("7e5f4552091a69125d5dfcb7b8c2659029395bdf")[..]);
+    assert_eq!(
+        address(&xy)[..],
+        unhex("7e5f4552091a69125d5dfcb7b8c2659029395bdf")[..]
+    );
 }

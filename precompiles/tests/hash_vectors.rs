@@ -19,11 +19,26 @@ const MSG_896: &[u8] = b"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklm
 fn sha256_nist_known_answers() {
     let million_a = vec![b'a'; 1_000_000];
     let cases: [(&[u8], &str); 5] = [
-        (b"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        (b"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        (MSG_448, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        (MSG_896, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        (&million_a, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        (
+            b"",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ),
+        (
+            b"abc",
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        ),
+        (
+            MSG_448,
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+        ),
+        (
+            MSG_896,
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1",
+        ),
+        (
+            &million_a,
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+        ),
     ];
     for (msg, want) in cases {
         assert_eq!(sha256(msg), unhex32(want), "sha256 of {} bytes", msg.len());
@@ -34,14 +49,34 @@ fn sha256_nist_known_answers() {
 fn keccak256_published_known_answers() {
     let million_a = vec![b'a'; 1_000_000];
     let cases: [(&[u8], &str); 5] = [
-        (b"", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"),
-        (b"abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"),
-        (MSG_448, "45d3b367a6904e6e8d502ee04999a7c27647f91fa845d456525fd352ae3d7371"),
-        (MSG_896, "f519747ed599024f3882238e5ab43960132572b7345fbeb9a90769dafd21ad67"),
-        (&million_a, "fadae6b49f129bbb812be8407b7b2894f34aecf6dbd1f9b0f0c7e9853098fc96"),
+        (
+            b"",
+            "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+        ),
+        (
+            b"abc",
+            "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
+        ),
+        (
+            MSG_448,
+            "45d3b367a6904e6e8d502ee04999a7c27647f91fa845d456525fd352ae3d7371",
+        ),
+        (
+            MSG_896,
+            "f519747ed599024f3882238e5ab43960132572b7345fbeb9a90769dafd21ad67",
+        ),
+        (
+            &million_a,
+            "fadae6b49f129bbb812be8407b7b2894f34aecf6dbd1f9b0f0c7e9853098fc96",
+        ),
     ];
     for (msg, want) in cases {
-        assert_eq!(keccak256(msg), unhex32(want), "keccak256 of {} bytes", msg.len());
+        assert_eq!(
+            keccak256(msg),
+            unhex32(want),
+            "keccak256 of {} bytes",
+            msg.len()
+        );
     }
 }
 

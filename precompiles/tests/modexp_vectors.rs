@@ -53,7 +53,11 @@ fn eip198_and_eip2565_outputs() {
     let cases = eth_cases();
     assert_eq!(cases.len(), 8);
     for case in &cases {
-        let out = modexp(&reversed(&case.base_be), &reversed(&case.exp_be), &reversed(&case.mod_be));
+        let out = modexp(
+            &reversed(&case.base_be),
+            &reversed(&case.exp_be),
+            &reversed(&case.mod_be),
+        );
         assert_eq!(out.len(), case.mod_be.len(), "{}", case.name);
         assert_eq!(reversed(&out), case.expected_be, "{}", case.name);
     }
@@ -107,8 +111,14 @@ fn edge_cases() {
     assert_eq!(modexp(&[], &[0, 0], &[10, 0]), vec![1, 0]);
     assert_eq!(modexp(&[0], &[0], &[2]), vec![1]);
     // Base larger than the modulus, empty base (= 0).
-    assert_eq!(modexp(&[0xFF, 0xFF], &[1], &[10]), vec![(0xFFFFu32 % 10) as u8]);
+    assert_eq!(
+        modexp(&[0xFF, 0xFF], &[1], &[10]),
+        vec![(0xFFFFu32 % 10) as u8]
+    );
     assert_eq!(modexp(&[], &[5], &[7]), vec![0]);
     // High zero bytes in the modulus keep the output length.
-    assert_eq!(modexp(&[2], &[10], &[0xE9, 0x03, 0, 0, 0, 0]), vec![23, 0, 0, 0, 0, 0]); // 2^10 mod 1001
+    assert_eq!(
+        modexp(&[2], &[10], &[0xE9, 0x03, 0, 0, 0, 0]),
+        vec![23, 0, 0, 0, 0, 0]
+    ); // 2^10 mod 1001
 }

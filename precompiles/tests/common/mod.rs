@@ -45,7 +45,7 @@ impl Rng {
     pub fn u256(&mut self) -> [u8; 32] {
         let mut out = [0u8; 32];
         match self.below(8) {
-            0 | 1 | 2 => self.fill(&mut out),
+            0..=2 => self.fill(&mut out),
             3 => {
                 let len = self.below(33) as usize;
                 self.fill(&mut out[..len]);
