@@ -19,6 +19,8 @@ pub mod host;
 pub mod interp;
 pub mod loader;
 pub mod memory;
+pub mod package;
 pub mod program;
+pub mod validate;
 
 pub use interp::{run_call, CallParams, Outcome, Trap, Vm};

@@ -1,0 +1,117 @@
+//! Static checks of a contract before it is packed or deployed.
+//!
+//! A linear sweep decodes every byte of every executable segment. Anything
+//! that could never run correctly is reported with its address, disassembly
+//! and function: unsupported or prohibited instructions (system calls, x87,
+//! AVX, privileged, non-deterministic), undecodable bytes, `int N` with a
+//! vector outside ABI v1, and segment/size problems. `int3`/`int1` are allowed
+//! (compilers pad with int3; executing one faults deterministically).
+
+use crate::abi::Vector;
+use crate::program::Program;
+use echovm_decoder::{decode, DecodeError, Op};
+use echovm_gas::Schedule;
+use std::fmt;
+
+/// One reason a contract is rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Address of the offending instruction, when there is one.
+    pub addr: Option<u64>,
+    pub function: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(a) = self.addr {
+            write!(f, "{a:#x}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(func) = &self.function {
+            write!(f, " (in {func})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in `program` under `schedule`'s limits (empty = valid).
+pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
+    let limits = schedule.limits();
+    let mut problems = Vec::new();
+    let plain = |message: String| Problem { addr: None, function: None, message };
+
+    for s in &program.segments {
+        if s.flags.writable() && s.flags.executable() {
+            problems.push(plain(format!("segment at {:#x} is writable and executable (W+X)", s.vaddr)));
+        }
+        if s.data.len() as u64 != s.mem_size {
+            problems.push(plain(format!("segment at {:#x} has inconsistent sizes", s.vaddr)));
+        }
+    }
+    for w in program.segments.windows(2) {
+        if w[0].vaddr.saturating_add(w[0].mem_size) > w[1].vaddr {
+            problems.push(plain(format!("segments at {:#x} and {:#x} overlap", w[0].vaddr, w[1].vaddr)));
+        }
+    }
+    if !program.code_segments().any(|s| program.entry >= s.vaddr && program.entry - s.vaddr < s.mem_size) {
+        problems.push(plain(format!("entry point {:#x} is not in an executable segment", program.entry)));
+    }
+    let code: u64 = program.code_segments().map(|s| s.mem_size).sum();
+    if code > limits.code_bytes {
+        problems.push(plain(format!("code is {code} bytes, over the schedule's limit of {}", limits.code_bytes)));
+    }
+    let image = program.image_size();
+    if image.saturating_add(limits.stack_bytes) > limits.guest_memory_bytes {
+        problems.push(plain(format!(
+            "image ({image} bytes) plus stack ({} bytes) exceeds guest memory limit {}",
+            limits.stack_bytes, limits.guest_memory_bytes
+        )));
+    }
+
+    for seg in program.code_segments() {
+        let mut off = 0usize;
+        while off < seg.data.len() {
+            let ip = seg.vaddr + off as u64;
+            let bytes = &seg.data[off..];
+            let problem = |message: String| Problem {
+                addr: Some(ip),
+                function: program.function_at(ip).map(str::to_string),
+                message,
+            };
+            match decode(bytes, ip) {
+                Ok(insn) => {
+                    if insn.op == Op::Int && Vector::from_u8(insn.imm as u8).is_none() {
+                        problems.push(problem(format!(
+                            "int {:#x}: interrupt vector is not part of ABI v1{}",
+                            insn.imm,
+                            if insn.imm == 0x80 { " (Linux system calls are not available)" } else { "" }
+                        )));
+                    }
+                    off += insn.len as usize;
+                }
+                Err(e @ DecodeError::Unsupported { len, .. }) => {
+                    problems.push(problem(format!("{e}: {}", echovm_decoder::disasm_line(bytes, ip).1)));
+                    off += len as usize;
+                }
+                Err(DecodeError::Truncated { .. }) => {
+                    // Trailing bytes at the end of a segment that are not a whole instruction:
+                    // only zero/int3 padding is acceptable.
+                    if bytes.iter().any(|&b| b != 0 && b != 0xcc) {
+                        problems.push(problem("truncated instruction at the end of the code segment".into()));
+                    }
+                    break;
+                }
+                Err(e) => {
+                    problems.push(problem(format!("{e}: bytes {}", hex_bytes(&bytes[..bytes.len().min(8)]))));
+                    off += 1;
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn hex_bytes(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
