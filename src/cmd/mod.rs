@@ -1,0 +1,4 @@
+pub mod disasm;
+pub mod pack;
+pub mod run;
+pub mod schedule;
