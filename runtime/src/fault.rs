@@ -37,6 +37,10 @@ pub enum Fault {
     Misaligned { addr: u64 },
     #[error("{0}")]
     Decode(DecodeError),
+    /// `ldmxcsr` tried to load anything but the default 0x1F80: the VM fixes
+    /// rounding, FTZ/DAZ and exception masks so float results stay deterministic.
+    #[error("ldmxcsr {value:#x}: MXCSR may only hold its default value 0x1f80")]
+    Mxcsr { value: u32 },
     #[error("ud2 executed")]
     Ud2,
     #[error("breakpoint (int3)")]

@@ -1,0 +1,130 @@
+//! Packed integer arithmetic: wrapping and saturating add/sub, multiplies,
+//! multiply-add, averages, sum of absolute differences, min/max, compares,
+//! logic, absolute value, sign, horizontal add/sub.
+
+use super::lanes::*;
+use super::operand::{binary, unary};
+use crate::cpu::Cpu;
+use crate::fault::Fault;
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Op};
+
+fn all(b: bool) -> u64 {
+    if b { u64::MAX } else { 0 }
+}
+fn sat16(v: i32) -> i16 {
+    v.clamp(i16::MIN as i32, i16::MAX as i32) as i16
+}
+
+pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
+    use Op::*;
+    let op = insn.op;
+    let f: fn(u128, u128) -> u128 = match op {
+        Paddb => |d, s| zip(d, s, u8s, from_u8s, u8::wrapping_add),
+        Paddw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_add),
+        Paddd => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_add),
+        Paddq => |d, s| zip(d, s, u64s, from_u64s, u64::wrapping_add),
+        Psubb => |d, s| zip(d, s, u8s, from_u8s, u8::wrapping_sub),
+        Psubw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_sub),
+        Psubd => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_sub),
+        Psubq => |d, s| zip(d, s, u64s, from_u64s, u64::wrapping_sub),
+        Paddsb => |d, s| zip(d, s, i8s, from_i8s, i8::saturating_add),
+        Paddsw => |d, s| zip(d, s, i16s, from_i16s, i16::saturating_add),
+        Paddusb => |d, s| zip(d, s, u8s, from_u8s, u8::saturating_add),
+        Paddusw => |d, s| zip(d, s, u16s, from_u16s, u16::saturating_add),
+        Psubsb => |d, s| zip(d, s, i8s, from_i8s, i8::saturating_sub),
+        Psubsw => |d, s| zip(d, s, i16s, from_i16s, i16::saturating_sub),
+        Psubusb => |d, s| zip(d, s, u8s, from_u8s, u8::saturating_sub),
+        Psubusw => |d, s| zip(d, s, u16s, from_u16s, u16::saturating_sub),
+        Pmullw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_mul),
+        Pmulld => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_mul),
+        Pmulhw => |d, s| zip(d, s, i16s, from_i16s, |a, b| ((a as i32 * b as i32) >> 16) as i16),
+        Pmulhuw => |d, s| zip(d, s, u16s, from_u16s, |a, b| ((a as u32 * b as u32) >> 16) as u16),
+        Pmulhrsw => |d, s| zip(d, s, i16s, from_i16s, |a, b| ((((a as i32 * b as i32) >> 14) + 1) >> 1) as i16),
+        // Even dword lanes, widened to 64-bit products.
+        Pmuludq => |d, s| {
+            let (a, b) = (u64s(d), u64s(s));
+            from_u64s([(a[0] as u32 as u64) * (b[0] as u32 as u64), (a[1] as u32 as u64) * (b[1] as u32 as u64)])
+        },
+        Pmuldq => |d, s| {
+            let (a, b) = (u64s(d), u64s(s));
+            let m = |x: u64, y: u64| (x as u32 as i32 as i64).wrapping_mul(y as u32 as i32 as i64) as u64;
+            from_u64s([m(a[0], b[0]), m(a[1], b[1])])
+        },
+        // Signed words multiplied, adjacent products summed (wraps only for 4 x -32768).
+        Pmaddwd => |d, s| {
+            let (a, b) = (i16s(d), i16s(s));
+            from_i32s(core::array::from_fn(|i| {
+                (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+            }))
+        },
+        // Unsigned bytes of the destination times signed bytes of the source, pairs summed with saturation.
+        Pmaddubsw => |d, s| {
+            let (a, b) = (u8s(d), i8s(s));
+            from_i16s(core::array::from_fn(|i| {
+                sat16(a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+            }))
+        },
+        Pavgb => |d, s| zip(d, s, u8s, from_u8s, |a, b| ((a as u16 + b as u16 + 1) >> 1) as u8),
+        Pavgw => |d, s| zip(d, s, u16s, from_u16s, |a, b| ((a as u32 + b as u32 + 1) >> 1) as u16),
+        Psadbw => |d, s| {
+            let (a, b) = (u8s(d), u8s(s));
+            let sum = |h: usize| (0..8).map(|i| a[h * 8 + i].abs_diff(b[h * 8 + i]) as u64).sum::<u64>();
+            from_u64s([sum(0), sum(1)])
+        },
+        Pmaxsb => |d, s| zip(d, s, i8s, from_i8s, i8::max),
+        Pmaxsw => |d, s| zip(d, s, i16s, from_i16s, i16::max),
+        Pmaxsd => |d, s| zip(d, s, i32s, from_i32s, i32::max),
+        Pmaxub => |d, s| zip(d, s, u8s, from_u8s, u8::max),
+        Pmaxuw => |d, s| zip(d, s, u16s, from_u16s, u16::max),
+        Pmaxud => |d, s| zip(d, s, u32s, from_u32s, u32::max),
+        Pminsb => |d, s| zip(d, s, i8s, from_i8s, i8::min),
+        Pminsw => |d, s| zip(d, s, i16s, from_i16s, i16::min),
+        Pminsd => |d, s| zip(d, s, i32s, from_i32s, i32::min),
+        Pminub => |d, s| zip(d, s, u8s, from_u8s, u8::min),
+        Pminuw => |d, s| zip(d, s, u16s, from_u16s, u16::min),
+        Pminud => |d, s| zip(d, s, u32s, from_u32s, u32::min),
+        Pand => |d, s| d & s,
+        Pandn => |d, s| !d & s,
+        Por => |d, s| d | s,
+        Pxor => |d, s| d ^ s,
+        Pcmpeqb => |d, s| zip(d, s, u8s, from_u8s, |a, b| all(a == b) as u8),
+        Pcmpeqw => |d, s| zip(d, s, u16s, from_u16s, |a, b| all(a == b) as u16),
+        Pcmpeqd => |d, s| zip(d, s, u32s, from_u32s, |a, b| all(a == b) as u32),
+        Pcmpeqq => |d, s| zip(d, s, u64s, from_u64s, |a, b| all(a == b)),
+        Pcmpgtb => |d, s| zip(d, s, i8s, from_i8s, |a, b| all(a > b) as i8),
+        Pcmpgtw => |d, s| zip(d, s, i16s, from_i16s, |a, b| all(a > b) as i16),
+        Pcmpgtd => |d, s| zip(d, s, i32s, from_i32s, |a, b| all(a > b) as i32),
+        Pcmpgtq => |d, s| zip(d, s, i64s, from_i64s, |a, b| all(a > b) as i64),
+        // dest = dest negated / zeroed / kept by the sign of the source lane.
+        Psignb => |d, s| zip(d, s, i8s, from_i8s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
+        Psignw => |d, s| zip(d, s, i16s, from_i16s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
+        Psignd => |d, s| zip(d, s, i32s, from_i32s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
+        // Horizontal: adjacent pairs of the destination fill the low half, of the source the high half.
+        Phaddw => |d, s| horizontal16(d, s, |a, b| a.wrapping_add(b)),
+        Phaddsw => |d, s| horizontal16(d, s, i16::saturating_add),
+        Phsubw => |d, s| horizontal16(d, s, |a, b| a.wrapping_sub(b)),
+        Phsubsw => |d, s| horizontal16(d, s, i16::saturating_sub),
+        Phaddd => |d, s| horizontal32(d, s, i32::wrapping_add),
+        Phsubd => |d, s| horizontal32(d, s, i32::wrapping_sub),
+        Pabsb | Pabsw | Pabsd => {
+            return unary(cpu, mem, insn, |s| match op {
+                Pabsb => map(s, i8s, from_i8s, |x| x.unsigned_abs() as i8),
+                Pabsw => map(s, i16s, from_i16s, |x| x.unsigned_abs() as i16),
+                _ => map(s, i32s, from_i32s, |x| x.unsigned_abs() as i32),
+            })
+        }
+        op => return Err(Fault::NotImplemented(op.name())),
+    };
+    binary(cpu, mem, insn, f)
+}
+
+fn horizontal16(d: u128, s: u128, f: fn(i16, i16) -> i16) -> u128 {
+    let (a, b) = (i16s(d), i16s(s));
+    from_i16s(core::array::from_fn(|i| if i < 4 { f(a[2 * i], a[2 * i + 1]) } else { f(b[2 * i - 8], b[2 * i - 7]) }))
+}
+
+fn horizontal32(d: u128, s: u128, f: fn(i32, i32) -> i32) -> u128 {
+    let (a, b) = (i32s(d), i32s(s));
+    from_i32s([f(a[0], a[1]), f(a[2], a[3]), f(b[0], b[1]), f(b[2], b[3])])
+}

@@ -1,0 +1,123 @@
+//! Views of a 128-bit XMM value as arrays of lanes (lane 0 = lowest bits).
+//!
+//! Every packed operation is written as "split into lanes, compute per lane,
+//! join"; these conversions are plain little-endian reinterpretations, so they
+//! cost nothing once inlined and keep the per-instruction code free of shifts.
+
+macro_rules! lane_view {
+    ($split:ident, $join:ident, $t:ty, $n:expr) => {
+        /// Split into lanes of this width.
+        #[inline]
+        pub fn $split(v: u128) -> [$t; $n] {
+            let b = v.to_le_bytes();
+            let mut out = [0 as $t; $n];
+            const W: usize = 16 / $n;
+            for (i, o) in out.iter_mut().enumerate() {
+                let mut lane = [0u8; W];
+                lane.copy_from_slice(&b[i * W..i * W + W]);
+                *o = <$t>::from_le_bytes(lane);
+            }
+            out
+        }
+        /// Join lanes of this width back into one value.
+        #[inline]
+        pub fn $join(l: [$t; $n]) -> u128 {
+            let mut b = [0u8; 16];
+            const W: usize = 16 / $n;
+            for (i, v) in l.iter().enumerate() {
+                b[i * W..i * W + W].copy_from_slice(&v.to_le_bytes());
+            }
+            u128::from_le_bytes(b)
+        }
+    };
+}
+
+lane_view!(u8s, from_u8s, u8, 16);
+lane_view!(u16s, from_u16s, u16, 8);
+lane_view!(u32s, from_u32s, u32, 4);
+lane_view!(u64s, from_u64s, u64, 2);
+lane_view!(i8s, from_i8s, i8, 16);
+lane_view!(i16s, from_i16s, i16, 8);
+lane_view!(i32s, from_i32s, i32, 4);
+lane_view!(i64s, from_i64s, i64, 2);
+
+/// Apply `f` lane-wise to two values split by `split`, joining with `join`.
+#[inline]
+pub fn zip<T: Copy, const N: usize>(
+    a: u128,
+    b: u128,
+    split: fn(u128) -> [T; N],
+    join: fn([T; N]) -> u128,
+    f: impl Fn(T, T) -> T,
+) -> u128 {
+    let (x, y) = (split(a), split(b));
+    let mut r = x;
+    for i in 0..N {
+        r[i] = f(x[i], y[i]);
+    }
+    join(r)
+}
+
+/// Apply `f` lane-wise to one value.
+#[inline]
+pub fn map<T: Copy, const N: usize>(
+    a: u128,
+    split: fn(u128) -> [T; N],
+    join: fn([T; N]) -> u128,
+    f: impl Fn(T) -> T,
+) -> u128 {
+    let mut x = split(a);
+    for v in x.iter_mut() {
+        *v = f(*v);
+    }
+    join(x)
+}
+
+/// Low 64 bits.
+#[inline]
+pub fn lo(v: u128) -> u64 {
+    v as u64
+}
+
+/// High 64 bits.
+#[inline]
+pub fn hi(v: u128) -> u64 {
+    (v >> 64) as u64
+}
+
+/// Build from two 64-bit halves.
+#[inline]
+pub fn pair(lo: u64, hi: u64) -> u128 {
+    (lo as u128) | ((hi as u128) << 64)
+}
+
+/// Replace the low 32 bits of `v` (scalar single-precision result).
+#[inline]
+pub fn with_lo32(v: u128, x: u32) -> u128 {
+    (v & !0xffff_ffffu128) | x as u128
+}
+
+/// Replace the low 64 bits of `v` (scalar double-precision result).
+#[inline]
+pub fn with_lo64(v: u128, x: u64) -> u128 {
+    (v & !(u64::MAX as u128)) | x as u128
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_order() {
+        let v = 0x0f0e0d0c_0b0a0908_07060504_03020100u128;
+        assert_eq!(u8s(v)[0], 0);
+        assert_eq!(u8s(v)[15], 15);
+        assert_eq!(u16s(v)[1], 0x0302);
+        assert_eq!(u32s(v)[3], 0x0f0e0d0c);
+        assert_eq!(u64s(v)[1], 0x0f0e0d0c_0b0a0908);
+        assert_eq!(from_u8s(u8s(v)), v);
+        assert_eq!(from_i16s(i16s(v)), v);
+        assert_eq!(from_u32s(u32s(v)), v);
+        assert_eq!(from_i64s(i64s(v)), v);
+    }
+}
