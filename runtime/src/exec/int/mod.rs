@@ -1,0 +1,192 @@
+//! Integer (general-purpose) instruction semantics, bit-exact with x86-64.
+//!
+//! [`execute`] dispatches on [`Op`] to one small module per instruction family.
+//! Operand conventions are the decoder's (see `echovm_decoder::Insn`): Intel
+//! order, destination first; implicit operands (string instructions, one-operand
+//! `mul`/`div`, `cbw`..`cqo`) are not listed and their size is `Insn::osize`.
+//! Flags use the lazy representation of [`crate::flags`]. Where Intel leaves a
+//! flag or result undefined the rule chosen is documented in `docs/SEMANTICS.md`.
+
+use super::Step;
+use crate::cpu::{mask, Cpu};
+use crate::fault::Fault;
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Op, Operand};
+
+mod alu;
+mod bits;
+mod bmi;
+mod control;
+pub mod cpuid;
+mod misc;
+mod moves;
+mod muldiv;
+mod shift;
+mod stack;
+mod string;
+
+pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u64) -> Result<Step, Fault> {
+    use Op::*;
+    match insn.op {
+        Add | Or | Adc | Sbb | And | Sub | Xor | Cmp | Test => alu::binary(cpu, mem, insn),
+        Inc | Dec | Neg | Not => alu::unary(cpu, mem, insn),
+        Cmpxchg => alu::cmpxchg(cpu, mem, insn),
+        Cmpxchg8b | Cmpxchg16b => alu::cmpxchg_wide(cpu, mem, insn),
+        Xadd => alu::xadd(cpu, mem, insn),
+
+        Mov | Movnti => moves::mov(cpu, mem, insn),
+        Movzx => moves::movzx(cpu, mem, insn),
+        Movsx | Movsxd => moves::movsx(cpu, mem, insn),
+        Lea => moves::lea(cpu, insn),
+        Xchg => moves::xchg(cpu, mem, insn),
+        Movbe => moves::movbe(cpu, mem, insn),
+        Xlatb => moves::xlatb(cpu, mem, insn),
+        Cmovo | Cmovno | Cmovb | Cmovae | Cmove | Cmovne | Cmovbe | Cmova | Cmovs | Cmovns | Cmovp | Cmovnp
+        | Cmovl | Cmovge | Cmovle | Cmovg => moves::cmov(cpu, mem, insn),
+        Seto | Setno | Setb | Setae | Sete | Setne | Setbe | Seta | Sets | Setns | Setp | Setnp | Setl | Setge
+        | Setle | Setg => moves::setcc(cpu, mem, insn),
+
+        Push => stack::push_op(cpu, mem, insn),
+        Pop => stack::pop_op(cpu, mem, insn),
+        Pushfq | Pushf => stack::pushf(cpu, mem, insn),
+        Popfq | Popf => stack::popf(cpu, mem, insn),
+        Enter => stack::enter(cpu, mem, insn),
+        Leave => stack::leave(cpu, mem, insn),
+
+        Call => control::call(cpu, mem, insn, next_rip),
+        Ret => control::ret(cpu, mem, insn),
+        Jmp => control::jmp(cpu, mem, insn),
+        Jo | Jno | Jb | Jae | Je | Jne | Jbe | Ja | Js | Jns | Jp | Jnp | Jl | Jge | Jle | Jg => {
+            Ok(control::jcc(cpu, insn))
+        }
+        Loop | Loope | Loopne | Jrcxz | Jecxz => Ok(control::loop_family(cpu, insn)),
+
+        Rol | Ror | Rcl | Rcr | Shl | Sal | Shr | Sar => shift::shift(cpu, mem, insn),
+        Shld | Shrd => shift::double(cpu, mem, insn),
+
+        Mul | Div | Idiv => muldiv::one_operand(cpu, mem, insn),
+        Imul => muldiv::imul(cpu, mem, insn),
+        Cbw | Cwde | Cdqe | Cwd | Cdq | Cqo => Ok(muldiv::sign_extend(cpu, insn)),
+
+        Bt | Bts | Btr | Btc => bits::bt(cpu, mem, insn),
+        Bsf | Bsr => bits::bit_scan(cpu, mem, insn),
+        Popcnt | Lzcnt | Tzcnt => bits::count(cpu, mem, insn),
+        Bswap => bits::bswap(cpu, insn),
+
+        Andn | Bextr | Blsi | Blsmsk | Blsr | Bzhi | Mulx | Pdep | Pext | Rorx | Sarx | Shlx | Shrx => {
+            bmi::execute(cpu, mem, insn)
+        }
+
+        Clc | Stc | Cmc | Cld | Std | Sahf | Lahf => Ok(misc::flag_op(cpu, insn)),
+
+        Movsb | Movsw | MovsdString | Movsq | Stosb | Stosw | Stosd | Stosq | Lodsb | Lodsw | Lodsd | Lodsq
+        | Scasb | Scasw | Scasd | Scasq | Cmpsb | Cmpsw | CmpsdString | Cmpsq => string::execute(cpu, mem, insn),
+
+        Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0 | Prefetcht1 | Prefetcht2
+        | Prefetchw => Ok(Step::Next),
+        Clflush => misc::clflush(cpu, mem, insn),
+        Ud2 => Err(Fault::Ud2),
+        Int3 => Err(Fault::Int3),
+        Int1 => Err(Fault::Int1),
+        Int => Ok(Step::Interrupt(insn.imm as u8)),
+        Cpuid => Ok(cpuid::execute(cpu)),
+        Crc32 => misc::crc32(cpu, mem, insn),
+
+        op => Err(Fault::NotImplemented(op.name())),
+    }
+}
+
+/// A resolved operand location: read-modify-write instructions compute a
+/// memory address once and use it for both the load and the store.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Loc {
+    Gpr { reg: u8, size: u8 },
+    High8 { reg: u8 },
+    Mem { addr: u64, size: u8 },
+}
+
+impl Loc {
+    #[inline(always)]
+    pub fn size(self) -> u8 {
+        match self {
+            Loc::Gpr { size, .. } | Loc::Mem { size, .. } => size,
+            Loc::High8 { .. } => 1,
+        }
+    }
+}
+
+/// Resolve a writable operand.
+#[inline(always)]
+pub(crate) fn loc(cpu: &Cpu, insn: &Insn, op: Operand) -> Result<Loc, Fault> {
+    match op {
+        Operand::Gpr { reg, size } => Ok(Loc::Gpr { reg, size }),
+        Operand::GprHigh8 { reg } => Ok(Loc::High8 { reg }),
+        Operand::Mem { size } => Ok(Loc::Mem { addr: cpu.effective_address(&insn.mem), size: size.min(8) }),
+        _ => Err(bad_operand(insn)),
+    }
+}
+
+#[cold]
+fn bad_operand(insn: &Insn) -> Fault {
+    Fault::NotImplemented(insn.op.name())
+}
+
+#[inline(always)]
+pub(crate) fn read(cpu: &Cpu, mem: &Memory, l: Loc) -> Result<u64, Fault> {
+    match l {
+        Loc::Gpr { reg, size } => Ok(cpu.read_gpr(reg, size)),
+        Loc::High8 { reg } => Ok((cpu.gpr[reg as usize & 3] >> 8) & 0xff),
+        Loc::Mem { addr, size } => mem.read(addr, size),
+    }
+}
+
+#[inline(always)]
+pub(crate) fn write(cpu: &mut Cpu, mem: &mut Memory, l: Loc, v: u64) -> Result<(), Fault> {
+    match l {
+        Loc::Gpr { reg, size } => {
+            cpu.write_gpr(reg, size, v);
+            Ok(())
+        }
+        Loc::High8 { reg } => {
+            let g = &mut cpu.gpr[reg as usize & 3];
+            *g = (*g & !0xff00) | ((v & 0xff) << 8);
+            Ok(())
+        }
+        Loc::Mem { addr, size } => mem.write(addr, size, v),
+    }
+}
+
+/// Read a source operand at `size` bytes. Immediates come from `Insn::imm`
+/// (already sign-extended by the decoder where the instruction sign-extends)
+/// truncated to the operation size, so an `imm32` of a 64-bit `add` keeps its
+/// sign extension whatever size the decoder recorded for the operand.
+#[inline(always)]
+pub(crate) fn src(cpu: &Cpu, mem: &Memory, insn: &Insn, op: Operand, size: u8) -> Result<u64, Fault> {
+    match op {
+        Operand::Imm { .. } => Ok(insn.imm & mask(size)),
+        Operand::Imm2 { .. } => Ok(insn.imm2 & mask(size)),
+        _ => Ok(cpu.read_op(mem, insn, op)? & mask(size)),
+    }
+}
+
+/// Sign-extend the low `size` bytes of `v` to 64 bits.
+#[inline(always)]
+pub(crate) const fn sext(v: u64, size: u8) -> u64 {
+    let sh = 64 - size as u32 * 8;
+    (((v << sh) as i64) >> sh) as u64
+}
+
+/// The most significant bit of `v` at `size` bytes.
+#[inline(always)]
+pub(crate) const fn msb(v: u64, size: u8) -> bool {
+    (v >> (size as u32 * 8 - 1)) & 1 != 0
+}
+
+/// Size of an operand that must be a register or memory operand.
+#[inline(always)]
+pub(crate) fn size_of(op: Operand) -> u8 {
+    crate::cpu::op_size(op)
+}
+
+#[cfg(test)]
+mod tests;
