@@ -1,0 +1,137 @@
+//! Data movement: mov and its extending forms, lea, xchg, movbe, xlatb,
+//! conditional moves and SETcc.
+
+use super::{loc, read, sext, size_of, src, write};
+use crate::cpu::{mask, Cpu};
+use crate::exec::Step;
+use crate::fault::Fault;
+use crate::memory::Memory;
+use echovm_decoder::{prefix, Insn, Operand, Seg, NO_REG, RIP_BASE};
+
+/// mov / movnti: destination gets the source at the destination's size.
+#[inline]
+pub(super) fn mov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let v = src(cpu, mem, insn, insn.ops[1], d.size())?;
+    write(cpu, mem, d, v)?;
+    Ok(Step::Next)
+}
+
+/// movzx: the source (8 or 16 bits) zero-extended into the destination.
+#[inline]
+pub(super) fn movzx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let v = cpu.read_op(mem, insn, insn.ops[1])?;
+    write(cpu, mem, d, v)?;
+    Ok(Step::Next)
+}
+
+/// movsx / movsxd: the source sign-extended to the destination's size.
+#[inline]
+pub(super) fn movsx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let s = size_of(insn.ops[1]);
+    let v = cpu.read_op(mem, insn, insn.ops[1])?;
+    write(cpu, mem, d, sext(v, s) & mask(d.size()))?;
+    Ok(Step::Next)
+}
+
+/// lea: the effective address without any segment base (an FS/GS override
+/// does not apply to lea), truncated to the destination size. No memory access.
+#[inline]
+pub(super) fn lea(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
+    let m = &insn.mem;
+    let mut a = m.disp as u64;
+    if m.base != NO_REG && m.base != RIP_BASE {
+        a = a.wrapping_add(cpu.gpr[m.base as usize & 15]);
+    }
+    if m.index != NO_REG {
+        a = a.wrapping_add(cpu.gpr[m.index as usize & 15].wrapping_mul(m.scale as u64));
+    }
+    if m.addr32 {
+        a &= 0xffff_ffff;
+    }
+    match insn.ops[0] {
+        Operand::Gpr { reg, size } => cpu.write_gpr(reg, size, a),
+        _ => return Err(Fault::NotImplemented("lea with a non-register destination")),
+    }
+    Ok(Step::Next)
+}
+
+/// xchg: swap (always atomic on real CPUs; trivially so here).
+pub(super) fn xchg(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let a = loc(cpu, insn, insn.ops[0])?;
+    let b = loc(cpu, insn, insn.ops[1])?;
+    let va = read(cpu, mem, a)?;
+    let vb = read(cpu, mem, b)?;
+    write(cpu, mem, a, vb)?;
+    write(cpu, mem, b, va)?;
+    Ok(Step::Next)
+}
+
+/// Reverse the low `size` bytes of `v`.
+#[inline]
+pub(super) fn byte_swap(v: u64, size: u8) -> u64 {
+    match size {
+        2 => (v as u16).swap_bytes() as u64,
+        4 => (v as u32).swap_bytes() as u64,
+        _ => v.swap_bytes(),
+    }
+}
+
+/// movbe r, m / movbe m, r: a move with the bytes reversed.
+pub(super) fn movbe(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let size = d.size();
+    let v = src(cpu, mem, insn, insn.ops[1], size)?;
+    write(cpu, mem, d, byte_swap(v, size))?;
+    Ok(Step::Next)
+}
+
+/// xlatb: al = [rbx + al] (ebx with an address-size prefix), with the
+/// segment override if any.
+pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let mut a = cpu.gpr[3].wrapping_add(cpu.gpr[0] & 0xff);
+    if insn.has_prefix(prefix::ADDR32) || insn.mem.addr32 {
+        a &= 0xffff_ffff;
+    }
+    a = match insn.mem.seg {
+        Seg::None => a,
+        Seg::Fs => a.wrapping_add(cpu.fs_base),
+        Seg::Gs => a.wrapping_add(cpu.gs_base),
+    };
+    let v = mem.read(a, 1)?;
+    cpu.write_gpr(0, 1, v);
+    Ok(Step::Next)
+}
+
+/// Condition code of a Jcc/SETcc/CMOVcc op.
+#[inline(always)]
+pub(super) fn cc(insn: &Insn) -> u8 {
+    insn.op.condition().unwrap_or(0)
+}
+
+/// cmovcc: the source is read (and may fault) whatever the condition; a
+/// 32-bit destination is zero-extended even when the condition is false.
+#[inline]
+pub(super) fn cmov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let size = d.size();
+    let v = src(cpu, mem, insn, insn.ops[1], size)?;
+    if cpu.flags.cond(cc(insn)) {
+        write(cpu, mem, d, v)?;
+    } else if size == 4 {
+        let old = read(cpu, mem, d)?;
+        write(cpu, mem, d, old)?;
+    }
+    Ok(Step::Next)
+}
+
+/// setcc r/m8.
+#[inline]
+pub(super) fn setcc(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let d = loc(cpu, insn, insn.ops[0])?;
+    let v = cpu.flags.cond(cc(insn)) as u64;
+    write(cpu, mem, d, v)?;
+    Ok(Step::Next)
+}
