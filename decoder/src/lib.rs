@@ -3,18 +3,64 @@
 //! [`decode`] turns bytes at an address into an [`Insn`] the interpreter runs
 //! directly, or a [`DecodeError`] that says why not. The formatter renders
 //! Intel syntax for error messages and `echovm disasm`.
+//!
+//! Structure: [`cursor`] reads bytes, prefixes and ModRM/SIB operands; the
+//! one-byte map ([`map1`]), the 0F map ([`map0f`]) and the SSE tables
+//! ([`sse_table`], decoded generically by [`sse`]) are static tables with one
+//! handler per opcode group; [`vex`] and [`x87`] recognise what echovm does not
+//! execute so that it can be reported precisely.
 
+mod cursor;
 mod insn;
+mod map0f;
+mod map1;
 mod op;
+mod sse;
+mod sse_table;
+mod vex;
+mod x87;
 
 pub use insn::*;
 pub use op::Op;
 
+use cursor::{Cursor, Rep};
+
 /// Decode one instruction from `bytes`, located at guest address `ip`.
 ///
-/// Never panics: any byte string, including an empty or truncated one, yields
-/// a value.
+/// Only the first 15 bytes are looked at. Never panics: any byte string,
+/// including an empty or truncated one, yields a value.
+#[inline]
 pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
-    let _ = (bytes, ip);
-    Err(DecodeError::Invalid { reason: "decoder not yet implemented" })
+    let mut c = Cursor::new(bytes, ip);
+    loop {
+        let b = c.u8()?;
+        match b {
+            0x40..=0x4F => {
+                // REX: only effective when it is the last prefix; a legacy prefix
+                // after it cancels it (handled below), a second REX replaces it.
+                c.has_rex = true;
+                c.w = b & 8 != 0;
+                c.rex_r = (b & 4) << 1;
+                c.rex_x = (b & 2) << 2;
+                c.rex_b = (b & 1) << 3;
+                continue;
+            }
+            0x26 | 0x2E | 0x36 | 0x3E => {}
+            0x64 => c.seg = Seg::Fs,
+            0x65 => c.seg = Seg::Gs,
+            0x66 => c.p66 = true,
+            0x67 => c.p67 = true,
+            0xF0 => c.lock = true,
+            0xF2 => c.rep = Rep::F2,
+            0xF3 => c.rep = Rep::F3,
+            _ => return map1::decode(c, b),
+        }
+        if c.has_rex {
+            c.has_rex = false;
+            c.w = false;
+            c.rex_r = 0;
+            c.rex_x = 0;
+            c.rex_b = 0;
+        }
+    }
 }

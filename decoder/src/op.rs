@@ -24,6 +24,12 @@ macro_rules! ops {
             pub const fn name(self) -> &'static str {
                 match self { $(Op::$v => $n,)* }
             }
+
+            /// Mnemonic of the VEX/EVEX-encoded form ("v" + the legacy mnemonic),
+            /// used to name unsupported AVX instructions.
+            pub const fn vex_name(self) -> &'static str {
+                match self { $(Op::$v => concat!("v", $n),)* }
+            }
         }
     };
 }

@@ -1,0 +1,372 @@
+//! Byte cursor and per-instruction prefix state shared by every opcode map.
+//!
+//! The cursor only ever sees the first 15 bytes of its input (the architectural
+//! instruction-length limit), so running off the end of that window means either
+//! "the caller gave us too few bytes" ([`DecodeError::Truncated`]) or "this
+//! instruction would be longer than 15 bytes" ([`DecodeError::Invalid`]),
+//! decided by how many bytes the caller actually had — the same rule iced-x86
+//! and the CPU use.
+
+use crate::{DecodeError, Extension, Insn, MemRef, Op, Operand, Seg, NO_REG, RIP_BASE};
+
+/// Architectural maximum instruction length.
+pub(crate) const MAX_LEN: usize = 15;
+
+/// Last F2/F3 prefix seen (the one that wins as a mandatory prefix).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rep {
+    None,
+    F2,
+    F3,
+}
+
+pub(crate) type R<T> = Result<T, DecodeError>;
+
+/// Decoding state for one instruction.
+pub(crate) struct Cursor<'a> {
+    b: &'a [u8],
+    avail: usize,
+    pub pos: usize,
+    pub ip: u64,
+    pub has_rex: bool,
+    pub w: bool,
+    /// REX.R / REX.X / REX.B already shifted to 8.
+    pub rex_r: u8,
+    pub rex_x: u8,
+    pub rex_b: u8,
+    pub p66: bool,
+    pub p67: bool,
+    pub lock: bool,
+    pub rep: Rep,
+    pub seg: Seg,
+    pub modrm: u8,
+    /// The memory operand is RIP-relative and must be fixed up once the length is known.
+    rip_rel: bool,
+    pub insn: Insn,
+}
+
+impl<'a> Cursor<'a> {
+    #[inline(always)]
+    pub fn new(bytes: &'a [u8], ip: u64) -> Self {
+        let b = if bytes.len() > MAX_LEN { &bytes[..MAX_LEN] } else { bytes };
+        Cursor {
+            b,
+            avail: bytes.len(),
+            pos: 0,
+            ip,
+            has_rex: false,
+            w: false,
+            rex_r: 0,
+            rex_x: 0,
+            rex_b: 0,
+            p66: false,
+            p67: false,
+            lock: false,
+            rep: Rep::None,
+            seg: Seg::None,
+            modrm: 0,
+            rip_rel: false,
+            insn: Insn {
+                op: Op::Nop,
+                len: 0,
+                osize: 0,
+                prefixes: 0,
+                ops: [Operand::None; 4],
+                mem: MemRef::default(),
+                imm: 0,
+                imm2: 0,
+            },
+        }
+    }
+
+    /// Error for reading past the 15-byte window.
+    #[cold]
+    pub fn eof(&self) -> DecodeError {
+        if self.avail >= MAX_LEN {
+            DecodeError::Invalid { reason: "instruction longer than 15 bytes" }
+        } else {
+            DecodeError::Truncated { have: self.avail as u8 }
+        }
+    }
+
+    #[inline(always)]
+    pub fn u8(&mut self) -> R<u8> {
+        match self.b.get(self.pos) {
+            Some(&v) => {
+                self.pos += 1;
+                Ok(v)
+            }
+            None => Err(self.eof()),
+        }
+    }
+
+    #[inline(always)]
+    pub fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    pub fn u16(&mut self) -> R<u16> {
+        match self.b.get(self.pos..self.pos + 2) {
+            Some(s) => {
+                self.pos += 2;
+                Ok(u16::from_le_bytes([s[0], s[1]]))
+            }
+            None => Err(self.eof()),
+        }
+    }
+
+    #[inline(always)]
+    pub fn u32(&mut self) -> R<u32> {
+        match self.b.get(self.pos..self.pos + 4) {
+            Some(s) => {
+                self.pos += 4;
+                Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            }
+            None => Err(self.eof()),
+        }
+    }
+
+    #[inline(always)]
+    pub fn u64(&mut self) -> R<u64> {
+        match self.b.get(self.pos..self.pos + 8) {
+            Some(s) => {
+                self.pos += 8;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(s);
+                Ok(u64::from_le_bytes(a))
+            }
+            None => Err(self.eof()),
+        }
+    }
+
+    /// Skip `n` bytes (immediates of unsupported instructions).
+    #[inline]
+    pub fn skip(&mut self, n: usize) -> R<()> {
+        if self.pos + n <= self.b.len() {
+            self.pos += n;
+            Ok(())
+        } else {
+            Err(self.eof())
+        }
+    }
+
+    /// Sign-extended immediate of `n` (1, 2 or 4) bytes.
+    #[inline(always)]
+    pub fn imm_s(&mut self, n: u8) -> R<u64> {
+        Ok(match n {
+            1 => self.u8()? as i8 as i64 as u64,
+            2 => self.u16()? as i16 as i64 as u64,
+            _ => self.u32()? as i32 as i64 as u64,
+        })
+    }
+
+    /// Zero-extended immediate of `n` (1, 2 or 4) bytes.
+    #[inline(always)]
+    pub fn imm_z(&mut self, n: u8) -> R<u64> {
+        Ok(match n {
+            1 => self.u8()? as u64,
+            2 => self.u16()? as u64,
+            _ => self.u32()? as u64,
+        })
+    }
+
+    /// Operand size selected by REX.W / 66 for "v"-sized (16/32/64) forms.
+    #[inline(always)]
+    pub fn osz(&self) -> u8 {
+        if self.w {
+            8
+        } else if self.p66 {
+            2
+        } else {
+            4
+        }
+    }
+
+    /// Operand size of stack operations and other forms that default to 64 bits.
+    #[inline(always)]
+    pub fn osz64(&self) -> u8 {
+        if self.p66 && !self.w {
+            2
+        } else {
+            8
+        }
+    }
+
+    /// Immediate size for a "v"-sized operand: imm16 with 66, else imm32.
+    #[inline(always)]
+    pub fn immsz(osz: u8) -> u8 {
+        if osz == 2 {
+            2
+        } else {
+            4
+        }
+    }
+
+    #[inline(always)]
+    pub fn read_modrm(&mut self) -> R<u8> {
+        let m = self.u8()?;
+        self.modrm = m;
+        Ok(m)
+    }
+
+    #[inline(always)]
+    pub fn is_reg_form(&self) -> bool {
+        self.modrm >= 0xC0
+    }
+
+    /// ModRM.reg extended by REX.R.
+    #[inline(always)]
+    pub fn reg(&self) -> u8 {
+        ((self.modrm >> 3) & 7) | self.rex_r
+    }
+
+    /// ModRM.rm extended by REX.B (register form).
+    #[inline(always)]
+    pub fn rm(&self) -> u8 {
+        (self.modrm & 7) | self.rex_b
+    }
+
+    /// A general register operand, honouring the legacy high-byte encoding.
+    #[inline(always)]
+    pub fn gpr(&self, reg: u8, size: u8) -> Operand {
+        if size == 1 && !self.has_rex && (4..8).contains(&reg) {
+            Operand::GprHigh8 { reg: reg - 4 }
+        } else {
+            Operand::Gpr { reg, size }
+        }
+    }
+
+    /// Decode the memory form of the current ModRM (SIB, displacement) into
+    /// [`Insn::mem`]. Must only be called when `mod != 3`.
+    #[inline]
+    pub fn mem(&mut self) -> R<()> {
+        let md = self.modrm >> 6;
+        let rm = self.modrm & 7;
+        let mut m = MemRef { seg: self.seg, addr32: self.p67, ..MemRef::default() };
+        if rm == 4 {
+            let sib = self.u8()?;
+            m.scale = 1 << (sib >> 6);
+            let idx = ((sib >> 3) & 7) | self.rex_x;
+            if idx != 4 {
+                m.index = idx;
+            }
+            if sib & 7 == 5 && md == 0 {
+                m.base = NO_REG;
+                m.disp = self.u32()? as i32 as i64;
+                self.insn.mem = m;
+                return Ok(());
+            }
+            m.base = (sib & 7) | self.rex_b;
+        } else if rm == 5 && md == 0 {
+            m.base = RIP_BASE;
+            m.disp = self.u32()? as i32 as i64;
+            self.rip_rel = true;
+            self.insn.mem = m;
+            return Ok(());
+        } else {
+            m.base = rm | self.rex_b;
+        }
+        m.disp = match md {
+            1 => self.u8()? as i8 as i64,
+            2 => self.u32()? as i32 as i64,
+            _ => 0,
+        };
+        self.insn.mem = m;
+        Ok(())
+    }
+
+    /// r/m operand of a general-register form: register or memory of `size` bytes.
+    #[inline(always)]
+    pub fn rm_gpr(&mut self, size: u8) -> R<Operand> {
+        if self.is_reg_form() {
+            Ok(self.gpr(self.rm(), size))
+        } else {
+            self.mem()?;
+            Ok(Operand::Mem { size })
+        }
+    }
+
+    /// r/m operand of an XMM form: register or memory of `msize` bytes.
+    #[inline(always)]
+    pub fn rm_xmm(&mut self, msize: u8) -> R<Operand> {
+        if self.is_reg_form() {
+            Ok(Operand::Xmm(self.rm()))
+        } else {
+            self.mem()?;
+            Ok(Operand::Mem { size: msize })
+        }
+    }
+
+    /// Memory-only r/m operand; the register form is invalid.
+    #[inline(always)]
+    pub fn rm_mem_only(&mut self, size: u8) -> R<Operand> {
+        if self.is_reg_form() {
+            return Err(DecodeError::Invalid { reason: "register form of a memory-only instruction" });
+        }
+        self.mem()?;
+        Ok(Operand::Mem { size })
+    }
+
+    /// Skip the memory operand bytes of the current ModRM (for unsupported forms).
+    #[inline]
+    pub fn skip_modrm_mem(&mut self) -> R<()> {
+        if !self.is_reg_form() {
+            self.mem()?;
+        }
+        Ok(())
+    }
+
+    /// Complete a supported instruction: length, RIP fix-up, LOCK legality and the
+    /// informational prefix bits.
+    #[inline(always)]
+    pub fn done(mut self, op: Op, osize: u8, lockable: bool) -> R<Insn> {
+        if self.lock && !(lockable && !self.is_reg_form()) {
+            return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
+        }
+        let len = self.pos as u8;
+        if self.rip_rel {
+            let next = self.ip.wrapping_add(len as u64);
+            let mut a = next.wrapping_add(self.insn.mem.disp as u64);
+            if self.p67 {
+                a = a as u32 as u64;
+            }
+            self.insn.mem.disp = a as i64;
+        }
+        let mut p = 0;
+        if self.lock {
+            p |= crate::prefix::LOCK;
+        }
+        if self.p66 {
+            p |= crate::prefix::OPSIZE;
+        }
+        if self.p67 {
+            p |= crate::prefix::ADDR32;
+        }
+        self.insn.prefixes |= p;
+        self.insn.op = op;
+        self.insn.len = len;
+        self.insn.osize = osize;
+        Ok(self.insn)
+    }
+
+    /// Complete an instruction that is valid but not supported.
+    #[inline]
+    pub fn unsupported(&self, mnemonic: &'static str, ext: Extension) -> R<Insn> {
+        if self.lock {
+            return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
+        }
+        Err(DecodeError::Unsupported { len: self.pos as u8, mnemonic, ext })
+    }
+
+    /// Absolute target of a relative branch whose displacement has just been read.
+    #[inline(always)]
+    pub fn target(&self, rel: u64) -> u64 {
+        self.ip.wrapping_add(self.pos as u64).wrapping_add(rel)
+    }
+}
+
+#[cold]
+pub(crate) fn invalid<T>(reason: &'static str) -> R<T> {
+    Err(DecodeError::Invalid { reason })
+}
