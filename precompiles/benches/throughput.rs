@@ -24,7 +24,9 @@ fn time<R>(name: &str, iterations: u32, mut f: impl FnMut() -> R) {
 fn main() {
     let kib = vec![0x5Au8; 1024];
     let mib = vec![0xA5u8; 1 << 20];
-    time("keccak256 32 B", 200_000, || keccak256(black_box(&kib[..32])));
+    time("keccak256 32 B", 200_000, || {
+        keccak256(black_box(&kib[..32]))
+    });
     time("keccak256 1 KiB", 50_000, || keccak256(black_box(&kib)));
     time("keccak256 1 MiB", 50, || keccak256(black_box(&mib)));
     time("sha256 32 B", 200_000, || sha256(black_box(&kib[..32])));
@@ -36,7 +38,11 @@ fn main() {
     let (sig, recid) = key.sign_prehash_recoverable(&hash).expect("signs");
     let sig: [u8; 64] = sig.to_bytes().into();
     let recid = u64::from(recid.to_byte());
-    let pubkey = key.verifying_key().to_encoded_point(true).as_bytes().to_vec();
+    let pubkey = key
+        .verifying_key()
+        .to_encoded_point(true)
+        .as_bytes()
+        .to_vec();
     time("secp256k1_recover", 2_000, || {
         secp256k1_recover(black_box(&hash), black_box(&sig), recid)
     });
@@ -50,10 +56,18 @@ fn main() {
     m[0] = 0x2F;
     m[1] = 0xFC;
     m[4] = 0xFE;
-    time("u256_mulmod", 1_000_000, || u256_mulmod(black_box(&a), black_box(&b), black_box(&m)));
-    time("u256_addmod", 1_000_000, || u256_addmod(black_box(&a), black_box(&b), black_box(&m)));
-    time("u256_divmod", 1_000_000, || u256_divmod(black_box(&a), black_box(&b)));
-    time("u256_mul_wide", 1_000_000, || u256_mul_wide(black_box(&a), black_box(&b)));
+    time("u256_mulmod", 1_000_000, || {
+        u256_mulmod(black_box(&a), black_box(&b), black_box(&m))
+    });
+    time("u256_addmod", 1_000_000, || {
+        u256_addmod(black_box(&a), black_box(&b), black_box(&m))
+    });
+    time("u256_divmod", 1_000_000, || {
+        u256_divmod(black_box(&a), black_box(&b))
+    });
+    time("u256_mul_wide", 1_000_000, || {
+        u256_mul_wide(black_box(&a), black_box(&b))
+    });
     time("u256_powmod (256-bit exponent)", 20_000, || {
         u256_powmod(black_box(&a), black_box(&[0xFF; 32]), black_box(&m))
     });
@@ -65,12 +79,16 @@ fn main() {
         modulus[0] |= 1;
         let work = modexp_work_for(&base, &exp, &modulus);
         let iterations = (2_000_000 / work.max(1)).clamp(3, 20_000) as u32;
-        time(&format!("modexp {bytes} B (work {work})"), iterations, || {
-            modexp(black_box(&base), black_box(&exp), black_box(&modulus))
-        });
+        time(
+            &format!("modexp {bytes} B (work {work})"),
+            iterations,
+            || modexp(black_box(&base), black_box(&exp), black_box(&modulus)),
+        );
         modulus[0] &= !1;
-        time(&format!("modexp {bytes} B even modulus"), iterations, || {
-            modexp(black_box(&base), black_box(&exp), black_box(&modulus))
-        });
+        time(
+            &format!("modexp {bytes} B even modulus"),
+            iterations,
+            || modexp(black_box(&base), black_box(&exp), black_box(&modulus)),
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Arbitrary-length modular exponentiation (vector 0x95), EIP-198's function
 //! with the ABI's little-endian byte order.
 
+mod even;
+
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
@@ -31,7 +33,11 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
     let result = if e.is_zero() {
         BigUint::one()
     } else {
-        b.modpow(&e, &m)
+        match m.trailing_zeros() {
+            Some(k) if k > 0 => even::pow_mod_even(&b, &e, &m, k),
+            // Odd modulus: num-bigint's Montgomery exponentiation.
+            _ => b.modpow(&e, &m),
+        }
     };
     let bytes = result.to_bytes_le();
     // result < m, and m fits in modulus.len() bytes, so this never truncates;

@@ -89,6 +89,56 @@ fn modexp_matches_reference_for_long_odd_and_even_moduli() {
     }
 }
 
+/// `2^k · q` as little-endian bytes, `q` given little-endian.
+fn shifted(q: &[u8], k: u64) -> Vec<u8> {
+    (BigUint::from_bytes_le(q) << k).to_bytes_le()
+}
+
+#[test]
+fn modexp_even_moduli_split_by_crt_match_reference() {
+    // Powers of two (odd part 1) and 2^k·q, with bases odd and even and
+    // exponents both shorter and longer (in bits) than k, so the exponent
+    // reduction and the "even base, exp ≥ k gives 0" shortcut are exercised
+    // on both sides of their thresholds.
+    let mut rng = Rng::new(0x6576_656e);
+    for i in 0..3000 {
+        let k = match rng.below(3) {
+            0 => 1 + rng.below(8),
+            1 => 1 + rng.below(70),
+            _ => 1 + rng.below(600),
+        };
+        let q = match rng.below(3) {
+            0 => vec![1],
+            1 => vec![(rng.next_u64() as u8) | 1],
+            _ => {
+                let len = 1 + rng.below(40) as usize;
+                let mut q = rng.bytes(len);
+                q[0] |= 1;
+                q
+            }
+        };
+        let modulus = shifted(&q, k);
+        let base_len = rng.below(90) as usize;
+        let mut base = rng.bytes(base_len);
+        if let (Some(low), 1) = (base.first_mut(), rng.below(2)) {
+            *low &= !1; // even base
+        }
+        let exp = match rng.below(4) {
+            0 => (k + rng.below(3)).saturating_sub(1).to_le_bytes().to_vec(), // around k
+            1 => vec![rng.below(256) as u8],
+            _ => {
+                let len = 1 + rng.below(30) as usize;
+                rng.bytes(len)
+            }
+        };
+        assert_eq!(
+            modexp(&base, &exp, &modulus),
+            reference(&base, &exp, &modulus),
+            "case {i}: k {k} base {base:02x?} exp {exp:02x?} mod {modulus:02x?}"
+        );
+    }
+}
+
 #[test]
 fn exp_head_is_the_most_significant_32_bytes() {
     let exp: Vec<u8> = (0u8..40).collect();
