@@ -90,5 +90,19 @@ fn main() {
             iterations,
             || modexp(black_box(&base), black_box(&exp), black_box(&modulus)),
         );
+        // Worst split for the CRT path: half the modulus is a power of two.
+        modulus[..bytes / 2].fill(0);
+        time(
+            &format!("modexp {bytes} B modulus 2^{} * odd", bytes * 4),
+            iterations,
+            || modexp(black_box(&base), black_box(&exp), black_box(&modulus)),
+        );
+        modulus.fill(0);
+        modulus[bytes - 1] = 0x80;
+        time(
+            &format!("modexp {bytes} B modulus 2^{}", bytes * 8 - 1),
+            iterations,
+            || modexp(black_box(&base), black_box(&exp), black_box(&modulus)),
+        );
     }
 }

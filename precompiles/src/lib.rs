@@ -49,6 +49,17 @@
 //! * The 32-byte hash is used as given (it is reduced modulo n as ECDSA
 //!   specifies); no hashing happens inside.
 //!
+//! # Gas
+//!
+//! Prices live in the versioned schedules; this crate only measures work:
+//! [`modexp_work`] is EIP-2565's `multiplication_complexity ×
+//! iteration_count` with the exponent read little-endian (EIP-2565 gas is
+//! `max(200, work / 3)`), [`u256_powmod_work`] is the exponent's bit length,
+//! and [`work::keccak256_blocks`] / [`work::sha256_blocks`] count hash
+//! blocks. All saturate at `u64::MAX` rather than wrap. Odd and even moduli
+//! cost about the same per work unit (even moduli are split by the Chinese
+//! remainder theorem), so one price per unit is fair for both.
+//!
 //! # Interrupt table
 //!
 //! [`Precompile`] lists the precompiles with their [`vector`](Precompile::vector)
