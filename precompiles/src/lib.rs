@@ -66,6 +66,9 @@
 //! and ABI [`name`](Precompile::name), so the runtime's dispatch, the
 //! validator's whitelist and the schedules' price keys come from one place.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod hash;
 pub mod modexp;
 pub mod precompile;
