@@ -20,10 +20,13 @@ use forms::{Form, Reg, Rm, FORMS};
 use gen::Rng;
 use hostcpu::{State, DEFAULT_RSP, DF, INSN_ADDR, SCRATCH_BASE, STATUS_FLAGS};
 
-const MEM_LEN: usize = 256;
-/// RSI holds SCRATCH_BASE + BASE_OFF; memory operands are [rsi + disp8].
+/// One page: exactly what the oracle maps, so accesses past it fault on both sides.
+const MEM_LEN: usize = 4096;
+/// RSI holds SCRATCH_BASE + BASE_OFF (or EDGE_OFF); memory operands are [rsi + disp8].
 const BASE_REG: u8 = 6;
 const BASE_OFF: u64 = 128;
+/// Base for cases whose operand straddles or passes the end of the mapped page.
+const EDGE_OFF: u64 = MEM_LEN as u64 - 64;
 const RSP: u8 = 4;
 const RDI: u8 = 7;
 
@@ -43,7 +46,9 @@ fn free_gpr(r: &mut Rng) -> u8 {
     }
 }
 
-fn make_case(form: &Form, r: &mut Rng) -> Case {
+/// Case number `k` of `form`; its imm8 is `k mod 256`, so every immediate is
+/// exercised once the form runs at least 256 cases.
+fn make_case(form: &Form, k: u64, r: &mut Rng) -> Case {
     let use_mem = match form.rm {
         Rm::M => true,
         Rm::Xr => false,
@@ -68,16 +73,25 @@ fn make_case(form: &Form, r: &mut Rng) -> Case {
     }
     code.push(0x0f);
     code.extend_from_slice(form.op);
-    // Mostly 16-byte aligned operands; some misaligned ones check the alignment rule.
-    let off = if r.chance(85) { r.below(MEM_LEN as u64 / 16) * 16 } else { r.below(MEM_LEN as u64 - 16) };
+    // Mostly 16-byte aligned operands; some misaligned ones check the alignment
+    // rule, and a few run into the unmapped page after the scratch buffer.
+    let edge = use_mem && r.chance(5);
+    let base = if edge { EDGE_OFF } else { BASE_OFF };
+    let off = if edge {
+        MEM_LEN as u64 - 1 - r.below(20)
+    } else if r.chance(85) {
+        r.below(16) * 16
+    } else {
+        r.below(256 - 16)
+    };
     if use_mem {
         code.push(0x40 | (reg & 7) << 3 | BASE_REG);
-        code.push((off as i64 - BASE_OFF as i64) as i8 as u8);
+        code.push((off as i64 - base as i64) as i8 as u8);
     } else {
         code.push(0xc0 | (reg & 7) << 3 | (rm & 7));
     }
     if form.imm {
-        code.push(r.next() as u8);
+        code.push(k as u8);
     }
 
     let mut st = State::default();
@@ -85,7 +99,7 @@ fn make_case(form: &Form, r: &mut Rng) -> Case {
         *g = gen::gpr(r);
     }
     st.gpr[RSP as usize] = 0;
-    st.gpr[BASE_REG as usize] = SCRATCH_BASE + BASE_OFF;
+    st.gpr[BASE_REG as usize] = SCRATCH_BASE + base;
     if form.name == "maskmovdqu" {
         st.gpr[RDI as usize] = SCRATCH_BASE + r.below(MEM_LEN as u64 - 16);
     }
@@ -93,7 +107,10 @@ fn make_case(form: &Form, r: &mut Rng) -> Case {
     for x in st.xmm.iter_mut() {
         *x = gen::xmm(r);
     }
-    st.mem = (0..MEM_LEN / 16).flat_map(|_| gen::xmm(r).to_le_bytes()).collect();
+    // Operands live in the first 256 bytes and near the page end; the rest is random bits.
+    st.mem = (0..MEM_LEN / 16)
+        .flat_map(|i| if i < 16 || i >= MEM_LEN / 16 - 4 { gen::xmm(r) } else { (r.next() as u128) << 64 | r.next() as u128 }.to_le_bytes())
+        .collect();
     Case { code, state: st }
 }
 
@@ -170,8 +187,8 @@ fn sse_forms_match_host_cpu() {
         let mut r = Rng::new(seed ^ (fi as u64).wrapping_mul(0x1234_5678_9abc_def1));
         let n = if form.name.starts_with("pcmp") && form.name.contains("str") { cases * 8 } else { cases };
         let mut bad = 0;
-        for _ in 0..n {
-            let case = make_case(form, &mut r);
+        for k in 0..n {
+            let case = make_case(form, k, &mut r);
             let native = hostcpu::run(&case.code, &case.state, Some(BASE_REG));
             let vm = run_vm(&case);
             total += 1;
