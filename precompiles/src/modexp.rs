@@ -29,7 +29,8 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
     }
     let e = BigUint::from_bytes_le(exp);
     let b = BigUint::from_bytes_le(base);
-    // Handled here rather than trusting every modpow code path with it.
+    // x^0 = 1 is decided here, so neither exponentiation path needs to get
+    // the empty-exponent case right on its own.
     let result = if e.is_zero() {
         BigUint::one()
     } else {
