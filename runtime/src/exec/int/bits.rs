@@ -4,7 +4,7 @@ use super::{loc, read, sext, src, write, Loc};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{CF, ZF};
+use crate::flags::{parity, CF, OF, PF, ZF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -43,24 +43,25 @@ pub(super) fn bt(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, F
 
 /// bsf/bsr: index of the lowest/highest set bit; ZF = (source == 0). With a
 /// zero source the destination is left unchanged (as AMD documents and Intel
-/// CPUs do).
+/// CPUs do). The undefined flags follow AMD: CF = OF = SF = AF = 0 and PF is
+/// the parity of the index (of 0 for a zero source).
 pub(super) fn bit_scan(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
     let s = src(cpu, mem, insn, insn.ops[1], size)?;
-    let f = cpu.flags.get();
     if s == 0 {
-        cpu.flags.set((f & !ZF) | ZF);
+        cpu.flags.set_status(ZF | PF);
         return Ok(Step::Next);
     }
     let r = if insn.op == Op::Bsf { s.trailing_zeros() } else { 63 - s.leading_zeros() } as u64;
-    cpu.flags.set(f & !ZF);
+    cpu.flags.set_status(if parity(r) { PF } else { 0 });
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
 }
 
 /// popcnt (ZF = source zero, other status flags 0), lzcnt and tzcnt
-/// (CF = source zero, ZF = result zero).
+/// (CF = source zero, ZF = result zero; of the undefined flags OF keeps its
+/// value and SF, AF, PF are cleared, as on AMD CPUs).
 pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -80,7 +81,8 @@ pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
             (r, (if s == 0 { CF } else { 0 }) | (if r == 0 { ZF } else { 0 }))
         }
     };
-    cpu.flags.set_status(flags);
+    let keep = if insn.op == Op::Popcnt { 0 } else { cpu.flags.get() & OF };
+    cpu.flags.set_status(flags | keep);
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
 }

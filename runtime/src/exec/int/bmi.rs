@@ -7,13 +7,13 @@ use super::{loc, src, write};
 use crate::cpu::{mask, reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{szp, CF, PF, SF, ZF};
+use crate::flags::{szp, AF, CF, PF, SF, ZF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
-/// Set the status flags: SF/ZF from `res` when `sz` (else 0), CF as given,
-/// OF = 0. AF and PF are undefined in the SDM; the VM clears AF and sets PF
-/// from the result (documented in docs/SEMANTICS.md).
+/// Set the status flags: those of ZF/SF/PF named in `which` from `res` (the
+/// others 0), CF as given, OF = 0, AF = 0. Where the SDM leaves AF, PF or SF
+/// undefined these are the values AMD CPUs produce (docs/SEMANTICS.md).
 #[inline(always)]
 fn flags(cpu: &mut Cpu, size: u8, res: u64, cf: bool, which: u64) {
     let v = (szp(res, size) & which) | if cf { CF } else { 0 };
@@ -39,6 +39,8 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
             let shifted = if start < bits { a >> start } else { 0 };
             let r = if len < bits { shifted & ((1u64 << len) - 1) } else { shifted };
             flags(cpu, size, r, false, ZF | PF);
+            // AF (undefined) is set, as AMD CPUs do.
+            cpu.flags.update(AF, AF);
             r
         }
         Op::Blsi => {

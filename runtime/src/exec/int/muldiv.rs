@@ -9,17 +9,23 @@ use super::{loc, read, sext, size_of, src, write};
 use crate::cpu::{mask, reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{szp, CF, OF};
+use crate::flags::{AF, CF, OF, PF, SF, ZF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
-/// Flags after a multiplication: CF = OF = `overflow`; SF, ZF, PF from the
-/// low half of the result and AF = 0 (the SDM leaves them undefined; see
+/// Flags after a multiplication: CF = OF = `overflow`. SF, ZF, AF and PF,
+/// undefined in the SDM, keep their values (what AMD CPUs do; see
 /// docs/SEMANTICS.md).
 #[inline(always)]
-fn mul_flags(cpu: &mut Cpu, size: u8, low: u64, overflow: bool) {
-    let co = if overflow { CF | OF } else { 0 };
-    cpu.flags.set_status(szp(low, size) | co);
+fn mul_flags(cpu: &mut Cpu, overflow: bool) {
+    cpu.flags.update(CF | OF, if overflow { CF | OF } else { 0 });
+}
+
+/// Flags after a division (all undefined in the SDM): CF and OF keep their
+/// values, SF = ZF = PF = 0, AF = 1 — what AMD CPUs produce.
+#[inline(always)]
+fn div_flags(cpu: &mut Cpu) {
+    cpu.flags.update(SF | ZF | PF | AF, AF);
 }
 
 /// Read the accumulator pair as (high, low) at `size`.
@@ -54,7 +60,7 @@ pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resul
             let p = lo as u128 * s as u128;
             let (l, h) = (p as u64 & m, (p >> bits) as u64 & m);
             write_pair(cpu, size, h, l);
-            mul_flags(cpu, size, l, h != 0);
+            mul_flags(cpu, h != 0);
         }
         Op::Div => {
             if s == 0 {
@@ -67,6 +73,7 @@ pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resul
             }
             let r = (n % s as u128) as u64;
             write_pair(cpu, size, r, q as u64);
+            div_flags(cpu);
         }
         _ => {
             if s == 0 {
@@ -82,6 +89,7 @@ pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resul
             }
             let r = n % d;
             write_pair(cpu, size, r as u64 & m, q as u64 & m);
+            div_flags(cpu);
         }
     }
     Ok(Step::Next)
@@ -99,7 +107,7 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
         let p = a * s;
         let (l, h) = (p as u64 & m, (p >> bits) as u64 & m);
         write_pair(cpu, size, h, l);
-        mul_flags(cpu, size, l, sext(l, size) as i64 as i128 != p);
+        mul_flags(cpu, sext(l, size) as i64 as i128 != p);
         return Ok(Step::Next);
     }
     let d = loc(cpu, insn, insn.ops[0])?;
@@ -113,7 +121,7 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
     let p = sext(a, size) as i64 as i128 * sext(b, size) as i64 as i128;
     let l = p as u64 & m;
     write(cpu, mem, d, l)?;
-    mul_flags(cpu, size, l, sext(l, size) as i64 as i128 != p);
+    mul_flags(cpu, sext(l, size) as i64 as i128 != p);
     Ok(Step::Next)
 }
 

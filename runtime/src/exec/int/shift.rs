@@ -83,8 +83,10 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
             // Rotate through carry: a (bits + 1)-bit rotation of CF:value.
             let rc = if size <= 2 { cnt % (bits + 1) } else { cnt };
             let c = f.cf();
-            if rc == 0 {
-                v
+            // 8/16-bit counts that are multiples of width + 1 leave the value
+            // and CF alone but still set OF from them (as AMD CPUs do).
+            let (r, cf) = if rc == 0 {
+                (v, c)
             } else {
                 let w = bits + 1;
                 let wm = (1u128 << w) - 1;
@@ -94,12 +96,11 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
                 } else {
                     ((x >> rc) | (x << (w - rc))) & wm
                 };
-                let r = y as u64 & m;
-                let cf = (y >> bits) & 1 != 0;
-                let of = if insn.op == Op::Rcl { msb(r, size) ^ cf } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
-                f.update(CF | OF, co(cf, of));
-                r
-            }
+                (y as u64 & m, (y >> bits) & 1 != 0)
+            };
+            let of = if insn.op == Op::Rcl { msb(r, size) ^ cf } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
+            f.update(CF | OF, co(cf, of));
+            r
         }
         _ => return Err(Fault::NotImplemented(insn.op.name())),
     };
@@ -107,9 +108,7 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
     Ok(Step::Next)
 }
 
-/// shld/shrd dest, src, count: shift `dest` and fill the vacated bits from
-/// `src`. For 16-bit operands with counts above 16 the result continues
-/// through the dest:src:dest concatenation (documented choice).
+/// shld/shrd dest, src, count: shift `dest` and fill the vacated bits from `src`.
 pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -122,21 +121,30 @@ pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Ste
         write(cpu, mem, d, v)?;
         return Ok(Step::Next);
     }
-    // x = dest:src:dest (top to bottom; 64-bit counts never exceed 63, so for
-    // them dest:src suffices and fits in 128 bits).
-    let (x, top) = if size == 8 {
-        ((v as u128) << 64 | s as u128, 2 * bits)
-    } else {
-        ((v as u128) << (2 * bits) | (s as u128) << bits | v as u128, 3 * bits)
-    };
+    // Shifts see the concatenation dest:src:src (shld) or src:src:dest (shrd),
+    // so 16-bit counts above 16 keep pulling bits from `src` — what AMD CPUs do
+    // (the SDM leaves that result undefined). 64-bit counts never exceed 63,
+    // and then dest:src suffices.
     let (r, cf) = if insn.op == Op::Shld {
+        let (x, top) = if size == 8 {
+            ((v as u128) << 64 | s as u128, 128)
+        } else {
+            ((v as u128) << (2 * bits) | (s as u128) << bits | s as u128, 3 * bits)
+        };
         // Result: the `bits` bits just below the top `cnt` bits.
         ((x >> (top - bits - cnt)) as u64 & m, (x >> (top - cnt)) & 1 != 0)
     } else {
-        let x = if size == 8 { (s as u128) << 64 | v as u128 } else { x };
+        let x = if size == 8 {
+            (s as u128) << 64 | v as u128
+        } else {
+            (s as u128) << (2 * bits) | (s as u128) << bits | v as u128
+        };
         ((x >> cnt) as u64 & m, (x >> (cnt - 1)) & 1 != 0)
     };
-    let of = msb(r, size) ^ msb(v, size);
+    // OF is defined for count 1 only (sign change); for larger counts the
+    // same expressions AMD uses: shld: MSB(result) ^ CF, shrd: the top two
+    // result bits differ. Both equal the sign change when the count is 1.
+    let of = if insn.op == Op::Shld { msb(r, size) ^ cf } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
     cpu.flags.update(STATUS, szp(r, size) | co(cf, of) | AF);
     write(cpu, mem, d, r)?;
     Ok(Step::Next)

@@ -4,7 +4,7 @@
 use super::{loc, write};
 use crate::cpu::{mask, reg, Cpu};
 use crate::exec::Step;
-use crate::fault::Fault;
+use crate::fault::{Access, Fault};
 use crate::flags::{AF, CF, DF, OF, PF, SF, ZF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Operand};
@@ -105,8 +105,12 @@ pub(super) fn enter(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         }
         push(cpu, mem, size, frame)?;
     }
+    let new_sp = cpu.gpr[reg::RSP as usize].wrapping_sub(alloc);
+    // The CPU faults if a write at the final stack pointer would fault (SDM:
+    // ENTER #PF conditions), which catches frames allocated past the stack.
+    mem.check(new_sp, size as u64, Access::Write)?;
     cpu.write_gpr(reg::RBP, size, frame);
-    cpu.gpr[reg::RSP as usize] = cpu.gpr[reg::RSP as usize].wrapping_sub(alloc);
+    cpu.gpr[reg::RSP as usize] = new_sp;
     Ok(Step::Next)
 }
 
