@@ -107,8 +107,9 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
         if flags.writable() && flags.executable() {
             return Err(ElfError::WriteExec { index, vaddr });
         }
-        let mut data = bytes[p.p_offset as usize..file_end as usize].to_vec();
-        data.resize(p.p_memsz as usize, 0);
+        // Only the file image is kept; the loader zero-fills up to mem_size, after
+        // checking the schedule's memory limit (so a hostile p_memsz costs nothing here).
+        let data = bytes[p.p_offset as usize..file_end as usize].to_vec();
         segments.push((index, Segment { vaddr, mem_size: p.p_memsz, flags, data }));
     }
     if segments.is_empty() {
@@ -175,6 +176,9 @@ fn apply_relocations(elf: &Elf, segments: &mut [Segment], base: u64) -> Result<(
                     .find(|s| at >= s.vaddr && at.checked_add(8).is_some_and(|e| e <= s.vaddr + s.mem_size))
                     .ok_or(ElfError::RelocationTarget(at))?;
                 let off = (at - seg.vaddr) as usize;
+                if seg.data.len() < off + 8 {
+                    seg.data.resize(off + 8, 0);
+                }
                 seg.data[off..off + 8].copy_from_slice(&value.to_le_bytes());
             }
             rtype => return Err(ElfError::Relocation { rtype, offset: at }),

@@ -42,6 +42,11 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
     let stack = round_up(limits.stack.max(PAGE));
     mem.stack_limit = stack;
 
+    let image = program.image_size();
+    if image.saturating_add(stack) > limits.memory {
+        return Err(Fault::Limit { what: "guest memory", value: image.saturating_add(stack), limit: limits.memory });
+    }
+
     let mut prev_end = 0u64;
     for (i, seg) in program.segments.iter().enumerate() {
         let next_start = program.segments.get(i + 1).map(|n| n.vaddr).unwrap_or(u64::MAX);

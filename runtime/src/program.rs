@@ -33,7 +33,8 @@ impl std::fmt::Display for SegmentFlags {
     }
 }
 
-/// One loadable segment: `data` is the file image, zero-filled up to `mem_size`.
+/// One loadable segment: `data` is the file image (at most `mem_size` bytes);
+/// the loader zero-fills the rest.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct Segment {
     pub vaddr: u64,

@@ -45,7 +45,7 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
         if s.flags.writable() && s.flags.executable() {
             problems.push(plain(format!("segment at {:#x} is writable and executable (W+X)", s.vaddr)));
         }
-        if s.data.len() as u64 != s.mem_size {
+        if s.data.len() as u64 > s.mem_size {
             problems.push(plain(format!("segment at {:#x} has inconsistent sizes", s.vaddr)));
         }
     }
