@@ -144,7 +144,16 @@ pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Ste
     // OF is defined for count 1 only (sign change); for larger counts the
     // same expressions AMD uses: shld: MSB(result) ^ CF, shrd: the top two
     // result bits differ. Both equal the sign change when the count is 1.
-    let of = if insn.op == Op::Shld { msb(r, size) ^ cf } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
+    // (A 16-bit shld by exactly 16 gives OF = CF on AMD.)
+    let of = if insn.op == Op::Shld {
+        if cnt == bits {
+            cf
+        } else {
+            msb(r, size) ^ cf
+        }
+    } else {
+        msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
+    };
     cpu.flags.update(STATUS, szp(r, size) | co(cf, of) | AF);
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
