@@ -67,11 +67,27 @@ pub trait Host {
     /// Move `amount` from `from` to `to`; false (and no change) when funds are short.
     fn transfer(&mut self, from: &Address, to: &Address, amount: u128) -> bool;
     fn storage_read(&self, contract: &Address, key: &[u8]) -> Option<Vec<u8>>;
+    /// Length of the stored value, `None` when absent. Lets `storage_size`
+    /// and the new-slot surcharge of `storage_write` avoid copying the value.
+    fn storage_len(&self, contract: &Address, key: &[u8]) -> Option<u64> {
+        self.storage_read(contract, key).map(|v| v.len() as u64)
+    }
     fn storage_write(&mut self, contract: &Address, key: &[u8], value: &[u8]);
     /// True if the key existed.
     fn storage_remove(&mut self, contract: &Address, key: &[u8]) -> bool;
     fn emit_event(&mut self, contract: &Address, topic: &Hash, data: &[u8]);
-    /// Run a nested call from `ctx.self_address` to `to` with at most `gas`.
-    /// The host rolls back the callee's changes unless it succeeds.
+    /// Events emitted so far by the outermost call and its nested calls that
+    /// were not rolled back (bounded by `limits.events_per_call`). The default
+    /// suits hosts that do not keep events; a host that does must override it,
+    /// or the limit is not enforced.
+    fn event_count(&self) -> u64 {
+        0
+    }
+    /// Run a nested call from `ctx.self_address` to `to` with at most `gas`,
+    /// moving `value` from the caller to `to` first (a caller short of funds
+    /// gets a `Fault` result with 0 gas used). The callee runs at depth
+    /// `ctx.depth + 1` (the ABI has checked the depth limit). The host rolls
+    /// back the callee's changes, value transfer included, unless it succeeds.
+    /// A target without code receives the value and succeeds with no return data.
     fn call(&mut self, ctx: &CallContext, to: &Address, input: &[u8], gas: u64, value: u128) -> NestedResult;
 }

@@ -21,6 +21,7 @@ pub mod loader;
 pub mod memory;
 pub mod package;
 pub mod program;
+pub mod state;
 pub mod validate;
 
 pub use interp::{run_call, CallParams, Outcome, Trap, Vm};

@@ -5,9 +5,18 @@
 //! gas (base + metered length, from the schedule) *before* doing the work, and
 //! checks every pointer/length pair against guest memory permissions.
 
+mod args;
+mod call;
+mod context;
+mod crypto;
+mod event;
+mod heap;
 mod io;
+mod storage;
 mod vector;
 
+pub use call::{CALL_FAILED, CALL_REVERTED, CALL_SUCCESS};
+pub use heap::mapped_heap;
 pub use vector::Vector;
 
 use crate::cpu::reg;
@@ -102,6 +111,13 @@ pub fn dispatch(vm: &mut Vm, vector: u8) -> AbiResult {
     match v {
         Memmove | Memcmp | Memset => io::memory(vm, v),
         GasLimit | GasLeft | InputSize | InputRead | SetReturn | Revert | Finish | DebugPrint => io::call_io(vm, v),
-        _ => Err(Stop::Fault(Fault::NotImplemented("this interrupt vector"))),
+        HeapAlloc | HeapRealloc | HeapFree => heap::heap(vm, v),
+        Balance | Transfer | BlockHash | BlockAuthor | BlockHeight | BlockTimestamp | CallValue | Caller
+        | Origin | SelfAddress | IsDeploy => context::context(vm, v),
+        Call | ReturnDataSize | ReturnDataRead => call::call(vm, v),
+        EmitEvent => event::emit_event(vm, v),
+        StorageRead | StorageWrite | StorageRemove | StorageSize => storage::storage(vm, v),
+        Keccak256 | Sha256 | Secp256k1Recover | Secp256k1Verify | U256Mulmod | U256Addmod | U256Powmod
+        | U256Divmod | U256MulWide | Modexp => crypto::crypto(vm, v),
     }
 }
