@@ -123,6 +123,8 @@ enum Setup {
     BtMem { offreg: u8, size: u8 },
     /// loop*/jrcxz: small rcx.
     Loop,
+    /// Two registers made equal a third of the time (for flag/condition sequences).
+    MaybeEqual(u8, u8),
 }
 
 /// Which flags are undefined (not compared) for a case.
@@ -625,6 +627,68 @@ fn forms() -> Vec<Form> {
     e.imm = vec![0; 2];
     g.push("ret imm16".into(), e, Imm::Random(2), Setup::Ret, Undef::Mask(0), None);
 
+    // ---- flag producers followed by condition consumers ----
+    // The VM evaluates conditions straight from its lazy flag state (e.g. the
+    // operands of the last cmp), so every producer × condition pair is run
+    // natively as a two-instruction sequence: producer; setcc / jcc / cmovcc.
+    let producers: [(&str, u8, u8, Option<u8>, u64); 12] = [
+        ("add", 0x00, 0x01, None, 0),
+        ("or", 0x08, 0x09, None, AF),
+        ("adc", 0x10, 0x11, None, 0),
+        ("sbb", 0x18, 0x19, None, 0),
+        ("and", 0x20, 0x21, None, AF),
+        ("sub", 0x28, 0x29, None, 0),
+        ("xor", 0x30, 0x31, None, AF),
+        ("cmp", 0x38, 0x39, None, 0),
+        ("test", 0x84, 0x85, None, AF),
+        ("inc", 0xfe, 0xff, Some(0), 0),
+        ("dec", 0xfe, 0xff, Some(1), 0),
+        ("neg", 0xf6, 0xf7, Some(3), 0),
+    ];
+    for (pname, op8, op, digit, u) in producers {
+        for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+            for cc in 0..16u8 {
+                let a = g.reg(&[4]);
+                let b = g.reg(&[4, a]);
+                let mut e = Enc::new(&[if size == 1 { op8 } else { op }]);
+                if p66 {
+                    e.pre.push(0x66);
+                }
+                e.w = w;
+                e.force_rex = size == 1;
+                e.modrm = Some((digit.unwrap_or(b), Rm::Reg(a)));
+                let c = g.reg(&[4]);
+                let (cname, tail) = match cc % 3 {
+                    0 => {
+                        let mut t = Enc::new(&[0x0f, 0x90 + cc]);
+                        t.force_rex = true;
+                        t.modrm = Some((0, Rm::Reg(c)));
+                        ("set", t.bytes(0))
+                    }
+                    1 => {
+                        let mut t = vec![0x70 + cc, MARK.len() as u8];
+                        t.extend_from_slice(&MARK);
+                        ("j", t)
+                    }
+                    _ => {
+                        let mut t = Enc::new(&[0x0f, 0x40 + cc]);
+                        t.modrm = Some((c, Rm::Reg(b)));
+                        ("cmov", t.bytes(0))
+                    }
+                };
+                g.forms.push(Form {
+                    name: format!("{pname} size{size} r{a},r{b}; {cname}{cc}"),
+                    enc: e,
+                    imm: Imm::None,
+                    tail,
+                    setup: Setup::MaybeEqual(a, b),
+                    undef: Undef::Mask(u),
+                    mem_regs: None,
+                });
+            }
+        }
+    }
+
     // ---- misc ----
     for (n, bytes) in [
         ("nop", &[0x90u8][..]),
@@ -947,6 +1011,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
             let off = (rng.below(4096) as i64 - 2048) as u64;
             let m = if size == 8 { u64::MAX } else { (1u64 << bits) - 1 };
             st.gpr[offreg as usize] = (rng.next() & !m) | (off & m);
+        }
+        Setup::MaybeEqual(a, b) => {
+            if rng.below(3) == 0 {
+                st.gpr[b as usize] = st.gpr[a as usize];
+            }
         }
         Setup::Loop => {
             st.gpr[1] = if rng.below(2) == 0 { rng.below(3) } else { rng.value() };
