@@ -71,15 +71,11 @@ pub fn entries(s: &Schedule) -> Vec<(String, u64)> {
 
 /// `echovm schedule list`: one line per schedule.
 pub fn list() -> String {
-    let mut out = String::from("version  activation  hash\n");
+    let mut out = format!("{:<9}{:<14}{}\n", "version", "activation", "hash");
     for s in schedules() {
-        let _ = writeln!(
-            out,
-            "v{:<7}  protocol {:<3}  {}",
-            s.version(),
-            s.activation_protocol(),
-            s.hash_hex()
-        );
+        let version = format!("v{}", s.version());
+        let activation = format!("protocol {}", s.activation_protocol());
+        let _ = writeln!(out, "{version:<9}{activation:<14}{}", s.hash_hex());
     }
     out
 }
@@ -97,11 +93,11 @@ pub fn show(version: u32) -> Result<String, UnknownVersion> {
     let _ = writeln!(out, "hash {}", s.hash_hex());
     let _ = writeln!(out, "\n[instructions]  gas per instruction of each class");
     for (k, v) in d.instructions.entries() {
-        let _ = writeln!(out, "  {k:<22}{v:>10}");
+        let _ = writeln!(out, "  {k:<26}{v:>10}");
     }
     let _ = writeln!(out, "\n[surcharges]");
     for (k, v) in d.surcharges.entries() {
-        let _ = writeln!(out, "  {k:<22}{v:>10}");
+        let _ = writeln!(out, "  {k:<26}{v:>10}");
     }
     let _ = writeln!(
         out,
@@ -122,7 +118,7 @@ pub fn show(version: u32) -> Result<String, UnknownVersion> {
     }
     let _ = writeln!(out, "\n[limits]");
     for (k, v) in d.limits.entries() {
-        let _ = writeln!(out, "  {k:<22}{v:>10}{}", human_size(k, v));
+        let _ = writeln!(out, "  {k:<26}{v:>10}{}", human_size(k, v));
     }
     Ok(out)
 }
@@ -239,6 +235,10 @@ mod tests {
     #[test]
     fn list_and_show_name_every_schedule_and_entry() {
         let text = list();
+        assert!(
+            text.starts_with("version  activation    hash\nv1       protocol 1    0x"),
+            "{text}"
+        );
         for s in schedules() {
             assert!(text.contains(&s.hash_hex()), "{text}");
         }
@@ -250,7 +250,7 @@ mod tests {
         )));
         assert!(shown.contains("  0x71  storage_write"), "{shown}");
         assert!(
-            shown.contains("  guest_memory_bytes      67108864  (64 MiB)"),
+            shown.contains("  guest_memory_bytes          67108864  (64 MiB)"),
             "{shown}"
         );
         // Every entry after version/activation (shown in the header) appears in the dump.

@@ -10,7 +10,12 @@ fn every_precompile_is_priced_under_its_own_name_and_vector() {
             .unwrap_or_else(|| panic!("precompile {} has no schedule entry", p.name()));
         assert_eq!(v.number, p.vector(), "{}", p.name());
         for s in echovm_gas::schedules() {
-            assert!(s.interrupt(p.vector()).is_some(), "v{} does not price {}", s.version(), p.name());
+            assert!(
+                s.interrupt(p.vector()).is_some(),
+                "v{} does not price {}",
+                s.version(),
+                p.name()
+            );
         }
     }
 }
