@@ -1,0 +1,79 @@
+#!/bin/sh
+# Build the whole-program corpus both ways and record the native results.
+#
+#   tests/programs/build.sh OUT_DIR
+#
+# For every program NAME (c/NAME.c or rust/NAME.rs, optional NAME.input):
+#   OUT_DIR/NAME.elf       the contract for the VM
+#   OUT_DIR/NAME.native    the same source built for Linux
+#   OUT_DIR/NAME.expected  native stdout = the expected VM return data
+#   OUT_DIR/NAME.stderr    native debug_print lines ("debug: ...")
+#   OUT_DIR/NAME.status    native exit status (0 success, 1 reverted)
+# and one line per program in OUT_DIR/manifest.tsv:
+#   name  lang  elf  native  input(or -)  expected  status
+# C programs may carry a first-line marker `/* echovm-cflags: -O3 ... */`;
+# its -O level and flags apply to both builds.
+set -eu
+
+[ $# -eq 1 ] || { echo "usage: $0 OUT_DIR" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SDK="$ROOT/sdk/c"
+OUT=$1
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+MANIFEST="$OUT/manifest.tsv"
+: > "$MANIFEST.tmp"
+
+run_native() { # name input
+    if [ -n "$2" ]; then
+        "$OUT/$1.native" "$2" > "$OUT/$1.expected" 2> "$OUT/$1.stderr" && st=0 || st=$?
+    else
+        "$OUT/$1.native" < /dev/null > "$OUT/$1.expected" 2> "$OUT/$1.stderr" && st=0 || st=$?
+    fi
+    echo "$st" > "$OUT/$1.status"
+}
+
+record() { # name lang input
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$OUT/$1.elf" "$OUT/$1.native" "${3:--}" \
+        "$OUT/$1.expected" "$(cat "$OUT/$1.status")" >> "$MANIFEST.tmp"
+}
+
+for src in "$HERE"/c/*.c; do
+    name=$(basename "$src" .c)
+    opt=-O2
+    extra=""
+    marker=$(sed -n '1s/^.*echovm-cflags:\(.*\)\*\/.*$/\1/p' "$src")
+    for f in $marker; do
+        case "$f" in -O*) opt=$f ;; *) extra="$extra $f" ;; esac
+    done
+    # shellcheck disable=SC2086
+    "$SDK/build.sh" -o "$OUT/$name.elf" "$opt" "$src" -- -I"$HERE/c" -Wall -Wextra -Werror $extra
+    # shellcheck disable=SC2086
+    "$SDK/build.sh" --native -o "$OUT/$name.native" "$opt" "$src" -- -I"$HERE/c" -Wall -Wextra -Werror $extra
+    input=""
+    [ -f "$HERE/c/$name.input" ] && input="$HERE/c/$name.input"
+    run_native "$name" "$input"
+    record "$name" c "$input"
+done
+
+# Rust: no_std contract linked against the SDK's freestanding libc (memcpy,
+# memset, memcmp, bcmp) and libgcc; see docs/SDK.md for each flag.
+"$SDK/build.sh" --object -o "$OUT/echovm_libc.o" "$SDK/echovm_libc.c"
+for src in "$HERE"/rust/*.rs; do
+    name=$(basename "$src" .rs)
+    [ "$name" = evm ] && continue
+    rustc --edition 2021 --crate-type bin -C opt-level=3 -C panic=abort \
+        -C relocation-model=static -C target-feature=+crt-static -C target-cpu=x86-64 \
+        -C strip=debuginfo \
+        -C link-arg=-nostartfiles -C link-arg=-nostdlib -C link-arg=-static -C link-arg=-no-pie \
+        -C link-arg=-Wl,--gc-sections -C link-arg=-Wl,--build-id=none \
+        -C link-arg="$OUT/echovm_libc.o" -C link-arg=-lgcc \
+        -o "$OUT/$name.elf" "$src"
+    rustc --edition 2021 --crate-type bin -C opt-level=3 --cfg echovm_native -o "$OUT/$name.native" "$src"
+    input=""
+    [ -f "$HERE/rust/$name.input" ] && input="$HERE/rust/$name.input"
+    run_native "$name" "$input"
+    record "$name" rust "$input"
+done
+mv "$MANIFEST.tmp" "$MANIFEST"

@@ -1,0 +1,121 @@
+//! Whole-program test corpus: C and Rust programs built both as echovm
+//! contracts and as native Linux programs, with the native run's output as the
+//! expected VM result (the host toolchain + CPU is the oracle).
+//!
+//! Use from a root integration test:
+//! ```ignore
+//! #[path = "programs/mod.rs"]
+//! mod programs;
+//! for p in programs::corpus() {
+//!     // run p.elf_path in the VM with p.input, compare its return data with
+//!     // p.native_output, its status with p.native_status (0 success,
+//!     // 1 reverted) and its debug lines with p.native_debug.
+//! }
+//! ```
+//! Building needs gcc, rustc and a POSIX shell; it takes tens of seconds, so
+//! prefer [`corpus`], which builds once per test process.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Source language of a corpus program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    C,
+    Rust,
+}
+
+/// One corpus program, built both ways, with its native result.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub name: String,
+    pub lang: Lang,
+    /// Static ELF64 contract for the VM.
+    pub elf_path: PathBuf,
+    /// The same source compiled for Linux with the native SDK.
+    pub native_path: PathBuf,
+    /// Call input (empty when the program has no `.input` file).
+    pub input: Vec<u8>,
+    /// Native stdout: exactly the return data the VM must produce.
+    pub native_output: Vec<u8>,
+    /// Native exit status: 0 success, 1 reverted.
+    pub native_status: i32,
+    /// Text of each native `debug_print`, in order.
+    pub native_debug: Vec<String>,
+}
+
+/// Directory holding the corpus sources and build script.
+pub fn source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("programs")
+}
+
+/// Build every program into `out_dir` (created if missing), run the native
+/// builds, and return the programs. Panics with the build log on failure,
+/// since a corpus that does not build is a broken test setup.
+pub fn build_all(out_dir: &Path) -> Vec<Program> {
+    match try_build_all(out_dir) {
+        Ok(p) => p,
+        Err(e) => panic!("building the program corpus failed: {e}"),
+    }
+}
+
+/// Like [`build_all`] but reports failures as an error message.
+pub fn try_build_all(out_dir: &Path) -> Result<Vec<Program>, String> {
+    let script = source_dir().join("build.sh");
+    let out = Command::new("sh")
+        .arg(&script)
+        .arg(out_dir)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} exited with {}\n--- stdout\n{}\n--- stderr\n{}",
+            script.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let manifest_path = out_dir.join("manifest.tsv");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    manifest.lines().map(parse_line).collect()
+}
+
+fn parse_line(line: &str) -> Result<Program, String> {
+    let f: Vec<&str> = line.split('\t').collect();
+    let [name, lang, elf, native, input, expected, status] = f[..] else {
+        return Err(format!("malformed manifest line: {line:?}"));
+    };
+    let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: {e}"));
+    let stderr_path = Path::new(expected).with_extension("stderr");
+    let stderr = std::fs::read_to_string(&stderr_path).map_err(|e| format!("{}: {e}", stderr_path.display()))?;
+    Ok(Program {
+        name: name.to_string(),
+        lang: match lang {
+            "c" => Lang::C,
+            "rust" => Lang::Rust,
+            other => return Err(format!("unknown language {other:?} in manifest")),
+        },
+        elf_path: PathBuf::from(elf),
+        native_path: PathBuf::from(native),
+        input: if input == "-" { Vec::new() } else { read(input)? },
+        native_output: read(expected)?,
+        native_status: status.parse().map_err(|e| format!("status {status:?}: {e}"))?,
+        native_debug: stderr.lines().filter_map(|l| l.strip_prefix("debug: ")).map(str::to_string).collect(),
+    })
+}
+
+/// The corpus, built once per process into the target directory's
+/// `echovm-corpus` (under `CARGO_TARGET_TMPDIR` for integration tests).
+pub fn corpus() -> &'static [Program] {
+    static CORPUS: OnceLock<Vec<Program>> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let base = option_env!("CARGO_TARGET_TMPDIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("echovm-corpus-{}", std::process::id())));
+        build_all(&base.join("echovm-corpus"))
+    })
+}

@@ -1,0 +1,76 @@
+//! Checks the whole-program corpus itself (tests/programs): every program
+//! builds both ways, the contracts have the shape SPEC §2 requires, and the
+//! native builds succeed deterministically. Running the contracts in the VM
+//! and comparing with `native_output` is the interpreter's test.
+
+#[path = "programs/mod.rs"]
+mod programs;
+
+use programs::{corpus, Lang};
+
+const PT_DYNAMIC: u32 = 2;
+const PT_INTERP: u32 = 3;
+const PT_LOAD: u32 = 1;
+const PF_X: u32 = 1;
+const PF_W: u32 = 2;
+
+fn u16_at(b: &[u8], o: usize) -> u16 {
+    u16::from_le_bytes(b[o..o + 2].try_into().unwrap())
+}
+fn u32_at(b: &[u8], o: usize) -> u32 {
+    u32::from_le_bytes(b[o..o + 4].try_into().unwrap())
+}
+fn u64_at(b: &[u8], o: usize) -> u64 {
+    u64::from_le_bytes(b[o..o + 8].try_into().unwrap())
+}
+
+#[test]
+fn corpus_has_the_promised_programs() {
+    let c = corpus().iter().filter(|p| p.lang == Lang::C).count();
+    let rust = corpus().iter().filter(|p| p.lang == Lang::Rust).count();
+    assert!(c >= 10, "{c} C programs");
+    assert!(rust >= 3, "{rust} Rust programs");
+}
+
+#[test]
+fn contracts_are_static_exec_without_interp_or_wx() {
+    for p in corpus() {
+        let b = std::fs::read(&p.elf_path).unwrap();
+        assert_eq!(&b[..4], b"\x7fELF", "{}", p.name);
+        assert_eq!(b[4], 2, "{}: ELFCLASS64", p.name);
+        assert_eq!(u16_at(&b, 16), 2, "{}: ET_EXEC", p.name);
+        assert_eq!(u16_at(&b, 18), 62, "{}: EM_X86_64", p.name);
+        let (phoff, phentsize, phnum) = (u64_at(&b, 32) as usize, u16_at(&b, 54) as usize, u16_at(&b, 56) as usize);
+        let mut loads = 0;
+        for i in 0..phnum {
+            let ph = &b[phoff + i * phentsize..];
+            let (ty, flags) = (u32_at(ph, 0), u32_at(ph, 4));
+            assert!(ty != PT_INTERP && ty != PT_DYNAMIC, "{}: program header type {ty}", p.name);
+            if ty == PT_LOAD {
+                loads += 1;
+                assert!(flags & (PF_W | PF_X) != PF_W | PF_X, "{}: W+X segment", p.name);
+            }
+        }
+        assert!(loads >= 2, "{}: {loads} LOAD segments", p.name);
+    }
+}
+
+#[test]
+fn native_builds_succeed_and_are_deterministic() {
+    for p in corpus() {
+        assert_eq!(p.native_status, 0, "{} native exit status", p.name);
+        assert!(!p.native_output.is_empty(), "{} printed nothing", p.name);
+        // Second run, input through stdin this time (the first used the file path).
+        let mut child = std::process::Command::new(&p.native_path)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(&p.input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", p.name);
+        assert_eq!(out.stdout, p.native_output, "{}: second native run differs", p.name);
+    }
+}
