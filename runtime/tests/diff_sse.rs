@@ -85,7 +85,15 @@ fn make_case(form: &Form, k: u64, r: &mut Rng) -> Case {
     } else {
         r.below(256 - 16)
     };
-    if use_mem {
+    // Some memory operands are RIP-relative: the displacement counts from the
+    // end of the instruction, after any imm8.
+    let rip_relative = use_mem && !edge && r.chance(10);
+    if rip_relative {
+        code.push((reg & 7) << 3 | 0b101);
+        let end = INSN_ADDR + code.len() as u64 + 4 + form.imm as u64;
+        let disp = (SCRATCH_BASE + off).wrapping_sub(end) as i64;
+        code.extend_from_slice(&(disp as i32).to_le_bytes());
+    } else if use_mem {
         code.push(0x40 | (reg & 7) << 3 | BASE_REG);
         code.push((off as i64 - base as i64) as i8 as u8);
     } else {
