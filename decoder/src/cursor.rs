@@ -320,7 +320,7 @@ impl<'a> Cursor<'a> {
     /// Complete a supported instruction: length, RIP fix-up, LOCK legality and the
     /// informational prefix bits.
     #[inline(always)]
-    pub fn done(mut self, op: Op, osize: u8, lockable: bool) -> R<Insn> {
+    pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<Insn> {
         if self.lock && !(lockable && !self.is_reg_form()) {
             return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
         }

@@ -11,6 +11,7 @@
 //! execute so that it can be reported precisely.
 
 mod cursor;
+mod format;
 mod insn;
 mod map0f;
 mod map1;
@@ -20,6 +21,7 @@ mod sse_table;
 mod vex;
 mod x87;
 
+pub use format::{disasm_line, format_result, gpr_name, write_insn};
 pub use insn::*;
 pub use op::Op;
 
@@ -53,7 +55,7 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
             0xF0 => c.lock = true,
             0xF2 => c.rep = Rep::F2,
             0xF3 => c.rep = Rep::F3,
-            _ => return map1::decode(c, b),
+            _ => return map1::decode(&mut c, b),
         }
         if c.has_rex {
             c.has_rex = false;

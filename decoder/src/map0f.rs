@@ -10,7 +10,7 @@ use crate::{sse, Extension, Insn, Op, Operand};
 const BT_OPS: [Op; 4] = [Op::Bt, Op::Bts, Op::Btr, Op::Btc];
 
 /// Decode after the 0F escape byte.
-pub(crate) fn decode(mut c: Cursor<'_>) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
     let opc = c.u8()?;
     match opc {
         0x38 => return map0f38(c),
@@ -202,7 +202,7 @@ fn is_sse_row(opc: u8) -> bool {
     SSE_0F[opc as usize].iter().any(|e| e.f != F::Inv)
 }
 
-fn bitcount(mut c: Cursor<'_>, op: Op, osz: u8) -> R<Insn> {
+fn bitcount(c: &mut Cursor<'_>, op: Op, osz: u8) -> R<Insn> {
     c.read_modrm()?;
     c.insn.ops[0] = c.gpr(c.reg(), osz);
     c.insn.ops[1] = c.rm_gpr(osz)?;
@@ -210,7 +210,7 @@ fn bitcount(mut c: Cursor<'_>, op: Op, osz: u8) -> R<Insn> {
 }
 
 /// 0F 18..1F forms that are architecturally NOPs with a ModRM operand.
-fn reserved_nop(mut c: Cursor<'_>) -> R<Insn> {
+fn reserved_nop(c: &mut Cursor<'_>) -> R<Insn> {
     let osz = c.osz();
     c.insn.ops[0] = if c.is_reg_form() {
         Operand::Gpr { reg: c.rm(), size: osz }
@@ -223,7 +223,7 @@ fn reserved_nop(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F C7: cmpxchg8b/16b, rdrand/rdseed/rdpid, VMX.
-fn grp9(mut c: Cursor<'_>) -> R<Insn> {
+fn grp9(c: &mut Cursor<'_>) -> R<Insn> {
     c.read_modrm()?;
     let r = (c.modrm >> 3) & 7;
     if c.is_reg_form() {
@@ -234,6 +234,9 @@ fn grp9(mut c: Cursor<'_>) -> R<Insn> {
             (6, Rep::F3) => c.unsupported("senduipi", Extension::Privileged),
             _ => invalid("0F C7 register form"),
         };
+    }
+    if matches!(r, 3 | 4 | 5 | 7) && (c.rep != Rep::None || c.p66) {
+        return invalid("0F C7 form with a mandatory prefix");
     }
     match r {
         1 => {
@@ -276,7 +279,7 @@ fn grp9(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F AE: fences, ldmxcsr/stmxcsr, clflush, fxsave/xsave family, fs/gs base.
-fn grp15(mut c: Cursor<'_>) -> R<Insn> {
+fn grp15(c: &mut Cursor<'_>) -> R<Insn> {
     c.read_modrm()?;
     let r = (c.modrm >> 3) & 7;
     if c.is_reg_form() {
@@ -290,6 +293,7 @@ fn grp15(mut c: Cursor<'_>) -> R<Insn> {
             (Rep::F3, _, 3) => c.unsupported("wrgsbase", Extension::Other),
             (Rep::F3, _, 5) => c.unsupported(if c.w { "incsspq" } else { "incsspd" }, Extension::Other),
             (Rep::F3, _, 6) => c.unsupported("umonitor", Extension::Other),
+            (Rep::F3, _, 4) => c.unsupported("ptwrite", Extension::Other),
             (Rep::F2, _, 6) => c.unsupported("umwait", Extension::Other),
             (Rep::None, true, 6) => c.unsupported("tpause", Extension::Other),
             _ => invalid("0F AE register form"),
@@ -333,12 +337,15 @@ fn grp15(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// Remaining 0F opcodes: system, segmentation and other unsupported forms.
-fn other(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
+fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
     let (name, ext) = match opc {
         0x00 => {
             c.read_modrm()?;
             let r = (c.modrm >> 3) & 7;
-            let n = ["sldt", "str", "lldt", "ltr", "verr", "verw", "", ""][r as usize];
+            let n = match (r, c.rep) {
+                (6, Rep::F2) => "lkgs",
+                _ => ["sldt", "str", "lldt", "ltr", "verr", "verw", "", ""][r as usize],
+            };
             if n.is_empty() {
                 return invalid("0F 00 /6../7");
             }
@@ -360,14 +367,44 @@ fn other(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
         0x0F => {
             c.read_modrm()?;
             c.skip_modrm_mem()?;
-            c.skip(1)?;
-            ("3dnow", Extension::Other)
+            // 3DNow!: the operation is selected by a trailing opcode byte.
+            let n = match c.u8()? {
+                0x0C => "pi2fw",
+                0x0D => "pi2fd",
+                0x1C => "pf2iw",
+                0x1D => "pf2id",
+                0x8A => "pfnacc",
+                0x8E => "pfpnacc",
+                0x90 => "pfcmpge",
+                0x94 => "pfmin",
+                0x96 => "pfrcp",
+                0x97 => "pfrsqrt",
+                0x9A => "pfsub",
+                0x9E => "pfadd",
+                0xA0 => "pfcmpgt",
+                0xA4 => "pfmax",
+                0xA6 => "pfrcpit1",
+                0xA7 => "pfrsqit1",
+                0xAA => "pfsubr",
+                0xAE => "pfacc",
+                0xB0 => "pfcmpeq",
+                0xB4 => "pfmul",
+                0xB6 => "pfrcpit2",
+                0xB7 => "pmulhrw",
+                0xBB => "pswapd",
+                0xBF => "pavgusb",
+                _ => return invalid("undefined 3DNow! opcode"),
+            };
+            (n, Extension::Other)
         }
         0x20..=0x23 => {
             c.read_modrm()?;
             let r = (c.modrm >> 3) & 7 | c.rex_r;
             if opc & 1 == 0 && !matches!(r, 0 | 2 | 3 | 4 | 8) {
                 return invalid("mov to/from an undefined control register");
+            }
+            if opc & 1 == 1 && r >= 8 {
+                return invalid("mov to/from an undefined debug register");
             }
             ("mov", Extension::Privileged)
         }
@@ -377,7 +414,7 @@ fn other(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
         0x33 => ("rdpmc", Extension::NonDeterministic),
         0x34 => ("sysenter", Extension::SystemCall),
         0x35 => ("sysexit", Extension::SystemCall),
-        0x37 => ("getsec", Extension::Privileged),
+        0x37 if c.rep == Rep::None && !c.p66 => ("getsec", Extension::Privileged),
         0x77 => {
             if c.rep != Rep::None || c.p66 {
                 return invalid("emms with a prefix");
@@ -406,6 +443,23 @@ fn other(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
         }
         0xA0 => ("push", Extension::Segmentation),
         0xA1 => ("pop", Extension::Segmentation),
+        0xA6 | 0xA7 => {
+            // VIA PadLock (rep xstore, xcrypt*, xsha*): register form only.
+            c.read_modrm()?;
+            if !c.is_reg_form() {
+                return invalid("PadLock instruction with a memory operand");
+            }
+            let r = ((c.modrm >> 3) & 7) as usize;
+            if (c.rep != Rep::F3 && !(opc == 0xA7 && r == 0)) || (opc == 0xA6 && r == 0) {
+                return invalid("PadLock instruction without F3");
+            }
+            let n = if opc == 0xA6 {
+                ["montmul", "xsha1", "xsha256", "xsha512_alt", "xsha512", "ccs_hash", "undoc", "undoc"][r]
+            } else {
+                ["xstore", "xcryptecb", "xcryptcbc", "xcryptctr", "xcryptcfb", "xcryptofb", "ccs_encrypt", "xstore_alt"][r]
+            };
+            (n, Extension::Other)
+        }
         0xA8 => ("push", Extension::Segmentation),
         0xA9 => ("pop", Extension::Segmentation),
         0xAA => ("rsm", Extension::Privileged),
@@ -440,7 +494,7 @@ fn other(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
 }
 
 /// 0F 01: descriptor tables and a large set of mod=3 system instructions.
-fn grp7(mut c: Cursor<'_>) -> R<Insn> {
+fn grp7(c: &mut Cursor<'_>) -> R<Insn> {
     c.read_modrm()?;
     let r = (c.modrm >> 3) & 7;
     if !c.is_reg_form() {
@@ -479,12 +533,47 @@ fn grp7(mut c: Cursor<'_>) -> R<Insn> {
         (0xEE, Rep::None, false) => ("rdpkru", Extension::Other),
         (0xEF, Rep::None, false) => ("wrpkru", Extension::Other),
         (0xF8, Rep::None, false) => ("swapgs", Extension::Segmentation),
-        (0xF9, Rep::None, false) => ("rdtscp", Extension::NonDeterministic),
+        (0xF9, _, _) => ("rdtscp", Extension::NonDeterministic),
         (0xFA, Rep::None, false) => ("monitorx", Extension::Privileged),
         (0xFB, Rep::None, false) => ("mwaitx", Extension::Privileged),
-        (0xFC, Rep::None, false) => ("clzero", Extension::Other),
+        (0xFC, _, _) => ("clzero", Extension::Other),
         (0xFD, Rep::None, false) => ("rdpru", Extension::NonDeterministic),
-        (0xD8..=0xDF, Rep::None, false) => ("svm", Extension::Privileged),
+        (0xD8, _, _) => ("vmrun", Extension::Privileged),
+        (0xD9, _, _) => ("vmmcall", Extension::Privileged),
+        (0xDA, _, _) => ("vmload", Extension::Privileged),
+        (0xDB, _, _) => ("vmsave", Extension::Privileged),
+        (0xDC, _, _) => ("stgi", Extension::Privileged),
+        (0xDD, _, _) => ("clgi", Extension::Privileged),
+        (0xDE, _, _) => ("skinit", Extension::Privileged),
+        (0xDF, _, _) => ("invlpga", Extension::Privileged),
+        (0xF8, _, _) => ("swapgs", Extension::Segmentation),
+        (0xE8, Rep::None, false) => ("serialize", Extension::Other),
+        (0xE8, Rep::F2, _) => ("xsusldtrk", Extension::Other),
+        (0xE9, Rep::F2, _) => ("xresldtrk", Extension::Other),
+        (0xEC, Rep::F3, _) => ("uiret", Extension::Privileged),
+        (0xED, Rep::F3, _) => ("testui", Extension::Privileged),
+        (0xEE, Rep::F3, _) => ("clui", Extension::Privileged),
+        (0xEF, Rep::F3, _) => ("stui", Extension::Privileged),
+        (0xFA, Rep::F3, _) => ("mcommit", Extension::Privileged),
+        (0xFD, Rep::F3, _) => ("rmpquery", Extension::Privileged),
+        (0xFE, Rep::None, false) => ("invlpgb", Extension::Privileged),
+        (0xFF, Rep::None, false) => ("tlbsync", Extension::Privileged),
+        (0xFE, Rep::F3, _) => ("rmpadjust", Extension::Privileged),
+        (0xFE, Rep::F2, _) => ("rmpupdate", Extension::Privileged),
+        (0xFF, Rep::F3, _) => ("psmash", Extension::Privileged),
+        (0xFF, Rep::F2, _) => ("pvalidate", Extension::Privileged),
+        (0xC6, Rep::F2, _) => ("rdmsrlist", Extension::Privileged),
+        (0xC6, Rep::F3, _) => ("wrmsrlist", Extension::Privileged),
+        (0xC5, Rep::None, false) => ("pconfig", Extension::Privileged),
+        (0xC0, Rep::None, false) => ("enclv", Extension::Privileged),
+        (0xC6, Rep::None, false) => ("wrmsrns", Extension::Privileged),
+        (0xC7, Rep::None, false) => ("pbndkb", Extension::Other),
+        (0xCA, Rep::F3, _) => ("eretu", Extension::Privileged),
+        (0xCA, Rep::F2, _) => ("erets", Extension::Privileged),
+        (0xCC, Rep::None, true) => ("tdcall", Extension::Privileged),
+        (0xCD, Rep::None, true) => ("seamret", Extension::Privileged),
+        (0xCE, Rep::None, true) => ("seamops", Extension::Privileged),
+        (0xCF, Rep::None, true) => ("seamcall", Extension::Privileged),
         (m, _, _) if (m >> 3) & 7 == 4 => ("smsw", Extension::Privileged),
         (m, _, _) if (m >> 3) & 7 == 6 => ("lmsw", Extension::Privileged),
         _ => return invalid("undefined 0F 01 register form"),
@@ -493,7 +582,7 @@ fn grp7(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F 38 xx.
-fn map0f38(mut c: Cursor<'_>) -> R<Insn> {
+fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
     let opc = c.u8()?;
     let col = sse::column(&c);
     let e = SSE_0F38[opc as usize][col];
@@ -543,6 +632,40 @@ fn map0f38(mut c: Cursor<'_>) -> R<Insn> {
             c.mem()?;
             c.unsupported(if c.w { "wrussq" } else { "wrussd" }, Extension::Other)
         }
+        0xD8 | 0xDC..=0xDF | 0xFA | 0xFB if c.rep == Rep::F3 => {
+            // Key Locker.
+            c.read_modrm()?;
+            let r = ((c.modrm >> 3) & 7) as usize;
+            let n = match (opc, c.is_reg_form()) {
+                (0xDC, true) => "loadiwkey",
+                (0xFA, true) => "encodekey128",
+                (0xFB, true) => "encodekey256",
+                (0xD8, false) if r < 4 => {
+                    ["aesencwide128kl", "aesdecwide128kl", "aesencwide256kl", "aesdecwide256kl"][r]
+                }
+                (0xDC, false) => "aesenc128kl",
+                (0xDD, false) => "aesdec128kl",
+                (0xDE, false) => "aesenc256kl",
+                (0xDF, false) => "aesdec256kl",
+                _ => return invalid("undefined Key Locker form"),
+            };
+            c.skip_modrm_mem()?;
+            c.unsupported(n, Extension::Other)
+        }
+        0xFC => {
+            c.read_modrm()?;
+            if c.is_reg_form() {
+                return invalid("RAO-INT instruction with a register operand");
+            }
+            c.mem()?;
+            let n = match (c.rep, c.p66) {
+                (Rep::None, false) => "aadd",
+                (Rep::None, true) => "aand",
+                (Rep::F2, _) => "aor",
+                (Rep::F3, _) => "axor",
+            };
+            c.unsupported(n, Extension::Other)
+        }
         0xF8 => {
             c.read_modrm()?;
             if c.is_reg_form() {
@@ -578,12 +701,11 @@ fn map0f38(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F 3A xx.
-fn map0f3a(mut c: Cursor<'_>) -> R<Insn> {
+fn map0f3a(c: &mut Cursor<'_>) -> R<Insn> {
     let opc = c.u8()?;
     let e = SSE_0F3A[opc as usize][sse::column(&c)];
     if e.f != F::Inv {
         return sse::decode(c, e);
     }
-    let _ = &mut c;
     invalid("undefined 0F 3A opcode")
 }

@@ -205,7 +205,7 @@ pub(crate) static MAP1: [E; 256] = build();
 
 /// Decode the instruction whose one-byte-map opcode `opc` has just been read.
 #[inline(always)]
-pub(crate) fn decode(c: Cursor<'_>, opc: u8) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
     let ent = MAP1[opc as usize];
     handle(c, opc, ent)
 }
@@ -219,7 +219,7 @@ fn byte_or_v(c: &Cursor<'_>, opc: u8) -> u8 {
     }
 }
 
-fn handle(mut c: Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
+fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
     match ent.k {
         K::Alu => {
             let form = opc & 7;
@@ -607,7 +607,7 @@ fn handle(mut c: Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
 }
 
 /// One-byte-map opcodes that are valid x86-64 but outside echovm.
-fn unsupported(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
+fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
     let (name, ext): (&'static str, Extension) = match opc {
         0x6C => ("insb", Extension::Privileged),
         0x6D => (if c.p66 { "insw" } else { "insd" }, Extension::Privileged),

@@ -26,7 +26,7 @@ fn gsz(c: &Cursor<'_>) -> u8 {
 
 /// Decode the instruction described by `e`; the opcode bytes have been read.
 #[inline]
-pub(crate) fn decode(mut c: Cursor<'_>, e: S) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
     if e.f == F::Inv {
         return invalid("undefined SSE opcode/prefix combination");
     }
@@ -211,7 +211,7 @@ pub(crate) fn decode(mut c: Cursor<'_>, e: S) -> R<Insn> {
             if matches!(e.name, "movq2dq" | "movdq2q" | "maskmovq") && !c.is_reg_form() {
                 return invalid("memory form of a register-only instruction");
             }
-            if e.name == "movntq" && c.is_reg_form() {
+            if matches!(e.name, "movntq" | "movntss" | "movntsd") && c.is_reg_form() {
                 return invalid("register form of a memory-only instruction");
             }
             c.skip_modrm_mem()?;

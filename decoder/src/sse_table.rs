@@ -121,7 +121,7 @@ const fn build_0f() -> T {
     row(&mut t, 0x28, xx16(Op::Movaps), xx16(Op::Movapd), INV, INV);
     row(&mut t, 0x29, s(F::St, Op::Movaps, 16), s(F::St, Op::Movapd, 16), INV, INV);
     row(&mut t, 0x2A, mmxn("cvtpi2ps", 0), mmxn("cvtpi2pd", 0), s(F::XG, Op::Cvtsi2ss, 0), s(F::XG, Op::Cvtsi2sd, 0));
-    row(&mut t, 0x2B, s(F::StM, Op::Movntps, 16), s(F::StM, Op::Movntpd, 16), INV, INV);
+    row(&mut t, 0x2B, s(F::StM, Op::Movntps, 16), s(F::StM, Op::Movntpd, 16), u("movntss", 0), u("movntsd", 0));
     row(&mut t, 0x2C, mmxn("cvttps2pi", 0), mmxn("cvttpd2pi", 0), s(F::RX, Op::Cvttss2si, 4), s(F::RX, Op::Cvttsd2si, 8));
     row(&mut t, 0x2D, mmxn("cvtps2pi", 0), mmxn("cvtpd2pi", 0), s(F::RX, Op::Cvtss2si, 4), s(F::RX, Op::Cvtsd2si, 8));
     row(&mut t, 0x2E, xx(Op::Ucomiss, 4), xx(Op::Ucomisd, 8), INV, INV);

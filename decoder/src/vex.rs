@@ -26,7 +26,7 @@ fn check_legacy(c: &Cursor<'_>) -> R<()> {
     Ok(())
 }
 
-pub(crate) fn vex2(mut c: Cursor<'_>) -> R<Insn> {
+pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<Insn> {
     check_legacy(&c)?;
     let b = c.u8()?;
     c.rex_r = if b & 0x80 == 0 { 8 } else { 0 };
@@ -37,7 +37,7 @@ pub(crate) fn vex2(mut c: Cursor<'_>) -> R<Insn> {
     body(c, v)
 }
 
-pub(crate) fn vex3(mut c: Cursor<'_>) -> R<Insn> {
+pub(crate) fn vex3(c: &mut Cursor<'_>) -> R<Insn> {
     check_legacy(&c)?;
     let b1 = c.u8()?;
     let b2 = c.u8()?;
@@ -63,7 +63,7 @@ fn bsz(c: &Cursor<'_>) -> u8 {
     }
 }
 
-fn body(mut c: Cursor<'_>, v: Vex) -> R<Insn> {
+fn body(c: &mut Cursor<'_>, v: Vex) -> R<Insn> {
     let opc = c.u8()?;
     if v.map == 2 && matches!(opc, 0xF2 | 0xF3 | 0xF5 | 0xF6 | 0xF7) || v.map == 3 && opc == 0xF0 {
         if let Some(op) = bmi(&v, opc) {
@@ -102,7 +102,7 @@ fn bmi(v: &Vex, opc: u8) -> Option<Op> {
     Some(op)
 }
 
-fn bmi_operands(mut c2: Cursor<'_>, v: &Vex, mut op: Op) -> R<Insn> {
+fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<Insn> {
     c2.read_modrm()?;
     if v.l != 0 {
         return invalid("BMI instruction with VEX.L=1");
@@ -235,6 +235,7 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
             }
         }
         (2, 0xF3, 0) => "blsr",
+        (3, 0x30..=0x33, 1) => "kshift",
         (3, 0x00, 1) => "vpermq",
         (3, 0x01, 1) => "vpermpd",
         (3, 0x02, 1) => "vpblendd",
@@ -256,7 +257,7 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
 }
 
 /// EVEX (AVX-512): `62 P0 P1 P2 opcode modrm ...`.
-pub(crate) fn evex(mut c: Cursor<'_>) -> R<Insn> {
+pub(crate) fn evex(c: &mut Cursor<'_>) -> R<Insn> {
     check_legacy(&c)?;
     let p0 = c.u8()?;
     let p1 = c.u8()?;
@@ -290,7 +291,7 @@ pub(crate) fn evex(mut c: Cursor<'_>) -> R<Insn> {
 }
 
 /// XOP (AMD): `8F RXBmmmmm WvvvvLpp opcode modrm ...`; caller checked mmmmm >= 8.
-pub(crate) fn xop(mut c: Cursor<'_>) -> R<Insn> {
+pub(crate) fn xop(c: &mut Cursor<'_>) -> R<Insn> {
     check_legacy(&c)?;
     let b1 = c.u8()?;
     let _b2 = c.u8()?;

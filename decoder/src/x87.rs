@@ -70,7 +70,7 @@ fn special(opc: u8, modrm: u8) -> &'static str {
     }
 }
 
-pub(crate) fn decode(mut c: Cursor<'_>, opc: u8) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
     c.read_modrm()?;
     let i = (opc - 0xD8) as usize;
     let r = ((c.modrm >> 3) & 7) as usize;
