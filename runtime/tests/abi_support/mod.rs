@@ -139,3 +139,31 @@ pub fn schedule_with(edit: impl FnOnce(&mut echovm_gas::ScheduleDoc)) -> Schedul
 pub fn vcost(s: &Schedule, v: u8, len: u64) -> u64 {
     s.interrupt(v).expect("ABI vector").cost(len)
 }
+
+/// Schedule v1 with vector `v`'s cost replaced by `cost`.
+pub fn schedule_with_vector_cost(v: u8, cost: echovm_gas::InterruptCost) -> Schedule {
+    let name = echovm_gas::vector(v).expect("ABI vector").name;
+    let doc = schedule().doc().clone();
+    let mut json = serde_json::to_value(&doc).expect("schedule to json");
+    json["interrupts"][name] = serde_json::to_value(cost).expect("cost to json");
+    Schedule::from_doc(serde_json::from_value(json).expect("json to schedule")).expect("valid schedule")
+}
+
+/// How script `script` uses vector `v`, measured exactly: it is run under
+/// schedule v1 and under variants that change only `v`'s price, so gas
+/// differences isolate `v`. Returns (number of charged calls, total metered
+/// length). `setup` prepares a fresh chain (after the probe is deployed).
+pub fn metering(v: u8, script: &Script, value: u128) -> (u64, u64) {
+    let base_cost = *schedule().interrupt(v).expect("ABI vector");
+    let gas_on = |cost: echovm_gas::InterruptCost| {
+        let (mut chain, probe) = chain_with_probe_on(schedule_with_vector_cost(v, cost));
+        let r = chain.call(&probe, &DEFAULT_CALLER, value, GAS, script.bytes()).expect("call");
+        assert_eq!(r.outcome.status, Status::Success, "vector {v:#x}: {:?}", r.outcome.trap);
+        r.outcome.gas_used
+    };
+    let g0 = gas_on(base_cost);
+    let calls = gas_on(echovm_gas::InterruptCost { base: base_cost.base + 1000, ..base_cost }) - g0;
+    let len = gas_on(echovm_gas::InterruptCost { per_byte: base_cost.per_byte + 1, ..base_cost }) - g0;
+    assert_eq!(calls % 1000, 0);
+    (calls / 1000, len)
+}
