@@ -74,3 +74,44 @@ fn native_builds_succeed_and_are_deterministic() {
         assert_eq!(out.stdout, p.native_output, "{}: second native run differs", p.name);
     }
 }
+
+/// Every `EVM_INT_*` vector of sdk/c/echovm.h is reachable through a wrapper
+/// that compiles at -O0 and -O2 and emits exactly that `int` instruction.
+#[test]
+fn c_sdk_wrappers_cover_every_vector() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(root.join("sdk/c/echovm.h")).unwrap();
+    let mut vectors: Vec<u32> = header
+        .lines()
+        .filter_map(|l| l.strip_prefix("#define EVM_INT_"))
+        .map(|l| {
+            let hex = l.split_whitespace().nth(1).unwrap().trim_start_matches("0x");
+            u32::from_str_radix(hex, 16).unwrap()
+        })
+        .collect();
+    vectors.sort_unstable();
+    assert_eq!(vectors.len(), 43, "SPEC §3 lists 43 interrupts");
+    let dir = programs::corpus()[0].elf_path.parent().unwrap().to_path_buf();
+    for opt in ["-O0", "-O2"] {
+        let elf = dir.join(format!("all_wrappers{opt}.elf"));
+        let st = std::process::Command::new("sh")
+            .arg(root.join("sdk/c/build.sh"))
+            .args([opt, "-o"])
+            .arg(&elf)
+            .arg(root.join("sdk/c/tests/all_wrappers.c"))
+            .args(["--", "-Wall", "-Wextra", "-Werror"])
+            .status()
+            .unwrap();
+        assert!(st.success(), "all_wrappers.c {opt} failed to build");
+        let dis = std::process::Command::new("objdump").arg("-d").arg(&elf).output().unwrap();
+        let text = String::from_utf8_lossy(&dis.stdout);
+        let mut seen: Vec<u32> = text
+            .lines()
+            .filter_map(|l| l.split("int    $0x").nth(1))
+            .map(|h| u32::from_str_radix(h.trim(), 16).unwrap())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, vectors, "{opt}: int vectors in the binary");
+    }
+}
