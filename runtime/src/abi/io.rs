@@ -22,6 +22,9 @@ pub(super) fn call_io(vm: &mut Vm, v: Vector) -> AbiResult {
         }
         Vector::InputRead => {
             let (dst, offset, len) = (vm.arg(0), vm.arg(1), vm.arg(2));
+            // SPEC §3: the whole (dst, len) output pair must be writable, not
+            // just the bytes that happen to be copied.
+            vm.mem.check(dst, len, crate::fault::Access::Write)?;
             let avail = (vm.input.len() as u64).saturating_sub(offset);
             let n = len.min(avail);
             vm.charge_vector(v, n)?;
