@@ -101,8 +101,7 @@ fn callee_fault_and_out_of_gas_are_failed() {
     // Out of gas: the caller pays exactly what it forwarded.
     let spin = Script::new().write(0, b"z").int(WRITE, &[s(0), 1, s(0), 1]).int(GAS_LEFT, &[]);
     let measure = |chain: &mut Chain<MemBackend>, gas: u64| {
-        let script = Script::new().int(GAS_LEFT, &[]);
-        let script = Script(script.0.into_iter().chain(calling(&b, &spin, gas, 0).0).collect()).int(GAS_LEFT, &[]);
+        let script = Script::new().int(GAS_LEFT, &[]).then(calling(&b, &spin, gas, 0)).int(GAS_LEFT, &[]);
         let w = ok_words(chain, &a, &script);
         assert_eq!(w[1], 2, "callee ran out of gas");
         w[0] - w[2]
@@ -119,8 +118,9 @@ fn gas_forwarded_is_min_of_requested_and_left() {
     let w = ok_words(&mut chain, &a, &calling(&b, &inner, 123_456, 0).int(RD_READ, &[s(100), 0, 8]).read(100, 8));
     assert_eq!(w, vec![0, 8, 123_456]);
     // Requesting everything forwards what is left after the call's own charge.
-    let script = Script::new().int(GAS_LEFT, &[]);
-    let script = Script(script.0.into_iter().chain(calling(&b, &inner, u64::MAX, 0).0).collect())
+    let script = Script::new()
+        .int(GAS_LEFT, &[])
+        .then(calling(&b, &inner, u64::MAX, 0))
         .int(RD_READ, &[s(100), 0, 8])
         .read(100, 8);
     let w = ok_words(&mut chain, &a, &script);
@@ -201,9 +201,8 @@ fn events_are_recorded_in_order_and_dropped_with_their_call() {
     let script = Script::new()
         .write(8000, &[1; 32])
         .int(EVENT, &[s(8000), s(8000), 3]) // A's first event
-        .0;
-    let script = Script(script.into_iter().chain(calling(&b, &ok_inner, 1_000_000, 0).0).collect());
-    let script = Script(script.0.into_iter().chain(calling(&b, &bad_inner, 1_000_000, 0).0).collect())
+        .then(calling(&b, &ok_inner, 1_000_000, 0))
+        .then(calling(&b, &bad_inner, 1_000_000, 0))
         .int(EVENT, &[s(8000), s(8000), 0]);
     let r = run(&mut chain, &a, &script);
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
@@ -228,8 +227,7 @@ fn event_limits_fault() {
     assert!(msg.contains("event data limit exceeded: 101 > 100"), "{msg}");
     // Nested calls count toward the same budget.
     let inner = Script::new().int(EVENT, &[s(0), s(0), 1]);
-    let script = Script::new().int(EVENT, &[s(0), s(0), 1]).0;
-    let script = Script(script.into_iter().chain(calling(&b, &inner, 1_000_000, 0).0).collect());
+    let script = Script::new().int(EVENT, &[s(0), s(0), 1]).then(calling(&b, &inner, 1_000_000, 0));
     let r = run(&mut chain, &a, &script);
     assert_eq!(r.outcome.status, Status::Success);
     assert_eq!(r.events().len(), 2);

@@ -85,6 +85,11 @@ impl Script {
         self.0.push(b'A');
         self
     }
+    /// This script followed by `more`.
+    pub fn then(mut self, more: Script) -> Self {
+        self.0.extend(more.0);
+        self
+    }
     pub fn bytes(&self) -> Vec<u8> {
         self.0.clone()
     }
@@ -166,4 +171,10 @@ pub fn metering(v: u8, script: &Script, value: u128) -> (u64, u64) {
     let len = gas_on(echovm_gas::InterruptCost { per_byte: base_cost.per_byte + 1, ..base_cost }) - g0;
     assert_eq!(calls % 1000, 0);
     (calls / 1000, len)
+}
+
+/// Bytes from lower-case hex (test vectors).
+pub fn unhex(s: &str) -> Vec<u8> {
+    assert!(s.len() % 2 == 0, "odd hex length");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit")).collect()
 }
