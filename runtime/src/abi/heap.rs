@@ -86,8 +86,3 @@ fn grow_region(vm: &mut Vm, top: u64) -> Result<bool, Stop> {
         .map_err(|e| Stop::Fault(Fault::Abi(format!("heap growth to {target} bytes: {e}"))))?;
     Ok(true)
 }
-
-/// Bytes of heap mapped so far (for tests and reports).
-pub fn mapped_heap(vm: &Vm) -> u64 {
-    vm.mem.region_index(RegionKind::Heap).map(|i| vm.mem.regions()[i].data.len() as u64).unwrap_or(0)
-}

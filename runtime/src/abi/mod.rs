@@ -16,7 +16,6 @@ mod storage;
 mod vector;
 
 pub use call::{CALL_FAILED, CALL_REVERTED, CALL_SUCCESS};
-pub use heap::mapped_heap;
 pub use vector::Vector;
 
 use crate::cpu::reg;

@@ -13,7 +13,7 @@
 
 use super::backend::Backend;
 use super::diff::{DiffEntry, Event, StateDiff};
-use super::error::{hex32, StateError};
+use super::error::StateError;
 use super::keys;
 use crate::host::{Address, Hash};
 use std::cell::RefCell;
@@ -171,11 +171,6 @@ impl<'b> Overlay<'b> {
     pub fn report(&self, e: StateError) {
         self.record(e);
     }
-}
-
-/// Short hex of an address for messages.
-pub fn addr_text(a: &Address) -> String {
-    hex32(a)
 }
 
 #[cfg(test)]
