@@ -1056,6 +1056,11 @@ thread_local! {
 fn compare(f: &Form, code: &[u8], st: &State, nat: &Outcome, got: &Outcome, strict: bool, undef_diffs: &mut u64) -> Result<(), String> {
     match (nat, got) {
         (Outcome::Fault(a), Outcome::Fault(b)) if a == b => Ok(()),
+        (Outcome::Done(_), Outcome::Done(_)) if !strict && not_amd_modelled(f, st, code) != 0 => {
+            // 16-bit shld/shrd with counts above 16: the result itself is
+            // undefined; the VM follows AMD, so only an AMD host can check it.
+            Ok(())
+        }
         (Outcome::Done(n), Outcome::Done(v)) => {
             let mut msg = String::new();
             for r in 0..16 {

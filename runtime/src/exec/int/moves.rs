@@ -6,7 +6,7 @@ use crate::cpu::{mask, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::memory::Memory;
-use echovm_decoder::{prefix, Insn, Operand, Seg, NO_REG, RIP_BASE};
+use echovm_decoder::{prefix, Insn, Op, Operand, Seg, NO_REG, RIP_BASE};
 
 /// mov / movnti: destination gets the source at the destination's size.
 #[inline]
@@ -105,10 +105,20 @@ pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
     Ok(Step::Next)
 }
 
-/// Condition code of a Jcc/SETcc/CMOVcc op.
+/// Condition code (0..16) of a Jcc, SETcc or CMOVcc op: the families are
+/// contiguous and in encoding order (see `echovm_decoder::Op`), so the code is
+/// the distance from the family's first member.
 #[inline(always)]
 pub(super) fn cc(insn: &Insn) -> u8 {
-    insn.op.condition().unwrap_or(0)
+    let v = insn.op as u16;
+    let base = if v >= Op::Cmovo as u16 {
+        Op::Cmovo
+    } else if v >= Op::Seto as u16 {
+        Op::Seto
+    } else {
+        Op::Jo
+    };
+    (v.wrapping_sub(base as u16) & 15) as u8
 }
 
 /// cmovcc: the source is read (and may fault) whatever the condition; a
