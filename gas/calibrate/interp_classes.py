@@ -4,14 +4,16 @@ and print suggested gas beside what the schedule charges (docs/GAS.md §9).
 
 Each probe is a contract (probe.c, built with sdk/c/build.sh) whose loop body
 is 100 copies of a snippet. It runs with two loop counts; the difference of
-the wall times (best of --repeat runs each) divided by the difference in
+the CPU times (user + system of the `echovm` process, best of --repeat runs
+each; CPU time rather than wall time so that other load on the machine
+disturbs less) divided by the difference in
 executed bodies gives ns per body free of start-up cost, and the difference of
 gas_used gives the gas the schedule charges per body. The anchor is the `alu`
 probe (`add rbx, rax`, priced 1 gas): suggested gas = ns(body) / ns(alu).
 
-Wall-clock timing is fine here: this is an offline tool, never a consensus
-path. Run it on an otherwise idle machine; on a loaded one, compare only
-ratios taken from the same run.
+Timing is fine here: this is an offline tool, never a consensus path. Run it
+on an otherwise idle machine; on a loaded one, caches and SMT siblings are
+shared, so compare only ratios taken from the same run.
 
 Usage: gas/calibrate/interp_classes.py [--echovm target/release/echovm] [--repeat 3] [NAME...]
 """
@@ -19,16 +21,20 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 # name: (class or vector it prices, setup, body, instructions per body, lo, hi)
 XMM3 = "mov $3,%%eax\\n cvtsi2sd %%rax,%%xmm0\\n mov $1,%%eax\\n cvtsi2sd %%rax,%%xmm1"
+# xmm1 = largest subnormal, xmm2 = 0.75, xmm3 = 3.0: subnormal operands take
+# the normalisation paths of the soft-float core.
+SUBN = ("mov $0x000fffffffffffff,%%rax\\n movq %%rax,%%xmm1\\n mov $3,%%eax\\n cvtsi2sd %%rax,%%xmm3\\n"
+        " mov $0x3fe8000000000000,%%rax\\n movq %%rax,%%xmm2")
 PROBES = {
     "alu": ("alu", "", "add %%rbx,%%rax", 1),
     "nop": ("nop", "", "nop", 1),
@@ -49,6 +55,22 @@ PROBES = {
     "divsd": ("sse_div_sqrt", XMM3, "divsd %%xmm1,%%xmm0", 1),
     "sqrtsd": ("sse_div_sqrt", XMM3, "sqrtsd %%xmm1,%%xmm0", 1),
     "cvtsi2sd": ("sse_convert", "", "cvtsi2sd %%rbx,%%xmm0", 1),
+    # Worst cases inside a class: a class price must cover its slowest member and operands.
+    "div_worst": ("div + alu + 2 x mov", "mov $-15,%%rcx",
+                  "mov %%rcx,%%rdx\\n dec %%rdx\\n mov $-1,%%rax\\n div %%rcx", 4),
+    "idiv_worst": ("div + 2 x mov + alu", "mov $0x7fffffffffffffef,%%rcx",
+                   "mov %%rcx,%%rdx\\n shr $2,%%rdx\\n mov $-1,%%rax\\n idiv %%rcx", 4),
+    "pdep": ("mul", "mov $-1,%%rcx", "pdep %%rcx,%%rcx,%%rax", 1),
+    "rcl_63": ("alu", "", "rcl $63,%%rax", 1),
+    "crc32": ("mul", "", "crc32q %%rbx,%%rax", 1),
+    "addps": ("sse_float", XMM3, "addps %%xmm1,%%xmm0", 1),
+    "divps": ("sse_div_sqrt", XMM3, "divps %%xmm1,%%xmm0", 1),
+    "sqrtpd": ("sse_div_sqrt", XMM3, "sqrtpd %%xmm1,%%xmm0", 1),
+    "divsd_subn": ("sse_div_sqrt + sse_move", SUBN, "movapd %%xmm3,%%xmm0\\n divsd %%xmm1,%%xmm0", 2),
+    "mulsd_subn": ("sse_float + sse_move", SUBN, "movapd %%xmm2,%%xmm0\\n mulsd %%xmm1,%%xmm0", 2),
+    "sqrtsd_subn": ("sse_div_sqrt", SUBN, "sqrtsd %%xmm1,%%xmm0", 1),
+    "pcmpistri": ("sse_string", "pcmpeqb %%xmm1,%%xmm1\\n pxor %%xmm0,%%xmm0\\n pcmpeqb %%xmm0,%%xmm0",
+                  "pcmpistri $0x0c,%%xmm1,%%xmm0", 1),
     # Per-byte costs: one body moves/hashes 4096 bytes.
     "rep_movsb_4k": ("string + 4096 x string_iteration (+4 setup insns)", "sub $16384,%%rsp",
                      "lea (%%rsp),%%rdi\\n lea 8192(%%rsp),%%rsi\\n mov $4096,%%ecx\\n rep movsb", None),
@@ -68,12 +90,18 @@ def build(tmp, name, setup, body, iters):
     return out
 
 
+def cpu_seconds():
+    """User + system CPU time of all waited-for children so far."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run(echovm, elf, repeat):
     best = math.inf
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = cpu_seconds()
         r = subprocess.run([echovm, "run", elf, "--gas", str(10**15), "--json"], capture_output=True, text=True)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, cpu_seconds() - start)
     result = json.loads(r.stdout)
     if result["status"] != "success":
         sys.exit(f"{elf}: {r.stdout.strip()}")

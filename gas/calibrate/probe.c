@@ -5,7 +5,7 @@
  * PROBE_BODY, so that the interpreter's time per body (from two runs with
  * different ITER) can be compared with the gas the schedule charges for it.
  * Registers on entry to the body: rax = 0, rbx = 1; rsp may be lowered by
- * PROBE_SETUP to make scratch space.
+ * PROBE_SETUP to make scratch space (r12 restores it).
  */
 #include "echovm.h"
 
@@ -27,5 +27,5 @@ ECHOVM_ENTRY {
         : "+r"(n)
         :
         : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r12",
-          "xmm0", "xmm1", "memory", "cc");
+          "xmm0", "xmm1", "xmm2", "xmm3", "memory", "cc");
 }
