@@ -46,3 +46,39 @@ impl Surcharges {
         self.modexp_per_work_unit.saturating_mul(work)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Surcharges {
+        Surcharges {
+            memory_operand: 1,
+            string_iteration: 1,
+            heap_page: 128,
+            storage_new_slot: 5000,
+            call_value_transfer: 500,
+            powmod_per_exponent_bit: 100,
+            modexp_per_work_unit: 3,
+        }
+    }
+
+    #[test]
+    fn heap_growth_rounds_up_to_pages() {
+        let s = sample();
+        assert_eq!(s.heap_growth(0), 0);
+        assert_eq!(s.heap_growth(1), 128);
+        assert_eq!(s.heap_growth(4096), 128);
+        assert_eq!(s.heap_growth(4097), 256);
+        assert_eq!(s.heap_growth(u64::MAX), u64::MAX, "saturates");
+    }
+
+    #[test]
+    fn powmod_and_modexp_scale_and_saturate() {
+        let s = sample();
+        assert_eq!(s.powmod(0), 0);
+        assert_eq!(s.powmod(256), 25_600);
+        assert_eq!(s.modexp(7), 21);
+        assert_eq!(s.modexp(u64::MAX), u64::MAX);
+    }
+}
