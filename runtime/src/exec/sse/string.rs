@@ -54,30 +54,38 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     };
 
     let agg = (imm >> 2) & 3;
-    // BoolRes[j][i], j indexing the first operand, i the second, with the SDM's
-    // overrides where either element lies past its string's end.
-    let cmp = |j: usize, i: usize| -> bool {
-        match (j < la, i < lb) {
-            (true, true) => match agg {
-                1 => if j % 2 == 0 { b[i] >= a[j] } else { b[i] <= a[j] },
-                _ => a[j] == b[i],
-            },
-            (false, false) => agg >= 2,
-            (false, true) => agg == 3,
-            (true, false) => false,
-        }
-    };
-    let mut res1 = 0u32;
-    for i in 0..ub {
-        let bit = match agg {
-            0 => (0..ub).any(|j| cmp(j, i)),
-            1 => (0..ub).step_by(2).any(|j| cmp(j, i) && cmp(j + 1, i)),
-            2 => cmp(i, i),
-            _ => (0..ub - i).all(|k| cmp(k, i + k)),
-        };
-        res1 |= (bit as u32) << i;
-    }
     let full = (1u32 << ub) - 1;
+    let valid_b = (1u32 << lb) - 1;
+    // rows[j] bit i = BoolRes[j][i]: element j of the first operand against
+    // element i of the second, with the SDM's overrides where either element
+    // lies past its string's end.
+    let mut rows = [0u32; 16];
+    for (j, row) in rows.iter_mut().enumerate().take(ub) {
+        *row = if j < la {
+            let mut bits = 0u32;
+            for i in 0..lb {
+                let hit = match agg {
+                    1 if j % 2 == 0 => b[i] >= a[j],
+                    1 => b[i] <= a[j],
+                    _ => a[j] == b[i],
+                };
+                bits |= (hit as u32) << i;
+            }
+            bits
+        } else {
+            (if agg == 3 { valid_b } else { 0 }) | (if agg >= 2 { full & !valid_b } else { 0 })
+        };
+    }
+    let res1 = match agg {
+        // Equal any: element i matches any element of the set.
+        0 => rows[..ub].iter().fold(0, |acc, r| acc | r),
+        // Ranges: element i lies in any [even, odd] pair.
+        1 => rows[..ub].chunks(2).fold(0, |acc, p| acc | (p[0] & p[1])),
+        // Equal each: the diagonal.
+        2 => (0..ub).fold(0, |acc, i| acc | (rows[i] & (1 << i))),
+        // Equal ordered: the needle matches starting at i (running off the end counts as a match).
+        _ => (0..ub).fold(full, |acc, k| acc & ((rows[k] >> k) | (full & !(full >> k)))),
+    };
     let res2 = match (imm >> 4) & 3 {
         1 => !res1 & full,
         3 => res1 ^ ((1u32 << lb) - 1),
