@@ -72,7 +72,12 @@ fn block_size(size: u64) -> Option<u64> {
 
 impl Heap {
     pub fn new(base: u64) -> Self {
-        Heap { base, top: 0, free: BTreeMap::new(), live: BTreeMap::new() }
+        Heap {
+            base,
+            top: 0,
+            free: BTreeMap::new(),
+            live: BTreeMap::new(),
+        }
     }
 
     /// High-water mark: bytes of the heap region ever handed out.
@@ -95,10 +100,20 @@ impl Heap {
     /// least `new_top` bytes long (charging gas first); it answers `Ok(false)`
     /// when a limit forbids it, and its error (out of gas) is passed through.
     /// Returns the block's guest address, or `None` when it cannot.
-    pub fn alloc<E>(&mut self, size: u64, grow: impl FnOnce(u64) -> Result<bool, E>) -> Result<Option<u64>, E> {
-        let Some(need) = block_size(size) else { return Ok(None) };
+    pub fn alloc<E>(
+        &mut self,
+        size: u64,
+        grow: impl FnOnce(u64) -> Result<bool, E>,
+    ) -> Result<Option<u64>, E> {
+        let Some(need) = block_size(size) else {
+            return Ok(None);
+        };
         // First fit among the free blocks, lowest address first.
-        let fit = self.free.iter().find(|(_, &len)| len >= need).map(|(&off, &len)| (off, len));
+        let fit = self
+            .free
+            .iter()
+            .find(|(_, &len)| len >= need)
+            .map(|(&off, &len)| (off, len));
         if let Some((off, len)) = fit {
             self.free.remove(&off);
             if len > need {
@@ -112,7 +127,9 @@ impl Heap {
             Some((&off, &len)) if off + len == self.top => off,
             _ => self.top,
         };
-        let Some(new_top) = start.checked_add(need) else { return Ok(None) };
+        let Some(new_top) = start.checked_add(need) else {
+            return Ok(None);
+        };
         if !grow(new_top)? {
             return Ok(None);
         }
@@ -143,7 +160,9 @@ impl Heap {
             Err(e) => return Ok(Err(e)),
         };
         let old = self.live[&off];
-        let Some(need) = block_size(size) else { return Ok(Ok(Realloc::Failed)) };
+        let Some(need) = block_size(size) else {
+            return Ok(Ok(Realloc::Failed));
+        };
         if need <= old {
             // Shrink in place; the tail goes back to the free list.
             self.live.insert(off, need);
@@ -164,7 +183,9 @@ impl Heap {
         }
         if end + next_free == self.top {
             // The block (plus a free successor) ends at the top: raise the top.
-            let Some(new_top) = off.checked_add(need) else { return Ok(Ok(Realloc::Failed)) };
+            let Some(new_top) = off.checked_add(need) else {
+                return Ok(Ok(Realloc::Failed));
+            };
             if !grow(new_top)? {
                 return Ok(Ok(Realloc::Failed));
             }
@@ -180,7 +201,11 @@ impl Heap {
             Some(to) => {
                 let len = self.live.remove(&off).unwrap_or(0);
                 self.release(off, len);
-                Ok(Ok(Realloc::Moved { from: addr, to, copy: old.min(need) }))
+                Ok(Ok(Realloc::Moved {
+                    from: addr,
+                    to,
+                    copy: old.min(need),
+                }))
             }
         }
     }
@@ -212,14 +237,17 @@ impl Heap {
     /// Internal consistency, for tests: blocks tile `[0, top)` exactly, free
     /// blocks never touch each other, everything is aligned.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let mut all: Vec<(u64, u64, bool)> = self.live.iter().map(|(&o, &l)| (o, l, true)).collect();
+        let mut all: Vec<(u64, u64, bool)> =
+            self.live.iter().map(|(&o, &l)| (o, l, true)).collect();
         all.extend(self.free.iter().map(|(&o, &l)| (o, l, false)));
         all.sort_unstable();
         let mut at = 0;
         let mut prev_free = false;
         for (o, l, is_live) in all {
             if o != at {
-                return Err(format!("gap or overlap at offset {o:#x} (expected {at:#x})"));
+                return Err(format!(
+                    "gap or overlap at offset {o:#x} (expected {at:#x})"
+                ));
             }
             if o % ALIGN != 0 || l % ALIGN != 0 || l == 0 {
                 return Err(format!("misaligned or empty block {o:#x}+{l:#x}"));
@@ -252,7 +280,11 @@ mod tests {
 
     impl Fixture {
         fn new(limit: u64) -> Self {
-            Fixture { heap: Heap::new(BASE), limit, mapped: 0 }
+            Fixture {
+                heap: Heap::new(BASE),
+                limit,
+                mapped: 0,
+            }
         }
         fn alloc(&mut self, size: u64) -> Option<u64> {
             let (limit, mapped) = (self.limit, &mut self.mapped);
@@ -316,14 +348,23 @@ mod tests {
         let mut f = Fixture::new(1 << 20);
         let a = f.alloc(10).unwrap();
         f.heap.free(a).unwrap();
-        assert_eq!(f.heap.free(a), Err(HeapError::NotAllocated { op: "heap_free", addr: a }));
+        assert_eq!(
+            f.heap.free(a),
+            Err(HeapError::NotAllocated {
+                op: "heap_free",
+                addr: a
+            })
+        );
         let b = f.alloc(64).unwrap();
         assert!(f.heap.free(b + 16).is_err(), "interior pointer");
         assert!(f.heap.free(0).is_err());
         assert!(f.heap.free(BASE - 16).is_err());
         assert!(f.realloc(b + 1, 8).is_err());
         let msg = f.heap.free(a + 4096).unwrap_err().to_string();
-        assert!(msg.contains("heap_free") && msg.contains("not a live heap allocation"), "{msg}");
+        assert!(
+            msg.contains("heap_free") && msg.contains("not a live heap allocation"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -413,7 +454,9 @@ mod tests {
         let mut live: Vec<u64> = Vec::new();
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..3000 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let pick = (x >> 33) as usize;
             match (x >> 60) % 3 {
                 0 => {

@@ -28,7 +28,9 @@ const INNER: u32 = 4096; // callee's script
 /// Two probes: A (the caller) and B (the callee).
 fn two_probes(sched: Schedule) -> (Chain<MemBackend>, Address, Address) {
     let (mut chain, a) = chain_with_probe_on(sched);
-    let r = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new()).unwrap();
+    let r = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success);
     assert_ne!(r.address, a);
     (chain, a, r.address)
@@ -47,7 +49,11 @@ fn calling(to: &Address, inner: &Script, gas: u64, value: u128) -> Script {
 #[test]
 fn success_returns_data_and_context() {
     let (mut chain, a, b) = two_probes(schedule());
-    let inner = Script::new().int(CALLER, &[s(0)]).int(ORIGIN, &[s(32)]).int(SELF, &[s(64)]).read(0, 96);
+    let inner = Script::new()
+        .int(CALLER, &[s(0)])
+        .int(ORIGIN, &[s(32)])
+        .int(SELF, &[s(64)])
+        .read(0, 96);
     let script = calling(&b, &inner, 1_000_000, 0)
         .int(RD_SIZE, &[]) // 1
         .int(RD_READ, &[s(1000), 24, 96]) // 2: the 96 address bytes after 3 words
@@ -60,7 +66,11 @@ fn success_returns_data_and_context() {
     assert_eq!(w, vec![0, 24 + 96, 96, 0, 0]);
     let mem = &r.outcome.return_data[40..];
     assert_eq!(&mem[..32], &a, "callee's caller is the calling contract");
-    assert_eq!(&mem[32..64], &DEFAULT_CALLER, "origin stays the transaction sender");
+    assert_eq!(
+        &mem[32..64],
+        &DEFAULT_CALLER,
+        "origin stays the transaction sender"
+    );
     assert_eq!(&mem[64..96], &b);
 }
 
@@ -94,14 +104,27 @@ fn revert_keeps_return_data_and_drops_callee_changes() {
 fn callee_fault_and_out_of_gas_are_failed() {
     let (mut chain, a, b) = two_probes(schedule());
     // Fault.
-    let inner = Script::new().write(0, b"z").int(WRITE, &[s(0), 1, s(0), 1]).int(0x99, &[]);
-    let r = run(&mut chain, &a, &calling(&b, &inner, 1_000_000, 0).int(RD_SIZE, &[]));
+    let inner = Script::new()
+        .write(0, b"z")
+        .int(WRITE, &[s(0), 1, s(0), 1])
+        .int(0x99, &[]);
+    let r = run(
+        &mut chain,
+        &a,
+        &calling(&b, &inner, 1_000_000, 0).int(RD_SIZE, &[]),
+    );
     assert_eq!(words(&r.outcome.return_data), vec![2, 0]);
     assert_eq!(chain.storage(&b, b"z").unwrap(), None);
     // Out of gas: the caller pays exactly what it forwarded.
-    let spin = Script::new().write(0, b"z").int(WRITE, &[s(0), 1, s(0), 1]).int(GAS_LEFT, &[]);
+    let spin = Script::new()
+        .write(0, b"z")
+        .int(WRITE, &[s(0), 1, s(0), 1])
+        .int(GAS_LEFT, &[]);
     let measure = |chain: &mut Chain<MemBackend>, gas: u64| {
-        let script = Script::new().int(GAS_LEFT, &[]).then(calling(&b, &spin, gas, 0)).int(GAS_LEFT, &[]);
+        let script = Script::new()
+            .int(GAS_LEFT, &[])
+            .then(calling(&b, &spin, gas, 0))
+            .int(GAS_LEFT, &[]);
         let w = ok_words(chain, &a, &script);
         assert_eq!(w[1], 2, "callee ran out of gas");
         w[0] - w[2]
@@ -115,7 +138,13 @@ fn callee_fault_and_out_of_gas_are_failed() {
 fn gas_forwarded_is_min_of_requested_and_left() {
     let (mut chain, a, b) = two_probes(schedule());
     let inner = Script::new().int(GAS_LIMIT, &[]);
-    let w = ok_words(&mut chain, &a, &calling(&b, &inner, 123_456, 0).int(RD_READ, &[s(100), 0, 8]).read(100, 8));
+    let w = ok_words(
+        &mut chain,
+        &a,
+        &calling(&b, &inner, 123_456, 0)
+            .int(RD_READ, &[s(100), 0, 8])
+            .read(100, 8),
+    );
     assert_eq!(w, vec![0, 8, 123_456]);
     // Requesting everything forwards what is left after the call's own charge.
     let script = Script::new()
@@ -126,7 +155,10 @@ fn gas_forwarded_is_min_of_requested_and_left() {
     let w = ok_words(&mut chain, &a, &script);
     let (before, forwarded) = (w[0], w[3]);
     let call_cost = vcost(&schedule(), CALL, inner.bytes().len() as u64);
-    assert!(forwarded < before - call_cost && forwarded > before - call_cost - 2000, "{before} {forwarded}");
+    assert!(
+        forwarded < before - call_cost && forwarded > before - call_cost - 2000,
+        "{before} {forwarded}"
+    );
 }
 
 #[test]
@@ -137,17 +169,37 @@ fn value_moves_with_the_call_and_short_funds_fail() {
         .write(5000, &b)
         .int(BALANCE, &[s(5000), s(6000)])
         .read(6000, 16);
-    let r = chain.call(&a, &DEFAULT_CALLER, 1000, GAS, script.bytes()).unwrap();
+    let r = chain
+        .call(&a, &DEFAULT_CALLER, 1000, GAS, script.bytes())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
-    assert_eq!(words(&r.outcome.return_data[..8]), vec![0], "call succeeded");
+    assert_eq!(
+        words(&r.outcome.return_data[..8]),
+        vec![0],
+        "call succeeded"
+    );
     assert_eq!(&r.outcome.return_data[16..], &300u128.to_le_bytes());
-    assert_eq!((chain.balance(&a).unwrap(), chain.balance(&b).unwrap()), (700, 300));
+    assert_eq!(
+        (chain.balance(&a).unwrap(), chain.balance(&b).unwrap()),
+        (700, 300)
+    );
     // 701 > 700: failed, nothing moves, the callee does not run.
-    let w = ok_words(&mut chain, &a, &calling(&b, &inner, 1_000_000, 701).int(RD_SIZE, &[]));
+    let w = ok_words(
+        &mut chain,
+        &a,
+        &calling(&b, &inner, 1_000_000, 701).int(RD_SIZE, &[]),
+    );
     assert_eq!(w, vec![2, 0]);
-    assert_eq!((chain.balance(&a).unwrap(), chain.balance(&b).unwrap()), (700, 300));
+    assert_eq!(
+        (chain.balance(&a).unwrap(), chain.balance(&b).unwrap()),
+        (700, 300)
+    );
     // A value sent to a reverting callee comes back.
-    let w = ok_words(&mut chain, &a, &calling(&b, &Script::new().int(REVERT, &[0, 0]), 1_000_000, 100));
+    let w = ok_words(
+        &mut chain,
+        &a,
+        &calling(&b, &Script::new().int(REVERT, &[0, 0]), 1_000_000, 100),
+    );
     assert_eq!(w, vec![1]);
     assert_eq!(chain.balance(&b).unwrap(), 300);
 }
@@ -157,7 +209,9 @@ fn call_to_an_account_without_code_transfers() {
     let (mut chain, a, _) = two_probes(schedule());
     let eoa = [0x42u8; 32];
     let script = calling(&eoa, &Script::new(), 1_000_000, 10).int(RD_SIZE, &[]);
-    let r = chain.call(&a, &DEFAULT_CALLER, 10, GAS, script.bytes()).unwrap();
+    let r = chain
+        .call(&a, &DEFAULT_CALLER, 10, GAS, script.bytes())
+        .unwrap();
     assert_eq!(words(&r.outcome.return_data), vec![0, 0]);
     assert_eq!(chain.balance(&eoa).unwrap(), 10);
 }
@@ -166,9 +220,13 @@ fn call_to_an_account_without_code_transfers() {
 fn depth_limit_fails_the_call_without_running_it() {
     // call_depth = 2: A (level 1) may call B (level 2); B's own call fails.
     let (mut chain, a, b) = two_probes(schedule_with(|d| d.limits.call_depth = 2));
-    let innermost = Script::new().write(0, b"deep").int(WRITE, &[s(0), 4, s(0), 4]);
+    let innermost = Script::new()
+        .write(0, b"deep")
+        .int(WRITE, &[s(0), 4, s(0), 4]);
     let middle = calling(&a, &innermost, 100_000, 0).read(0, 0);
-    let script = calling(&b, &middle, 1_000_000, 0).int(RD_READ, &[s(100), 0, 8]).read(100, 8);
+    let script = calling(&b, &middle, 1_000_000, 0)
+        .int(RD_READ, &[s(100), 0, 8])
+        .read(100, 8);
     let w = ok_words(&mut chain, &a, &script);
     assert_eq!(w, vec![0, 8, 2], "B's call at level 3 failed with status 2");
     assert_eq!(chain.storage(&a, b"deep").unwrap(), None);
@@ -189,14 +247,19 @@ fn recursion_to_the_default_depth_limit() {
             break;
         }
     }
-    let r = chain.call(&a, &DEFAULT_CALLER, 0, 100_000_000, inner.bytes()).unwrap();
+    let r = chain
+        .call(&a, &DEFAULT_CALLER, 0, 100_000_000, inner.bytes())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
 }
 
 #[test]
 fn events_are_recorded_in_order_and_dropped_with_their_call() {
     let (mut chain, a, b) = two_probes(schedule());
-    let ok_inner = Script::new().write(0, &[9; 32]).write(32, b"from b").int(EVENT, &[s(0), s(32), 6]);
+    let ok_inner = Script::new()
+        .write(0, &[9; 32])
+        .write(32, b"from b")
+        .int(EVENT, &[s(0), s(32), 6]);
     let bad_inner = ok_inner.clone().int(REVERT, &[0, 0]);
     let script = Script::new()
         .write(8000, &[1; 32])
@@ -206,10 +269,18 @@ fn events_are_recorded_in_order_and_dropped_with_their_call() {
         .int(EVENT, &[s(8000), s(8000), 0]);
     let r = run(&mut chain, &a, &script);
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
-    let ev: Vec<(Address, [u8; 32], Vec<u8>)> = r.events().iter().map(|e| (e.contract, e.topic, e.data.clone())).collect();
+    let ev: Vec<(Address, [u8; 32], Vec<u8>)> = r
+        .events()
+        .iter()
+        .map(|e| (e.contract, e.topic, e.data.clone()))
+        .collect();
     assert_eq!(
         ev,
-        vec![(a, [1; 32], vec![1, 1, 1]), (b, [9; 32], b"from b".to_vec()), (a, [1; 32], vec![])],
+        vec![
+            (a, [1; 32], vec![1, 1, 1]),
+            (b, [9; 32], b"from b".to_vec()),
+            (a, [1; 32], vec![])
+        ],
     );
     // A failed top-level call keeps no events.
     let r = run(&mut chain, &a, &Script(script.0.clone()).int(0x99, &[]));
@@ -223,17 +294,33 @@ fn event_limits_fault() {
         d.limits.event_data_bytes = 100;
     });
     let (mut chain, a, b) = two_probes(sched);
-    let msg = fault_text(&mut chain, &a, &Script::new().int(EVENT, &[s(0), s(0), 101]));
-    assert!(msg.contains("event data limit exceeded: 101 > 100"), "{msg}");
+    let msg = fault_text(
+        &mut chain,
+        &a,
+        &Script::new().int(EVENT, &[s(0), s(0), 101]),
+    );
+    assert!(
+        msg.contains("event data limit exceeded: 101 > 100"),
+        "{msg}"
+    );
     // Nested calls count toward the same budget.
     let inner = Script::new().int(EVENT, &[s(0), s(0), 1]);
-    let script = Script::new().int(EVENT, &[s(0), s(0), 1]).then(calling(&b, &inner, 1_000_000, 0));
+    let script = Script::new()
+        .int(EVENT, &[s(0), s(0), 1])
+        .then(calling(&b, &inner, 1_000_000, 0));
     let r = run(&mut chain, &a, &script);
     assert_eq!(r.outcome.status, Status::Success);
     assert_eq!(r.events().len(), 2);
     let msg = fault_text(&mut chain, &a, &script.clone().int(EVENT, &[s(0), s(0), 1]));
-    assert!(msg.contains("events per call limit exceeded: 3 > 2"), "{msg}");
-    let msg = fault_text(&mut chain, &a, &Script::new().int(EVENT, &[0x1000, s(0), 1]));
+    assert!(
+        msg.contains("events per call limit exceeded: 3 > 2"),
+        "{msg}"
+    );
+    let msg = fault_text(
+        &mut chain,
+        &a,
+        &Script::new().int(EVENT, &[0x1000, s(0), 1]),
+    );
     assert!(msg.contains("unmapped"), "{msg}");
 }
 
@@ -242,12 +329,33 @@ fn call_argument_faults() {
     let (mut chain, a, b) = two_probes(schedule());
     let limit = schedule().limits().input_bytes;
     let cases: Vec<(Script, &str)> = vec![
-        (Script::new().write(0, &b).int(CALL, &[s(0), s(64), limit + 1, 1000, s(32)]), "call input limit exceeded"),
-        (Script::new().int(CALL, &[0x1000, s(64), 0, 1000, s(32)]), "unmapped"),
-        (Script::new().write(0, &b).int(CALL, &[s(0), s(64), 0, 1000, 0x1000]), "unmapped"),
-        (Script::new().write(0, &b).int(CALL, &[s(0), 0x1000, 5, 1000, s(32)]), "unmapped"),
+        (
+            Script::new()
+                .write(0, &b)
+                .int(CALL, &[s(0), s(64), limit + 1, 1000, s(32)]),
+            "call input limit exceeded",
+        ),
+        (
+            Script::new().int(CALL, &[0x1000, s(64), 0, 1000, s(32)]),
+            "unmapped",
+        ),
+        (
+            Script::new()
+                .write(0, &b)
+                .int(CALL, &[s(0), s(64), 0, 1000, 0x1000]),
+            "unmapped",
+        ),
+        (
+            Script::new()
+                .write(0, &b)
+                .int(CALL, &[s(0), 0x1000, 5, 1000, s(32)]),
+            "unmapped",
+        ),
         (Script::new().int(RD_READ, &[0x1000, 0, 1]), "unmapped"),
-        (Script::new().int(RD_READ, &[probe().entry, 0, 0x10]), "write of"),
+        (
+            Script::new().int(RD_READ, &[probe().entry, 0, 0x10]),
+            "write of",
+        ),
     ];
     for (script, needle) in cases {
         let msg = fault_text(&mut chain, &a, &script);
@@ -265,8 +373,24 @@ fn call_metering() {
     // A non-zero value adds exactly the transfer surcharge.
     let surcharge = schedule().surcharges().call_value_transfer;
     let (mut chain, a, b) = two_probes(schedule());
-    let g0 = chain.call(&a, &DEFAULT_CALLER, 10, GAS, calling(&b, &inner, 100_000, 0).bytes()).unwrap();
-    let g1 = chain.call(&a, &DEFAULT_CALLER, 10, GAS, calling(&b, &inner, 100_000, 1).bytes()).unwrap();
+    let g0 = chain
+        .call(
+            &a,
+            &DEFAULT_CALLER,
+            10,
+            GAS,
+            calling(&b, &inner, 100_000, 0).bytes(),
+        )
+        .unwrap();
+    let g1 = chain
+        .call(
+            &a,
+            &DEFAULT_CALLER,
+            10,
+            GAS,
+            calling(&b, &inner, 100_000, 1).bytes(),
+        )
+        .unwrap();
     assert_eq!(g1.outcome.gas_used - g0.outcome.gas_used, surcharge);
     // return_data_read: bytes copied. The probe calls itself (its address is
     // the same on the fresh chains `metering` builds).

@@ -3,7 +3,9 @@
 mod abi_support;
 use abi_support::*;
 use echovm_runtime::host::Status;
-use echovm_runtime::state::{genesis, keys, DEFAULT_AUTHOR, DEFAULT_CALLER, DEFAULT_CALLER_BALANCE};
+use echovm_runtime::state::{
+    genesis, keys, DEFAULT_AUTHOR, DEFAULT_CALLER, DEFAULT_CALLER_BALANCE,
+};
 
 const BALANCE: u8 = 0x20;
 const TRANSFER: u8 = 0x21;
@@ -26,7 +28,13 @@ fn code_addr() -> u64 {
 
 /// First byte after the probe's writable data (page-rounded): unmapped.
 fn data_end() -> u64 {
-    probe().segments.iter().filter(|s| s.flags.writable()).map(|s| (s.vaddr + s.mem_size).div_ceil(4096) * 4096).max().unwrap()
+    probe()
+        .segments
+        .iter()
+        .filter(|s| s.flags.writable())
+        .map(|s| (s.vaddr + s.mem_size).div_ceil(4096) * 4096)
+        .max()
+        .unwrap()
 }
 
 #[test]
@@ -43,13 +51,27 @@ fn addresses_value_and_block_facts() {
         .int(IS_DEPLOY, &[])
         .int(GAS_LIMIT, &[])
         .read(0, 144);
-    let r = chain.call(&probe, &DEFAULT_CALLER, 12345, 777_777, script.bytes()).unwrap();
+    let r = chain
+        .call(&probe, &DEFAULT_CALLER, 12345, 777_777, script.bytes())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
     let w = words(&r.outcome.return_data[..72]);
-    assert_eq!(&w[5..9], &[genesis::DEFAULT_HEIGHT, genesis::DEFAULT_TIMESTAMP_MS, 0, 777_777]);
+    assert_eq!(
+        &w[5..9],
+        &[
+            genesis::DEFAULT_HEIGHT,
+            genesis::DEFAULT_TIMESTAMP_MS,
+            0,
+            777_777
+        ]
+    );
     let mem = &r.outcome.return_data[72..];
     assert_eq!(&mem[0..32], &DEFAULT_CALLER);
-    assert_eq!(&mem[32..64], &DEFAULT_CALLER, "origin of a top-level call is the sender");
+    assert_eq!(
+        &mem[32..64],
+        &DEFAULT_CALLER,
+        "origin of a top-level call is the sender"
+    );
     assert_eq!(&mem[64..96], &probe);
     assert_eq!(&mem[96..128], &DEFAULT_AUTHOR);
     assert_eq!(&mem[128..144], &12345u128.to_le_bytes());
@@ -58,7 +80,15 @@ fn addresses_value_and_block_facts() {
 #[test]
 fn is_deploy_is_one_only_during_deploy() {
     let mut chain = echovm_runtime::state::Chain::in_memory(schedule()).unwrap();
-    let r = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Script::new().int(IS_DEPLOY, &[]).bytes()).unwrap();
+    let r = chain
+        .deploy(
+            probe(),
+            &DEFAULT_CALLER,
+            0,
+            GAS,
+            Script::new().int(IS_DEPLOY, &[]).bytes(),
+        )
+        .unwrap();
     assert_eq!(words(&r.outcome.return_data), vec![1]);
     let w = ok_words(&mut chain, &r.address, &Script::new().int(IS_DEPLOY, &[]));
     assert_eq!(w, vec![0]);
@@ -79,7 +109,9 @@ fn balance_and_transfer() {
         .int(TRANSFER, &[s(32), s(80)]) // 2: 601 > 600 → -1
         .int(BALANCE, &[s(32), s(116)]) // 3
         .read(100, 32);
-    let r = chain.call(&probe, &DEFAULT_CALLER, 1000, GAS, script.bytes()).unwrap();
+    let r = chain
+        .call(&probe, &DEFAULT_CALLER, 1000, GAS, script.bytes())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
     let w = words(&r.outcome.return_data[..32]);
     assert_eq!(w[1], 0);
@@ -88,10 +120,17 @@ fn balance_and_transfer() {
     assert_eq!(&r.outcome.return_data[48..64], &400u128.to_le_bytes());
     assert_eq!(chain.balance(&probe).unwrap(), 600);
     assert_eq!(chain.balance(&to).unwrap(), 400);
-    assert_eq!(chain.balance(&DEFAULT_CALLER).unwrap(), DEFAULT_CALLER_BALANCE - 1000);
+    assert_eq!(
+        chain.balance(&DEFAULT_CALLER).unwrap(),
+        DEFAULT_CALLER_BALANCE - 1000
+    );
     // The diff lists the three balances, sorted by key (tag 0x01 ‖ address).
     let keys: Vec<Vec<u8>> = r.diff.entries.iter().map(|e| e.key.clone()).collect();
-    let mut expected = vec![keys::balance_key(&DEFAULT_CALLER), keys::balance_key(&to), keys::balance_key(&probe)];
+    let mut expected = vec![
+        keys::balance_key(&DEFAULT_CALLER),
+        keys::balance_key(&to),
+        keys::balance_key(&probe),
+    ];
     expected.sort();
     assert_eq!(keys, expected);
 }
@@ -102,12 +141,19 @@ fn block_hash_known_and_unknown() {
     let w = ok_words(
         &mut chain,
         &probe,
-        &Script::new().int(BLOCK_HASH, &[0, s(0)]).int(BLOCK_HASH, &[1, s(32)]).int(BLOCK_HASH, &[u64::MAX, s(32)]),
+        &Script::new()
+            .int(BLOCK_HASH, &[0, s(0)])
+            .int(BLOCK_HASH, &[1, s(32)])
+            .int(BLOCK_HASH, &[u64::MAX, s(32)]),
     );
     assert_eq!(w[0], 0);
     assert_eq!(w[1] as i64, -1, "the current block's hash is not known yet");
     assert_eq!(w[2] as i64, -1);
-    let r = run(&mut chain, &probe, &Script::new().int(BLOCK_HASH, &[0, s(0)]).read(0, 32));
+    let r = run(
+        &mut chain,
+        &probe,
+        &Script::new().int(BLOCK_HASH, &[0, s(0)]).read(0, 32),
+    );
     assert_eq!(&r.outcome.return_data[8..], &genesis::genesis_block_hash());
 }
 
@@ -117,12 +163,24 @@ fn bad_pointers_fault() {
     let cases: Vec<(Script, &str)> = vec![
         (Script::new().int(CALLER, &[UNMAPPED]), "unmapped"),
         (Script::new().int(ORIGIN, &[code_addr()]), "not permitted"),
-        (Script::new().int(SELF, &[data_end() - 16]), "write of unmapped"),
+        (
+            Script::new().int(SELF, &[data_end() - 16]),
+            "write of unmapped",
+        ),
         (Script::new().int(BLOCK_AUTHOR, &[0]), "unmapped"),
-        (Script::new().int(CALL_VALUE, &[code_addr()]), "not permitted"),
-        (Script::new().int(BALANCE, &[UNMAPPED, s(0)]), "read of unmapped"),
+        (
+            Script::new().int(CALL_VALUE, &[code_addr()]),
+            "not permitted",
+        ),
+        (
+            Script::new().int(BALANCE, &[UNMAPPED, s(0)]),
+            "read of unmapped",
+        ),
         (Script::new().int(BALANCE, &[s(0), code_addr()]), "write"),
-        (Script::new().int(TRANSFER, &[s(0), UNMAPPED]), "read of unmapped"),
+        (
+            Script::new().int(TRANSFER, &[s(0), UNMAPPED]),
+            "read of unmapped",
+        ),
         (Script::new().int(BLOCK_HASH, &[0, code_addr()]), "write"),
         (Script::new().int(BLOCK_HASH, &[5, UNMAPPED]), "unmapped"),
     ];
@@ -136,7 +194,10 @@ fn bad_pointers_fault() {
 fn unknown_vector_faults() {
     let (mut chain, probe) = chain_with_probe();
     let msg = fault_text(&mut chain, &probe, &Script::new().int(0x99, &[]));
-    assert!(msg.contains("0x99") && msg.contains("not part of ABI v1"), "{msg}");
+    assert!(
+        msg.contains("0x99") && msg.contains("not part of ABI v1"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -145,12 +206,29 @@ fn context_vectors_cost_their_base() {
         let (_, a) = chain_with_probe();
         a
     };
-    for v in [BALANCE, TRANSFER, BLOCK_HASH, BLOCK_AUTHOR, CALL_VALUE, CALLER, ORIGIN, SELF, HEIGHT, TIMESTAMP, IS_DEPLOY, GAS_LIMIT] {
+    for v in [
+        BALANCE,
+        TRANSFER,
+        BLOCK_HASH,
+        BLOCK_AUTHOR,
+        CALL_VALUE,
+        CALLER,
+        ORIGIN,
+        SELF,
+        HEIGHT,
+        TIMESTAMP,
+        IS_DEPLOY,
+        GAS_LIMIT,
+    ] {
         let script = Script::new()
             .write(0, &probe_addr)
             .write(32, &5u128.to_le_bytes())
             .int(v, &[s(0), s(32), s(64)])
             .int(v, &[s(0), s(32), s(64)]);
-        assert_eq!(metering(v, &script, 100), (2, 0), "vector {v:#x}: two calls, no metered length");
+        assert_eq!(
+            metering(v, &script, 100),
+            (2, 0),
+            "vector {v:#x}: two calls, no metered length"
+        );
     }
 }

@@ -24,7 +24,10 @@ fn go(script: Script, n: usize) -> (Vec<u64>, Vec<u8>) {
     let (mut chain, probe) = chain_with_probe();
     let r = run(&mut chain, &probe, &script);
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
-    (words(&r.outcome.return_data[..8 * n]), r.outcome.return_data[8 * n..].to_vec())
+    (
+        words(&r.outcome.return_data[..8 * n]),
+        r.outcome.return_data[8 * n..].to_vec(),
+    )
 }
 
 fn u256(v: u64) -> [u8; 32] {
@@ -45,10 +48,22 @@ fn hashes_match_published_values() {
             .read(100, 128),
         4,
     );
-    assert_eq!(mem[0..32], unhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"));
-    assert_eq!(mem[32..64], unhex("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"));
-    assert_eq!(mem[64..96], unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-    assert_eq!(mem[96..128], unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    assert_eq!(
+        mem[0..32],
+        unhex("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+    );
+    assert_eq!(
+        mem[32..64],
+        unhex("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")
+    );
+    assert_eq!(
+        mem[64..96],
+        unhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    );
+    assert_eq!(
+        mem[96..128],
+        unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    );
 }
 
 /// go-ethereum ecRecover "ValidKey": hash, v = 28, r, s → address a94f53…bf0b.
@@ -83,7 +98,10 @@ fn secp256k1_recover_and_verify() {
     assert_eq!(w[2], M1);
     assert_eq!((w[3], w[4], w[5], w[6]), (0, 1, M1, M1));
     assert_ne!(w[7], 1);
-    assert_eq!(mem[12..32], unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b"));
+    assert_eq!(
+        mem[12..32],
+        unhex("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
+    );
 }
 
 #[test]
@@ -153,7 +171,10 @@ fn modexp_little_endian_any_length() {
             .read(600, 5),
         4,
     );
-    assert_eq!(mem[..33], unhex("abdee2aab6e84df9b8b279a6b6203b4d7b923a959114ccd77102dc68bb3fb3ce18")[..]);
+    assert_eq!(
+        mem[..33],
+        unhex("abdee2aab6e84df9b8b279a6b6203b4d7b923a959114ccd77102dc68bb3fb3ce18")[..]
+    );
     assert_eq!(mem[33..35], [5, 0]);
     assert_eq!(mem[35..40], [0, 0, 0, 0, 1]);
 }
@@ -163,18 +184,45 @@ fn bad_pointers_fault() {
     let (mut chain, probe) = chain_with_probe();
     let code = abi_support::probe().entry;
     let cases: Vec<(Script, &str)> = vec![
-        (Script::new().int(KECCAK, &[0x1000, 1, s(0)]), "read of unmapped"),
+        (
+            Script::new().int(KECCAK, &[0x1000, 1, s(0)]),
+            "read of unmapped",
+        ),
         (Script::new().int(KECCAK, &[s(0), 1, code]), "write of"),
-        (Script::new().int(SHA256, &[s(0), u64::MAX, s(0)]), "unmapped"),
-        (Script::new().int(RECOVER, &[s(0), s(0), 0, code]), "write of"),
-        (Script::new().int(VERIFY, &[s(0), s(0), 0x1000, 64]), "read of unmapped"),
+        (
+            Script::new().int(SHA256, &[s(0), u64::MAX, s(0)]),
+            "unmapped",
+        ),
+        (
+            Script::new().int(RECOVER, &[s(0), s(0), 0, code]),
+            "write of",
+        ),
+        (
+            Script::new().int(VERIFY, &[s(0), s(0), 0x1000, 64]),
+            "read of unmapped",
+        ),
         // Even a key length that can never be valid must be readable.
-        (Script::new().int(VERIFY, &[s(0), s(0), 0x1000, 7]), "read of unmapped"),
-        (Script::new().int(MULMOD, &[s(0), s(0), 0x1000, s(0)]), "read of unmapped"),
-        (Script::new().int(DIVMOD, &[s(0), s(0), s(0), code]), "write of"),
+        (
+            Script::new().int(VERIFY, &[s(0), s(0), 0x1000, 7]),
+            "read of unmapped",
+        ),
+        (
+            Script::new().int(MULMOD, &[s(0), s(0), 0x1000, s(0)]),
+            "read of unmapped",
+        ),
+        (
+            Script::new().int(DIVMOD, &[s(0), s(0), s(0), code]),
+            "write of",
+        ),
         (Script::new().int(MULWIDE, &[s(0), s(0), code]), "write of"),
-        (Script::new().int(MODEXP, &[s(0), 1, s(0), 1, s(0), 8, code]), "write of"),
-        (Script::new().int(MODEXP, &[s(0), 1, 0x1000, 1, s(0), 8, s(0)]), "read of unmapped"),
+        (
+            Script::new().int(MODEXP, &[s(0), 1, s(0), 1, s(0), 8, code]),
+            "write of",
+        ),
+        (
+            Script::new().int(MODEXP, &[s(0), 1, 0x1000, 1, s(0), 8, s(0)]),
+            "read of unmapped",
+        ),
     ];
     for (script, needle) in cases {
         let msg = fault_text(&mut chain, &probe, &script);
@@ -184,7 +232,11 @@ fn bad_pointers_fault() {
 
 #[test]
 fn metered_lengths() {
-    let hash_script = |v: u8| Script::new().int(v, &[s(0), 100, s(200)]).int(v, &[s(0), 0, s(200)]);
+    let hash_script = |v: u8| {
+        Script::new()
+            .int(v, &[s(0), 100, s(200)])
+            .int(v, &[s(0), 0, s(200)])
+    };
     assert_eq!(metering(KECCAK, &hash_script(KECCAK), 0), (2, 100));
     assert_eq!(metering(SHA256, &hash_script(SHA256), 0), (2, 100));
     for v in [RECOVER, VERIFY, MULMOD, ADDMOD, POWMOD, DIVMOD, MULWIDE] {
@@ -198,7 +250,13 @@ fn metered_lengths() {
 
 /// gas_left() around one interrupt (same vector and code path in both runs).
 fn cost_of(script: Script) -> u64 {
-    let (w, _) = go(Script::new().int(GAS_LEFT, &[]).then(script).int(GAS_LEFT, &[]), 3);
+    let (w, _) = go(
+        Script::new()
+            .int(GAS_LEFT, &[])
+            .then(script)
+            .int(GAS_LEFT, &[]),
+        3,
+    );
     w[0] - w[2]
 }
 
@@ -208,15 +266,30 @@ fn powmod_and_modexp_work_surcharges() {
     let mut e256 = [0u8; 32];
     e256[31] = 0x80;
     let powmod = |exp: [u8; 32]| {
-        cost_of(Script::new().write(0, &u256(3)).write(32, &exp).write(64, &u256(1_000_003)).int(POWMOD, &[s(0), s(32), s(64), s(96)]))
+        cost_of(
+            Script::new()
+                .write(0, &u256(3))
+                .write(32, &exp)
+                .write(64, &u256(1_000_003))
+                .int(POWMOD, &[s(0), s(32), s(64), s(96)]),
+        )
     };
-    assert_eq!(powmod(e256) - powmod(u256(1)), sched.surcharges().powmod(256) - sched.surcharges().powmod(1));
+    assert_eq!(
+        powmod(e256) - powmod(u256(1)),
+        sched.surcharges().powmod(256) - sched.surcharges().powmod(1)
+    );
     // modexp: same lengths, different exponents → the work surcharges differ.
     let big_exp = vec![0xffu8; 40];
     let mut small_exp = vec![0u8; 40];
     small_exp[0] = 1;
     let modexp = |exp: &[u8]| {
-        cost_of(Script::new().write(0, &[7; 64]).write(100, exp).write(200, &[9; 64]).int(MODEXP, &[s(0), 64, s(100), 40, s(200), 64, s(300)]))
+        cost_of(
+            Script::new()
+                .write(0, &[7; 64])
+                .write(100, exp)
+                .write(200, &[9; 64])
+                .int(MODEXP, &[s(0), 64, s(100), 40, s(200), 64, s(300)]),
+        )
     };
     let work = |exp: &[u8]| pc::modexp_work_for(&[7; 64], exp, &[9; 64]);
     assert!(work(&big_exp) > work(&small_exp));

@@ -19,9 +19,16 @@ fn alloc_gives_aligned_distinct_blocks_in_the_heap_region() {
     let w = ok_words(
         &mut chain,
         &probe,
-        &Script::new().int(ALLOC, &[1]).int(ALLOC, &[17]).int(ALLOC, &[0]).int(ALLOC, &[4096]),
+        &Script::new()
+            .int(ALLOC, &[1])
+            .int(ALLOC, &[17])
+            .int(ALLOC, &[0])
+            .int(ALLOC, &[4096]),
     );
-    assert_eq!(w, vec![HEAP_BASE, HEAP_BASE + 16, HEAP_BASE + 48, HEAP_BASE + 64]);
+    assert_eq!(
+        w,
+        vec![HEAP_BASE, HEAP_BASE + 16, HEAP_BASE + 48, HEAP_BASE + 64]
+    );
 }
 
 #[test]
@@ -72,13 +79,34 @@ fn realloc_keeps_contents_when_it_moves() {
 #[test]
 fn double_free_foreign_and_interior_pointers_fault() {
     let (mut chain, probe) = chain_with_probe();
-    let msg = fault_text(&mut chain, &probe, &Script::new().int(ALLOC, &[16]).int(FREE, &[res(0, 0)]).int(FREE, &[res(0, 0)]));
-    assert!(msg.contains("heap_free") && msg.contains("not a live heap allocation"), "{msg}");
+    let msg = fault_text(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .int(ALLOC, &[16])
+            .int(FREE, &[res(0, 0)])
+            .int(FREE, &[res(0, 0)]),
+    );
+    assert!(
+        msg.contains("heap_free") && msg.contains("not a live heap allocation"),
+        "{msg}"
+    );
     let msg = fault_text(&mut chain, &probe, &Script::new().int(FREE, &[s(0)]));
     assert!(msg.contains("not a live heap allocation"), "{msg}");
-    let msg = fault_text(&mut chain, &probe, &Script::new().int(ALLOC, &[64]).int(FREE, &[res(0, 16)]));
+    let msg = fault_text(
+        &mut chain,
+        &probe,
+        &Script::new().int(ALLOC, &[64]).int(FREE, &[res(0, 16)]),
+    );
     assert!(msg.contains("not a live heap allocation"), "{msg}");
-    let msg = fault_text(&mut chain, &probe, &Script::new().int(ALLOC, &[64]).int(FREE, &[res(0, 0)]).int(REALLOC, &[res(0, 0), 8]));
+    let msg = fault_text(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .int(ALLOC, &[64])
+            .int(FREE, &[res(0, 0)])
+            .int(REALLOC, &[res(0, 0), 8]),
+    );
     assert!(msg.contains("heap_realloc"), "{msg}");
     // free(NULL) is not a heap pointer either.
     let msg = fault_text(&mut chain, &probe, &Script::new().int(FREE, &[0]));
@@ -115,7 +143,13 @@ fn guest_memory_limit_also_bounds_the_heap() {
         d.limits.guest_memory_bytes = 65536 + (1 << 20);
     });
     let (mut chain, probe) = chain_with_probe_on(sched);
-    let w = ok_words(&mut chain, &probe, &Script::new().int(ALLOC, &[1 << 20]).int(ALLOC, &[(1 << 20) - 512 * 1024]));
+    let w = ok_words(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .int(ALLOC, &[1 << 20])
+            .int(ALLOC, &[(1 << 20) - 512 * 1024]),
+    );
     assert_eq!(w, vec![0, HEAP_BASE]);
 }
 
@@ -171,11 +205,27 @@ fn growth_is_charged_per_new_page_before_growing() {
 fn unpayable_growth_runs_out_of_gas() {
     let (mut chain, probe) = chain_with_probe();
     let script = Script::new().int(ALLOC, &[32 << 20]).bytes();
-    let ok = chain.call(&probe, &echovm_runtime::state::DEFAULT_CALLER, 0, GAS, script.clone()).unwrap();
+    let ok = chain
+        .call(
+            &probe,
+            &echovm_runtime::state::DEFAULT_CALLER,
+            0,
+            GAS,
+            script.clone(),
+        )
+        .unwrap();
     assert_eq!(ok.outcome.status, Status::Success);
     // 32 MiB = 8192 pages of growth; take away half of that charge.
     let short = ok.outcome.gas_used - 8192 * schedule().surcharges().heap_page / 2;
-    let r = chain.call(&probe, &echovm_runtime::state::DEFAULT_CALLER, 0, short, script).unwrap();
+    let r = chain
+        .call(
+            &probe,
+            &echovm_runtime::state::DEFAULT_CALLER,
+            0,
+            short,
+            script,
+        )
+        .unwrap();
     assert_eq!(r.outcome.status, Status::OutOfGas);
     assert_eq!(r.outcome.gas_used, short);
 }

@@ -41,23 +41,44 @@ fn write_read_size_remove() {
     assert_eq!(w[6], 0);
     assert_eq!((w[7], w[8]), (1, 0));
     assert_eq!(w[9], M1);
-    assert_eq!(&r.outcome.return_data[80..], b"hello\0\0\0", "only min(len, cap) bytes copied");
+    assert_eq!(
+        &r.outcome.return_data[80..],
+        b"hello\0\0\0",
+        "only min(len, cap) bytes copied"
+    );
     // Committed, and visible to the next call.
-    assert_eq!(chain.storage(&probe, b"key").unwrap(), Some(b"hello world".to_vec()));
-    let w = ok_words(&mut chain, &probe, &Script::new().write(0, b"key").int(SIZE, &[s(0), 3]));
+    assert_eq!(
+        chain.storage(&probe, b"key").unwrap(),
+        Some(b"hello world".to_vec())
+    );
+    let w = ok_words(
+        &mut chain,
+        &probe,
+        &Script::new().write(0, b"key").int(SIZE, &[s(0), 3]),
+    );
     assert_eq!(w, vec![11]);
 }
 
 #[test]
 fn diff_shows_storage_keys_with_old_and_new() {
     let (mut chain, probe) = chain_with_probe();
-    let first = run(&mut chain, &probe, &Script::new().write(0, b"a").write(8, b"one").int(WRITE, &[s(0), 1, s(8), 3]));
+    let first = run(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .write(0, b"a")
+            .write(8, b"one")
+            .int(WRITE, &[s(0), 1, s(8), 3]),
+    );
     assert_eq!(first.diff.entries.len(), 1);
     let e = &first.diff.entries[0];
     assert_eq!(e.key, keys::storage_key(&probe, b"a"));
     assert_eq!(e.key[0], 0x06);
     assert_eq!(&e.key[1..33], &probe);
-    assert_eq!((e.old.clone(), e.new.clone()), (None, Some(b"one".to_vec())));
+    assert_eq!(
+        (e.old.clone(), e.new.clone()),
+        (None, Some(b"one".to_vec()))
+    );
     let second = run(
         &mut chain,
         &probe,
@@ -70,13 +91,21 @@ fn diff_shows_storage_keys_with_old_and_new() {
             .int(REMOVE, &[s(0), 2]) // ab removed again: no net change
             .int(WRITE, &[s(0), 1, s(8), 3]), // a rewritten with the same value
     );
-    let got: Vec<(Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>)> =
-        second.diff.entries.iter().map(|e| (e.key.clone(), e.old.clone(), e.new.clone())).collect();
+    let got: Vec<(Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>)> = second
+        .diff
+        .entries
+        .iter()
+        .map(|e| (e.key.clone(), e.old.clone(), e.new.clone()))
+        .collect();
     assert_eq!(
         got,
         vec![
             (keys::storage_key(&probe, b""), None, Some(b"t".to_vec())),
-            (keys::storage_key(&probe, b"a"), Some(b"one".to_vec()), Some(b"two".to_vec())),
+            (
+                keys::storage_key(&probe, b"a"),
+                Some(b"one".to_vec()),
+                Some(b"two".to_vec())
+            ),
         ]
     );
 }
@@ -84,26 +113,62 @@ fn diff_shows_storage_keys_with_old_and_new() {
 #[test]
 fn limits_and_bad_pointers_fault() {
     let sched = schedule();
-    let (kmax, vmax) = (sched.limits().storage_key_bytes, sched.limits().storage_value_bytes);
+    let (kmax, vmax) = (
+        sched.limits().storage_key_bytes,
+        sched.limits().storage_value_bytes,
+    );
     let (mut chain, probe) = chain_with_probe();
     let cases: Vec<(Script, &str)> = vec![
-        (Script::new().int(WRITE, &[s(0), kmax + 1, s(0), 1]), "storage key limit exceeded"),
-        (Script::new().int(READ, &[s(0), kmax + 1, s(0), 1]), "storage key limit"),
-        (Script::new().int(SIZE, &[s(0), kmax + 1]), "storage key limit"),
-        (Script::new().int(REMOVE, &[s(0), u64::MAX]), "storage key limit"),
-        (Script::new().int(WRITE, &[s(0), 1, s(0), vmax + 1]), "storage value limit exceeded"),
-        (Script::new().int(WRITE, &[0x1000, 1, s(0), 1]), "read of unmapped memory at 0x1000"),
-        (Script::new().int(WRITE, &[s(0), 1, 0x1000, 1]), "read of unmapped"),
-        (Script::new().int(READ, &[s(0), 1, abi_support::probe().entry, 1]), "write of"),
+        (
+            Script::new().int(WRITE, &[s(0), kmax + 1, s(0), 1]),
+            "storage key limit exceeded",
+        ),
+        (
+            Script::new().int(READ, &[s(0), kmax + 1, s(0), 1]),
+            "storage key limit",
+        ),
+        (
+            Script::new().int(SIZE, &[s(0), kmax + 1]),
+            "storage key limit",
+        ),
+        (
+            Script::new().int(REMOVE, &[s(0), u64::MAX]),
+            "storage key limit",
+        ),
+        (
+            Script::new().int(WRITE, &[s(0), 1, s(0), vmax + 1]),
+            "storage value limit exceeded",
+        ),
+        (
+            Script::new().int(WRITE, &[0x1000, 1, s(0), 1]),
+            "read of unmapped memory at 0x1000",
+        ),
+        (
+            Script::new().int(WRITE, &[s(0), 1, 0x1000, 1]),
+            "read of unmapped",
+        ),
+        (
+            Script::new().int(READ, &[s(0), 1, abi_support::probe().entry, 1]),
+            "write of",
+        ),
         // The whole (dst, cap) pair must be writable even when the key is absent.
-        (Script::new().int(READ, &[s(0), 1, 0x1000, 8]), "write of unmapped"),
+        (
+            Script::new().int(READ, &[s(0), 1, 0x1000, 8]),
+            "write of unmapped",
+        ),
     ];
     for (script, needle) in cases {
         let msg = fault_text(&mut chain, &probe, &script);
         assert!(msg.contains(needle), "{msg} should mention {needle}");
     }
     // Exactly at the limits is fine.
-    let w = ok_words(&mut chain, &probe, &Script::new().int(WRITE, &[s(0), kmax, s(0), vmax]).int(SIZE, &[s(0), kmax]));
+    let w = ok_words(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .int(WRITE, &[s(0), kmax, s(0), vmax])
+            .int(SIZE, &[s(0), kmax]),
+    );
     assert_eq!(w[1], vmax);
 }
 
@@ -122,7 +187,10 @@ fn metered_lengths_follow_the_gas_crate() {
         .int(READ, &[s(0), 2, s(100), 3]); // 2 + 40 (not the 3 copied)
     assert_eq!(metering(READ, &script, 0), (1, 42));
     assert_eq!(metering(WRITE, &script, 0), (1, 42));
-    let script = Script::new().write(0, b"k2").int(SIZE, &[s(0), 2]).int(REMOVE, &[s(0), 1]);
+    let script = Script::new()
+        .write(0, b"k2")
+        .int(SIZE, &[s(0), 2])
+        .int(REMOVE, &[s(0), 1]);
     assert_eq!(metering(SIZE, &script, 0), (1, 2));
     assert_eq!(metering(REMOVE, &script, 0), (1, 1));
 }
@@ -131,12 +199,18 @@ fn metered_lengths_follow_the_gas_crate() {
 fn new_slot_surcharge_only_for_absent_keys() {
     let new_slot = schedule().surcharges().storage_new_slot;
     let (mut chain, probe) = chain_with_probe();
-    let write = Script::new().write(0, b"slot").int(WRITE, &[s(0), 4, s(0), 4]);
+    let write = Script::new()
+        .write(0, b"slot")
+        .int(WRITE, &[s(0), 4, s(0), 4]);
     let g_new = run(&mut chain, &probe, &write).outcome.gas_used;
     let g_existing = run(&mut chain, &probe, &write).outcome.gas_used;
     assert_eq!(g_new - g_existing, new_slot);
     // Removing makes it new again.
-    run(&mut chain, &probe, &Script::new().write(0, b"slot").int(REMOVE, &[s(0), 4]));
+    run(
+        &mut chain,
+        &probe,
+        &Script::new().write(0, b"slot").int(REMOVE, &[s(0), 4]),
+    );
     assert_eq!(run(&mut chain, &probe, &write).outcome.gas_used, g_new);
 }
 
@@ -144,12 +218,26 @@ fn new_slot_surcharge_only_for_absent_keys() {
 fn writes_of_a_failed_call_are_dropped() {
     let (mut chain, probe) = chain_with_probe();
     let root = chain.state_root().unwrap();
-    let r = run(&mut chain, &probe, &Script::new().write(0, b"x").int(WRITE, &[s(0), 1, s(0), 1]).int(0x99, &[]));
+    let r = run(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .write(0, b"x")
+            .int(WRITE, &[s(0), 1, s(0), 1])
+            .int(0x99, &[]),
+    );
     assert_eq!(r.outcome.status, Status::Fault);
     assert!(r.diff.entries.is_empty(), "gas price 0: nothing changes");
     assert_eq!(chain.storage(&probe, b"x").unwrap(), None);
     assert_eq!(chain.state_root().unwrap(), root);
-    let r = run(&mut chain, &probe, &Script::new().write(0, b"x").int(WRITE, &[s(0), 1, s(0), 1]).int(0x60, &[s(0), 1]));
+    let r = run(
+        &mut chain,
+        &probe,
+        &Script::new()
+            .write(0, b"x")
+            .int(WRITE, &[s(0), 1, s(0), 1])
+            .int(0x60, &[s(0), 1]),
+    );
     assert_eq!(r.outcome.status, Status::Reverted);
     assert_eq!(r.outcome.return_data, b"x");
     assert_eq!(chain.storage(&probe, b"x").unwrap(), None);

@@ -6,7 +6,8 @@ use abi_support::*;
 use echovm_runtime::host::Status;
 use echovm_runtime::state::backend::snapshot;
 use echovm_runtime::state::{
-    deploy_address, keys, run_address, Chain, ChainConfig, StateDiff, StateError, DEFAULT_CALLER, DEFAULT_CALLER_BALANCE,
+    deploy_address, keys, run_address, Chain, ChainConfig, StateDiff, StateError, DEFAULT_CALLER,
+    DEFAULT_CALLER_BALANCE,
 };
 
 const WRITE: u8 = 0x71;
@@ -29,10 +30,14 @@ fn busy_script() -> Script {
 /// Deploy the probe, then run `busy_script` twice; returns every receipt's (diff bytes, root).
 fn history() -> Vec<(Vec<u8>, [u8; 32])> {
     let mut chain = Chain::in_memory(schedule()).unwrap();
-    let d = chain.deploy(probe(), &DEFAULT_CALLER, 50, GAS, Vec::new()).unwrap();
+    let d = chain
+        .deploy(probe(), &DEFAULT_CALLER, 50, GAS, Vec::new())
+        .unwrap();
     let mut out = vec![(d.diff_bytes(), d.state_root)];
     for _ in 0..2 {
-        let r = chain.call(&d.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes()).unwrap();
+        let r = chain
+            .call(&d.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes())
+            .unwrap();
         assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
         out.push((r.diff_bytes(), r.state_root));
     }
@@ -53,9 +58,13 @@ fn same_calls_give_byte_identical_diffs_and_roots() {
 fn applying_the_diff_to_the_pre_state_gives_the_post_state() {
     let mut chain = Chain::in_memory(schedule()).unwrap();
     let pre_deploy = snapshot(chain.backend()).unwrap();
-    let d = chain.deploy(probe(), &DEFAULT_CALLER, 50, GAS, Vec::new()).unwrap();
+    let d = chain
+        .deploy(probe(), &DEFAULT_CALLER, 50, GAS, Vec::new())
+        .unwrap();
     let pre = snapshot(chain.backend()).unwrap();
-    let r = chain.call(&d.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes()).unwrap();
+    let r = chain
+        .call(&d.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes())
+        .unwrap();
     let post = snapshot(chain.backend()).unwrap();
 
     let diff = StateDiff::from_bytes(&r.diff_bytes()).unwrap();
@@ -92,13 +101,17 @@ fn applying_the_diff_to_the_pre_state_gives_the_post_state() {
 fn sender_pays_gas_used_times_price_whatever_the_outcome() {
     let mut chain = Chain::in_memory(schedule()).unwrap();
     chain.set_config(ChainConfig { gas_price: 3 });
-    let d = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new()).unwrap();
+    let d = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap();
     assert_eq!(d.fee, 3 * d.outcome.gas_used as u128);
     let mut expected = DEFAULT_CALLER_BALANCE - d.fee;
     assert_eq!(chain.balance(&DEFAULT_CALLER).unwrap(), expected);
 
     // Success with value: value and fee leave the sender.
-    let ok = chain.call(&d.address, &DEFAULT_CALLER, 40, GAS, busy_script().bytes()).unwrap();
+    let ok = chain
+        .call(&d.address, &DEFAULT_CALLER, 40, GAS, busy_script().bytes())
+        .unwrap();
     assert!(ok.succeeded());
     expected -= 40 + ok.fee;
     assert_eq!(chain.balance(&DEFAULT_CALLER).unwrap(), expected);
@@ -112,7 +125,9 @@ fn sender_pays_gas_used_times_price_whatever_the_outcome() {
         (busy_script(), 3000, Status::OutOfGas),
     ] {
         let root = chain.state_root().unwrap();
-        let r = chain.call(&d.address, &DEFAULT_CALLER, 40, gas, script.bytes()).unwrap();
+        let r = chain
+            .call(&d.address, &DEFAULT_CALLER, 40, gas, script.bytes())
+            .unwrap();
         assert_eq!(r.outcome.status, status);
         if status == Status::OutOfGas {
             assert_eq!(r.outcome.gas_used, gas);
@@ -129,31 +144,65 @@ fn sender_pays_gas_used_times_price_whatever_the_outcome() {
     // A sender that cannot cover value + gas limit × price is refused; nothing changes.
     let poor = [0x99u8; 32];
     let root = chain.state_root().unwrap();
-    let err = chain.call(&d.address, &poor, 0, 10, Vec::new()).unwrap_err();
-    assert!(matches!(err, StateError::InsufficientFunds { needed: 30, balance: 0, .. }), "{err}");
+    let err = chain
+        .call(&d.address, &poor, 0, 10, Vec::new())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StateError::InsufficientFunds {
+                needed: 30,
+                balance: 0,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(chain.state_root().unwrap(), root);
 }
 
 #[test]
 fn deploy_addresses_nonces_and_failed_deploys() {
     let mut chain = Chain::in_memory(schedule()).unwrap();
-    let d0 = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new()).unwrap();
+    let d0 = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap();
     assert_eq!(d0.address, deploy_address(&DEFAULT_CALLER, 0));
     // A reverted deploy leaves no contract but uses the nonce.
-    let bad = chain.deploy(probe(), &DEFAULT_CALLER, 7, GAS, Script::new().int(0x60, &[0, 0]).bytes()).unwrap();
+    let bad = chain
+        .deploy(
+            probe(),
+            &DEFAULT_CALLER,
+            7,
+            GAS,
+            Script::new().int(0x60, &[0, 0]).bytes(),
+        )
+        .unwrap();
     assert_eq!(bad.outcome.status, Status::Reverted);
     assert_eq!(bad.address, deploy_address(&DEFAULT_CALLER, 1));
     assert_eq!(chain.code_hash_of(&bad.address).unwrap(), None);
     assert_eq!(chain.balance(&bad.address).unwrap(), 0, "value returned");
     let keys_changed: Vec<Vec<u8>> = bad.diff.entries.iter().map(|e| e.key.clone()).collect();
     assert_eq!(keys_changed, vec![keys::nonce_key(&DEFAULT_CALLER)]);
-    let err = chain.call(&bad.address, &DEFAULT_CALLER, 0, GAS, Vec::new()).unwrap_err();
+    let err = chain
+        .call(&bad.address, &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap_err();
     assert!(matches!(err, StateError::NoContract(_)), "{err}");
-    let d2 = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new()).unwrap();
+    let d2 = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap();
     assert_eq!(d2.address, deploy_address(&DEFAULT_CALLER, 2));
     // Both contracts share one stored package.
-    assert_eq!(chain.code_hash_of(&d0.address).unwrap(), chain.code_hash_of(&d2.address).unwrap());
-    let code_entries = d2.diff.entries.iter().filter(|e| e.key[0] == keys::TAG_CODE).count();
+    assert_eq!(
+        chain.code_hash_of(&d0.address).unwrap(),
+        chain.code_hash_of(&d2.address).unwrap()
+    );
+    let code_entries = d2
+        .diff
+        .entries
+        .iter()
+        .filter(|e| e.key[0] == keys::TAG_CODE)
+        .count();
     assert_eq!(code_entries, 0, "the package was already stored");
 }
 
@@ -163,17 +212,32 @@ fn run_program_installs_once_and_reports_only_the_call() {
     let pure = Script::new().int(0x27, &[]);
     let r = chain.run_program(probe(), pure.bytes(), GAS).unwrap();
     assert!(r.succeeded());
-    assert!(r.diff.entries.is_empty(), "a pure run changes nothing (gas price 0)");
+    assert!(
+        r.diff.entries.is_empty(),
+        "a pure run changes nothing (gas price 0)"
+    );
     let package = borsh::to_vec(probe()).unwrap();
-    assert_eq!(r.address, run_address(&echovm_runtime::state::code_hash(&package)));
+    assert_eq!(
+        r.address,
+        run_address(&echovm_runtime::state::code_hash(&package))
+    );
     // Storage written by one run is seen by the next run of the same program.
     let w = Script::new().write(0, b"k").int(WRITE, &[s(0), 1, s(0), 1]);
     let r1 = chain.run_program(probe(), w.bytes(), GAS).unwrap();
     assert_eq!(r1.diff.entries.len(), 1);
-    let r2 = chain.run_program(probe(), Script::new().write(0, b"k").int(0x73, &[s(0), 1]).bytes(), GAS).unwrap();
+    let r2 = chain
+        .run_program(
+            probe(),
+            Script::new().write(0, b"k").int(0x73, &[s(0), 1]).bytes(),
+            GAS,
+        )
+        .unwrap();
     assert_eq!(words(&r2.outcome.return_data), vec![1]);
     // Fresh chains give the same result bytes.
     let mut other = Chain::in_memory(schedule()).unwrap();
     let o = other.run_program(probe(), w.bytes(), GAS).unwrap();
-    assert_eq!((o.diff_bytes(), o.outcome.gas_used), (r1.diff_bytes(), r1.outcome.gas_used));
+    assert_eq!(
+        (o.diff_bytes(), o.outcome.gas_used),
+        (r1.diff_bytes(), r1.outcome.gas_used)
+    );
 }

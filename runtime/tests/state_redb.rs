@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 const WRITE: u8 = 0x71;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let d =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -19,17 +20,28 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn redb_and_memory_states_agree_and_persist() {
     let dir = temp_dir("redb-agree");
-    let script = Script::new().write(0, b"counter").write(16, &[1, 2, 3]).int(WRITE, &[s(0), 7, s(16), 3]);
+    let script = Script::new()
+        .write(0, b"counter")
+        .write(16, &[1, 2, 3])
+        .int(WRITE, &[s(0), 7, s(16), 3]);
     let (root_mem, diff_mem) = {
         let mut chain = Chain::in_memory(schedule()).unwrap();
-        let d = chain.deploy(probe(), &DEFAULT_CALLER, 5, GAS, Vec::new()).unwrap();
-        let r = chain.call(&d.address, &DEFAULT_CALLER, 0, GAS, script.bytes()).unwrap();
+        let d = chain
+            .deploy(probe(), &DEFAULT_CALLER, 5, GAS, Vec::new())
+            .unwrap();
+        let r = chain
+            .call(&d.address, &DEFAULT_CALLER, 0, GAS, script.bytes())
+            .unwrap();
         (r.state_root, r.diff_bytes())
     };
     let address = {
         let mut chain = Chain::open(&dir, schedule()).unwrap();
-        let d = chain.deploy(probe(), &DEFAULT_CALLER, 5, GAS, Vec::new()).unwrap();
-        let r = chain.call(&d.address, &DEFAULT_CALLER, 0, GAS, script.bytes()).unwrap();
+        let d = chain
+            .deploy(probe(), &DEFAULT_CALLER, 5, GAS, Vec::new())
+            .unwrap();
+        let r = chain
+            .call(&d.address, &DEFAULT_CALLER, 0, GAS, script.bytes())
+            .unwrap();
         assert_eq!(r.state_root, root_mem);
         assert_eq!(r.diff_bytes(), diff_mem);
         d.address
@@ -37,9 +49,23 @@ fn redb_and_memory_states_agree_and_persist() {
     // Reopened: same root, same storage, the contract still callable.
     let mut chain = Chain::open(&dir, schedule()).unwrap();
     assert_eq!(chain.state_root().unwrap(), root_mem);
-    assert_eq!(chain.storage(&address, b"counter").unwrap(), Some(vec![1, 2, 3]));
+    assert_eq!(
+        chain.storage(&address, b"counter").unwrap(),
+        Some(vec![1, 2, 3])
+    );
     assert_eq!(chain.balance(&address).unwrap(), 5);
-    let r = chain.call(&address, &DEFAULT_CALLER, 0, GAS, Script::new().write(0, b"counter").int(0x73, &[s(0), 7]).bytes()).unwrap();
+    let r = chain
+        .call(
+            &address,
+            &DEFAULT_CALLER,
+            0,
+            GAS,
+            Script::new()
+                .write(0, b"counter")
+                .int(0x73, &[s(0), 7])
+                .bytes(),
+        )
+        .unwrap();
     assert_eq!(words(&r.outcome.return_data), vec![3]);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -50,11 +76,19 @@ const KEYS: u32 = 300;
 /// key to the batch number, reporting each committed batch on stdout.
 #[test]
 fn crash_child() {
-    let Ok(dir) = std::env::var("ECHOVM_CRASH_DIR") else { return };
+    let Ok(dir) = std::env::var("ECHOVM_CRASH_DIR") else {
+        return;
+    };
     let mut db = RedbBackend::open(std::path::Path::new(&dir)).unwrap();
     for batch in 1u64.. {
-        let changes: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-            (0..KEYS).map(|k| (k.to_be_bytes().to_vec(), Some([batch.to_le_bytes().to_vec(), vec![0xab; 200]].concat()))).collect();
+        let changes: Vec<(Vec<u8>, Option<Vec<u8>>)> = (0..KEYS)
+            .map(|k| {
+                (
+                    k.to_be_bytes().to_vec(),
+                    Some([batch.to_le_bytes().to_vec(), vec![0xab; 200]].concat()),
+                )
+            })
+            .collect();
         db.apply(&changes).unwrap();
         println!("committed {batch}");
     }
@@ -83,10 +117,15 @@ fn a_killed_writer_leaves_the_last_committed_batch() {
     let db = RedbBackend::open(&dir).unwrap();
     let state = snapshot(&db).unwrap();
     assert_eq!(state.len() as u32, KEYS);
-    let batches: std::collections::BTreeSet<u64> =
-        state.values().map(|v| u64::from_le_bytes(v[..8].try_into().unwrap())).collect();
+    let batches: std::collections::BTreeSet<u64> = state
+        .values()
+        .map(|v| u64::from_le_bytes(v[..8].try_into().unwrap()))
+        .collect();
     assert_eq!(batches.len(), 1, "a batch was half applied: {batches:?}");
     let b = *batches.iter().next().unwrap();
-    assert!(b >= last && b <= last + 1, "state holds batch {b}, last reported {last}");
+    assert!(
+        b >= last && b <= last + 1,
+        "state holds batch {b}, last reported {last}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

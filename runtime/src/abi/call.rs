@@ -44,7 +44,8 @@ pub(super) fn call(vm: &mut Vm, v: Vector) -> AbiResult {
 }
 
 fn nested_call(vm: &mut Vm) -> Result<(), Stop> {
-    let (addr_ptr, input_ptr, input_len, gas, value_ptr) = (vm.arg(0), vm.arg(1), vm.arg(2), vm.arg(3), vm.arg(4));
+    let (addr_ptr, input_ptr, input_len, gas, value_ptr) =
+        (vm.arg(0), vm.arg(1), vm.arg(2), vm.arg(3), vm.arg(4));
     let limits = vm.schedule.limits();
     let (input_limit, depth_limit) = (limits.input_bytes, limits.call_depth);
     Vm::within("call input", input_len, input_limit)?;

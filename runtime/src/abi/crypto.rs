@@ -17,7 +17,11 @@ pub(super) fn crypto(vm: &mut Vm, v: Vector) -> AbiResult {
             vm.check_out(out, 32)?;
             vm.charge_vector(v, len)?;
             let data = vm.read_guest(ptr, len)?;
-            let h = if v == Vector::Keccak256 { pc::keccak256(&data) } else { pc::sha256(&data) };
+            let h = if v == Vector::Keccak256 {
+                pc::keccak256(&data)
+            } else {
+                pc::sha256(&data)
+            };
             vm.write_guest(out, &h)?;
         }
         Vector::Secp256k1Recover => {
@@ -37,7 +41,8 @@ pub(super) fn crypto(vm: &mut Vm, v: Vector) -> AbiResult {
             }
         }
         Vector::Secp256k1Verify => {
-            let (hash_ptr, sig_ptr, key_ptr, key_len) = (vm.arg(0), vm.arg(1), vm.arg(2), vm.arg(3));
+            let (hash_ptr, sig_ptr, key_ptr, key_len) =
+                (vm.arg(0), vm.arg(1), vm.arg(2), vm.arg(3));
             vm.check_in(hash_ptr, 32)?;
             vm.check_in(sig_ptr, 64)?;
             vm.check_in(key_ptr, key_len)?;
@@ -114,7 +119,10 @@ fn modexp(vm: &mut Vm) -> Result<(), Stop> {
     vm.check_in(e_ptr, e_len)?;
     vm.check_in(m_ptr, m_len)?;
     vm.check_out(out, m_len)?;
-    vm.charge_vector(Vector::Modexp, b_len.saturating_add(e_len).saturating_add(m_len))?;
+    vm.charge_vector(
+        Vector::Modexp,
+        b_len.saturating_add(e_len).saturating_add(m_len),
+    )?;
     // The exponent's most significant 32 bytes are its last 32 (little-endian).
     let head_len = e_len.min(32);
     let head = vm.read_guest(e_ptr + (e_len - head_len), head_len)?;

@@ -11,7 +11,11 @@ pub(super) fn emit_event(vm: &mut Vm, v: Vector) -> AbiResult {
     let limits = vm.schedule.limits();
     let (data_limit, count_limit) = (limits.event_data_bytes, limits.events_per_call);
     Vm::within("event data", data_len, data_limit)?;
-    Vm::within("events per call", vm.host.event_count().saturating_add(1), count_limit)?;
+    Vm::within(
+        "events per call",
+        vm.host.event_count().saturating_add(1),
+        count_limit,
+    )?;
     vm.check_in(topic_ptr, 32)?;
     vm.check_in(data_ptr, data_len)?;
     vm.charge_vector(v, data_len)?;

@@ -50,7 +50,9 @@ pub(super) fn heap(vm: &mut Vm, v: Vector) -> AbiResult {
         Vector::HeapFree => {
             let ptr = vm.arg(0);
             vm.charge_vector(v, 0)?;
-            vm.heap.free(ptr).map_err(|e| Stop::Fault(Fault::Abi(e.to_string())))?;
+            vm.heap
+                .free(ptr)
+                .map_err(|e| Stop::Fault(Fault::Abi(e.to_string())))?;
         }
         _ => return Err(Stop::Fault(Fault::BadVector(v as u8))),
     }
@@ -61,17 +63,23 @@ pub(super) fn heap(vm: &mut Vm, v: Vector) -> AbiResult {
 /// forbids it, out of gas when the page surcharge cannot be paid.
 fn grow_region(vm: &mut Vm, top: u64) -> Result<bool, Stop> {
     let Some(idx) = vm.mem.region_index(RegionKind::Heap) else {
-        return Err(Stop::Fault(Fault::Abi("heap_alloc: the heap region is not mapped".into())));
+        return Err(Stop::Fault(Fault::Abi(
+            "heap_alloc: the heap region is not mapped".into(),
+        )));
     };
     let region = &vm.mem.regions()[idx];
     let (start, len) = (region.start, region.data.len() as u64);
-    let Some(target) = top.checked_next_multiple_of(PAGE) else { return Ok(false) };
+    let Some(target) = top.checked_next_multiple_of(PAGE) else {
+        return Ok(false);
+    };
     if target <= len {
         return Ok(true);
     }
     let limits = vm.schedule.limits();
     let extra = target - len;
-    if target > limits.heap_bytes || vm.mem.mapped_bytes().saturating_add(extra) > limits.guest_memory_bytes {
+    if target > limits.heap_bytes
+        || vm.mem.mapped_bytes().saturating_add(extra) > limits.guest_memory_bytes
+    {
         return Ok(false);
     }
     if let Some(next) = vm.mem.regions().get(idx + 1) {

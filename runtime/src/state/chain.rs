@@ -18,9 +18,9 @@ use super::keys;
 use super::overlay::Overlay;
 use super::redb_backend::RedbBackend;
 use super::root::state_root;
-use super::session::Session;
+use super::session::{Programs, Session};
 use crate::host::{Address, BlockContext, CallContext, Hash, Status};
-use crate::interp::Outcome;
+use crate::interp::{Outcome, RunOptions};
 use crate::program::Program;
 use echovm_gas::Schedule;
 use sha3::{Digest, Keccak256};
@@ -96,6 +96,10 @@ pub struct Chain<B: Backend> {
     schedule: Schedule,
     block: BlockContext,
     config: ChainConfig,
+    options: RunOptions,
+    /// Programs decoded by earlier operations (same schedule), so repeated
+    /// calls of a contract skip package and instruction decoding.
+    programs: Programs,
 }
 
 impl Chain<MemBackend> {
@@ -118,7 +122,14 @@ impl<B: Backend> Chain<B> {
         if backend.is_empty()? {
             backend.apply(&genesis.entries())?;
         }
-        Ok(Chain { backend, schedule, block: default_block(), config: ChainConfig::default() })
+        Ok(Chain {
+            backend,
+            schedule,
+            block: default_block(),
+            config: ChainConfig::default(),
+            options: RunOptions::default(),
+            programs: Programs::default(),
+        })
     }
 
     pub fn backend(&self) -> &B {
@@ -139,6 +150,10 @@ impl<B: Backend> Chain<B> {
     }
     pub fn set_config(&mut self, config: ChainConfig) {
         self.config = config;
+    }
+    /// Diagnostics (e.g. tracing) for every call frame from now on; no effect on results.
+    pub fn set_run_options(&mut self, options: RunOptions) {
+        self.options = options;
     }
 
     pub fn state_root(&self) -> Result<Hash, StateError> {
@@ -163,7 +178,8 @@ impl<B: Backend> Chain<B> {
 
     /// Record the hash of a finished block (committed at once), for `block_hash`.
     pub fn record_block_hash(&mut self, height: u64, hash: Hash) -> Result<(), StateError> {
-        self.backend.apply(&[(keys::block_hash_key(height), Some(hash.to_vec()))])
+        self.backend
+            .apply(&[(keys::block_hash_key(height), Some(hash.to_vec()))])
     }
 
     /// Store `program` and put it at `address` without running it (committed
@@ -209,7 +225,12 @@ impl<B: Backend> Chain<B> {
 
     /// `echovm run`: install `program` at [`run_address`] and call it once
     /// from [`DEFAULT_CALLER`] with no value. The receipt covers the call only.
-    pub fn run_program(&mut self, program: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, StateError> {
+    pub fn run_program(
+        &mut self,
+        program: &Program,
+        input: Vec<u8>,
+        gas: u64,
+    ) -> Result<Receipt, StateError> {
         let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
         let address = run_address(&code_hash(&package));
         self.install(&address, program)?;
@@ -224,60 +245,112 @@ impl<B: Backend> Chain<B> {
         gas: u64,
         input: Vec<u8>,
     ) -> Result<Receipt, StateError> {
-        let price = self.config.gas_price;
-        let max_fee = u128::from(gas).saturating_mul(price);
-        let mut s = Session::new(Overlay::new(&self.backend), &self.schedule, self.block.clone());
-
-        let balance = s.overlay.balance(sender);
-        let needed = max_fee.saturating_add(value);
-        if balance < needed || needed == u128::MAX {
-            return Err(StateError::InsufficientFunds { sender: hex32(sender), needed, balance });
-        }
-        s.overlay.set_balance(sender, balance - max_fee);
-
-        let (address, code, is_deploy, cp) = match target {
-            Target::Call(address) => {
-                let code = s.overlay.code_hash(&address).ok_or_else(|| StateError::NoContract(hex32(&address)))?;
-                (address, code, false, s.overlay.checkpoint())
-            }
-            Target::Deploy(program) => {
-                let nonce = s.overlay.nonce(sender);
-                let address = deploy_address(sender, nonce);
-                s.overlay.set_nonce(sender, nonce.saturating_add(1));
-                if s.overlay.code_hash(&address).is_some() {
-                    return Err(StateError::AddressTaken(hex32(&address)));
-                }
-                let cp = s.overlay.checkpoint();
-                let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
-                let hash = code_hash(&package);
-                if s.overlay.get(&keys::code_key(&hash)).is_none() {
-                    s.overlay.set(keys::code_key(&hash), Some(package));
-                }
-                s.overlay.set(keys::code_hash_key(&address), Some(hash.to_vec()));
-                s.preload(hash, Rc::new(program.clone()));
-                (address, hash, true, cp)
-            }
-        };
-
-        // Checked above: the sender still holds at least `value`.
-        let moved = s.overlay.transfer(sender, &address, value);
-        debug_assert!(moved);
-        let ctx = CallContext { caller: *sender, origin: *sender, self_address: address, value, is_deploy, depth: 0 };
-        let outcome = s.run(&code, ctx, input, gas)?;
-        if outcome.status != Status::Success {
-            s.overlay.rollback(cp);
-        }
-        let refund = u128::from(gas - outcome.gas_used.min(gas)).saturating_mul(price);
-        let now = s.overlay.balance(sender);
-        s.overlay.set_balance(sender, now.saturating_add(refund));
-        if let Some(e) = s.overlay.take_error() {
-            return Err(e);
-        }
-        let diff = s.overlay.diff()?;
-        drop(s);
+        let programs = std::mem::take(&mut self.programs);
+        let mut s = Session::with_programs(
+            Overlay::new(&self.backend),
+            &self.schedule,
+            self.block.clone(),
+            programs,
+            self.options,
+        );
+        let result = transact(
+            &mut s,
+            self.config.gas_price,
+            target,
+            sender,
+            value,
+            gas,
+            input,
+        )
+        .and_then(|(outcome, address)| Ok((outcome, address, s.overlay.diff()?)));
+        self.programs = s.into_programs();
+        let (outcome, address, diff) = result?;
         self.backend.apply(&diff.changes())?;
         let state_root = self.state_root()?;
-        let fee = u128::from(outcome.gas_used).saturating_mul(price);
-        Ok(Receipt { address, sender: *sender, outcome, diff, state_root, fee })
+        let fee = u128::from(outcome.gas_used).saturating_mul(self.config.gas_price);
+        Ok(Receipt {
+            address,
+            sender: *sender,
+            outcome,
+            diff,
+            state_root,
+            fee,
+        })
     }
+}
+
+/// Run one transaction on a session: fee, nonce, code, value, the call
+/// itself, rollback and refund. Returns the outcome and the contract address.
+fn transact(
+    s: &mut Session<'_>,
+    price: u128,
+    target: Target<'_>,
+    sender: &Address,
+    value: u128,
+    gas: u64,
+    input: Vec<u8>,
+) -> Result<(Outcome, Address), StateError> {
+    let max_fee = u128::from(gas).saturating_mul(price);
+
+    let balance = s.overlay.balance(sender);
+    let needed = max_fee.saturating_add(value);
+    if balance < needed || needed == u128::MAX {
+        return Err(StateError::InsufficientFunds {
+            sender: hex32(sender),
+            needed,
+            balance,
+        });
+    }
+    s.overlay.set_balance(sender, balance - max_fee);
+
+    let (address, code, is_deploy, cp) = match target {
+        Target::Call(address) => {
+            let code = s
+                .overlay
+                .code_hash(&address)
+                .ok_or_else(|| StateError::NoContract(hex32(&address)))?;
+            (address, code, false, s.overlay.checkpoint())
+        }
+        Target::Deploy(program) => {
+            let nonce = s.overlay.nonce(sender);
+            let address = deploy_address(sender, nonce);
+            s.overlay.set_nonce(sender, nonce.saturating_add(1));
+            if s.overlay.code_hash(&address).is_some() {
+                return Err(StateError::AddressTaken(hex32(&address)));
+            }
+            let cp = s.overlay.checkpoint();
+            let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
+            let hash = code_hash(&package);
+            if s.overlay.get(&keys::code_key(&hash)).is_none() {
+                s.overlay.set(keys::code_key(&hash), Some(package));
+            }
+            s.overlay
+                .set(keys::code_hash_key(&address), Some(hash.to_vec()));
+            s.preload(hash, Rc::new(program.clone()));
+            (address, hash, true, cp)
+        }
+    };
+
+    // Checked above: the sender still holds at least `value`.
+    let moved = s.overlay.transfer(sender, &address, value);
+    debug_assert!(moved);
+    let ctx = CallContext {
+        caller: *sender,
+        origin: *sender,
+        self_address: address,
+        value,
+        is_deploy,
+        depth: 0,
+    };
+    let outcome = s.run(&code, ctx, input, gas)?;
+    if outcome.status != Status::Success {
+        s.overlay.rollback(cp);
+    }
+    let refund = u128::from(gas - outcome.gas_used.min(gas)).saturating_mul(price);
+    let now = s.overlay.balance(sender);
+    s.overlay.set_balance(sender, now.saturating_add(refund));
+    if let Some(e) = s.overlay.take_error() {
+        return Err(e);
+    }
+    Ok((outcome, address))
 }

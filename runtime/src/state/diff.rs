@@ -48,7 +48,10 @@ pub struct StateDiff {
 fn show(v: &Option<Vec<u8>>) -> String {
     match v {
         None => "absent".into(),
-        Some(b) => format!("0x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        Some(b) => format!(
+            "0x{}",
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        ),
     }
 }
 
@@ -70,16 +73,23 @@ impl StateDiff {
 
     /// Decode diff bytes, rejecting trailing bytes and non-canonical entry order.
     pub fn from_bytes(bytes: &[u8]) -> Result<StateDiff, StateError> {
-        let diff = StateDiff::try_from_slice(bytes).map_err(|e| StateError::BadDiff(e.to_string()))?;
+        let diff =
+            StateDiff::try_from_slice(bytes).map_err(|e| StateError::BadDiff(e.to_string()))?;
         if let Some(w) = diff.entries.windows(2).find(|w| w[0].key >= w[1].key) {
-            return Err(StateError::BadDiff(format!("entries out of order at key {}", key_text(&w[1].key))));
+            return Err(StateError::BadDiff(format!(
+                "entries out of order at key {}",
+                key_text(&w[1].key)
+            )));
         }
         Ok(diff)
     }
 
     /// The changes to commit (for [`Backend::apply`]).
     pub fn changes(&self) -> Vec<Change> {
-        self.entries.iter().map(|e| (e.key.clone(), e.new.clone())).collect()
+        self.entries
+            .iter()
+            .map(|e| (e.key.clone(), e.new.clone()))
+            .collect()
     }
 
     /// Check every old value against `backend`, then apply all changes in one
@@ -88,7 +98,11 @@ impl StateDiff {
         for e in &self.entries {
             let actual = backend.get(&e.key)?;
             if actual != e.old {
-                return Err(StateError::DiffMismatch { key: key_text(&e.key), expected: show(&e.old), actual: show(&actual) });
+                return Err(StateError::DiffMismatch {
+                    key: key_text(&e.key),
+                    expected: show(&e.old),
+                    actual: show(&actual),
+                });
             }
         }
         backend.apply(&self.changes())
@@ -96,7 +110,9 @@ impl StateDiff {
 
     /// [`StateDiff::apply`] on a plain map.
     pub fn apply_to_map(&self, map: &mut BTreeMap<Vec<u8>, Vec<u8>>) -> Result<(), StateError> {
-        let mut b = super::backend::MemBackend { map: std::mem::take(map) };
+        let mut b = super::backend::MemBackend {
+            map: std::mem::take(map),
+        };
         let r = self.apply(&mut b);
         *map = b.map;
         r

@@ -14,15 +14,25 @@ pub enum StateError {
     #[error("corrupt state entry {key}: {what}")]
     Corrupt { key: String, what: String },
     #[error("sender {sender} cannot pay: needs {needed} (value plus gas limit × gas price), has {balance}")]
-    InsufficientFunds { sender: String, needed: u128, balance: u128 },
+    InsufficientFunds {
+        sender: String,
+        needed: u128,
+        balance: u128,
+    },
     #[error("no contract at address {0}")]
     NoContract(String),
     #[error("address {0} already holds a contract")]
     AddressTaken(String),
     #[error("stored program {hash} cannot be decoded: {reason}")]
     BadProgram { hash: String, reason: String },
-    #[error("state diff does not apply: entry {key} expected old value {expected}, state has {actual}")]
-    DiffMismatch { key: String, expected: String, actual: String },
+    #[error(
+        "state diff does not apply: entry {key} expected old value {expected}, state has {actual}"
+    )]
+    DiffMismatch {
+        key: String,
+        expected: String,
+        actual: String,
+    },
     #[error("state diff bytes are malformed: {0}")]
     BadDiff(String),
 }

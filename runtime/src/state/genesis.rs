@@ -27,7 +27,12 @@ pub fn genesis_block_hash() -> Hash {
 
 /// The block context calls run in when no block says otherwise.
 pub fn default_block() -> BlockContext {
-    BlockContext { height: DEFAULT_HEIGHT, timestamp_ms: DEFAULT_TIMESTAMP_MS, author: DEFAULT_AUTHOR, protocol_version: 1 }
+    BlockContext {
+        height: DEFAULT_HEIGHT,
+        timestamp_ms: DEFAULT_TIMESTAMP_MS,
+        author: DEFAULT_AUTHOR,
+        protocol_version: 1,
+    }
 }
 
 /// Initial state: balances and known block hashes.

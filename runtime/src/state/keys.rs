@@ -89,9 +89,10 @@ impl StateKey {
             TAG_CODE_HASH => StateKey::CodeHash(addr(body)?),
             TAG_CODE => StateKey::Code(addr(body)?),
             TAG_BLOCK_HASH => StateKey::BlockHash(u64::from_be_bytes(body.try_into().ok()?)),
-            TAG_STORAGE if body.len() >= 32 => {
-                StateKey::Storage { contract: addr(&body[..32])?, key: body[32..].to_vec() }
-            }
+            TAG_STORAGE if body.len() >= 32 => StateKey::Storage {
+                contract: addr(&body[..32])?,
+                key: body[32..].to_vec(),
+            },
             _ => return None,
         })
     }
@@ -110,9 +111,18 @@ mod tests {
             StateKey::Code([3; 32]),
             StateKey::BlockHash(5),
             StateKey::BlockHash(256),
-            StateKey::Storage { contract: [4; 32], key: vec![] },
-            StateKey::Storage { contract: [4; 32], key: b"a".to_vec() },
-            StateKey::Storage { contract: [5; 32], key: vec![0] },
+            StateKey::Storage {
+                contract: [4; 32],
+                key: vec![],
+            },
+            StateKey::Storage {
+                contract: [4; 32],
+                key: b"a".to_vec(),
+            },
+            StateKey::Storage {
+                contract: [5; 32],
+                key: vec![0],
+            },
         ];
         for w in keys.windows(2) {
             assert!(w[0].encode() < w[1].encode(), "{:?} !< {:?}", w[0], w[1]);

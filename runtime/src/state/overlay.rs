@@ -38,7 +38,13 @@ pub struct Overlay<'b> {
 
 impl<'b> Overlay<'b> {
     pub fn new(base: &'b dyn Backend) -> Self {
-        Overlay { base, writes: BTreeMap::new(), journal: Vec::new(), events: Vec::new(), error: RefCell::new(None) }
+        Overlay {
+            base,
+            writes: BTreeMap::new(),
+            journal: Vec::new(),
+            events: Vec::new(),
+            error: RefCell::new(None),
+        }
     }
 
     fn record(&self, e: StateError) {
@@ -72,13 +78,18 @@ impl<'b> Overlay<'b> {
     }
 
     pub fn checkpoint(&self) -> Checkpoint {
-        Checkpoint { journal: self.journal.len(), events: self.events.len() }
+        Checkpoint {
+            journal: self.journal.len(),
+            events: self.events.len(),
+        }
     }
 
     /// Undo every write and event since `cp`.
     pub fn rollback(&mut self, cp: Checkpoint) {
         while self.journal.len() > cp.journal {
-            let Some((key, prev)) = self.journal.pop() else { break };
+            let Some((key, prev)) = self.journal.pop() else {
+                break;
+            };
             match prev {
                 Some(v) => self.writes.insert(key, v),
                 None => self.writes.remove(&key),
@@ -101,10 +112,17 @@ impl<'b> Overlay<'b> {
         for (key, new) in &self.writes {
             let old = self.base.get(key)?;
             if &old != new {
-                entries.push(DiffEntry { key: key.clone(), old, new: new.clone() });
+                entries.push(DiffEntry {
+                    key: key.clone(),
+                    old,
+                    new: new.clone(),
+                });
             }
         }
-        Ok(StateDiff { entries, events: self.events.clone() })
+        Ok(StateDiff {
+            entries,
+            events: self.events.clone(),
+        })
     }
 
     // ---- typed views over the key/value state (encodings in `keys`) ----
@@ -124,7 +142,9 @@ impl<'b> Overlay<'b> {
     }
 
     pub fn balance(&self, addr: &Address) -> u128 {
-        self.fixed::<16>(&keys::balance_key(addr), "balance").map(u128::from_le_bytes).unwrap_or(0)
+        self.fixed::<16>(&keys::balance_key(addr), "balance")
+            .map(u128::from_le_bytes)
+            .unwrap_or(0)
     }
 
     /// Zero is stored as absent, so equal states encode equally.
@@ -134,7 +154,9 @@ impl<'b> Overlay<'b> {
     }
 
     pub fn nonce(&self, addr: &Address) -> u64 {
-        self.fixed::<8>(&keys::nonce_key(addr), "nonce").map(u64::from_le_bytes).unwrap_or(0)
+        self.fixed::<8>(&keys::nonce_key(addr), "nonce")
+            .map(u64::from_le_bytes)
+            .unwrap_or(0)
     }
 
     pub fn set_nonce(&mut self, addr: &Address, value: u64) {
@@ -180,8 +202,10 @@ mod tests {
 
     fn base() -> MemBackend {
         let mut b = MemBackend::new();
-        b.map.insert(keys::balance_key(&[1; 32]), 100u128.to_le_bytes().to_vec());
-        b.map.insert(keys::storage_key(&[9; 32], b"k"), b"old".to_vec());
+        b.map
+            .insert(keys::balance_key(&[1; 32]), 100u128.to_le_bytes().to_vec());
+        b.map
+            .insert(keys::storage_key(&[9; 32], b"k"), b"old".to_vec());
         b
     }
 
@@ -192,20 +216,34 @@ mod tests {
         assert!(o.transfer(&[1; 32], &[2; 32], 30));
         let outer = o.checkpoint();
         o.set(keys::storage_key(&[9; 32], b"k"), Some(b"mid".to_vec()));
-        o.push_event(Event { contract: [9; 32], topic: [0; 32], data: vec![1] });
+        o.push_event(Event {
+            contract: [9; 32],
+            topic: [0; 32],
+            data: vec![1],
+        });
         let inner = o.checkpoint();
         o.set(keys::storage_key(&[9; 32], b"k"), None);
         o.set(keys::storage_key(&[9; 32], b"new"), Some(vec![]));
         assert!(o.transfer(&[2; 32], &[3; 32], 30));
         assert!(!o.transfer(&[2; 32], &[3; 32], 1), "funds short: no change");
-        o.push_event(Event { contract: [9; 32], topic: [1; 32], data: vec![] });
+        o.push_event(Event {
+            contract: [9; 32],
+            topic: [1; 32],
+            data: vec![],
+        });
         o.rollback(inner);
-        assert_eq!(o.get(&keys::storage_key(&[9; 32], b"k")), Some(b"mid".to_vec()));
+        assert_eq!(
+            o.get(&keys::storage_key(&[9; 32], b"k")),
+            Some(b"mid".to_vec())
+        );
         assert_eq!(o.get(&keys::storage_key(&[9; 32], b"new")), None);
         assert_eq!((o.balance(&[2; 32]), o.balance(&[3; 32])), (30, 0));
         assert_eq!(o.events().len(), 1);
         o.rollback(outer);
-        assert_eq!(o.get(&keys::storage_key(&[9; 32], b"k")), Some(b"old".to_vec()));
+        assert_eq!(
+            o.get(&keys::storage_key(&[9; 32], b"k")),
+            Some(b"old".to_vec())
+        );
         assert_eq!(o.events().len(), 0);
         let d = o.diff().unwrap();
         // Only the transfer of 30 from 1 to 2 is left, sorted by key.

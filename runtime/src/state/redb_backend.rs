@@ -24,10 +24,15 @@ pub struct RedbBackend {
 impl RedbBackend {
     /// Open (or create) the state in directory `dir`.
     pub fn open(dir: &Path) -> Result<Self, StateError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StateError::Db(format!("cannot create state directory {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StateError::Db(format!(
+                "cannot create state directory {}: {e}",
+                dir.display()
+            ))
+        })?;
         let path = dir.join(DB_FILE);
-        let db = Database::create(&path).map_err(|e| StateError::Db(format!("{}: {e}", path.display())))?;
+        let db = Database::create(&path)
+            .map_err(|e| StateError::Db(format!("{}: {e}", path.display())))?;
         // Create the table up front so readers never see "table does not exist".
         let txn = db.begin_write().map_err(StateError::db)?;
         txn.open_table(STATE).map_err(StateError::db)?;
@@ -55,7 +60,9 @@ impl Backend for RedbBackend {
             for (k, v) in changes {
                 match v {
                     Some(v) => {
-                        table.insert(k.as_slice(), v.as_slice()).map_err(StateError::db)?;
+                        table
+                            .insert(k.as_slice(), v.as_slice())
+                            .map_err(StateError::db)?;
                     }
                     None => {
                         table.remove(k.as_slice()).map_err(StateError::db)?;

@@ -13,7 +13,8 @@ use sha3::{Digest, Keccak256};
 
 pub fn state_root(backend: &dyn Backend) -> Result<Hash, StateError> {
     let count = backend.len()?;
-    let count = u32::try_from(count).map_err(|_| StateError::Db(format!("{count} entries exceed borsh's u32 map length")))?;
+    let count = u32::try_from(count)
+        .map_err(|_| StateError::Db(format!("{count} entries exceed borsh's u32 map length")))?;
     let mut h = Keccak256::new();
     h.update(count.to_le_bytes());
     let mut too_long = false;
@@ -27,7 +28,9 @@ pub fn state_root(backend: &dyn Backend) -> Result<Hash, StateError> {
         }
     })?;
     if too_long {
-        return Err(StateError::Db("a state entry is longer than borsh's u32 length".into()));
+        return Err(StateError::Db(
+            "a state entry is longer than borsh's u32 length".into(),
+        ));
     }
     Ok(h.finalize().into())
 }

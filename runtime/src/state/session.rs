@@ -14,24 +14,65 @@ use super::keys;
 use super::overlay::Overlay;
 use crate::cache::CodeCache;
 use crate::host::{Address, BlockContext, CallContext, Hash, Host, NestedResult, Status};
-use crate::interp::{run_call, CallParams, Outcome};
+use crate::interp::{run_call_with, CallParams, Outcome, RunOptions};
 use crate::program::Program;
 use borsh::BorshDeserialize;
 use echovm_gas::Schedule;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+/// Decoded programs and their decoded-code caches, by code hash. Valid for
+/// one schedule; a [`super::Chain`] keeps one across its operations.
+#[derive(Default)]
+pub struct Programs {
+    programs: BTreeMap<Hash, Rc<Program>>,
+    caches: BTreeMap<Hash, CodeCache>,
+}
+
 pub struct Session<'a> {
     pub overlay: Overlay<'a>,
     schedule: &'a Schedule,
     block: BlockContext,
+    options: RunOptions,
     programs: BTreeMap<Hash, Rc<Program>>,
     caches: BTreeMap<Hash, CodeCache>,
 }
 
 impl<'a> Session<'a> {
     pub fn new(overlay: Overlay<'a>, schedule: &'a Schedule, block: BlockContext) -> Self {
-        Session { overlay, schedule, block, programs: BTreeMap::new(), caches: BTreeMap::new() }
+        Self::with_programs(
+            overlay,
+            schedule,
+            block,
+            Programs::default(),
+            RunOptions::default(),
+        )
+    }
+
+    /// A session reusing programs decoded earlier under the same schedule.
+    pub fn with_programs(
+        overlay: Overlay<'a>,
+        schedule: &'a Schedule,
+        block: BlockContext,
+        programs: Programs,
+        options: RunOptions,
+    ) -> Self {
+        Session {
+            overlay,
+            schedule,
+            block,
+            options,
+            programs: programs.programs,
+            caches: programs.caches,
+        }
+    }
+
+    /// Hand the decoded programs back for the next session.
+    pub fn into_programs(self) -> Programs {
+        Programs {
+            programs: self.programs,
+            caches: self.caches,
+        }
     }
 
     /// Make an already-decoded program available under its hash (saves
@@ -45,30 +86,52 @@ impl<'a> Session<'a> {
         if let Some(p) = self.programs.get(hash) {
             return Ok(p.clone());
         }
-        let bytes = self.overlay.get(&keys::code_key(hash)).ok_or_else(|| StateError::BadProgram {
+        let bytes =
+            self.overlay
+                .get(&keys::code_key(hash))
+                .ok_or_else(|| StateError::BadProgram {
+                    hash: hex32(hash),
+                    reason: "no package stored under this code hash".into(),
+                })?;
+        let program = Program::try_from_slice(&bytes).map_err(|e| StateError::BadProgram {
             hash: hex32(hash),
-            reason: "no package stored under this code hash".into(),
+            reason: e.to_string(),
         })?;
-        let program = Program::try_from_slice(&bytes)
-            .map_err(|e| StateError::BadProgram { hash: hex32(hash), reason: e.to_string() })?;
         let p = Rc::new(program);
         self.programs.insert(*hash, p.clone());
         Ok(p)
     }
 
     /// Run the program stored under `code` as one call frame.
-    pub fn run(&mut self, code: &Hash, ctx: CallContext, input: Vec<u8>, gas: u64) -> Result<Outcome, StateError> {
+    pub fn run(
+        &mut self,
+        code: &Hash,
+        ctx: CallContext,
+        input: Vec<u8>,
+        gas: u64,
+    ) -> Result<Outcome, StateError> {
         let program = self.program(code)?;
         let mut cache = self.caches.remove(code).unwrap_or_default();
-        let schedule = self.schedule;
-        let out = run_call(CallParams { program: &program, schedule, ctx, input, gas_limit: gas }, &mut cache, self);
+        let (schedule, options) = (self.schedule, self.options);
+        let params = CallParams {
+            program: &program,
+            schedule,
+            ctx,
+            input,
+            gas_limit: gas,
+        };
+        let out = run_call_with(params, &mut cache, self, options);
         self.caches.insert(*code, cache);
         Ok(out)
     }
 }
 
 fn failed() -> NestedResult {
-    NestedResult { status: Status::Fault, gas_used: 0, return_data: Vec::new() }
+    NestedResult {
+        status: Status::Fault,
+        gas_used: 0,
+        return_data: Vec::new(),
+    }
 }
 
 impl Host for Session<'_> {
@@ -98,7 +161,8 @@ impl Host for Session<'_> {
     }
 
     fn storage_write(&mut self, contract: &Address, key: &[u8], value: &[u8]) {
-        self.overlay.set(keys::storage_key(contract, key), Some(value.to_vec()));
+        self.overlay
+            .set(keys::storage_key(contract, key), Some(value.to_vec()));
     }
 
     fn storage_remove(&mut self, contract: &Address, key: &[u8]) -> bool {
@@ -111,21 +175,36 @@ impl Host for Session<'_> {
     }
 
     fn emit_event(&mut self, contract: &Address, topic: &Hash, data: &[u8]) {
-        self.overlay.push_event(Event { contract: *contract, topic: *topic, data: data.to_vec() });
+        self.overlay.push_event(Event {
+            contract: *contract,
+            topic: *topic,
+            data: data.to_vec(),
+        });
     }
 
     fn event_count(&self) -> u64 {
         self.overlay.events().len() as u64
     }
 
-    fn call(&mut self, ctx: &CallContext, to: &Address, input: &[u8], gas: u64, value: u128) -> NestedResult {
+    fn call(
+        &mut self,
+        ctx: &CallContext,
+        to: &Address,
+        input: &[u8],
+        gas: u64,
+        value: u128,
+    ) -> NestedResult {
         let cp = self.overlay.checkpoint();
         if !self.overlay.transfer(&ctx.self_address, to, value) {
             return failed();
         }
         let Some(code) = self.overlay.code_hash(to) else {
             // No code: a plain value transfer.
-            return NestedResult { status: Status::Success, gas_used: 0, return_data: Vec::new() };
+            return NestedResult {
+                status: Status::Success,
+                gas_used: 0,
+                return_data: Vec::new(),
+            };
         };
         let callee = CallContext {
             caller: ctx.self_address,
@@ -147,6 +226,10 @@ impl Host for Session<'_> {
         if out.status != Status::Success {
             self.overlay.rollback(cp);
         }
-        NestedResult { status: out.status, gas_used: out.gas_used, return_data: out.return_data }
+        NestedResult {
+            status: out.status,
+            gas_used: out.gas_used,
+            return_data: out.return_data,
+        }
     }
 }

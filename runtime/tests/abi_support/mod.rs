@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 pub fn build_contract(name: &str) -> Program {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let src = root.join("tests/abi_contracts").join(format!("{name}.c"));
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}.elf", std::process::id()));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}.elf", std::process::id()));
     let status = Command::new("sh")
         .arg(root.join("../sdk/c/build.sh"))
         .arg("-o")
@@ -61,7 +62,8 @@ impl Script {
         self.0.push(b'I');
         self.0.push(vec);
         for i in 0..7 {
-            self.0.extend_from_slice(&args.get(i).copied().unwrap_or(0).to_le_bytes());
+            self.0
+                .extend_from_slice(&args.get(i).copied().unwrap_or(0).to_le_bytes());
         }
         self
     }
@@ -69,7 +71,8 @@ impl Script {
     pub fn write(mut self, off: u32, bytes: &[u8]) -> Self {
         self.0.push(b'W');
         self.0.extend_from_slice(&off.to_le_bytes());
-        self.0.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        self.0
+            .extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         self.0.extend_from_slice(bytes);
         self
     }
@@ -97,7 +100,9 @@ impl Script {
 
 /// Split a return log into u64 words (for scripts that only log words).
 pub fn words(data: &[u8]) -> Vec<u64> {
-    data.chunks(8).map(|c| u64::from_le_bytes(c.try_into().expect("whole words"))).collect()
+    data.chunks(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("whole words")))
+        .collect()
 }
 
 pub const GAS: u64 = 10_000_000;
@@ -109,27 +114,47 @@ pub fn chain_with_probe() -> (Chain<MemBackend>, Address) {
 
 pub fn chain_with_probe_on(schedule: Schedule) -> (Chain<MemBackend>, Address) {
     let mut chain = Chain::in_memory(schedule).expect("chain");
-    let r = chain.deploy(probe(), &DEFAULT_CALLER, 0, GAS, Script::new().bytes()).expect("deploy");
-    assert_eq!(r.outcome.status, Status::Success, "deploy: {:?}", r.outcome.trap);
+    let r = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Script::new().bytes())
+        .expect("deploy");
+    assert_eq!(
+        r.outcome.status,
+        Status::Success,
+        "deploy: {:?}",
+        r.outcome.trap
+    );
     (chain, r.address)
 }
 
 /// Call the probe with a script from the default caller.
 pub fn run(chain: &mut Chain<MemBackend>, probe: &Address, script: &Script) -> Receipt {
-    chain.call(probe, &DEFAULT_CALLER, 0, GAS, script.bytes()).expect("call")
+    chain
+        .call(probe, &DEFAULT_CALLER, 0, GAS, script.bytes())
+        .expect("call")
 }
 
 /// Run a script that must succeed; returns its logged words.
 pub fn ok_words(chain: &mut Chain<MemBackend>, probe: &Address, script: &Script) -> Vec<u64> {
     let r = run(chain, probe, script);
-    assert_eq!(r.outcome.status, Status::Success, "trap: {:?}", r.outcome.trap);
+    assert_eq!(
+        r.outcome.status,
+        Status::Success,
+        "trap: {:?}",
+        r.outcome.trap
+    );
     words(&r.outcome.return_data)
 }
 
 /// Run a script that must fault; returns the fault message.
 pub fn fault_text(chain: &mut Chain<MemBackend>, probe: &Address, script: &Script) -> String {
     let r = run(chain, probe, script);
-    assert_eq!(r.outcome.status, Status::Fault, "expected a fault, got {:?} {:?}", r.outcome.status, r.outcome.return_data);
+    assert_eq!(
+        r.outcome.status,
+        Status::Fault,
+        "expected a fault, got {:?} {:?}",
+        r.outcome.status,
+        r.outcome.return_data
+    );
     r.outcome.trap.expect("fault has a trap").to_string()
 }
 
@@ -151,7 +176,8 @@ pub fn schedule_with_vector_cost(v: u8, cost: echovm_gas::InterruptCost) -> Sche
     let doc = schedule().doc().clone();
     let mut json = serde_json::to_value(&doc).expect("schedule to json");
     json["interrupts"][name] = serde_json::to_value(cost).expect("cost to json");
-    Schedule::from_doc(serde_json::from_value(json).expect("json to schedule")).expect("valid schedule")
+    Schedule::from_doc(serde_json::from_value(json).expect("json to schedule"))
+        .expect("valid schedule")
 }
 
 /// How script `script` uses vector `v`, measured exactly: it is run under
@@ -162,13 +188,26 @@ pub fn metering(v: u8, script: &Script, value: u128) -> (u64, u64) {
     let base_cost = *schedule().interrupt(v).expect("ABI vector");
     let gas_on = |cost: echovm_gas::InterruptCost| {
         let (mut chain, probe) = chain_with_probe_on(schedule_with_vector_cost(v, cost));
-        let r = chain.call(&probe, &DEFAULT_CALLER, value, GAS, script.bytes()).expect("call");
-        assert_eq!(r.outcome.status, Status::Success, "vector {v:#x}: {:?}", r.outcome.trap);
+        let r = chain
+            .call(&probe, &DEFAULT_CALLER, value, GAS, script.bytes())
+            .expect("call");
+        assert_eq!(
+            r.outcome.status,
+            Status::Success,
+            "vector {v:#x}: {:?}",
+            r.outcome.trap
+        );
         r.outcome.gas_used
     };
     let g0 = gas_on(base_cost);
-    let calls = gas_on(echovm_gas::InterruptCost { base: base_cost.base + 1000, ..base_cost }) - g0;
-    let len = gas_on(echovm_gas::InterruptCost { per_byte: base_cost.per_byte + 1, ..base_cost }) - g0;
+    let calls = gas_on(echovm_gas::InterruptCost {
+        base: base_cost.base + 1000,
+        ..base_cost
+    }) - g0;
+    let len = gas_on(echovm_gas::InterruptCost {
+        per_byte: base_cost.per_byte + 1,
+        ..base_cost
+    }) - g0;
     assert_eq!(calls % 1000, 0);
     (calls / 1000, len)
 }
@@ -176,5 +215,8 @@ pub fn metering(v: u8, script: &Script, value: u128) -> (u64, u64) {
 /// Bytes from lower-case hex (test vectors).
 pub fn unhex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
+        .collect()
 }
