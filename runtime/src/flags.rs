@@ -79,13 +79,11 @@ impl std::fmt::Debug for Flags {
     }
 }
 
+/// Mask of the low `size` bytes (table lookup: evaluated on every flag read).
 #[inline(always)]
 const fn mask(size: u8) -> u64 {
-    if size >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (size as u32 * 8)) - 1
-    }
+    const MASKS: [u64; 9] = [0, 0xff, 0xffff, 0xff_ffff, 0xffff_ffff, 0xff_ffff_ffff, 0xffff_ffff_ffff, 0xff_ffff_ffff_ffff, u64::MAX];
+    MASKS[if size > 8 { 8 } else { size as usize }]
 }
 
 #[inline(always)]

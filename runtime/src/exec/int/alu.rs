@@ -3,7 +3,8 @@
 //! single-threaded, so every instruction is already atomic.
 
 use super::{loc, read, src, write, Loc};
-use crate::cpu::{mask, Cpu};
+use super::mask;
+use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::flags::ZF;

@@ -4,7 +4,8 @@
 //! `bextr dest, r/m, vvvv`, `mulx hi, lo, r/m`).
 
 use super::{loc, src, write};
-use crate::cpu::{mask, reg, Cpu};
+use super::mask;
+use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::flags::{szp, AF, CF, PF, SF, ZF};

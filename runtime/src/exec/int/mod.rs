@@ -8,7 +8,7 @@
 //! flag or result undefined the rule chosen is documented in `docs/SEMANTICS.md`.
 
 use super::Step;
-use crate::cpu::{mask, Cpu};
+use crate::cpu::Cpu;
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
@@ -96,6 +96,29 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u6
     }
 }
 
+/// Mask of the low `size` bytes (`size` 0..=8; larger sizes saturate). A
+/// table load instead of `crate::cpu::mask`'s branch: this runs several
+/// times per instruction.
+#[inline(always)]
+pub(crate) fn mask(size: u8) -> u64 {
+    const MASKS: [u64; 9] = [0, 0xff, 0xffff, 0xff_ffff, 0xffff_ffff, 0xff_ffff_ffff, 0xffff_ffff_ffff, 0xff_ffff_ffff_ffff, u64::MAX];
+    MASKS[size.min(8) as usize]
+}
+
+/// Read general register `reg` at `size` bytes.
+#[inline(always)]
+pub(crate) fn get_gpr(cpu: &Cpu, reg: u8, size: u8) -> u64 {
+    cpu.gpr[reg as usize & 15] & mask(size)
+}
+
+/// Write general register `reg` at `size` bytes (32-bit writes zero-extend,
+/// 8/16-bit writes merge).
+#[inline(always)]
+pub(crate) fn set_gpr(cpu: &mut Cpu, reg: u8, size: u8, v: u64) {
+    let g = &mut cpu.gpr[reg as usize & 15];
+    *g = if size >= 4 { v & mask(size) } else { (*g & !mask(size)) | (v & mask(size)) };
+}
+
 /// A resolved operand location: read-modify-write instructions compute a
 /// memory address once and use it for both the load and the store.
 #[derive(Clone, Copy, Debug)]
@@ -134,7 +157,7 @@ fn bad_operand(insn: &Insn) -> Fault {
 #[inline(always)]
 pub(crate) fn read(cpu: &Cpu, mem: &Memory, l: Loc) -> Result<u64, Fault> {
     match l {
-        Loc::Gpr { reg, size } => Ok(cpu.read_gpr(reg, size)),
+        Loc::Gpr { reg, size } => Ok(get_gpr(cpu, reg, size)),
         Loc::High8 { reg } => Ok((cpu.gpr[reg as usize & 3] >> 8) & 0xff),
         Loc::Mem { addr, size } => mem.read(addr, size),
     }
@@ -144,7 +167,7 @@ pub(crate) fn read(cpu: &Cpu, mem: &Memory, l: Loc) -> Result<u64, Fault> {
 pub(crate) fn write(cpu: &mut Cpu, mem: &mut Memory, l: Loc, v: u64) -> Result<(), Fault> {
     match l {
         Loc::Gpr { reg, size } => {
-            cpu.write_gpr(reg, size, v);
+            set_gpr(cpu, reg, size, v);
             Ok(())
         }
         Loc::High8 { reg } => {
@@ -163,8 +186,10 @@ pub(crate) fn write(cpu: &mut Cpu, mem: &mut Memory, l: Loc, v: u64) -> Result<(
 #[inline(always)]
 pub(crate) fn src(cpu: &Cpu, mem: &Memory, insn: &Insn, op: Operand, size: u8) -> Result<u64, Fault> {
     match op {
+        Operand::Gpr { reg, .. } => Ok(get_gpr(cpu, reg, size)),
         Operand::Imm { .. } => Ok(insn.imm & mask(size)),
         Operand::Imm2 { .. } => Ok(insn.imm2 & mask(size)),
+        Operand::Mem { size: msize } => Ok(mem.read(cpu.effective_address(&insn.mem), msize.min(8))? & mask(size)),
         _ => Ok(cpu.read_op(mem, insn, op)? & mask(size)),
     }
 }

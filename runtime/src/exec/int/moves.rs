@@ -2,7 +2,8 @@
 //! conditional moves and SETcc.
 
 use super::{loc, read, sext, size_of, src, write};
-use crate::cpu::{mask, Cpu};
+use super::mask;
+use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::memory::Memory;

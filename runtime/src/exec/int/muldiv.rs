@@ -6,7 +6,8 @@
 //! fit, exactly where the CPU raises #DE.
 
 use super::{loc, read, sext, size_of, src, write};
-use crate::cpu::{mask, reg, Cpu};
+use super::mask;
+use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::flags::{AF, CF, OF, PF, SF, ZF};

@@ -7,7 +7,8 @@
 //! above 16) are documented in docs/SEMANTICS.md.
 
 use super::{loc, msb, read, src, write};
-use crate::cpu::{mask, Cpu};
+use super::mask;
+use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::flags::{szp, AF, CF, OF, STATUS};

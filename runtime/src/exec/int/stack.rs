@@ -2,7 +2,8 @@
 //! size is always 64 bits; the operand size (`Insn::osize`) is 8 or 2.
 
 use super::{loc, write};
-use crate::cpu::{mask, reg, Cpu};
+use super::mask;
+use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::{Access, Fault};
 use crate::flags::{AF, CF, DF, OF, PF, SF, ZF};

@@ -8,7 +8,8 @@
 //! the 32-bit registers esi/edi/ecx are used (and written zero-extended).
 //! The source (rsi) honours an FS/GS override; the destination (rdi) never does.
 
-use crate::cpu::{mask, reg, Cpu};
+use super::mask;
+use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::memory::Memory;
