@@ -57,11 +57,12 @@ fn corpus(limit: usize) -> Vec<(u64, Vec<u8>)> {
 
 fn ours(bufs: &[(u64, Vec<u8>)]) -> u64 {
     let mut n = 0u64;
+    let mut i = echovm_decoder::decode(&[0x90], 0).expect("nop decodes");
     for (addr, code) in bufs {
         let mut off = 0;
         while off < code.len() {
-            let step = match echovm_decoder::decode(&code[off..], addr + off as u64) {
-                Ok(i) => {
+            let step = match echovm_decoder::decode_into(&code[off..], addr + off as u64, &mut i) {
+                Ok(()) => {
                     black_box(&i);
                     i.len as usize
                 }
@@ -134,6 +135,13 @@ fn main() {
         return;
     }
     println!("corpus: {:.1} MB of x86-64 code in {} sections", bytes as f64 / 1e6, bufs.len());
+    if std::env::var("ECHOVM_BENCH_ONLY").as_deref() == Ok("ours") {
+        // For profiling: only our decoder, many rounds.
+        for _ in 0..10 {
+            measure("ours", bytes, || ours(&bufs));
+        }
+        return;
+    }
     let o = measure("ours", bytes, || ours(&bufs));
     let i = measure("iced-x86", bytes, || iced(&bufs));
     measure("yaxpeax", bytes, || yaxpeax(&bufs));

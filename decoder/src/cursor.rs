@@ -22,9 +22,27 @@ pub(crate) enum Rep {
 
 pub(crate) type R<T> = Result<T, DecodeError>;
 
+/// Reads past the window return 0 and only advance the position;
+/// [`Cursor::overrun`] reports them once decoding is done, so the hot path has
+/// no per-byte error plumbing (iced-x86 does the same).
+/// A cleared instruction.
+pub(crate) const EMPTY: Insn = Insn {
+    op: Op::Nop,
+    len: 0,
+    osize: 0,
+    prefixes: 0,
+    ops: [Operand::None; 4],
+    mem: MemRef { base: NO_REG, index: NO_REG, scale: 1, seg: Seg::None, addr32: false, disp: 0 },
+    imm: 0,
+    imm2: 0,
+};
+
 /// Decoding state for one instruction.
-pub(crate) struct Cursor<'a> {
-    b: &'a [u8],
+pub(crate) struct Cursor<'o> {
+    /// The instruction window: the first `min(len, 15)` input bytes.
+    b: &'o [u8],
+    /// Bytes of the window that are real input (`min(len, 15)`).
+    wlen: usize,
     avail: usize,
     pub pos: usize,
     pub ip: u64,
@@ -42,15 +60,19 @@ pub(crate) struct Cursor<'a> {
     pub modrm: u8,
     /// The memory operand is RIP-relative and must be fixed up once the length is known.
     rip_rel: bool,
-    pub insn: Insn,
+    /// The caller's output, written field by field and never read back whole
+    /// (reading back partially written structs stalls store forwarding).
+    pub insn: &'o mut Insn,
 }
 
-impl<'a> Cursor<'a> {
+impl<'o> Cursor<'o> {
     #[inline(always)]
-    pub fn new(bytes: &'a [u8], ip: u64) -> Self {
-        let b = if bytes.len() > MAX_LEN { &bytes[..MAX_LEN] } else { bytes };
+    pub fn new(bytes: &'o [u8], ip: u64, out: &'o mut Insn) -> Self {
+        *out = EMPTY;
+        let wlen = bytes.len().min(MAX_LEN);
         Cursor {
-            b,
+            b: &bytes[..wlen],
+            wlen,
             avail: bytes.len(),
             pos: 0,
             ip,
@@ -66,16 +88,7 @@ impl<'a> Cursor<'a> {
             seg: Seg::None,
             modrm: 0,
             rip_rel: false,
-            insn: Insn {
-                op: Op::Nop,
-                len: 0,
-                osize: 0,
-                prefixes: 0,
-                ops: [Operand::None; 4],
-                mem: MemRef::default(),
-                imm: 0,
-                imm2: 0,
-            },
+            insn: out,
         }
     }
 
@@ -89,15 +102,21 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// True when decoding has read past the real bytes of the window.
     #[inline(always)]
-    pub fn u8(&mut self) -> R<u8> {
-        match self.b.get(self.pos) {
-            Some(&v) => {
-                self.pos += 1;
-                Ok(v)
-            }
-            None => Err(self.eof()),
-        }
+    pub fn overrun(&self) -> bool {
+        self.pos > self.wlen
+    }
+
+    /// Next byte (0 past the window; see [`Cursor::overrun`]).
+    #[inline(always)]
+    pub fn u8(&mut self) -> u8 {
+        let v = match self.b.get(self.pos) {
+            Some(&v) => v,
+            None => 0,
+        };
+        self.pos += 1;
+        v
     }
 
     #[inline(always)]
@@ -106,69 +125,55 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline(always)]
-    pub fn u16(&mut self) -> R<u16> {
-        match self.b.get(self.pos..self.pos + 2) {
-            Some(s) => {
-                self.pos += 2;
-                Ok(u16::from_le_bytes([s[0], s[1]]))
-            }
-            None => Err(self.eof()),
+    fn bytes<const N: usize>(&mut self) -> [u8; N] {
+        let p = self.pos;
+        self.pos += N;
+        let mut a = [0u8; N];
+        if let Some(s) = self.b.get(p..p + N) {
+            a.copy_from_slice(s);
         }
+        a
     }
 
     #[inline(always)]
-    pub fn u32(&mut self) -> R<u32> {
-        match self.b.get(self.pos..self.pos + 4) {
-            Some(s) => {
-                self.pos += 4;
-                Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-            }
-            None => Err(self.eof()),
-        }
+    pub fn u16(&mut self) -> u16 {
+        u16::from_le_bytes(self.bytes::<2>())
     }
 
     #[inline(always)]
-    pub fn u64(&mut self) -> R<u64> {
-        match self.b.get(self.pos..self.pos + 8) {
-            Some(s) => {
-                self.pos += 8;
-                let mut a = [0u8; 8];
-                a.copy_from_slice(s);
-                Ok(u64::from_le_bytes(a))
-            }
-            None => Err(self.eof()),
-        }
+    pub fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.bytes::<4>())
+    }
+
+    #[inline(always)]
+    pub fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.bytes::<8>())
     }
 
     /// Skip `n` bytes (immediates of unsupported instructions).
     #[inline]
-    pub fn skip(&mut self, n: usize) -> R<()> {
-        if self.pos + n <= self.b.len() {
-            self.pos += n;
-            Ok(())
-        } else {
-            Err(self.eof())
-        }
+    pub fn skip(&mut self, n: usize) {
+        self.pos += n;
     }
 
     /// Sign-extended immediate of `n` (1, 2 or 4) bytes.
     #[inline(always)]
-    pub fn imm_s(&mut self, n: u8) -> R<u64> {
-        Ok(match n {
-            1 => self.u8()? as i8 as i64 as u64,
-            2 => self.u16()? as i16 as i64 as u64,
-            _ => self.u32()? as i32 as i64 as u64,
-        })
+    pub fn imm_s(&mut self, n: u8) -> u64 {
+        match n {
+            1 => self.u8() as i8 as i64 as u64,
+            2 => self.u16() as i16 as i64 as u64,
+            _ => self.u32() as i32 as i64 as u64,
+        }
     }
 
     /// Zero-extended immediate of `n` (1, 2 or 4) bytes.
     #[inline(always)]
-    pub fn imm_z(&mut self, n: u8) -> R<u64> {
-        Ok(match n {
-            1 => self.u8()? as u64,
-            2 => self.u16()? as u64,
-            _ => self.u32()? as u64,
-        })
+    pub fn imm_z(&mut self, n: u8) -> u64 {
+        match n {
+            1 => self.u8() as u64,
+            2 => self.u16() as u64,
+            _ => self.u32() as u64,
+        }
     }
 
     /// Operand size selected by REX.W / 66 for "v"-sized (16/32/64) forms.
@@ -204,10 +209,10 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline(always)]
-    pub fn read_modrm(&mut self) -> R<u8> {
-        let m = self.u8()?;
+    pub fn read_modrm(&mut self) -> u8 {
+        let m = self.u8();
         self.modrm = m;
-        Ok(m)
+        m
     }
 
     #[inline(always)]
@@ -240,12 +245,12 @@ impl<'a> Cursor<'a> {
     /// Decode the memory form of the current ModRM (SIB, displacement) into
     /// [`Insn::mem`]. Must only be called when `mod != 3`.
     #[inline]
-    pub fn mem(&mut self) -> R<()> {
+    pub fn mem(&mut self) {
         let md = self.modrm >> 6;
         let rm = self.modrm & 7;
         let mut m = MemRef { seg: self.seg, addr32: self.p67, ..MemRef::default() };
         if rm == 4 {
-            let sib = self.u8()?;
+            let sib = self.u8();
             m.scale = 1 << (sib >> 6);
             let idx = ((sib >> 3) & 7) | self.rex_x;
             if idx != 4 {
@@ -253,48 +258,47 @@ impl<'a> Cursor<'a> {
             }
             if sib & 7 == 5 && md == 0 {
                 m.base = NO_REG;
-                m.disp = self.u32()? as i32 as i64;
+                m.disp = self.u32() as i32 as i64;
                 self.insn.mem = m;
-                return Ok(());
+                return;
             }
             m.base = (sib & 7) | self.rex_b;
         } else if rm == 5 && md == 0 {
             m.base = RIP_BASE;
-            m.disp = self.u32()? as i32 as i64;
+            m.disp = self.u32() as i32 as i64;
             self.rip_rel = true;
             self.insn.mem = m;
-            return Ok(());
+            return;
         } else {
             m.base = rm | self.rex_b;
         }
         m.disp = match md {
-            1 => self.u8()? as i8 as i64,
-            2 => self.u32()? as i32 as i64,
+            1 => self.u8() as i8 as i64,
+            2 => self.u32() as i32 as i64,
             _ => 0,
         };
         self.insn.mem = m;
-        Ok(())
     }
 
     /// r/m operand of a general-register form: register or memory of `size` bytes.
     #[inline(always)]
-    pub fn rm_gpr(&mut self, size: u8) -> R<Operand> {
+    pub fn rm_gpr(&mut self, size: u8) -> Operand {
         if self.is_reg_form() {
-            Ok(self.gpr(self.rm(), size))
+            self.gpr(self.rm(), size)
         } else {
-            self.mem()?;
-            Ok(Operand::Mem { size })
+            self.mem();
+            Operand::Mem { size }
         }
     }
 
     /// r/m operand of an XMM form: register or memory of `msize` bytes.
     #[inline(always)]
-    pub fn rm_xmm(&mut self, msize: u8) -> R<Operand> {
+    pub fn rm_xmm(&mut self, msize: u8) -> Operand {
         if self.is_reg_form() {
-            Ok(Operand::Xmm(self.rm()))
+            Operand::Xmm(self.rm())
         } else {
-            self.mem()?;
-            Ok(Operand::Mem { size: msize })
+            self.mem();
+            Operand::Mem { size: msize }
         }
     }
 
@@ -304,23 +308,22 @@ impl<'a> Cursor<'a> {
         if self.is_reg_form() {
             return Err(DecodeError::Invalid { reason: "register form of a memory-only instruction" });
         }
-        self.mem()?;
+        self.mem();
         Ok(Operand::Mem { size })
     }
 
     /// Skip the memory operand bytes of the current ModRM (for unsupported forms).
     #[inline]
-    pub fn skip_modrm_mem(&mut self) -> R<()> {
+    pub fn skip_modrm_mem(&mut self) {
         if !self.is_reg_form() {
-            self.mem()?;
+            self.mem();
         }
-        Ok(())
     }
 
     /// Complete a supported instruction: length, RIP fix-up, LOCK legality and the
     /// informational prefix bits.
     #[inline(always)]
-    pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<Insn> {
+    pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<()> {
         if self.lock && !(lockable && !self.is_reg_form()) {
             return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
         }
@@ -347,12 +350,12 @@ impl<'a> Cursor<'a> {
         self.insn.op = op;
         self.insn.len = len;
         self.insn.osize = osize;
-        Ok(self.insn)
+        Ok(())
     }
 
     /// Complete an instruction that is valid but not supported.
     #[inline]
-    pub fn unsupported(&self, mnemonic: &'static str, ext: Extension) -> R<Insn> {
+    pub fn unsupported(&self, mnemonic: &'static str, ext: Extension) -> R<()> {
         if self.lock {
             return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
         }

@@ -33,9 +33,22 @@ use cursor::{Cursor, Rep};
 /// including an empty or truncated one, yields a value.
 #[inline]
 pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
-    let mut c = Cursor::new(bytes, ip);
+    let mut insn = cursor::EMPTY;
+    decode_into(bytes, ip, &mut insn)?;
+    Ok(insn)
+}
+
+/// [`decode`] into caller-provided storage: the fast path for filling a
+/// decoded-instruction cache (no copy of the result). On error `out` holds
+/// unspecified contents.
+#[inline]
+pub fn decode_into(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
+    let mut c = Cursor::new(bytes, ip, out);
     loop {
-        let b = c.u8()?;
+        if c.pos >= cursor::MAX_LEN {
+            return Err(c.eof());
+        }
+        let b = c.u8();
         match b {
             0x40..=0x4F => {
                 // REX: only effective when it is the last prefix; a legacy prefix
@@ -55,7 +68,15 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
             0xF0 => c.lock = true,
             0xF2 => c.rep = Rep::F2,
             0xF3 => c.rep = Rep::F3,
-            _ => return map1::decode(&mut c, b),
+            _ => {
+                let r = map1::decode(&mut c, b);
+                // Any read past the real bytes turns the result into "truncated"
+                // (or "too long" when 15 bytes were available), as on the CPU.
+                if c.overrun() {
+                    return Err(c.eof());
+                }
+                return r;
+            }
         }
         if c.has_rex {
             c.has_rex = false;

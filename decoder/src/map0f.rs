@@ -5,13 +5,13 @@
 
 use crate::cursor::{invalid, Cursor, Rep, R};
 use crate::sse_table::{F, SSE_0F, SSE_0F38, SSE_0F3A};
-use crate::{sse, Extension, Insn, Op, Operand};
+use crate::{sse, Extension, Op, Operand};
 
 const BT_OPS: [Op; 4] = [Op::Bt, Op::Bts, Op::Btr, Op::Btc];
 
 /// Decode after the 0F escape byte.
-pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
-    let opc = c.u8()?;
+pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
+    let opc = c.u8();
     match opc {
         0x38 => return map0f38(c),
         0x3A => return map0f3a(c),
@@ -24,48 +24,48 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
     let osz = c.osz();
     match opc {
         0x40..=0x4F => {
-            c.read_modrm()?;
+            c.read_modrm();
             c.insn.ops[0] = c.gpr(c.reg(), osz);
-            c.insn.ops[1] = c.rm_gpr(osz)?;
+            c.insn.ops[1] = c.rm_gpr(osz);
             c.done(Op::ALL[Op::Cmovo as usize + (opc & 15) as usize], osz, false)
         }
         0x80..=0x8F => {
-            let rel = c.imm_s(4)?;
+            let rel = c.imm_s(4);
             c.insn.imm = c.target(rel);
             c.insn.ops[0] = Operand::Imm { size: 8 };
             c.done(Op::ALL[Op::Jo as usize + (opc & 15) as usize], 8, false)
         }
         0x90..=0x9F => {
-            c.read_modrm()?;
-            c.insn.ops[0] = c.rm_gpr(1)?;
+            c.read_modrm();
+            c.insn.ops[0] = c.rm_gpr(1);
             c.done(Op::ALL[Op::Seto as usize + (opc & 15) as usize], 1, false)
         }
         0xA2 => c.done(Op::Cpuid, 0, false),
         0xA3 | 0xAB | 0xB3 | 0xBB => {
-            c.read_modrm()?;
-            c.insn.ops[0] = c.rm_gpr(osz)?;
+            c.read_modrm();
+            c.insn.ops[0] = c.rm_gpr(osz);
             c.insn.ops[1] = c.gpr(c.reg(), osz);
             let op = BT_OPS[((opc >> 3) & 3) as usize];
             c.done(op, osz, op != Op::Bt)
         }
         0xBA => {
-            c.read_modrm()?;
+            c.read_modrm();
             let r = (c.modrm >> 3) & 7;
             if r < 4 {
                 return invalid("0F BA /0..3");
             }
-            c.insn.ops[0] = c.rm_gpr(osz)?;
-            c.insn.imm = c.u8()? as u64;
+            c.insn.ops[0] = c.rm_gpr(osz);
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[1] = Operand::Imm { size: 1 };
             let op = BT_OPS[(r & 3) as usize];
             c.done(op, osz, op != Op::Bt)
         }
         0xA4 | 0xA5 | 0xAC | 0xAD => {
-            c.read_modrm()?;
-            c.insn.ops[0] = c.rm_gpr(osz)?;
+            c.read_modrm();
+            c.insn.ops[0] = c.rm_gpr(osz);
             c.insn.ops[1] = c.gpr(c.reg(), osz);
             if opc & 1 == 0 {
-                c.insn.imm = c.u8()? as u64;
+                c.insn.imm = c.u8() as u64;
                 c.insn.ops[2] = Operand::Imm { size: 1 };
             } else {
                 c.insn.ops[2] = Operand::Gpr { reg: 1, size: 1 };
@@ -73,23 +73,23 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
             c.done(if opc < 0xA8 { Op::Shld } else { Op::Shrd }, osz, false)
         }
         0xAF => {
-            c.read_modrm()?;
+            c.read_modrm();
             c.insn.ops[0] = c.gpr(c.reg(), osz);
-            c.insn.ops[1] = c.rm_gpr(osz)?;
+            c.insn.ops[1] = c.rm_gpr(osz);
             c.done(Op::Imul, osz, false)
         }
         0xB0 | 0xB1 | 0xC0 | 0xC1 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = if opc & 1 == 0 { 1 } else { osz };
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.ops[1] = c.gpr(c.reg(), sz);
             c.done(if opc < 0xC0 { Op::Cmpxchg } else { Op::Xadd }, sz, true)
         }
         0xB6 | 0xB7 | 0xBE | 0xBF => {
-            c.read_modrm()?;
+            c.read_modrm();
             let ssz = if opc & 1 == 0 { 1 } else { 2 };
             c.insn.ops[0] = c.gpr(c.reg(), osz);
-            c.insn.ops[1] = c.rm_gpr(ssz)?;
+            c.insn.ops[1] = c.rm_gpr(ssz);
             c.done(if opc < 0xB8 { Op::Movzx } else { Op::Movsx }, osz, false)
         }
         0xB8 => {
@@ -99,7 +99,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
             bitcount(c, Op::Popcnt, osz)
         }
         0xBC | 0xBD => {
-            c.read_modrm()?;
+            c.read_modrm();
             let op = match (c.rep == Rep::F3, opc) {
                 (true, 0xBC) => Op::Tzcnt,
                 (true, _) => Op::Lzcnt,
@@ -107,11 +107,11 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
                 (false, _) => Op::Bsr,
             };
             c.insn.ops[0] = c.gpr(c.reg(), osz);
-            c.insn.ops[1] = c.rm_gpr(osz)?;
+            c.insn.ops[1] = c.rm_gpr(osz);
             c.done(op, osz, false)
         }
         0xC3 => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.rep != Rep::None || c.p66 {
                 return invalid("movnti with a mandatory prefix");
             }
@@ -132,26 +132,26 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
         }
         0x0B => c.done(Op::Ud2, 0, false),
         0x18 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let r = (c.modrm >> 3) & 7;
             if !c.is_reg_form() && r >= 6 {
-                c.mem()?;
+                c.mem();
                 return c.unsupported(if r == 7 { "prefetchit0" } else { "prefetchit1" }, Extension::Other);
             }
             if c.is_reg_form() || r >= 4 {
                 return reserved_nop(c);
             }
-            c.mem()?;
+            c.mem();
             c.insn.ops[0] = Operand::Mem { size: 0 };
             let op = [Op::Prefetchnta, Op::Prefetcht0, Op::Prefetcht1, Op::Prefetcht2][r as usize];
             c.done(op, 0, false)
         }
         0x0D => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return reserved_nop(c);
             }
-            c.mem()?;
+            c.mem();
             match (c.modrm >> 3) & 7 {
                 1 => {
                     c.insn.ops[0] = Operand::Mem { size: 0 };
@@ -162,9 +162,9 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
             }
         }
         0x19..=0x1F => {
-            c.read_modrm()?;
+            c.read_modrm();
             if opc == 0x1C && !c.is_reg_form() && (c.modrm >> 3) & 7 == 0 && c.rep == Rep::None && !c.p66 {
-                c.mem()?;
+                c.mem();
                 return c.unsupported("cldemote", Extension::Other);
             }
             if opc == 0x1F && (c.modrm >> 3) & 7 == 0 {
@@ -173,7 +173,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<Insn> {
                 c.insn.ops[0] = if c.is_reg_form() {
                     Operand::Gpr { reg: c.rm(), size: osz }
                 } else {
-                    c.mem()?;
+                    c.mem();
                     Operand::Mem { size: 0 }
                 };
                 return c.done(Op::Nop, osz, false);
@@ -202,20 +202,20 @@ fn is_sse_row(opc: u8) -> bool {
     SSE_0F[opc as usize].iter().any(|e| e.f != F::Inv)
 }
 
-fn bitcount(c: &mut Cursor<'_>, op: Op, osz: u8) -> R<Insn> {
-    c.read_modrm()?;
+fn bitcount(c: &mut Cursor<'_>, op: Op, osz: u8) -> R<()> {
+    c.read_modrm();
     c.insn.ops[0] = c.gpr(c.reg(), osz);
-    c.insn.ops[1] = c.rm_gpr(osz)?;
+    c.insn.ops[1] = c.rm_gpr(osz);
     c.done(op, osz, false)
 }
 
 /// 0F 18..1F forms that are architecturally NOPs with a ModRM operand.
-fn reserved_nop(c: &mut Cursor<'_>) -> R<Insn> {
+fn reserved_nop(c: &mut Cursor<'_>) -> R<()> {
     let osz = c.osz();
     c.insn.ops[0] = if c.is_reg_form() {
         Operand::Gpr { reg: c.rm(), size: osz }
     } else {
-        c.mem()?;
+        c.mem();
         Operand::Mem { size: 0 }
     };
     c.insn.ops[1] = Operand::Gpr { reg: c.reg(), size: osz };
@@ -223,8 +223,8 @@ fn reserved_nop(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F C7: cmpxchg8b/16b, rdrand/rdseed/rdpid, VMX.
-fn grp9(c: &mut Cursor<'_>) -> R<Insn> {
-    c.read_modrm()?;
+fn grp9(c: &mut Cursor<'_>) -> R<()> {
+    c.read_modrm();
     let r = (c.modrm >> 3) & 7;
     if c.is_reg_form() {
         return match (r, c.rep) {
@@ -246,19 +246,19 @@ fn grp9(c: &mut Cursor<'_>) -> R<Insn> {
             c.done(op, osz, true)
         }
         3 => {
-            c.mem()?;
+            c.mem();
             c.unsupported(if c.w { "xrstors64" } else { "xrstors" }, Extension::Other)
         }
         4 => {
-            c.mem()?;
+            c.mem();
             c.unsupported(if c.w { "xsavec64" } else { "xsavec" }, Extension::Other)
         }
         5 => {
-            c.mem()?;
+            c.mem();
             c.unsupported(if c.w { "xsaves64" } else { "xsaves" }, Extension::Other)
         }
         6 => {
-            c.mem()?;
+            c.mem();
             let n = match (c.rep, c.p66) {
                 (Rep::F3, _) => "vmxon",
                 (Rep::None, true) => "vmclear",
@@ -268,7 +268,7 @@ fn grp9(c: &mut Cursor<'_>) -> R<Insn> {
             c.unsupported(n, Extension::Privileged)
         }
         7 => {
-            c.mem()?;
+            c.mem();
             if c.rep != Rep::None {
                 return invalid("0F C7 /7 with F2/F3");
             }
@@ -279,8 +279,8 @@ fn grp9(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F AE: fences, ldmxcsr/stmxcsr, clflush, fxsave/xsave family, fs/gs base.
-fn grp15(c: &mut Cursor<'_>) -> R<Insn> {
-    c.read_modrm()?;
+fn grp15(c: &mut Cursor<'_>) -> R<()> {
+    c.read_modrm();
     let r = (c.modrm >> 3) & 7;
     if c.is_reg_form() {
         return match (c.rep, c.p66, r) {
@@ -299,7 +299,7 @@ fn grp15(c: &mut Cursor<'_>) -> R<Insn> {
             _ => invalid("0F AE register form"),
         };
     }
-    c.mem()?;
+    c.mem();
     match (c.rep, c.p66, r) {
         (Rep::None, false, 2) => {
             c.insn.ops[0] = Operand::Mem { size: 4 };
@@ -337,10 +337,10 @@ fn grp15(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// Remaining 0F opcodes: system, segmentation and other unsupported forms.
-fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
+fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
     let (name, ext) = match opc {
         0x00 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let r = (c.modrm >> 3) & 7;
             let n = match (r, c.rep) {
                 (6, Rep::F2) => "lkgs",
@@ -349,13 +349,13 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             if n.is_empty() {
                 return invalid("0F 00 /6../7");
             }
-            c.skip_modrm_mem()?;
+            c.skip_modrm_mem();
             (n, Extension::Privileged)
         }
         0x01 => return grp7(c),
         0x02 | 0x03 => {
-            c.read_modrm()?;
-            c.skip_modrm_mem()?;
+            c.read_modrm();
+            c.skip_modrm_mem();
             (if opc == 2 { "lar" } else { "lsl" }, Extension::Segmentation)
         }
         0x05 => ("syscall", Extension::SystemCall),
@@ -365,10 +365,10 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
         0x09 => ("wbinvd", Extension::Privileged),
         0x0E => ("femms", Extension::Other),
         0x0F => {
-            c.read_modrm()?;
-            c.skip_modrm_mem()?;
+            c.read_modrm();
+            c.skip_modrm_mem();
             // 3DNow!: the operation is selected by a trailing opcode byte.
-            let n = match c.u8()? {
+            let n = match c.u8() {
                 0x0C => "pi2fw",
                 0x0D => "pi2fd",
                 0x1C => "pf2iw",
@@ -398,7 +398,7 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             (n, Extension::Other)
         }
         0x20..=0x23 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let r = (c.modrm >> 3) & 7 | c.rex_r;
             if opc & 1 == 0 && !matches!(r, 0 | 2 | 3 | 4 | 8) {
                 return invalid("mov to/from an undefined control register");
@@ -422,19 +422,19 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             ("emms", Extension::Mmx)
         }
         0x78 | 0x79 => {
-            c.read_modrm()?;
+            c.read_modrm();
             match (c.rep, c.p66, opc) {
                 (Rep::None, false, _) => {
-                    c.skip_modrm_mem()?;
+                    c.skip_modrm_mem();
                     (if opc == 0x78 { "vmread" } else { "vmwrite" }, Extension::Privileged)
                 }
                 (Rep::None, true, 0x78) if c.is_reg_form() && (c.modrm >> 3) & 7 == 0 => {
-                    c.skip(2)?;
+                    c.skip(2);
                     ("extrq", Extension::Other)
                 }
                 (Rep::None, true, 0x79) if c.is_reg_form() => ("extrq", Extension::Other),
                 (Rep::F2, _, 0x78) if c.is_reg_form() => {
-                    c.skip(2)?;
+                    c.skip(2);
                     ("insertq", Extension::Other)
                 }
                 (Rep::F2, _, 0x79) if c.is_reg_form() => ("insertq", Extension::Other),
@@ -445,7 +445,7 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
         0xA1 => ("pop", Extension::Segmentation),
         0xA6 | 0xA7 => {
             // VIA PadLock (rep xstore, xcrypt*, xsha*): register form only.
-            c.read_modrm()?;
+            c.read_modrm();
             if !c.is_reg_form() {
                 return invalid("PadLock instruction with a memory operand");
             }
@@ -464,11 +464,11 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
         0xA9 => ("pop", Extension::Segmentation),
         0xAA => ("rsm", Extension::Privileged),
         0xB2 | 0xB4 | 0xB5 => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("lss/lfs/lgs with a register operand");
             }
-            c.mem()?;
+            c.mem();
             (
                 match opc {
                     0xB2 => "lss",
@@ -479,13 +479,13 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             )
         }
         0xB9 => {
-            c.read_modrm()?;
-            c.skip_modrm_mem()?;
+            c.read_modrm();
+            c.skip_modrm_mem();
             ("ud1", Extension::Other)
         }
         0xFF => {
-            c.read_modrm()?;
-            c.skip_modrm_mem()?;
+            c.read_modrm();
+            c.skip_modrm_mem();
             ("ud0", Extension::Other)
         }
         _ => return invalid("undefined 0F opcode"),
@@ -494,11 +494,11 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
 }
 
 /// 0F 01: descriptor tables and a large set of mod=3 system instructions.
-fn grp7(c: &mut Cursor<'_>) -> R<Insn> {
-    c.read_modrm()?;
+fn grp7(c: &mut Cursor<'_>) -> R<()> {
+    c.read_modrm();
     let r = (c.modrm >> 3) & 7;
     if !c.is_reg_form() {
-        c.mem()?;
+        c.mem();
         let n = match (r, c.rep) {
             (0, _) => "sgdt",
             (1, _) => "sidt",
@@ -582,8 +582,8 @@ fn grp7(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F 38 xx.
-fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
-    let opc = c.u8()?;
+fn map0f38(c: &mut Cursor<'_>) -> R<()> {
+    let opc = c.u8();
     let col = sse::column(&c);
     let e = SSE_0F38[opc as usize][col];
     if e.f != F::Inv {
@@ -591,13 +591,13 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
     }
     match opc {
         0xF0 | 0xF1 => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.rep == Rep::F2 {
                 // crc32 r32/64, r/m8|16|32|64
                 let dsz = if c.w { 8 } else { 4 };
                 let ssz = if opc == 0xF0 { 1 } else { c.osz() };
                 c.insn.ops[0] = Operand::Gpr { reg: c.reg(), size: dsz };
-                c.insn.ops[1] = c.rm_gpr(ssz)?;
+                c.insn.ops[1] = c.rm_gpr(ssz);
                 return c.done(Op::Crc32, ssz, false);
             }
             if c.rep == Rep::F3 {
@@ -614,27 +614,27 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
             c.done(Op::Movbe, osz, false)
         }
         0xF6 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let n = match (c.rep, c.p66) {
                 (Rep::None, true) => "adcx",
                 (Rep::F3, _) => "adox",
                 (Rep::None, false) if !c.is_reg_form() => if c.w { "wrssq" } else { "wrssd" },
                 _ => return invalid("0F 38 F6 form"),
             };
-            c.skip_modrm_mem()?;
+            c.skip_modrm_mem();
             c.unsupported(n, Extension::Other)
         }
         0xF5 if c.p66 && c.rep == Rep::None => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("wruss register form");
             }
-            c.mem()?;
+            c.mem();
             c.unsupported(if c.w { "wrussq" } else { "wrussd" }, Extension::Other)
         }
         0xD8 | 0xDC..=0xDF | 0xFA | 0xFB if c.rep == Rep::F3 => {
             // Key Locker.
-            c.read_modrm()?;
+            c.read_modrm();
             let r = ((c.modrm >> 3) & 7) as usize;
             let n = match (opc, c.is_reg_form()) {
                 (0xDC, true) => "loadiwkey",
@@ -649,15 +649,15 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
                 (0xDF, false) => "aesdec256kl",
                 _ => return invalid("undefined Key Locker form"),
             };
-            c.skip_modrm_mem()?;
+            c.skip_modrm_mem();
             c.unsupported(n, Extension::Other)
         }
         0xFC => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("RAO-INT instruction with a register operand");
             }
-            c.mem()?;
+            c.mem();
             let n = match (c.rep, c.p66) {
                 (Rep::None, false) => "aadd",
                 (Rep::None, true) => "aand",
@@ -667,11 +667,11 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
             c.unsupported(n, Extension::Other)
         }
         0xF8 => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("0F 38 F8 register form");
             }
-            c.mem()?;
+            c.mem();
             let n = match (c.rep, c.p66) {
                 (Rep::None, true) => "movdir64b",
                 (Rep::F2, _) => "enqcmd",
@@ -681,19 +681,19 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
             c.unsupported(n, Extension::Other)
         }
         0xF9 if c.rep == Rep::None && !c.p66 => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("movdiri register form");
             }
-            c.mem()?;
+            c.mem();
             c.unsupported("movdiri", Extension::Other)
         }
         0x80..=0x82 if c.p66 && c.rep == Rep::None => {
-            c.read_modrm()?;
+            c.read_modrm();
             if c.is_reg_form() {
                 return invalid("invept/invvpid/invpcid register form");
             }
-            c.mem()?;
+            c.mem();
             c.unsupported(["invept", "invvpid", "invpcid"][(opc - 0x80) as usize], Extension::Privileged)
         }
         _ => invalid("undefined 0F 38 opcode"),
@@ -701,8 +701,8 @@ fn map0f38(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// 0F 3A xx.
-fn map0f3a(c: &mut Cursor<'_>) -> R<Insn> {
-    let opc = c.u8()?;
+fn map0f3a(c: &mut Cursor<'_>) -> R<()> {
+    let opc = c.u8();
     let e = SSE_0F3A[opc as usize][sse::column(&c)];
     if e.f != F::Inv {
         return sse::decode(c, e);

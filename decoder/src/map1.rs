@@ -5,7 +5,7 @@
 //! an opcode is one table load and one jump, as in iced-x86.
 
 use crate::cursor::{invalid, Cursor, Rep, R};
-use crate::{x87, DecodeError, Extension, Insn, Op, Operand};
+use crate::{x87, DecodeError, Extension, Op, Operand};
 
 /// Handler of an opcode group.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -205,7 +205,7 @@ pub(crate) static MAP1: [E; 256] = build();
 
 /// Decode the instruction whose one-byte-map opcode `opc` has just been read.
 #[inline(always)]
-pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<()> {
     let ent = MAP1[opc as usize];
     handle(c, opc, ent)
 }
@@ -219,29 +219,29 @@ fn byte_or_v(c: &Cursor<'_>, opc: u8) -> u8 {
     }
 }
 
-fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
+fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
     match ent.k {
         K::Alu => {
             let form = opc & 7;
             let sz = byte_or_v(&c, opc);
             match form {
                 0 | 1 => {
-                    c.read_modrm()?;
-                    let dst = c.rm_gpr(sz)?;
+                    c.read_modrm();
+                    let dst = c.rm_gpr(sz);
                     c.insn.ops[0] = dst;
                     c.insn.ops[1] = c.gpr(c.reg(), sz);
                     let lockable = ent.op != Op::Cmp;
                     c.done(ent.op, sz, lockable)
                 }
                 2 | 3 => {
-                    c.read_modrm()?;
+                    c.read_modrm();
                     c.insn.ops[0] = c.gpr(c.reg(), sz);
-                    c.insn.ops[1] = c.rm_gpr(sz)?;
+                    c.insn.ops[1] = c.rm_gpr(sz);
                     c.done(ent.op, sz, false)
                 }
                 _ => {
                     let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
-                    c.insn.imm = c.imm_s(n)?;
+                    c.insn.imm = c.imm_s(n);
                     c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
                     c.insn.ops[1] = Operand::Imm { size: sz };
                     c.done(ent.op, sz, false)
@@ -254,39 +254,39 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(ent.op, sz, false)
         }
         K::Movsxd => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = c.osz();
             c.insn.ops[0] = c.gpr(c.reg(), sz);
             // Without REX.W the source is as wide as the destination (iced: movsxd r32, r/m32).
             let ssz = if sz == 8 { 4 } else { sz };
-            c.insn.ops[1] = c.rm_gpr(ssz)?;
+            c.insn.ops[1] = c.rm_gpr(ssz);
             c.done(Op::Movsxd, sz, false)
         }
         K::PushImm => {
             let sz = c.osz64();
             let n = if opc == 0x6A { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n)?;
+            c.insn.imm = c.imm_s(n);
             c.insn.ops[0] = Operand::Imm { size: sz };
             c.done(Op::Push, sz, false)
         }
         K::ImulImm => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = c.osz();
             c.insn.ops[0] = c.gpr(c.reg(), sz);
-            c.insn.ops[1] = c.rm_gpr(sz)?;
+            c.insn.ops[1] = c.rm_gpr(sz);
             let n = if opc == 0x6B { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n)?;
+            c.insn.imm = c.imm_s(n);
             c.insn.ops[2] = Operand::Imm { size: sz };
             c.done(Op::Imul, sz, false)
         }
         K::Jcc8 | K::JmpRel8 => {
-            let rel = c.imm_s(1)?;
+            let rel = c.imm_s(1);
             c.insn.imm = c.target(rel);
             c.insn.ops[0] = Operand::Imm { size: 8 };
             c.done(ent.op, 8, false)
         }
         K::Loop | K::Jrcxz => {
-            let rel = c.imm_s(1)?;
+            let rel = c.imm_s(1);
             c.insn.imm = c.target(rel);
             c.insn.ops[0] = Operand::Imm { size: 8 };
             let op = if ent.k == K::Jrcxz && c.p67 { Op::Jecxz } else { ent.op };
@@ -295,49 +295,49 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(op, sz, false)
         }
         K::CallRel | K::JmpRel32 => {
-            let rel = c.imm_s(4)?;
+            let rel = c.imm_s(4);
             c.insn.imm = c.target(rel);
             c.insn.ops[0] = Operand::Imm { size: 8 };
             c.done(ent.op, 8, false)
         }
         K::Grp1 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
             let op = ALU_OPS[((c.modrm >> 3) & 7) as usize];
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             let n = if opc != 0x81 { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n)?;
+            c.insn.imm = c.imm_s(n);
             c.insn.ops[1] = Operand::Imm { size: sz };
             c.done(op, sz, op != Op::Cmp)
         }
         K::TestRm => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.ops[1] = c.gpr(c.reg(), sz);
             c.done(Op::Test, sz, false)
         }
         K::XchgRm => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.ops[1] = c.gpr(c.reg(), sz);
             c.done(Op::Xchg, sz, true)
         }
         K::MovRm => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
             if opc & 2 == 0 {
-                c.insn.ops[0] = c.rm_gpr(sz)?;
+                c.insn.ops[0] = c.rm_gpr(sz);
                 c.insn.ops[1] = c.gpr(c.reg(), sz);
             } else {
                 c.insn.ops[0] = c.gpr(c.reg(), sz);
-                c.insn.ops[1] = c.rm_gpr(sz)?;
+                c.insn.ops[1] = c.rm_gpr(sz);
             }
             c.done(Op::Mov, sz, false)
         }
         K::Lea => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = c.osz();
             c.insn.ops[0] = c.gpr(c.reg(), sz);
             c.insn.ops[1] = c.rm_mem_only(0)?;
@@ -350,12 +350,12 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
                     return crate::vex::xop(c);
                 }
             }
-            c.read_modrm()?;
+            c.read_modrm();
             if (c.modrm >> 3) & 7 != 0 {
                 return invalid("8F /1..7 is not pop");
             }
             let sz = c.osz64();
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             c.done(Op::Pop, sz, false)
         }
         K::XchgAcc => {
@@ -402,7 +402,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
         K::Plain => c.done(ent.op, 0, false),
         K::MovMoffs => {
             let sz = byte_or_v(&c, opc);
-            let addr = if c.p67 { c.u32()? as u64 } else { c.u64()? };
+            let addr = if c.p67 { c.u32() as u64 } else { c.u64() };
             c.insn.mem = crate::MemRef { seg: c.seg, addr32: c.p67, disp: addr as i64, ..Default::default() };
             let acc = Operand::Gpr { reg: 0, size: sz };
             let m = Operand::Mem { size: sz };
@@ -446,13 +446,13 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
         K::TestAcc => {
             let sz = byte_or_v(&c, opc);
             let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n)?;
+            c.insn.imm = c.imm_s(n);
             c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
             c.insn.ops[1] = Operand::Imm { size: sz };
             c.done(Op::Test, sz, false)
         }
         K::MovR8Imm => {
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[0] = c.gpr((opc & 7) | c.rex_b, 1);
             c.insn.ops[1] = Operand::Imm { size: 1 };
             c.done(Op::Mov, 1, false)
@@ -460,22 +460,22 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
         K::MovRImm => {
             let sz = c.osz();
             c.insn.imm = match sz {
-                8 => c.u64()?,
-                2 => c.u16()? as u64,
-                _ => c.u32()? as u64,
+                8 => c.u64(),
+                2 => c.u16() as u64,
+                _ => c.u32() as u64,
             };
             c.insn.ops[0] = Operand::Gpr { reg: (opc & 7) | c.rex_b, size: sz };
             c.insn.ops[1] = Operand::Imm { size: sz };
             c.done(Op::Mov, sz, false)
         }
         K::Shift => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
             let op = SHIFT_OPS[((c.modrm >> 3) & 7) as usize];
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             match opc {
                 0xC0 | 0xC1 => {
-                    c.insn.imm = c.u8()? as u64;
+                    c.insn.imm = c.u8() as u64;
                     c.insn.ops[1] = Operand::Imm { size: 1 };
                 }
                 0xD0 | 0xD1 => {
@@ -487,38 +487,38 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(op, sz, false)
         }
         K::RetImm => {
-            c.insn.imm = c.u16()? as u64;
+            c.insn.imm = c.u16() as u64;
             c.insn.ops[0] = Operand::Imm { size: 2 };
             c.done(Op::Ret, 8, false)
         }
         K::Ret => c.done(Op::Ret, 8, false),
         K::MovRmImm => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
             if (c.modrm >> 3) & 7 != 0 {
                 if c.modrm == 0xF8 {
                     // xabort imm8 / xbegin rel (RTM).
                     if opc == 0xC6 {
-                        c.skip(1)?;
+                        c.skip(1);
                         return c.unsupported("xabort", Extension::Other);
                     }
-                    c.skip(if c.p66 && !c.w { 2 } else { 4 })?;
+                    c.skip(if c.p66 && !c.w { 2 } else { 4 });
                     return c.unsupported("xbegin", Extension::Other);
                 }
                 return invalid("C6/C7 /1..7");
             }
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.imm = if sz == 8 {
-                c.imm_s(4)?
+                c.imm_s(4)
             } else {
-                c.imm_z(if sz == 1 { 1 } else { Cursor::immsz(sz) })?
+                c.imm_z(if sz == 1 { 1 } else { Cursor::immsz(sz) })
             };
             c.insn.ops[1] = Operand::Imm { size: sz };
             c.done(Op::Mov, sz, false)
         }
         K::Enter => {
-            c.insn.imm = c.u16()? as u64;
-            c.insn.imm2 = c.u8()? as u64;
+            c.insn.imm = c.u16() as u64;
+            c.insn.imm2 = c.u8() as u64;
             c.insn.ops[0] = Operand::Imm { size: 2 };
             c.insn.ops[1] = Operand::Imm2 { size: 1 };
             let sz = c.osz64();
@@ -529,7 +529,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(Op::Leave, sz, false)
         }
         K::IntN => {
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[0] = Operand::Imm { size: 1 };
             c.done(Op::Int, 0, false)
         }
@@ -538,14 +538,14 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(Op::Xlatb, 1, false)
         }
         K::Grp3 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let sz = byte_or_v(&c, opc);
             let r = (c.modrm >> 3) & 7;
-            c.insn.ops[0] = c.rm_gpr(sz)?;
+            c.insn.ops[0] = c.rm_gpr(sz);
             let op = match r {
                 0 | 1 => {
                     let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
-                    c.insn.imm = c.imm_s(n)?;
+                    c.insn.imm = c.imm_s(n);
                     c.insn.ops[1] = Operand::Imm { size: sz };
                     Op::Test
                 }
@@ -559,38 +559,38 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
             c.done(op, sz, matches!(op, Op::Not | Op::Neg))
         }
         K::Grp4 => {
-            c.read_modrm()?;
+            c.read_modrm();
             let op = match (c.modrm >> 3) & 7 {
                 0 => Op::Inc,
                 1 => Op::Dec,
                 _ => return invalid("FE /2..7"),
             };
-            c.insn.ops[0] = c.rm_gpr(1)?;
+            c.insn.ops[0] = c.rm_gpr(1);
             c.done(op, 1, true)
         }
         K::Grp5 => {
-            c.read_modrm()?;
+            c.read_modrm();
             match (c.modrm >> 3) & 7 {
                 r @ (0 | 1) => {
                     let sz = c.osz();
-                    c.insn.ops[0] = c.rm_gpr(sz)?;
+                    c.insn.ops[0] = c.rm_gpr(sz);
                     c.done(if r == 0 { Op::Inc } else { Op::Dec }, sz, true)
                 }
                 r @ (2 | 4) => {
                     // Near indirect call/jmp: 64-bit operand regardless of 66/REX.W (Intel).
-                    c.insn.ops[0] = c.rm_gpr(8)?;
+                    c.insn.ops[0] = c.rm_gpr(8);
                     c.done(if r == 2 { Op::Call } else { Op::Jmp }, 8, false)
                 }
                 r @ (3 | 5) => {
                     if c.is_reg_form() {
                         return invalid("far call/jmp with a register operand");
                     }
-                    c.mem()?;
+                    c.mem();
                     c.unsupported(if r == 3 { "call" } else { "jmp" }, Extension::Segmentation)
                 }
                 6 => {
                     let sz = c.osz64();
-                    c.insn.ops[0] = c.rm_gpr(sz)?;
+                    c.insn.ops[0] = c.rm_gpr(sz);
                     c.done(Op::Push, sz, false)
                 }
                 _ => invalid("FF /7"),
@@ -607,26 +607,26 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<Insn> {
 }
 
 /// One-byte-map opcodes that are valid x86-64 but outside echovm.
-fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
+fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<()> {
     let (name, ext): (&'static str, Extension) = match opc {
         0x6C => ("insb", Extension::Privileged),
         0x6D => (if c.p66 { "insw" } else { "insd" }, Extension::Privileged),
         0x6E => ("outsb", Extension::Privileged),
         0x6F => (if c.p66 { "outsw" } else { "outsd" }, Extension::Privileged),
         0x8C | 0x8E => {
-            c.read_modrm()?;
+            c.read_modrm();
             if opc == 0x8E && (c.modrm >> 3) & 7 == 1 {
                 return invalid("mov cs, r/m");
             }
             if (c.modrm >> 3) & 7 >= 6 {
                 return invalid("mov with a segment register number above 5");
             }
-            c.skip_modrm_mem()?;
+            c.skip_modrm_mem();
             ("mov", Extension::Segmentation)
         }
         0x9B => ("wait", Extension::X87),
         0xCA => {
-            c.skip(2)?;
+            c.skip(2);
             ("retf", Extension::Segmentation)
         }
         0xCB => ("retf", Extension::Segmentation),
@@ -641,7 +641,7 @@ fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             Extension::Segmentation,
         ),
         0xE4..=0xE7 => {
-            c.skip(1)?;
+            c.skip(1);
             (if opc < 0xE6 { "in" } else { "out" }, Extension::Privileged)
         }
         0xEC..=0xEF => (if opc < 0xEE { "in" } else { "out" }, Extension::Privileged),

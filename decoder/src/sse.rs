@@ -2,7 +2,7 @@
 
 use crate::cursor::{invalid, Cursor, Rep, R};
 use crate::sse_table::{F, S};
-use crate::{Extension, Insn, Op, Operand};
+use crate::{Extension, Op, Operand};
 
 /// Column of the SSE tables selected by the mandatory prefix.
 #[inline(always)]
@@ -26,24 +26,24 @@ fn gsz(c: &Cursor<'_>) -> u8 {
 
 /// Decode the instruction described by `e`; the opcode bytes have been read.
 #[inline]
-pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
+pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
     if e.f == F::Inv {
         return invalid("undefined SSE opcode/prefix combination");
     }
-    c.read_modrm()?;
+    c.read_modrm();
     let reg = c.reg();
     let op = e.op;
     match e.f {
         F::Inv => invalid("undefined SSE opcode/prefix combination"),
         F::XX => {
             c.insn.ops[0] = Operand::Xmm(reg);
-            c.insn.ops[1] = c.rm_xmm(e.m)?;
+            c.insn.ops[1] = c.rm_xmm(e.m);
             c.done(op, 16, false)
         }
         F::XXI => {
             c.insn.ops[0] = Operand::Xmm(reg);
-            c.insn.ops[1] = c.rm_xmm(e.m)?;
-            c.insn.imm = c.u8()? as u64;
+            c.insn.ops[1] = c.rm_xmm(e.m);
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[2] = Operand::Imm { size: 1 };
             // pcmpestri/pcmpestrm use rax/rdx as 64-bit lengths with REX.W.
             let osz = if c.w && matches!(op, Op::Pcmpestri | Op::Pcmpestrm) { 8 } else { 16 };
@@ -51,12 +51,12 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
         }
         F::XX0 => {
             c.insn.ops[0] = Operand::Xmm(reg);
-            c.insn.ops[1] = c.rm_xmm(e.m)?;
+            c.insn.ops[1] = c.rm_xmm(e.m);
             c.insn.ops[2] = Operand::Xmm(0);
             c.done(op, 16, false)
         }
         F::St => {
-            c.insn.ops[0] = c.rm_xmm(e.m)?;
+            c.insn.ops[0] = c.rm_xmm(e.m);
             c.insn.ops[1] = Operand::Xmm(reg);
             c.done(op, 16, false)
         }
@@ -85,27 +85,27 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
         F::LoHi => {
             let op = if c.is_reg_form() { e.alt } else { op };
             c.insn.ops[0] = Operand::Xmm(reg);
-            c.insn.ops[1] = c.rm_xmm(8)?;
+            c.insn.ops[1] = c.rm_xmm(8);
             c.done(op, 16, false)
         }
         F::XG => {
             let g = gsz(&c);
             let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
             c.insn.ops[0] = Operand::Xmm(reg);
-            c.insn.ops[1] = c.rm_gpr(g)?;
+            c.insn.ops[1] = c.rm_gpr(g);
             c.done(op, g, false)
         }
         F::GX => {
             let g = gsz(&c);
             let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
-            c.insn.ops[0] = c.rm_gpr(g)?;
+            c.insn.ops[0] = c.rm_gpr(g);
             c.insn.ops[1] = Operand::Xmm(reg);
             c.done(op, g, false)
         }
         F::RX => {
             let g = gsz(&c);
             c.insn.ops[0] = Operand::Gpr { reg, size: g };
-            c.insn.ops[1] = c.rm_xmm(e.m)?;
+            c.insn.ops[1] = c.rm_xmm(e.m);
             c.done(op, g, false)
         }
         F::RXr => {
@@ -124,7 +124,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
             let g = gsz(&c);
             c.insn.ops[0] = Operand::Gpr { reg, size: g };
             c.insn.ops[1] = Operand::Xmm(c.rm());
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[2] = Operand::Imm { size: 1 };
             c.done(op, g, false)
         }
@@ -134,11 +134,11 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
             c.insn.ops[0] = if c.is_reg_form() {
                 Operand::Gpr { reg: c.rm(), size: g }
             } else {
-                c.mem()?;
+                c.mem();
                 Operand::Mem { size: m }
             };
             c.insn.ops[1] = Operand::Xmm(reg);
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[2] = Operand::Imm { size: 1 };
             c.done(op, g, false)
         }
@@ -149,10 +149,10 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
             c.insn.ops[1] = if c.is_reg_form() {
                 Operand::Gpr { reg: c.rm(), size: g }
             } else {
-                c.mem()?;
+                c.mem();
                 Operand::Mem { size: m }
             };
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[2] = Operand::Imm { size: 1 };
             c.done(op, g, false)
         }
@@ -175,7 +175,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
                 _ => return invalid("undefined shift-by-immediate group member"),
             };
             c.insn.ops[0] = Operand::Xmm(c.rm());
-            c.insn.imm = c.u8()? as u64;
+            c.insn.imm = c.u8() as u64;
             c.insn.ops[1] = Operand::Imm { size: 1 };
             c.done(op, 16, false)
         }
@@ -203,8 +203,8 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
             } else if matches!(op, Op::Movd) && c.w {
                 name = "movq";
             }
-            c.skip_modrm_mem()?;
-            c.skip(e.m as usize)?;
+            c.skip_modrm_mem();
+            c.skip(e.m as usize);
             c.unsupported(name, Extension::Mmx)
         }
         F::U => {
@@ -214,8 +214,8 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<Insn> {
             if matches!(e.name, "movntq" | "movntss" | "movntsd") && c.is_reg_form() {
                 return invalid("register form of a memory-only instruction");
             }
-            c.skip_modrm_mem()?;
-            c.skip(e.m as usize)?;
+            c.skip_modrm_mem();
+            c.skip(e.m as usize);
             c.unsupported(e.name, e.ext)
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::cursor::{invalid, Cursor, Rep, R};
 use crate::sse_table::{F, SSE_0F, SSE_0F38, SSE_0F3A};
-use crate::{Extension, Insn, Op, Operand};
+use crate::{Extension, Op, Operand};
 
 /// Fields of a VEX/XOP prefix.
 struct Vex {
@@ -26,9 +26,9 @@ fn check_legacy(c: &Cursor<'_>) -> R<()> {
     Ok(())
 }
 
-pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<Insn> {
+pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<()> {
     check_legacy(&c)?;
-    let b = c.u8()?;
+    let b = c.u8();
     c.rex_r = if b & 0x80 == 0 { 8 } else { 0 };
     c.rex_x = 0;
     c.rex_b = 0;
@@ -37,10 +37,10 @@ pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<Insn> {
     body(c, v)
 }
 
-pub(crate) fn vex3(c: &mut Cursor<'_>) -> R<Insn> {
+pub(crate) fn vex3(c: &mut Cursor<'_>) -> R<()> {
     check_legacy(&c)?;
-    let b1 = c.u8()?;
-    let b2 = c.u8()?;
+    let b1 = c.u8();
+    let b2 = c.u8();
     c.rex_r = if b1 & 0x80 == 0 { 8 } else { 0 };
     c.rex_x = if b1 & 0x40 == 0 { 8 } else { 0 };
     c.rex_b = if b1 & 0x20 == 0 { 8 } else { 0 };
@@ -63,8 +63,8 @@ fn bsz(c: &Cursor<'_>) -> u8 {
     }
 }
 
-fn body(c: &mut Cursor<'_>, v: Vex) -> R<Insn> {
-    let opc = c.u8()?;
+fn body(c: &mut Cursor<'_>, v: Vex) -> R<()> {
+    let opc = c.u8();
     if v.map == 2 && matches!(opc, 0xF2 | 0xF3 | 0xF5 | 0xF6 | 0xF7) || v.map == 3 && opc == 0xF0 {
         if let Some(op) = bmi(&v, opc) {
             return bmi_operands(c, &v, op);
@@ -76,10 +76,10 @@ fn body(c: &mut Cursor<'_>, v: Vex) -> R<Insn> {
         return invalid("undefined VEX opcode");
     }
     if !(v.map == 1 && opc == 0x77) {
-        c.read_modrm()?;
-        c.skip_modrm_mem()?;
+        c.read_modrm();
+        c.skip_modrm_mem();
     }
-    c.skip(imm)?;
+    c.skip(imm);
     c.unsupported(name, Extension::Avx)
 }
 
@@ -102,15 +102,15 @@ fn bmi(v: &Vex, opc: u8) -> Option<Op> {
     Some(op)
 }
 
-fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<Insn> {
-    c2.read_modrm()?;
+fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<()> {
+    c2.read_modrm();
     if v.l != 0 {
         return invalid("BMI instruction with VEX.L=1");
     }
     let sz = bsz(&c2);
     let reg = Operand::Gpr { reg: c2.reg(), size: sz };
     let vv = Operand::Gpr { reg: v.vvvv, size: sz };
-    let rm = c2.rm_gpr(sz)?;
+    let rm = c2.rm_gpr(sz);
     match op {
         Op::Andn | Op::Pext | Op::Pdep | Op::Mulx => {
             c2.insn.ops[0] = reg;
@@ -128,7 +128,7 @@ fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<Insn> {
             }
             c2.insn.ops[0] = reg;
             c2.insn.ops[1] = rm;
-            c2.insn.imm = c2.u8()? as u64;
+            c2.insn.imm = c2.u8() as u64;
             c2.insn.ops[2] = Operand::Imm { size: 1 };
         }
         _ => {
@@ -257,11 +257,11 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
 }
 
 /// EVEX (AVX-512): `62 P0 P1 P2 opcode modrm ...`.
-pub(crate) fn evex(c: &mut Cursor<'_>) -> R<Insn> {
+pub(crate) fn evex(c: &mut Cursor<'_>) -> R<()> {
     check_legacy(&c)?;
-    let p0 = c.u8()?;
-    let p1 = c.u8()?;
-    let _p2 = c.u8()?;
+    let p0 = c.u8();
+    let p1 = c.u8();
+    let _p2 = c.u8();
     if p0 & 8 != 0 {
         return invalid("EVEX.P0 bit 3 must be 0");
     }
@@ -272,17 +272,17 @@ pub(crate) fn evex(c: &mut Cursor<'_>) -> R<Insn> {
     if !matches!(map, 1 | 2 | 3 | 5 | 6) {
         return invalid("EVEX map select");
     }
-    let opc = c.u8()?;
+    let opc = c.u8();
     c.rex_b = 0;
     c.rex_x = 0;
-    c.read_modrm()?;
-    c.skip_modrm_mem()?;
+    c.read_modrm();
+    c.skip_modrm_mem();
     let imm = match map {
         3 => 1,
         1 if matches!(opc, 0x70..=0x73 | 0xC2 | 0xC4..=0xC6) => 1,
         _ => 0,
     };
-    c.skip(imm)?;
+    c.skip(imm);
     let name = legacy_entry(map, opc, p1 & 3)
         .map(|e| if e.f == F::U { v_of(e.name) } else { e.op.vex_name() })
         .filter(|n| !n.is_empty())
@@ -291,23 +291,23 @@ pub(crate) fn evex(c: &mut Cursor<'_>) -> R<Insn> {
 }
 
 /// XOP (AMD): `8F RXBmmmmm WvvvvLpp opcode modrm ...`; caller checked mmmmm >= 8.
-pub(crate) fn xop(c: &mut Cursor<'_>) -> R<Insn> {
+pub(crate) fn xop(c: &mut Cursor<'_>) -> R<()> {
     check_legacy(&c)?;
-    let b1 = c.u8()?;
-    let _b2 = c.u8()?;
+    let b1 = c.u8();
+    let _b2 = c.u8();
     let map = b1 & 0x1F;
     if map > 10 {
         return invalid("XOP map select");
     }
-    let _opc = c.u8()?;
+    let _opc = c.u8();
     c.rex_b = 0;
     c.rex_x = 0;
-    c.read_modrm()?;
-    c.skip_modrm_mem()?;
+    c.read_modrm();
+    c.skip_modrm_mem();
     c.skip(match map {
         8 => 1,
         10 => 4,
         _ => 0,
-    })?;
+    });
     c.unsupported("xop", Extension::Xop)
 }

@@ -2,7 +2,7 @@
 //! length and a mnemonic so validators can say exactly what they rejected.
 
 use crate::cursor::{invalid, Cursor, R};
-use crate::{Extension, Insn};
+use crate::Extension;
 
 /// Memory forms, indexed by `[opcode - D8][modrm.reg]`; "" = invalid.
 const MEM: [[&str; 8]; 8] = [
@@ -70,8 +70,8 @@ fn special(opc: u8, modrm: u8) -> &'static str {
     }
 }
 
-pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
-    c.read_modrm()?;
+pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<()> {
+    c.read_modrm();
     let i = (opc - 0xD8) as usize;
     let r = ((c.modrm >> 3) & 7) as usize;
     let name = if c.is_reg_form() {
@@ -80,7 +80,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<Insn> {
             n => n,
         }
     } else {
-        c.mem()?;
+        c.mem();
         MEM[i][r]
     };
     if name.is_empty() {
