@@ -6,7 +6,7 @@ use echovm_gas::Schedule;
 use echovm_runtime::cache::CodeCache;
 use echovm_runtime::host::{Address, BlockContext, CallContext, Hash, Host, NestedResult, Status};
 use echovm_runtime::program::Program;
-use echovm_runtime::{run_call, CallParams};
+use echovm_runtime::{run_call_with, CallParams, RunOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -62,6 +62,7 @@ pub fn run_program(
     input: Vec<u8>,
     gas: u64,
     state: Option<&Path>,
+    trace: bool,
 ) -> Result<RunJson, CliError> {
     if state.is_some() {
         return Err(CliError::Usage("--state is not available yet".into()));
@@ -69,7 +70,7 @@ pub fn run_program(
     let mut host = MapHost::default();
     let mut cache = CodeCache::new();
     let ctx = CallContext::default();
-    let out = run_call(CallParams { program, schedule, ctx, input, gas_limit: gas }, &mut cache, &mut host);
+    let out = run_call_with(CallParams { program, schedule, ctx, input, gas_limit: gas }, &mut cache, &mut host, RunOptions { trace });
     Ok(RunJson {
         status: out.status.as_str(),
         gas_used: out.gas_used,

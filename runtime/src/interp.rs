@@ -74,6 +74,8 @@ pub struct Vm<'a> {
     /// Return data of the last nested call.
     pub last_return: Vec<u8>,
     pub heap: crate::heap::Heap,
+    /// Print each executed block's address and the instruction count to stderr (`echovm run --trace`).
+    pub trace: bool,
 }
 
 impl<'a> Vm<'a> {
@@ -133,6 +135,9 @@ impl<'a> Vm<'a> {
                 Ok(b) => b,
                 Err(f) => return self.finish(Status::Fault, Some(self.trap(f, rip, None))),
             };
+            if self.trace {
+                eprintln!("trace: block {rip:#x} ({} instructions, gas left {})", block.count, self.gas_left());
+            }
             let precharged = block.cost <= self.gas_left();
             if precharged {
                 self.gas_used += block.cost;
@@ -257,9 +262,21 @@ pub struct CallParams<'a> {
     pub gas_limit: u64,
 }
 
+/// Diagnostics that do not affect results.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Print each executed block to stderr.
+    pub trace: bool,
+}
+
 /// Load `program` into a fresh address space and run one call to completion.
 /// `cache` may be reused across calls of the same program and schedule.
 pub fn run_call(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host) -> Outcome {
+    run_call_with(p, cache, host, RunOptions::default())
+}
+
+/// [`run_call`] with diagnostics options.
+pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host, opts: RunOptions) -> Outcome {
     let limits = p.schedule.limits();
     let loaded = crate::loader::load(
         p.program,
@@ -307,6 +324,7 @@ pub fn run_call(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host) -
         debug_bytes: 0,
         last_return: Vec::new(),
         heap: Default::default(),
+        trace: opts.trace,
     };
     vm.run()
 }

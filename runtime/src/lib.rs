@@ -24,4 +24,4 @@ pub mod program;
 pub mod state;
 pub mod validate;
 
-pub use interp::{run_call, CallParams, Outcome, Trap, Vm};
+pub use interp::{run_call, run_call_with, CallParams, Outcome, RunOptions, Trap, Vm};

@@ -26,6 +26,9 @@ pub struct RunArgs {
     /// Print one JSON object (SPEC §6) instead of a human summary.
     #[arg(long)]
     pub json: bool,
+    /// Print every executed basic block's address to stderr.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// The `--json` object of SPEC §6.
@@ -64,7 +67,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let schedule = contract::schedule(args.schedule)?;
     let program = contract::load(&args.contract, schedule)?;
     let input = parse_hex(&args.input)?;
-    let report = crate::chain::run_program(&program, schedule, input, args.gas, args.state.as_deref())?;
+    let report = crate::chain::run_program(&program, schedule, input, args.gas, args.state.as_deref(), args.trace)?;
     print_report(&report, args.json);
     crate::exit(if report.status == "success" { 0 } else { 1 })
 }
