@@ -238,19 +238,23 @@ fn depth_limit_fails_the_call_without_running_it() {
 
 #[test]
 fn recursion_to_the_default_depth_limit() {
-    // A script that calls itself until the call fails: builds 64 levels.
+    // Level k (the outermost call is level 1) stores key [k] and calls level
+    // k + 1 with all its gas; the call that would be level 65 fails, the
+    // 64 levels below it succeed and commit.
+    let depth = schedule().limits().call_depth;
     let (mut chain, a, _) = two_probes(schedule());
-    let mut inner = Script::new().int(GAS_LEFT, &[]);
-    for _ in 0..70 {
-        inner = calling(&a, &inner, u64::MAX, 0);
-        if inner.0.len() > 60_000 {
-            break;
-        }
+    let levels = depth as u8 + 3;
+    let mut script = Script::new();
+    for k in (1..=levels).rev() {
+        let store = Script::new().write(8, &[k]).int(WRITE, &[s(8), 1, s(8), 1]);
+        script = if k == levels { store } else { store.then(calling(&a, &script, u64::MAX, 0)) };
     }
-    let r = chain
-        .call(&a, &DEFAULT_CALLER, 0, 100_000_000, inner.bytes())
-        .unwrap();
+    let r = chain.call(&a, &DEFAULT_CALLER, 0, 1_000_000_000, script.bytes()).unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
+    for k in 1..=levels {
+        let stored = chain.storage(&a, &[k]).unwrap().is_some();
+        assert_eq!(stored, u64::from(k) <= depth, "level {k}");
+    }
 }
 
 #[test]
