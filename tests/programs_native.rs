@@ -115,3 +115,39 @@ fn c_sdk_wrappers_cover_every_vector() {
         assert_eq!(seen, vectors, "{opt}: int vectors in the binary");
     }
 }
+
+/// The SDK's memcpy/memmove/memset/memcmp/bcmp/strlen must not call any
+/// function (least of all themselves) at any optimisation level: gcc's idiom
+/// recognition and identical-code folding once turned memcmp into `jmp memcmp`.
+#[test]
+fn c_sdk_libc_primitives_never_call_out() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = programs::corpus()[0].elf_path.parent().unwrap().to_path_buf();
+    let leaf = ["memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen"];
+    for opt in ["-O0", "-O1", "-O2", "-O3", "-Os"] {
+        let obj = dir.join(format!("echovm_libc{opt}.o"));
+        let st = std::process::Command::new("sh")
+            .arg(root.join("sdk/c/build.sh"))
+            .args(["--object", opt, "-o"])
+            .arg(&obj)
+            .arg(root.join("sdk/c/echovm_libc.c"))
+            .status()
+            .unwrap();
+        assert!(st.success(), "echovm_libc.c {opt} failed to build");
+        let dis = std::process::Command::new("objdump").args(["-dr", "--no-show-raw-insn"]).arg(&obj).output().unwrap();
+        let text = String::from_utf8_lossy(&dis.stdout);
+        let mut func = String::new();
+        let mut checked = 0;
+        for line in text.lines() {
+            if let Some(name) = line.strip_suffix(">:").and_then(|l| l.split(" <").nth(1)) {
+                func = name.to_string();
+                checked += leaf.contains(&name) as usize;
+            } else if leaf.contains(&func.as_str()) {
+                assert!(!line.contains("R_X86_64_PLT32") && !line.contains("R_X86_64_PC32"), "{opt}: {func} calls out: {line}");
+                let insn = line.split('\t').nth(1).unwrap_or("");
+                assert!(!(insn.starts_with("jmp") && insn.contains(&format!("<{func}>"))), "{opt}: {func} jumps to itself: {line}");
+            }
+        }
+        assert_eq!(checked, leaf.len(), "{opt}: not every primitive found in the object");
+    }
+}

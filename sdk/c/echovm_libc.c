@@ -10,9 +10,17 @@
  * because a (NULL, 0) pair need not be valid guest memory.
  */
 #if defined(__GNUC__) && !defined(__clang__)
-/* Stop gcc from recognising the loops below as memset/strlen idioms and
- * turning them into calls to themselves. */
+/* These functions must never call themselves. Builtins stay enabled (the
+ * contract is compiled in the same gcc run with -fbuiltin), so stop the two
+ * transformations that would produce self-calls: loop-idiom recognition
+ * (a byte loop becoming a call to memset/strlen) here, and identical-code
+ * folding with EVM_PRIMITIVE below (at -Os gcc folded memcmp into a tail call
+ * of the identical bcmp and then rewrote that back into a call of memcmp: an
+ * endless `jmp memcmp`). The pragma form of -fno-ipa-icf has no effect. */
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
+#define EVM_PRIMITIVE __attribute__((no_icf))
+#else
+#define EVM_PRIMITIVE
 #endif
 #include "echovm.h"
 
@@ -20,31 +28,31 @@
 #error "echovm_libc.c is for the VM build; native builds use the host libc and echovm_native.c"
 #endif
 
-void *memcpy(void *__restrict dst, const void *__restrict src, size_t n) {
+EVM_PRIMITIVE void *memcpy(void *__restrict dst, const void *__restrict src, size_t n) {
     if (n) evm_memmove(dst, src, n);
     return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n) {
+EVM_PRIMITIVE void *memmove(void *dst, const void *src, size_t n) {
     if (n) evm_memmove(dst, src, n);
     return dst;
 }
 
-void *memset(void *dst, int c, size_t n) {
+EVM_PRIMITIVE void *memset(void *dst, int c, size_t n) {
     if (n) evm_memset(dst, c, n);
     return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n) {
+EVM_PRIMITIVE int memcmp(const void *a, const void *b, size_t n) {
     return n ? evm_memcmp(a, b, n) : 0;
 }
 
 /* LLVM lowers `==` on byte slices to bcmp (only zero / non-zero matters). */
-int bcmp(const void *a, const void *b, size_t n) {
+EVM_PRIMITIVE int bcmp(const void *a, const void *b, size_t n) {
     return n ? evm_memcmp(a, b, n) : 0;
 }
 
-size_t strlen(const char *s) {
+EVM_PRIMITIVE size_t strlen(const char *s) {
     const char *p = s;
     while (*p) p++;
     return (size_t)(p - s);
