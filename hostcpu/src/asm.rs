@@ -107,8 +107,12 @@ impl Emitter {
     /// Shared by the normal epilogue and the signal recovery path.
     pub fn host_return(&mut self) {
         self.load_gpr(4, ctx::HOST_RSP);
+        // RFLAGS = 0x202: the bytes may have set DF (the SysV ABI requires
+        // DF = 0 on return) or AC (Rust's unaligned accesses would then
+        // raise SIGBUS). The push/pop uses the slot below the saved registers.
+        self.raw(&[0x68, 0x02, 0x02, 0x00, 0x00]); // push 0x202
+        self.raw(&[0x9d]); // popfq
         self.ldmxcsr(ctx::HOST_MXCSR);
-        self.raw(&[0xfc]); // cld: the SysV ABI requires DF = 0 on return
         self.raw(&[0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b]); // pop r15..r12, rbp, rbx
         self.raw(&[0xc3]);
     }

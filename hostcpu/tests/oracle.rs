@@ -225,3 +225,18 @@ fn throughput_is_usable_for_random_testing() {
     eprintln!("hostcpu: {per_run:?} per run");
     assert!(per_run < std::time::Duration::from_millis(1), "{per_run:?} per run");
 }
+
+#[test]
+fn alignment_check_flag_does_not_leak_into_the_host() {
+    // pushfq; or dword [rsp], 0x40000 (AC); popfq — then the harness must
+    // still return with AC clear, or the unaligned reads below would SIGBUS.
+    let code = [0x9c, 0x81, 0x0c, 0x24, 0x00, 0x00, 0x04, 0x00, 0x9d];
+    let out = run(&code, &State::default(), None).unwrap();
+    assert_eq!(out.rflags & (1 << 18), 1 << 18, "AC was set inside the run");
+    let bytes = [0u8; 64];
+    let mut sum = 0u64;
+    for i in 0..56 {
+        sum += unsafe { std::ptr::read_unaligned(bytes.as_ptr().add(i) as *const u64) };
+    }
+    assert_eq!(sum, 0);
+}
