@@ -29,7 +29,9 @@ impl Rng {
 pub fn f32_bits(r: &mut Rng) -> u32 {
     let sign = (r.below(2) as u32) << 31;
     let frac = r.next() as u32 & 0x7f_ffff;
-    match r.below(20) {
+    match r.below(22) {
+        // Tiny normals: products and quotients underflow into denormals and round there.
+        20 | 21 => sign | ((1 + r.below(24) as u32) << 23) | frac,
         0 => sign,
         1 => sign | 0x7f80_0000,
         2 => sign | 0x7fc0_0000 | (frac & 0x3f_ffff),
@@ -53,7 +55,8 @@ pub fn f32_bits(r: &mut Rng) -> u32 {
 pub fn f64_bits(r: &mut Rng) -> u64 {
     let sign = r.below(2) << 63;
     let frac = r.next() & 0xf_ffff_ffff_ffff;
-    match r.below(20) {
+    match r.below(22) {
+        20 | 21 => sign | ((1 + r.below(60)) << 52) | frac,
         0 => sign,
         1 => sign | 0x7ff0_0000_0000_0000,
         2 => sign | 0x7ff8_0000_0000_0000 | (frac & 0x7_ffff_ffff_ffff),
