@@ -16,3 +16,10 @@ fn panic(info: &PanicInfo) -> ! {
     let _ = write!(b, "{}", info.message());
     crate::io::revert(b.as_bytes())
 }
+
+/// Named by the unwind tables of the prebuilt `core`/`alloc` (compiled with
+/// panic=unwind) that a non-LTO build links in; never called, because with
+/// panic=abort nothing unwinds. LTO builds drop the references, debug builds
+/// fail to link without this symbol.
+#[no_mangle]
+extern "C" fn rust_eh_personality() {}
