@@ -272,7 +272,7 @@ impl Flags {
     /// Evaluate condition code `cc` (0..16: o, no, b, ae, e, ne, be, a, s, ns,
     /// p, np, l, ge, le, g). Comparisons recorded by `cmp`/`sub` and `test`/logic
     /// operations are answered from the operands without building RFLAGS.
-    #[inline]
+    #[inline(always)]
     pub fn cond(&self, cc: u8) -> bool {
         let neg = cc & 1 != 0;
         let base = cc & !1;

@@ -2,7 +2,6 @@
 //! absolute in `Insn::imm` (the decoder resolved them); the interpreter moves
 //! RIP to whatever [`Step::Jump`] names, and a `ret` to 0 ends the call.
 
-use super::moves::cc;
 use super::stack::{pop, push};
 use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
@@ -42,9 +41,11 @@ pub(super) fn jmp(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, 
     Ok(Step::Jump(target(cpu, mem, insn)?))
 }
 
-#[inline]
-pub(super) fn jcc(cpu: &Cpu, insn: &Insn) -> Step {
-    if cpu.flags.cond(cc(insn)) {
+/// Jcc with condition code `CC` (one instantiation per condition, so the
+/// condition folds into straight-line code over the lazy flag state).
+#[inline(always)]
+pub(super) fn jcc<const CC: u8>(cpu: &Cpu, insn: &Insn) -> Step {
+    if cpu.flags.cond(CC) {
         Step::Jump(insn.imm)
     } else {
         Step::Next

@@ -7,7 +7,7 @@ use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
 use crate::memory::Memory;
-use echovm_decoder::{prefix, Insn, Op, Operand, Seg, NO_REG, RIP_BASE};
+use echovm_decoder::{prefix, Insn, Operand, Seg, NO_REG, RIP_BASE};
 
 /// mov / movnti: destination gets the source at the destination's size.
 #[inline]
@@ -106,30 +106,14 @@ pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
     Ok(Step::Next)
 }
 
-/// Condition code (0..16) of a Jcc, SETcc or CMOVcc op: the families are
-/// contiguous and in encoding order (see `echovm_decoder::Op`), so the code is
-/// the distance from the family's first member.
-#[inline(always)]
-pub(super) fn cc(insn: &Insn) -> u8 {
-    let v = insn.op as u16;
-    let base = if v >= Op::Cmovo as u16 {
-        Op::Cmovo
-    } else if v >= Op::Seto as u16 {
-        Op::Seto
-    } else {
-        Op::Jo
-    };
-    (v.wrapping_sub(base as u16) & 15) as u8
-}
-
-/// cmovcc: the source is read (and may fault) whatever the condition; a
+/// cmovcc (condition code `CC`, one instantiation per condition): the source is read (and may fault) whatever the condition; a
 /// 32-bit destination is zero-extended even when the condition is false.
-#[inline]
-pub(super) fn cmov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+#[inline(always)]
+pub(super) fn cmov<const CC: u8>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
     let v = src(cpu, mem, insn, insn.ops[1], size)?;
-    if cpu.flags.cond(cc(insn)) {
+    if cpu.flags.cond(CC) {
         write(cpu, mem, d, v)?;
     } else if size == 4 {
         let old = read(cpu, mem, d)?;
@@ -138,11 +122,11 @@ pub(super) fn cmov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
     Ok(Step::Next)
 }
 
-/// setcc r/m8.
-#[inline]
-pub(super) fn setcc(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+/// setcc r/m8 (condition code `CC`).
+#[inline(always)]
+pub(super) fn setcc<const CC: u8>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
-    let v = cpu.flags.cond(cc(insn)) as u64;
+    let v = cpu.flags.cond(CC) as u64;
     write(cpu, mem, d, v)?;
     Ok(Step::Next)
 }
