@@ -375,6 +375,22 @@ fn forms() -> Vec<Form> {
     g.modrm_forms("cmpxchg", &[], Some(&[0x0f, 0xb0]), Some(&[0x0f, 0xb1]), None, Imm::None, none, |_| Setup::Cmpxchg, defined, false, false, &[]);
     g.modrm_forms("lock cmpxchg", &[0xf0], Some(&[0x0f, 0xb0]), Some(&[0x0f, 0xb1]), None, Imm::None, none, |_| Setup::Cmpxchg, defined, true, false, &[]);
     g.modrm_forms("xadd", &[], Some(&[0x0f, 0xc0]), Some(&[0x0f, 0xc1]), None, Imm::None, none, plain, defined, false, false, &[]);
+    // LOCK on every lockable read-modify-write form (memory destinations only).
+    g.modrm_forms("lock xadd", &[0xf0], Some(&[0x0f, 0xc0]), Some(&[0x0f, 0xc1]), None, Imm::None, none, plain, defined, true, false, &[]);
+    g.modrm_forms("lock xchg", &[0xf0], Some(&[0x86]), Some(&[0x87]), None, Imm::None, none, plain, defined, true, false, &[]);
+    for (i, name) in ["add", "or", "adc", "sbb", "and", "sub", "xor"].iter().enumerate() {
+        let b = (i as u8) * 8;
+        let u = if matches!(*name, "or" | "and" | "xor") { AF } else { 0 };
+        g.modrm_forms(&format!("lock {name}"), &[0xf0], Some(&[b]), Some(&[b + 1]), None, Imm::None, none, plain, und(u), true, false, &[]);
+        g.modrm_forms(&format!("lock {name} imm"), &[0xf0], None, Some(&[0x83]), Some(i as u8), Imm::Random(0), |_| 1, plain, und(u), true, false, &[]);
+    }
+    for (name, d) in [("inc", 0u8), ("dec", 1), ("not", 2), ("neg", 3)] {
+        let (op8, op) = if d < 2 { (0xfe, 0xff) } else { (0xf6, 0xf7) };
+        g.modrm_forms(&format!("lock {name}"), &[0xf0], Some(&[op8]), Some(&[op]), Some(d), Imm::None, none, plain, defined, true, false, &[]);
+    }
+    for (name, d) in [("bts", 5u8), ("btr", 6), ("btc", 7)] {
+        g.modrm_forms(&format!("lock {name} imm"), &[0xf0], None, Some(&[0x0f, 0xba]), Some(d), Imm::Random(1), |_| 1, plain, und(OF | SF | AF | PF), true, false, &[]);
+    }
     for w in [false, true] {
         for _ in 0..4 {
             let (rm, mr) = g.rm(true, &[0, 1, 2, 3]);
