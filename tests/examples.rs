@@ -7,8 +7,12 @@
 
 #[path = "examples/cli.rs"]
 mod cli;
+#[path = "examples/chain.rs"]
+mod chain;
 #[path = "examples/contracts.rs"]
 mod contracts;
+#[path = "examples/scenarios.rs"]
+mod scenarios;
 #[path = "examples/sdk_check.rs"]
 mod sdk_check;
 

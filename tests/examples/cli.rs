@@ -144,4 +144,7 @@ impl Call {
     pub fn hex(&self) -> String {
         hex::encode(&self.0)
     }
+    pub fn bytes_vec(self) -> Vec<u8> {
+        self.0
+    }
 }
