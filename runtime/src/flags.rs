@@ -62,7 +62,14 @@ pub struct Flags {
 
 impl Default for Flags {
     fn default() -> Self {
-        Flags { bits: 0x202, kind: Kind::Eager, size: 8, a: 0, b: 0, res: 0 }
+        Flags {
+            bits: 0x202,
+            kind: Kind::Eager,
+            size: 8,
+            a: 0,
+            b: 0,
+            res: 0,
+        }
     }
 }
 
@@ -82,7 +89,17 @@ impl std::fmt::Debug for Flags {
 /// Mask of the low `size` bytes (table lookup: evaluated on every flag read).
 #[inline(always)]
 const fn mask(size: u8) -> u64 {
-    const MASKS: [u64; 9] = [0, 0xff, 0xffff, 0xff_ffff, 0xffff_ffff, 0xff_ffff_ffff, 0xffff_ffff_ffff, 0xff_ffff_ffff_ffff, u64::MAX];
+    const MASKS: [u64; 9] = [
+        0,
+        0xff,
+        0xffff,
+        0xff_ffff,
+        0xffff_ffff,
+        0xff_ffff_ffff,
+        0xffff_ffff_ffff,
+        0xff_ffff_ffff_ffff,
+        u64::MAX,
+    ];
     MASKS[if size > 8 { 8 } else { size as usize }]
 }
 
@@ -108,7 +125,9 @@ pub const fn parity(res: u64) -> bool {
 #[inline(always)]
 pub const fn szp(res: u64, size: u8) -> u64 {
     let r = res & mask(size);
-    (if parity(r) { PF } else { 0 }) | (if r == 0 { ZF } else { 0 }) | (if r & sign_bit(size) != 0 { SF } else { 0 })
+    (if parity(r) { PF } else { 0 })
+        | (if r == 0 { ZF } else { 0 })
+        | (if r & sign_bit(size) != 0 { SF } else { 0 })
 }
 
 impl Flags {
@@ -243,7 +262,9 @@ impl Flags {
         let sb = sign_bit(self.size);
         match self.kind {
             Kind::Eager => self.bits & OF != 0,
-            Kind::Add | Kind::Adc | Kind::Inc => (self.a ^ self.res) & (self.b ^ self.res) & sb != 0,
+            Kind::Add | Kind::Adc | Kind::Inc => {
+                (self.a ^ self.res) & (self.b ^ self.res) & sb != 0
+            }
             Kind::Sub | Kind::Sbb | Kind::Dec => (self.a ^ self.b) & (self.a ^ self.res) & sb != 0,
             Kind::Logic => false,
         }
@@ -362,7 +383,13 @@ mod tests {
     }
 
     fn cond_from_bits(f: u64, cc: u8) -> bool {
-        let (cf, zf, sf, of, pf) = (f & CF != 0, f & ZF != 0, f & SF != 0, f & OF != 0, f & PF != 0);
+        let (cf, zf, sf, of, pf) = (
+            f & CF != 0,
+            f & ZF != 0,
+            f & SF != 0,
+            f & OF != 0,
+            f & PF != 0,
+        );
         let r = match cc & !1 {
             0 => of,
             2 => cf,
@@ -376,8 +403,20 @@ mod tests {
         r ^ (cc & 1 != 0)
     }
 
-    const SAMPLES: [u64; 12] =
-        [0, 1, 2, 0xf, 0x10, 0x7f, 0x80, 0xff, 0x7fff, 0x8000_0000, 0x7fff_ffff_ffff_ffff, u64::MAX];
+    const SAMPLES: [u64; 12] = [
+        0,
+        1,
+        2,
+        0xf,
+        0x10,
+        0x7f,
+        0x80,
+        0xff,
+        0x7fff,
+        0x8000_0000,
+        0x7fff_ffff_ffff_ffff,
+        u64::MAX,
+    ];
 
     #[test]
     fn lazy_add_sub_match_reference_and_conditions() {
@@ -389,14 +428,26 @@ mod tests {
                     for c in 0..2u64 {
                         let mut f = Flags::default();
                         f.set_add(size, a, b, c == 1, a.wrapping_add(b).wrapping_add(c) & m);
-                        assert_eq!(f.get() & STATUS, reference_add(size, a, b, c), "add {size} {a:#x} {b:#x} {c}");
+                        assert_eq!(
+                            f.get() & STATUS,
+                            reference_add(size, a, b, c),
+                            "add {size} {a:#x} {b:#x} {c}"
+                        );
                         for cc in 0..16 {
                             assert_eq!(f.cond(cc), cond_from_bits(f.get(), cc));
                         }
                         f.set_sub(size, a, b, c == 1, a.wrapping_sub(b).wrapping_sub(c) & m);
-                        assert_eq!(f.get() & STATUS, reference_sub(size, a, b, c), "sub {size} {a:#x} {b:#x} {c}");
+                        assert_eq!(
+                            f.get() & STATUS,
+                            reference_sub(size, a, b, c),
+                            "sub {size} {a:#x} {b:#x} {c}"
+                        );
                         for cc in 0..16 {
-                            assert_eq!(f.cond(cc), cond_from_bits(f.get(), cc), "sub cc {cc} {size} {a:#x} {b:#x}");
+                            assert_eq!(
+                                f.cond(cc),
+                                cond_from_bits(f.get(), cc),
+                                "sub cc {cc} {size} {a:#x} {b:#x}"
+                            );
                         }
                         f.set_logic(size, a & b);
                         for cc in 0..16 {

@@ -93,7 +93,10 @@ impl Rng {
 enum Setup {
     Plain,
     /// One-operand div/idiv: bias the dividend's high half so most cases don't fault.
-    Div { signed: bool, size: u8 },
+    Div {
+        signed: bool,
+        size: u8,
+    },
     /// Shift/rotate count in CL: biased to small counts.
     CountCl,
     /// Stack instruction: RSP inside the scratch buffer.
@@ -117,10 +120,15 @@ enum Setup {
     /// cmpxchg: accumulator equal to the destination half of the time.
     Cmpxchg,
     /// cmpxchg8b/16b: rdx:rax equal to memory half of the time.
-    CmpxchgWide { size: u8 },
+    CmpxchgWide {
+        size: u8,
+    },
     /// bt* with memory base and register offset: offset register keeps the
     /// access within ±256 bytes of the operand.
-    BtMem { offreg: u8, size: u8 },
+    BtMem {
+        offreg: u8,
+        size: u8,
+    },
     /// loop*/jrcxz: small rcx.
     Loop,
     /// Two registers made equal a third of the time (for flag/condition sequences).
@@ -132,9 +140,16 @@ enum Setup {
 enum Undef {
     Mask(u64),
     /// Shift/rotate with this ModRM /digit and operand size; count from imm or CL.
-    Shift { digit: u8, size: u8, cl: bool },
+    Shift {
+        digit: u8,
+        size: u8,
+        cl: bool,
+    },
     /// shld/shrd.
-    Double { size: u8, cl: bool },
+    Double {
+        size: u8,
+        cl: bool,
+    },
 }
 
 /// Immediate generation per case.
@@ -188,7 +203,12 @@ impl Gen {
         };
         let disp = self.rng.below(64) as i8;
         match self.rng.below(4) {
-            0 => (Rm::Rip { target: MEM_BASE + disp as u64 }, None),
+            0 => (
+                Rm::Rip {
+                    target: MEM_BASE + disp as u64,
+                },
+                None,
+            ),
             1 => {
                 let index = loop {
                     let i = self.rng.pick(&BASES);
@@ -197,7 +217,15 @@ impl Gen {
                     }
                 };
                 let scale = self.rng.pick(&[1u8, 2, 4, 8]);
-                (Rm::Sib { base, index, scale, disp }, Some((base, Some(index))))
+                (
+                    Rm::Sib {
+                        base,
+                        index,
+                        scale,
+                        disp,
+                    },
+                    Some((base, Some(index))),
+                )
             }
             _ => (Rm::Base { base, disp }, Some((base, None))),
         }
@@ -212,8 +240,24 @@ impl Gen {
         }
     }
 
-    fn push(&mut self, name: String, enc: Enc, imm: Imm, setup: Setup, undef: Undef, mem_regs: Option<(u8, Option<u8>)>) {
-        self.forms.push(Form { name, enc, imm, tail: Vec::new(), setup, undef, mem_regs });
+    fn push(
+        &mut self,
+        name: String,
+        enc: Enc,
+        imm: Imm,
+        setup: Setup,
+        undef: Undef,
+        mem_regs: Option<(u8, Option<u8>)>,
+    ) {
+        self.forms.push(Form {
+            name,
+            enc,
+            imm,
+            tail: Vec::new(),
+            setup,
+            undef,
+            mem_regs,
+        });
     }
 
     /// `op` with a ModRM (reg field `reg` or a random register when `None`), at
@@ -270,7 +314,11 @@ impl Gen {
                     if imm_kind == Imm::Count {
                         e.imm = vec![0];
                     }
-                    let label = format!("{name} size{size} {} {:?}/{r}", if mem { "mem" } else { "reg" }, rm);
+                    let label = format!(
+                        "{name} size{size} {} {:?}/{r}",
+                        if mem { "mem" } else { "reg" },
+                        rm
+                    );
                     self.push(label, e, imm_kind, setup(size), undef(size), mem_regs);
                 }
             }
@@ -290,8 +338,19 @@ fn defined(_: u8) -> Undef {
 
 /// Build the list of forms.
 fn forms() -> Vec<Form> {
-    let mut g = Gen { rng: Rng(0x1234_5678), forms: Vec::new() };
-    let iz = |s: u8| if s == 2 { 2 } else if s == 1 { 1 } else { 4 };
+    let mut g = Gen {
+        rng: Rng(0x1234_5678),
+        forms: Vec::new(),
+    };
+    let iz = |s: u8| {
+        if s == 2 {
+            2
+        } else if s == 1 {
+            1
+        } else {
+            4
+        }
+    };
     let und = |m: u64| move |_: u8| Undef::Mask(m);
 
     // ---- ALU ----
@@ -300,12 +359,69 @@ fn forms() -> Vec<Form> {
         let b = (i as u8) * 8;
         let logic = matches!(*name, "or" | "and" | "xor");
         let u = if logic { AF } else { 0 };
-        g.modrm_forms(name, &[], Some(&[b]), Some(&[b + 1]), None, Imm::None, none, plain, und(u), false, false, &[]);
-        g.modrm_forms(name, &[], Some(&[b + 2]), Some(&[b + 3]), None, Imm::None, none, plain, und(u), false, false, &[]);
-        g.modrm_forms(name, &[], Some(&[0x80]), Some(&[0x81]), Some(i as u8), Imm::Random(0), iz, plain, und(u), false, false, &[]);
-        g.modrm_forms(name, &[], None, Some(&[0x83]), Some(i as u8), Imm::Random(0), |_| 1, plain, und(u), false, false, &[]);
+        g.modrm_forms(
+            name,
+            &[],
+            Some(&[b]),
+            Some(&[b + 1]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            und(u),
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            name,
+            &[],
+            Some(&[b + 2]),
+            Some(&[b + 3]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            und(u),
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            name,
+            &[],
+            Some(&[0x80]),
+            Some(&[0x81]),
+            Some(i as u8),
+            Imm::Random(0),
+            iz,
+            plain,
+            und(u),
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            name,
+            &[],
+            None,
+            Some(&[0x83]),
+            Some(i as u8),
+            Imm::Random(0),
+            |_| 1,
+            plain,
+            und(u),
+            false,
+            false,
+            &[],
+        );
         // accumulator, imm
-        for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+        for (size, p66, w) in [
+            (1u8, false, false),
+            (2, true, false),
+            (4, false, false),
+            (8, false, true),
+        ] {
             let mut e = Enc::new(&[if size == 1 { b + 4 } else { b + 5 }]);
             if p66 {
                 e.pre.push(0x66);
@@ -313,13 +429,51 @@ fn forms() -> Vec<Form> {
             e.w = w;
             e.imm = vec![0; iz(size)];
             let l = e.imm.len();
-            g.push(format!("{name} acc size{size}"), e, Imm::Random(l), Setup::Plain, Undef::Mask(u), None);
+            g.push(
+                format!("{name} acc size{size}"),
+                e,
+                Imm::Random(l),
+                Setup::Plain,
+                Undef::Mask(u),
+                None,
+            );
         }
     }
     // test
-    g.modrm_forms("test", &[], Some(&[0x84]), Some(&[0x85]), None, Imm::None, none, plain, und(AF), false, false, &[]);
-    g.modrm_forms("test imm", &[], Some(&[0xf6]), Some(&[0xf7]), Some(0), Imm::Random(0), iz, plain, und(AF), false, false, &[]);
-    for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+    g.modrm_forms(
+        "test",
+        &[],
+        Some(&[0x84]),
+        Some(&[0x85]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(AF),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "test imm",
+        &[],
+        Some(&[0xf6]),
+        Some(&[0xf7]),
+        Some(0),
+        Imm::Random(0),
+        iz,
+        plain,
+        und(AF),
+        false,
+        false,
+        &[],
+    );
+    for (size, p66, w) in [
+        (1u8, false, false),
+        (2, true, false),
+        (4, false, false),
+        (8, false, true),
+    ] {
         let mut e = Enc::new(&[if size == 1 { 0xa8 } else { 0xa9 }]);
         if p66 {
             e.pre.push(0x66);
@@ -327,18 +481,87 @@ fn forms() -> Vec<Form> {
         e.w = w;
         e.imm = vec![0; iz(size)];
         let l = e.imm.len();
-        g.push(format!("test acc size{size}"), e, Imm::Random(l), Setup::Plain, Undef::Mask(AF), None);
+        g.push(
+            format!("test acc size{size}"),
+            e,
+            Imm::Random(l),
+            Setup::Plain,
+            Undef::Mask(AF),
+            None,
+        );
     }
     // inc dec not neg
-    for (name, op8, op, d) in [("inc", 0xfe, 0xff, 0), ("dec", 0xfe, 0xff, 1), ("not", 0xf6, 0xf7, 2), ("neg", 0xf6, 0xf7, 3)] {
-        g.modrm_forms(name, &[], Some(&[op8]), Some(&[op]), Some(d), Imm::None, none, plain, defined, false, false, &[]);
+    for (name, op8, op, d) in [
+        ("inc", 0xfe, 0xff, 0),
+        ("dec", 0xfe, 0xff, 1),
+        ("not", 0xf6, 0xf7, 2),
+        ("neg", 0xf6, 0xf7, 3),
+    ] {
+        g.modrm_forms(
+            name,
+            &[],
+            Some(&[op8]),
+            Some(&[op]),
+            Some(d),
+            Imm::None,
+            none,
+            plain,
+            defined,
+            false,
+            false,
+            &[],
+        );
     }
 
     // ---- moves ----
-    g.modrm_forms("mov", &[], Some(&[0x88]), Some(&[0x89]), None, Imm::None, none, plain, defined, false, false, &[]);
-    g.modrm_forms("mov", &[], Some(&[0x8a]), Some(&[0x8b]), None, Imm::None, none, plain, defined, false, false, &[]);
-    g.modrm_forms("mov imm", &[], Some(&[0xc6]), Some(&[0xc7]), Some(0), Imm::Random(0), iz, plain, defined, false, false, &[]);
-    for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+    g.modrm_forms(
+        "mov",
+        &[],
+        Some(&[0x88]),
+        Some(&[0x89]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "mov",
+        &[],
+        Some(&[0x8a]),
+        Some(&[0x8b]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "mov imm",
+        &[],
+        Some(&[0xc6]),
+        Some(&[0xc7]),
+        Some(0),
+        Imm::Random(0),
+        iz,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
+    for (size, p66, w) in [
+        (1u8, false, false),
+        (2, true, false),
+        (4, false, false),
+        (8, false, true),
+    ] {
         for _ in 0..3 {
             let r = g.rng.below(16) as u8;
             let mut e = Enc::new(&[if size == 1 { 0xb0 } else { 0xb8 }]);
@@ -350,16 +573,93 @@ fn forms() -> Vec<Form> {
             e.w = w;
             let l = if size == 8 { 8 } else { iz(size) };
             e.imm = vec![0; l];
-            g.push(format!("mov r{r} imm size{size} rex{}", e.force_rex), e, Imm::Random(l), Setup::Plain, Undef::Mask(0), None);
+            g.push(
+                format!("mov r{r} imm size{size} rex{}", e.force_rex),
+                e,
+                Imm::Random(l),
+                Setup::Plain,
+                Undef::Mask(0),
+                None,
+            );
         }
     }
-    for (name, op) in [("movzx8", 0xb6u8), ("movzx16", 0xb7), ("movsx8", 0xbe), ("movsx16", 0xbf)] {
-        g.modrm_forms(name, &[], None, Some(&[0x0f, op]), None, Imm::None, none, plain, defined, false, false, &[]);
+    for (name, op) in [
+        ("movzx8", 0xb6u8),
+        ("movzx16", 0xb7),
+        ("movsx8", 0xbe),
+        ("movsx16", 0xbf),
+    ] {
+        g.modrm_forms(
+            name,
+            &[],
+            None,
+            Some(&[0x0f, op]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            defined,
+            false,
+            false,
+            &[],
+        );
     }
-    g.modrm_forms("movsxd", &[], None, Some(&[0x63]), None, Imm::None, none, plain, defined, false, false, &[]);
-    g.modrm_forms("lea", &[], None, Some(&[0x8d]), None, Imm::None, none, plain, defined, true, false, &[]);
-    g.modrm_forms("lea a32", &[0x67], None, Some(&[0x8d]), None, Imm::None, none, plain, defined, true, false, &[]);
-    g.modrm_forms("xchg", &[], Some(&[0x86]), Some(&[0x87]), None, Imm::None, none, plain, defined, false, false, &[]);
+    g.modrm_forms(
+        "movsxd",
+        &[],
+        None,
+        Some(&[0x63]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "lea",
+        &[],
+        None,
+        Some(&[0x8d]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "lea a32",
+        &[0x67],
+        None,
+        Some(&[0x8d]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "xchg",
+        &[],
+        Some(&[0x86]),
+        Some(&[0x87]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
     for (size, p66, w) in SIZES {
         for _ in 0..3 {
             let r = 1 + g.rng.below(15) as u8;
@@ -369,27 +669,158 @@ fn forms() -> Vec<Form> {
                 e.pre.push(0x66);
             }
             e.w = w;
-            g.push(format!("xchg rax, r{r} size{size}"), e, Imm::None, Setup::Plain, Undef::Mask(0), None);
+            g.push(
+                format!("xchg rax, r{r} size{size}"),
+                e,
+                Imm::None,
+                Setup::Plain,
+                Undef::Mask(0),
+                None,
+            );
         }
     }
-    g.modrm_forms("cmpxchg", &[], Some(&[0x0f, 0xb0]), Some(&[0x0f, 0xb1]), None, Imm::None, none, |_| Setup::Cmpxchg, defined, false, false, &[]);
-    g.modrm_forms("lock cmpxchg", &[0xf0], Some(&[0x0f, 0xb0]), Some(&[0x0f, 0xb1]), None, Imm::None, none, |_| Setup::Cmpxchg, defined, true, false, &[]);
-    g.modrm_forms("xadd", &[], Some(&[0x0f, 0xc0]), Some(&[0x0f, 0xc1]), None, Imm::None, none, plain, defined, false, false, &[]);
+    g.modrm_forms(
+        "cmpxchg",
+        &[],
+        Some(&[0x0f, 0xb0]),
+        Some(&[0x0f, 0xb1]),
+        None,
+        Imm::None,
+        none,
+        |_| Setup::Cmpxchg,
+        defined,
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "lock cmpxchg",
+        &[0xf0],
+        Some(&[0x0f, 0xb0]),
+        Some(&[0x0f, 0xb1]),
+        None,
+        Imm::None,
+        none,
+        |_| Setup::Cmpxchg,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "xadd",
+        &[],
+        Some(&[0x0f, 0xc0]),
+        Some(&[0x0f, 0xc1]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
     // LOCK on every lockable read-modify-write form (memory destinations only).
-    g.modrm_forms("lock xadd", &[0xf0], Some(&[0x0f, 0xc0]), Some(&[0x0f, 0xc1]), None, Imm::None, none, plain, defined, true, false, &[]);
-    g.modrm_forms("lock xchg", &[0xf0], Some(&[0x86]), Some(&[0x87]), None, Imm::None, none, plain, defined, true, false, &[]);
-    for (i, name) in ["add", "or", "adc", "sbb", "and", "sub", "xor"].iter().enumerate() {
+    g.modrm_forms(
+        "lock xadd",
+        &[0xf0],
+        Some(&[0x0f, 0xc0]),
+        Some(&[0x0f, 0xc1]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "lock xchg",
+        &[0xf0],
+        Some(&[0x86]),
+        Some(&[0x87]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    for (i, name) in ["add", "or", "adc", "sbb", "and", "sub", "xor"]
+        .iter()
+        .enumerate()
+    {
         let b = (i as u8) * 8;
-        let u = if matches!(*name, "or" | "and" | "xor") { AF } else { 0 };
-        g.modrm_forms(&format!("lock {name}"), &[0xf0], Some(&[b]), Some(&[b + 1]), None, Imm::None, none, plain, und(u), true, false, &[]);
-        g.modrm_forms(&format!("lock {name} imm"), &[0xf0], None, Some(&[0x83]), Some(i as u8), Imm::Random(0), |_| 1, plain, und(u), true, false, &[]);
+        let u = if matches!(*name, "or" | "and" | "xor") {
+            AF
+        } else {
+            0
+        };
+        g.modrm_forms(
+            &format!("lock {name}"),
+            &[0xf0],
+            Some(&[b]),
+            Some(&[b + 1]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            und(u),
+            true,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("lock {name} imm"),
+            &[0xf0],
+            None,
+            Some(&[0x83]),
+            Some(i as u8),
+            Imm::Random(0),
+            |_| 1,
+            plain,
+            und(u),
+            true,
+            false,
+            &[],
+        );
     }
     for (name, d) in [("inc", 0u8), ("dec", 1), ("not", 2), ("neg", 3)] {
         let (op8, op) = if d < 2 { (0xfe, 0xff) } else { (0xf6, 0xf7) };
-        g.modrm_forms(&format!("lock {name}"), &[0xf0], Some(&[op8]), Some(&[op]), Some(d), Imm::None, none, plain, defined, true, false, &[]);
+        g.modrm_forms(
+            &format!("lock {name}"),
+            &[0xf0],
+            Some(&[op8]),
+            Some(&[op]),
+            Some(d),
+            Imm::None,
+            none,
+            plain,
+            defined,
+            true,
+            false,
+            &[],
+        );
     }
     for (name, d) in [("bts", 5u8), ("btr", 6), ("btc", 7)] {
-        g.modrm_forms(&format!("lock {name} imm"), &[0xf0], None, Some(&[0x0f, 0xba]), Some(d), Imm::Random(1), |_| 1, plain, und(OF | SF | AF | PF), true, false, &[]);
+        g.modrm_forms(
+            &format!("lock {name} imm"),
+            &[0xf0],
+            None,
+            Some(&[0x0f, 0xba]),
+            Some(d),
+            Imm::Random(1),
+            |_| 1,
+            plain,
+            und(OF | SF | AF | PF),
+            true,
+            false,
+            &[],
+        );
     }
     for w in [false, true] {
         for _ in 0..4 {
@@ -398,41 +829,294 @@ fn forms() -> Vec<Form> {
             e.w = w;
             e.modrm = Some((1, rm));
             let size = if w { 16 } else { 8 };
-            g.push(format!("cmpxchg{size}b {rm:?}"), e, Imm::None, Setup::CmpxchgWide { size }, Undef::Mask(0), mr);
+            g.push(
+                format!("cmpxchg{size}b {rm:?}"),
+                e,
+                Imm::None,
+                Setup::CmpxchgWide { size },
+                Undef::Mask(0),
+                mr,
+            );
         }
     }
-    g.modrm_forms("movbe load", &[], None, Some(&[0x0f, 0x38, 0xf0]), None, Imm::None, none, plain, defined, true, false, &[]);
-    g.modrm_forms("movbe store", &[], None, Some(&[0x0f, 0x38, 0xf1]), None, Imm::None, none, plain, defined, true, false, &[]);
-    g.modrm_forms("movnti", &[], None, Some(&[0x0f, 0xc3]), None, Imm::None, none, plain, defined, true, false, &[]);
+    g.modrm_forms(
+        "movbe load",
+        &[],
+        None,
+        Some(&[0x0f, 0x38, 0xf0]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "movbe store",
+        &[],
+        None,
+        Some(&[0x0f, 0x38, 0xf1]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "movnti",
+        &[],
+        None,
+        Some(&[0x0f, 0xc3]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        true,
+        false,
+        &[],
+    );
     g.forms.retain(|f| !(f.name.starts_with("movnti size2")));
-    g.push("xlatb".into(), Enc::new(&[0xd7]), Imm::None, Setup::Xlat, Undef::Mask(0), None);
+    g.push(
+        "xlatb".into(),
+        Enc::new(&[0xd7]),
+        Imm::None,
+        Setup::Xlat,
+        Undef::Mask(0),
+        None,
+    );
     for cc in 0..16u8 {
-        g.modrm_forms(&format!("set{cc}"), &[], Some(&[0x0f, 0x90 + cc]), None, Some(0), Imm::None, none, plain, defined, false, false, &[]);
-        g.modrm_forms(&format!("cmov{cc}"), &[], None, Some(&[0x0f, 0x40 + cc]), None, Imm::None, none, plain, defined, false, false, &[]);
+        g.modrm_forms(
+            &format!("set{cc}"),
+            &[],
+            Some(&[0x0f, 0x90 + cc]),
+            None,
+            Some(0),
+            Imm::None,
+            none,
+            plain,
+            defined,
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("cmov{cc}"),
+            &[],
+            None,
+            Some(&[0x0f, 0x40 + cc]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            defined,
+            false,
+            false,
+            &[],
+        );
     }
 
     // ---- shifts ----
     for d in 0..8u8 {
         let names = ["rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"];
         let n = names[d as usize];
-        g.modrm_forms(&format!("{n} 1"), &[], Some(&[0xd0]), Some(&[0xd1]), Some(d), Imm::None, none, plain, move |s| Undef::Shift { digit: d, size: s, cl: false }, false, false, &[]);
-        g.modrm_forms(&format!("{n} imm"), &[], Some(&[0xc0]), Some(&[0xc1]), Some(d), Imm::Count, |_| 1, plain, move |s| Undef::Shift { digit: d, size: s, cl: false }, false, false, &[]);
-        g.modrm_forms(&format!("{n} cl"), &[], Some(&[0xd2]), Some(&[0xd3]), Some(d), Imm::None, none, |_| Setup::CountCl, move |s| Undef::Shift { digit: d, size: s, cl: true }, false, false, &[1]);
+        g.modrm_forms(
+            &format!("{n} 1"),
+            &[],
+            Some(&[0xd0]),
+            Some(&[0xd1]),
+            Some(d),
+            Imm::None,
+            none,
+            plain,
+            move |s| Undef::Shift {
+                digit: d,
+                size: s,
+                cl: false,
+            },
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("{n} imm"),
+            &[],
+            Some(&[0xc0]),
+            Some(&[0xc1]),
+            Some(d),
+            Imm::Count,
+            |_| 1,
+            plain,
+            move |s| Undef::Shift {
+                digit: d,
+                size: s,
+                cl: false,
+            },
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("{n} cl"),
+            &[],
+            Some(&[0xd2]),
+            Some(&[0xd3]),
+            Some(d),
+            Imm::None,
+            none,
+            |_| Setup::CountCl,
+            move |s| Undef::Shift {
+                digit: d,
+                size: s,
+                cl: true,
+            },
+            false,
+            false,
+            &[1],
+        );
     }
     for (n, op) in [("shld", 0xa4u8), ("shrd", 0xac)] {
-        g.modrm_forms(&format!("{n} imm"), &[], None, Some(&[0x0f, op]), None, Imm::Count, |_| 1, plain, |s| Undef::Double { size: s, cl: false }, false, false, &[]);
-        g.modrm_forms(&format!("{n} cl"), &[], None, Some(&[0x0f, op + 1]), None, Imm::None, none, |_| Setup::CountCl, |s| Undef::Double { size: s, cl: true }, false, false, &[1]);
+        g.modrm_forms(
+            &format!("{n} imm"),
+            &[],
+            None,
+            Some(&[0x0f, op]),
+            None,
+            Imm::Count,
+            |_| 1,
+            plain,
+            |s| Undef::Double { size: s, cl: false },
+            false,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("{n} cl"),
+            &[],
+            None,
+            Some(&[0x0f, op + 1]),
+            None,
+            Imm::None,
+            none,
+            |_| Setup::CountCl,
+            |s| Undef::Double { size: s, cl: true },
+            false,
+            false,
+            &[1],
+        );
     }
 
     // ---- multiply / divide ----
     let mulu = SF | ZF | AF | PF;
-    g.modrm_forms("mul", &[], Some(&[0xf6]), Some(&[0xf7]), Some(4), Imm::None, none, plain, und(mulu), false, false, &[]);
-    g.modrm_forms("imul1", &[], Some(&[0xf6]), Some(&[0xf7]), Some(5), Imm::None, none, plain, und(mulu), false, false, &[]);
-    g.modrm_forms("div", &[], Some(&[0xf6]), Some(&[0xf7]), Some(6), Imm::None, none, |s| Setup::Div { signed: false, size: s }, und(STATUS), false, false, &[0, 2]);
-    g.modrm_forms("idiv", &[], Some(&[0xf6]), Some(&[0xf7]), Some(7), Imm::None, none, |s| Setup::Div { signed: true, size: s }, und(STATUS), false, false, &[0, 2]);
-    g.modrm_forms("imul2", &[], None, Some(&[0x0f, 0xaf]), None, Imm::None, none, plain, und(mulu), false, false, &[]);
-    g.modrm_forms("imul3 iz", &[], None, Some(&[0x69]), None, Imm::Random(0), iz, plain, und(mulu), false, false, &[]);
-    g.modrm_forms("imul3 ib", &[], None, Some(&[0x6b]), None, Imm::Random(0), |_| 1, plain, und(mulu), false, false, &[]);
+    g.modrm_forms(
+        "mul",
+        &[],
+        Some(&[0xf6]),
+        Some(&[0xf7]),
+        Some(4),
+        Imm::None,
+        none,
+        plain,
+        und(mulu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "imul1",
+        &[],
+        Some(&[0xf6]),
+        Some(&[0xf7]),
+        Some(5),
+        Imm::None,
+        none,
+        plain,
+        und(mulu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "div",
+        &[],
+        Some(&[0xf6]),
+        Some(&[0xf7]),
+        Some(6),
+        Imm::None,
+        none,
+        |s| Setup::Div {
+            signed: false,
+            size: s,
+        },
+        und(STATUS),
+        false,
+        false,
+        &[0, 2],
+    );
+    g.modrm_forms(
+        "idiv",
+        &[],
+        Some(&[0xf6]),
+        Some(&[0xf7]),
+        Some(7),
+        Imm::None,
+        none,
+        |s| Setup::Div {
+            signed: true,
+            size: s,
+        },
+        und(STATUS),
+        false,
+        false,
+        &[0, 2],
+    );
+    g.modrm_forms(
+        "imul2",
+        &[],
+        None,
+        Some(&[0x0f, 0xaf]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(mulu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "imul3 iz",
+        &[],
+        None,
+        Some(&[0x69]),
+        None,
+        Imm::Random(0),
+        iz,
+        plain,
+        und(mulu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "imul3 ib",
+        &[],
+        None,
+        Some(&[0x6b]),
+        None,
+        Imm::Random(0),
+        |_| 1,
+        plain,
+        und(mulu),
+        false,
+        false,
+        &[],
+    );
     for (name, pre, w, op) in [
         ("cbw", true, false, 0x98u8),
         ("cwde", false, false, 0x98),
@@ -446,14 +1130,52 @@ fn forms() -> Vec<Form> {
             e.pre.push(0x66);
         }
         e.w = w;
-        g.push(name.into(), e, Imm::None, Setup::Plain, Undef::Mask(0), None);
+        g.push(
+            name.into(),
+            e,
+            Imm::None,
+            Setup::Plain,
+            Undef::Mask(0),
+            None,
+        );
     }
 
     // ---- bit operations ----
     let btu = OF | SF | AF | PF;
-    for (n, op, d) in [("bt", 0xa3u8, 4u8), ("bts", 0xab, 5), ("btr", 0xb3, 6), ("btc", 0xbb, 7)] {
-        g.modrm_forms(n, &[], None, Some(&[0x0f, op]), None, Imm::None, none, plain, und(btu), false, true, &[]);
-        g.modrm_forms(&format!("{n} imm"), &[], None, Some(&[0x0f, 0xba]), Some(d), Imm::Random(1), |_| 1, plain, und(btu), false, false, &[]);
+    for (n, op, d) in [
+        ("bt", 0xa3u8, 4u8),
+        ("bts", 0xab, 5),
+        ("btr", 0xb3, 6),
+        ("btc", 0xbb, 7),
+    ] {
+        g.modrm_forms(
+            n,
+            &[],
+            None,
+            Some(&[0x0f, op]),
+            None,
+            Imm::None,
+            none,
+            plain,
+            und(btu),
+            false,
+            true,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("{n} imm"),
+            &[],
+            None,
+            Some(&[0x0f, 0xba]),
+            Some(d),
+            Imm::Random(1),
+            |_| 1,
+            plain,
+            und(btu),
+            false,
+            false,
+            &[],
+        );
         // memory base with register offset: signed, beyond the operand.
         for (size, p66, w) in SIZES {
             for _ in 0..3 {
@@ -466,33 +1188,139 @@ fn forms() -> Vec<Form> {
                 }
                 e.w = w;
                 e.modrm = Some((offreg, rm));
-                g.push(format!("{n} mem,reg size{size} {rm:?}/{offreg}"), e, Imm::None, Setup::BtMem { offreg, size }, Undef::Mask(btu), mr);
+                g.push(
+                    format!("{n} mem,reg size{size} {rm:?}/{offreg}"),
+                    e,
+                    Imm::None,
+                    Setup::BtMem { offreg, size },
+                    Undef::Mask(btu),
+                    mr,
+                );
             }
         }
     }
     let bsu = CF | OF | SF | AF | PF;
-    g.modrm_forms("bsf", &[], None, Some(&[0x0f, 0xbc]), None, Imm::None, none, plain, und(bsu), false, false, &[]);
-    g.modrm_forms("bsr", &[], None, Some(&[0x0f, 0xbd]), None, Imm::None, none, plain, und(bsu), false, false, &[]);
-    g.modrm_forms("popcnt", &[0xf3], None, Some(&[0x0f, 0xb8]), None, Imm::None, none, plain, defined, false, false, &[]);
+    g.modrm_forms(
+        "bsf",
+        &[],
+        None,
+        Some(&[0x0f, 0xbc]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(bsu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "bsr",
+        &[],
+        None,
+        Some(&[0x0f, 0xbd]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(bsu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "popcnt",
+        &[0xf3],
+        None,
+        Some(&[0x0f, 0xb8]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
     let lzu = OF | SF | AF | PF;
-    g.modrm_forms("lzcnt", &[0xf3], None, Some(&[0x0f, 0xbd]), None, Imm::None, none, plain, und(lzu), false, false, &[]);
-    g.modrm_forms("tzcnt", &[0xf3], None, Some(&[0x0f, 0xbc]), None, Imm::None, none, plain, und(lzu), false, false, &[]);
+    g.modrm_forms(
+        "lzcnt",
+        &[0xf3],
+        None,
+        Some(&[0x0f, 0xbd]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(lzu),
+        false,
+        false,
+        &[],
+    );
+    g.modrm_forms(
+        "tzcnt",
+        &[0xf3],
+        None,
+        Some(&[0x0f, 0xbc]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        und(lzu),
+        false,
+        false,
+        &[],
+    );
     for w in [false, true] {
         for _ in 0..4 {
             let r = g.rng.below(16) as u8;
             let mut e = Enc::new(&[0x0f, 0xc8]);
             e.opreg = Some(r);
             e.w = w;
-            g.push(format!("bswap r{r} w{w}"), e, Imm::None, Setup::Plain, Undef::Mask(0), None);
+            g.push(
+                format!("bswap r{r} w{w}"),
+                e,
+                Imm::None,
+                Setup::Plain,
+                Undef::Mask(0),
+                None,
+            );
         }
     }
-    g.modrm_forms("crc32 8", &[0xf2], None, Some(&[0x0f, 0x38, 0xf0]), None, Imm::None, none, plain, defined, false, false, &[]);
+    g.modrm_forms(
+        "crc32 8",
+        &[0xf2],
+        None,
+        Some(&[0x0f, 0x38, 0xf0]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
     g.forms.retain(|f| !f.name.starts_with("crc32 8 size2"));
-    g.modrm_forms("crc32", &[0xf2], None, Some(&[0x0f, 0x38, 0xf1]), None, Imm::None, none, plain, defined, false, false, &[]);
+    g.modrm_forms(
+        "crc32",
+        &[0xf2],
+        None,
+        Some(&[0x0f, 0x38, 0xf1]),
+        None,
+        Imm::None,
+        none,
+        plain,
+        defined,
+        false,
+        false,
+        &[],
+    );
 
     // ---- BMI1/BMI2 (VEX) ----
     // (name, map, pp, opcode, /digit or None, has vvvv source, imm, undefined flags)
-    let bmi: [(&str, u8, u8, u8, Option<u8>, bool, bool, u64); 13] = [
+    type Bmi = (&'static str, u8, u8, u8, Option<u8>, bool, bool, u64);
+    let bmi: [Bmi; 13] = [
         ("andn", 2, 0, 0xf2, None, true, false, AF | PF),
         ("bextr", 2, 0, 0xf7, None, true, false, AF | SF | PF),
         ("blsr", 2, 0, 0xf3, Some(1), true, false, AF | PF),
@@ -524,20 +1352,53 @@ fn forms() -> Vec<Form> {
                     } else {
                         Imm::None
                     };
-                    g.push(format!("{name} w{w} {rm:?}/{r} v{v}"), e, ik, Setup::Plain, Undef::Mask(u), mr);
+                    g.push(
+                        format!("{name} w{w} {rm:?}/{r} v{v}"),
+                        e,
+                        ik,
+                        Setup::Plain,
+                        Undef::Mask(u),
+                        mr,
+                    );
                 }
             }
         }
     }
 
     // ---- flags ----
-    for (n, op) in [("clc", 0xf8u8), ("stc", 0xf9), ("cmc", 0xf5), ("cld", 0xfc), ("std", 0xfd), ("sahf", 0x9e), ("lahf", 0x9f)] {
-        g.push(n.into(), Enc::new(&[op]), Imm::None, Setup::Plain, Undef::Mask(0), None);
+    for (n, op) in [
+        ("clc", 0xf8u8),
+        ("stc", 0xf9),
+        ("cmc", 0xf5),
+        ("cld", 0xfc),
+        ("std", 0xfd),
+        ("sahf", 0x9e),
+        ("lahf", 0x9f),
+    ] {
+        g.push(
+            n.into(),
+            Enc::new(&[op]),
+            Imm::None,
+            Setup::Plain,
+            Undef::Mask(0),
+            None,
+        );
     }
 
     // ---- strings ----
-    for (n, op) in [("movs", 0xa4u8), ("cmps", 0xa6), ("stos", 0xaa), ("lods", 0xac), ("scas", 0xae)] {
-        for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+    for (n, op) in [
+        ("movs", 0xa4u8),
+        ("cmps", 0xa6),
+        ("stos", 0xaa),
+        ("lods", 0xac),
+        ("scas", 0xae),
+    ] {
+        for (size, p66, w) in [
+            (1u8, false, false),
+            (2, true, false),
+            (4, false, false),
+            (8, false, true),
+        ] {
             for rep in [None, Some(0xf3u8), Some(0xf2)] {
                 for a32 in [false, true] {
                     if a32 && rep != Some(0xf3) {
@@ -554,7 +1415,14 @@ fn forms() -> Vec<Form> {
                         e.pre.push(p);
                     }
                     e.w = w;
-                    g.push(format!("{n} size{size} rep{rep:?} a32{a32}"), e, Imm::None, Setup::Str, Undef::Mask(0), None);
+                    g.push(
+                        format!("{n} size{size} rep{rep:?} a32{a32}"),
+                        e,
+                        Imm::None,
+                        Setup::Str,
+                        Undef::Mask(0),
+                        None,
+                    );
                 }
             }
         }
@@ -570,78 +1438,233 @@ fn forms() -> Vec<Form> {
                 if p66 {
                     e.pre.push(0x66);
                 }
-                g.push(format!("{n} r{r} size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+                g.push(
+                    format!("{n} r{r} size{size}"),
+                    e,
+                    Imm::None,
+                    Setup::Stack,
+                    Undef::Mask(0),
+                    None,
+                );
             }
         }
         let pre: &[u8] = if p66 { &[0x66] } else { &[] };
-        g.modrm_forms(&format!("push m{size}"), pre, None, Some(&[0xff]), Some(6), Imm::None, none, |_| Setup::Stack, defined, true, false, &[]);
-        g.modrm_forms(&format!("pop m{size}"), pre, None, Some(&[0x8f]), Some(0), Imm::None, none, |_| Setup::Stack, defined, true, false, &[]);
+        g.modrm_forms(
+            &format!("push m{size}"),
+            pre,
+            None,
+            Some(&[0xff]),
+            Some(6),
+            Imm::None,
+            none,
+            |_| Setup::Stack,
+            defined,
+            true,
+            false,
+            &[],
+        );
+        g.modrm_forms(
+            &format!("pop m{size}"),
+            pre,
+            None,
+            Some(&[0x8f]),
+            Some(0),
+            Imm::None,
+            none,
+            |_| Setup::Stack,
+            defined,
+            true,
+            false,
+            &[],
+        );
         let mut e = Enc::new(&[0x6a]);
         e.pre = pre.to_vec();
         e.imm = vec![0];
-        g.push(format!("push ib size{size}"), e, Imm::Random(1), Setup::Stack, Undef::Mask(0), None);
+        g.push(
+            format!("push ib size{size}"),
+            e,
+            Imm::Random(1),
+            Setup::Stack,
+            Undef::Mask(0),
+            None,
+        );
         let mut e = Enc::new(&[0x68]);
         e.pre = pre.to_vec();
         e.imm = vec![0; if p66 { 2 } else { 4 }];
         let l = e.imm.len();
-        g.push(format!("push iz size{size}"), e, Imm::Random(l), Setup::Stack, Undef::Mask(0), None);
+        g.push(
+            format!("push iz size{size}"),
+            e,
+            Imm::Random(l),
+            Setup::Stack,
+            Undef::Mask(0),
+            None,
+        );
         let mut e = Enc::new(&[0x9c]);
         e.pre = pre.to_vec();
-        g.push(format!("pushf size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+        g.push(
+            format!("pushf size{size}"),
+            e,
+            Imm::None,
+            Setup::Stack,
+            Undef::Mask(0),
+            None,
+        );
         let mut e = Enc::new(&[0x9d]);
         e.pre = pre.to_vec();
-        g.push(format!("popf size{size}"), e, Imm::None, Setup::Popf, Undef::Mask(0), None);
+        g.push(
+            format!("popf size{size}"),
+            e,
+            Imm::None,
+            Setup::Popf,
+            Undef::Mask(0),
+            None,
+        );
         let mut e = Enc::new(&[0xc8]);
         e.pre = pre.to_vec();
         e.imm = vec![0; 3];
-        g.push(format!("enter size{size}"), e, Imm::Random(3), Setup::Enter, Undef::Mask(0), None);
+        g.push(
+            format!("enter size{size}"),
+            e,
+            Imm::Random(3),
+            Setup::Enter,
+            Undef::Mask(0),
+            None,
+        );
         let mut e = Enc::new(&[0xc9]);
         e.pre = pre.to_vec();
-        g.push(format!("leave size{size}"), e, Imm::None, Setup::Leave, Undef::Mask(0), None);
+        g.push(
+            format!("leave size{size}"),
+            e,
+            Imm::None,
+            Setup::Leave,
+            Undef::Mask(0),
+            None,
+        );
     }
 
     // ---- control transfer ----
     for cc in 0..16u8 {
         let mut e = Enc::new(&[0x70 + cc]);
         e.imm = vec![MARK.len() as u8];
-        let mut f = Form { name: format!("j{cc} rel8"), enc: e, imm: Imm::Fixed, tail: MARK.to_vec(), setup: Setup::Plain, undef: Undef::Mask(0), mem_regs: None };
+        let mut f = Form {
+            name: format!("j{cc} rel8"),
+            enc: e,
+            imm: Imm::Fixed,
+            tail: MARK.to_vec(),
+            setup: Setup::Plain,
+            undef: Undef::Mask(0),
+            mem_regs: None,
+        };
         g.forms.push(f);
         let mut e = Enc::new(&[0x0f, 0x80 + cc]);
         e.imm = (MARK.len() as u32).to_le_bytes().to_vec();
-        f = Form { name: format!("j{cc} rel32"), enc: e, imm: Imm::Fixed, tail: MARK.to_vec(), setup: Setup::Plain, undef: Undef::Mask(0), mem_regs: None };
+        f = Form {
+            name: format!("j{cc} rel32"),
+            enc: e,
+            imm: Imm::Fixed,
+            tail: MARK.to_vec(),
+            setup: Setup::Plain,
+            undef: Undef::Mask(0),
+            mem_regs: None,
+        };
         g.forms.push(f);
     }
-    for (n, pre, op) in [("loopne", None, 0xe0u8), ("loope", None, 0xe1), ("loop", None, 0xe2), ("jrcxz", None, 0xe3), ("jecxz", Some(0x67u8), 0xe3), ("loop a32", Some(0x67), 0xe2)] {
+    for (n, pre, op) in [
+        ("loopne", None, 0xe0u8),
+        ("loope", None, 0xe1),
+        ("loop", None, 0xe2),
+        ("jrcxz", None, 0xe3),
+        ("jecxz", Some(0x67u8), 0xe3),
+        ("loop a32", Some(0x67), 0xe2),
+    ] {
         let mut e = Enc::new(&[op]);
         e.pre = pre.into_iter().collect();
         e.imm = vec![MARK.len() as u8];
-        g.forms.push(Form { name: n.into(), enc: e, imm: Imm::Fixed, tail: MARK.to_vec(), setup: Setup::Loop, undef: Undef::Mask(0), mem_regs: None });
+        g.forms.push(Form {
+            name: n.into(),
+            enc: e,
+            imm: Imm::Fixed,
+            tail: MARK.to_vec(),
+            setup: Setup::Loop,
+            undef: Undef::Mask(0),
+            mem_regs: None,
+        });
     }
     let mut e = Enc::new(&[0xe8]);
     e.imm = vec![0; 4];
-    g.push("call rel32".into(), e, Imm::Fixed, Setup::Stack, Undef::Mask(0), None);
+    g.push(
+        "call rel32".into(),
+        e,
+        Imm::Fixed,
+        Setup::Stack,
+        Undef::Mask(0),
+        None,
+    );
     let mut e = Enc::new(&[0xeb]);
     e.imm = vec![0];
-    g.push("jmp rel8".into(), e, Imm::Fixed, Setup::Plain, Undef::Mask(0), None);
+    g.push(
+        "jmp rel8".into(),
+        e,
+        Imm::Fixed,
+        Setup::Plain,
+        Undef::Mask(0),
+        None,
+    );
     let mut e = Enc::new(&[0xe9]);
     e.imm = vec![0; 4];
-    g.push("jmp rel32".into(), e, Imm::Fixed, Setup::Plain, Undef::Mask(0), None);
+    g.push(
+        "jmp rel32".into(),
+        e,
+        Imm::Fixed,
+        Setup::Plain,
+        Undef::Mask(0),
+        None,
+    );
     for (n, d) in [("call", 2u8), ("jmp", 4)] {
         for _ in 0..3 {
             let r = g.reg(&[4]);
             let mut e = Enc::new(&[0xff]);
             e.modrm = Some((d, Rm::Reg(r)));
-            g.push(format!("{n} r{r}"), e, Imm::None, Setup::IndirectReg(r), Undef::Mask(0), None);
+            g.push(
+                format!("{n} r{r}"),
+                e,
+                Imm::None,
+                Setup::IndirectReg(r),
+                Undef::Mask(0),
+                None,
+            );
             let (rm, mr) = g.rm(true, &[]);
             let mut e = Enc::new(&[0xff]);
             e.modrm = Some((d, rm));
-            g.push(format!("{n} {rm:?}"), e, Imm::None, Setup::IndirectMem, Undef::Mask(0), mr);
+            g.push(
+                format!("{n} {rm:?}"),
+                e,
+                Imm::None,
+                Setup::IndirectMem,
+                Undef::Mask(0),
+                mr,
+            );
         }
     }
-    g.push("ret".into(), Enc::new(&[0xc3]), Imm::None, Setup::Ret, Undef::Mask(0), None);
+    g.push(
+        "ret".into(),
+        Enc::new(&[0xc3]),
+        Imm::None,
+        Setup::Ret,
+        Undef::Mask(0),
+        None,
+    );
     let mut e = Enc::new(&[0xc2]);
     e.imm = vec![0; 2];
-    g.push("ret imm16".into(), e, Imm::Random(2), Setup::Ret, Undef::Mask(0), None);
+    g.push(
+        "ret imm16".into(),
+        e,
+        Imm::Random(2),
+        Setup::Ret,
+        Undef::Mask(0),
+        None,
+    );
 
     // ---- flag producers followed by condition consumers ----
     // The VM evaluates conditions straight from its lazy flag state (e.g. the
@@ -662,7 +1685,12 @@ fn forms() -> Vec<Form> {
         ("neg", 0xf6, 0xf7, Some(3), 0),
     ];
     for (pname, op8, op, digit, u) in producers {
-        for (size, p66, w) in [(1u8, false, false), (2, true, false), (4, false, false), (8, false, true)] {
+        for (size, p66, w) in [
+            (1u8, false, false),
+            (2, true, false),
+            (4, false, false),
+            (8, false, true),
+        ] {
             for cc in 0..16u8 {
                 let a = g.reg(&[4]);
                 let b = g.reg(&[4, a]);
@@ -717,18 +1745,39 @@ fn forms() -> Vec<Form> {
         ("ud2", &[0x0f, 0x0b][..]),
         ("int3", &[0xcc][..]),
     ] {
-        g.push(n.into(), Enc::new(bytes), Imm::None, Setup::Plain, Undef::Mask(0), None);
+        g.push(
+            n.into(),
+            Enc::new(bytes),
+            Imm::None,
+            Setup::Plain,
+            Undef::Mask(0),
+            None,
+        );
     }
     for d in 0..4u8 {
         let (rm, mr) = g.rm(true, &[]);
         let mut e = Enc::new(&[0x0f, 0x18]);
         e.modrm = Some((d, rm));
-        g.push(format!("prefetch{d}"), e, Imm::None, Setup::Plain, Undef::Mask(0), mr);
+        g.push(
+            format!("prefetch{d}"),
+            e,
+            Imm::None,
+            Setup::Plain,
+            Undef::Mask(0),
+            mr,
+        );
     }
     let (rm, mr) = g.rm(true, &[]);
     let mut e = Enc::new(&[0x0f, 0xae]);
     e.modrm = Some((7, rm));
-    g.push("clflush".into(), e, Imm::None, Setup::Plain, Undef::Mask(0), mr);
+    g.push(
+        "clflush".into(),
+        e,
+        Imm::None,
+        Setup::Plain,
+        Undef::Mask(0),
+        mr,
+    );
     g.forms
 }
 
@@ -787,19 +1836,21 @@ fn not_amd_modelled(f: &Form, st: &State, code: &[u8]) -> u64 {
 }
 
 fn host_is_amd() -> bool {
-    std::fs::read_to_string("/proc/cpuinfo").map(|s| s.contains("AuthenticAMD")).unwrap_or(false)
+    std::fs::read_to_string("/proc/cpuinfo")
+        .map(|s| s.contains("AuthenticAMD"))
+        .unwrap_or(false)
 }
 
 /// Outcome of one run: final state or the class of fault.
 #[derive(Debug, PartialEq)]
 enum Outcome {
-    Done(State),
+    Done(Box<State>),
     Fault(&'static str),
 }
 
 fn native(code: &[u8], st: &State, base: Option<u8>) -> Outcome {
     match hostcpu::run(code, st, base) {
-        Ok(s) => Outcome::Done(s),
+        Ok(s) => Outcome::Done(Box::new(s)),
         Err(NativeError::Signal { signo, .. }) => Outcome::Fault(match signo {
             8 => "divide",
             11 | 7 => "memory",
@@ -814,7 +1865,10 @@ fn native(code: &[u8], st: &State, base: Option<u8>) -> Outcome {
 fn fault_class(f: &Fault) -> &'static str {
     match f {
         Fault::DivideError => "divide",
-        Fault::Unmapped { .. } | Fault::Protection { .. } | Fault::Misaligned { .. } | Fault::StackOverflow { .. } => "memory",
+        Fault::Unmapped { .. }
+        | Fault::Protection { .. }
+        | Fault::Misaligned { .. }
+        | Fault::StackOverflow { .. } => "memory",
         Fault::Ud2 => "undefined opcode",
         Fault::Int3 | Fault::Int1 => "breakpoint",
         _ => "vm-only fault",
@@ -825,16 +1879,36 @@ fn vm(code: &[u8], st: &State) -> Result<Outcome, String> {
     let mut mem = Memory::new();
     let mut scratch = st.mem.clone();
     scratch.resize(st.mem.len().div_ceil(4096) * 4096, 0);
-    mem.map(Region { start: SCRATCH_BASE, perm: Perm::RW, kind: RegionKind::Heap, data: scratch }).unwrap();
-    mem.map(Region { start: STACK_BASE, perm: Perm::RW, kind: RegionKind::Stack, data: vec![0; STACK_SIZE] }).unwrap();
+    mem.map(Region {
+        start: SCRATCH_BASE,
+        perm: Perm::RW,
+        kind: RegionKind::Heap,
+        data: scratch,
+    })
+    .unwrap();
+    mem.map(Region {
+        start: STACK_BASE,
+        perm: Perm::RW,
+        kind: RegionKind::Stack,
+        data: vec![0; STACK_SIZE],
+    })
+    .unwrap();
     let mut text = code.to_vec();
     text.resize(4096, 0xcc);
-    mem.map(Region { start: INSN_ADDR, perm: Perm::RX, kind: RegionKind::Segment, data: text }).unwrap();
-    let mut cpu = Cpu::default();
-    cpu.gpr = st.gpr;
+    mem.map(Region {
+        start: INSN_ADDR,
+        perm: Perm::RX,
+        kind: RegionKind::Segment,
+        data: text,
+    })
+    .unwrap();
+    let mut cpu = Cpu {
+        gpr: st.gpr,
+        xmm: st.xmm,
+        rip: INSN_ADDR,
+        ..Cpu::default()
+    };
     cpu.flags.set((st.rflags & (STATUS | DF)) | 0x202);
-    cpu.xmm = st.xmm;
-    cpu.rip = INSN_ADDR;
     let end = INSN_ADDR + code.len() as u64;
     let mut steps = 0;
     while cpu.rip != end {
@@ -861,12 +1935,20 @@ fn vm(code: &[u8], st: &State) -> Result<Outcome, String> {
     }
     let mut out = vec![0u8; st.mem.len()];
     mem.read_bytes(SCRATCH_BASE, &mut out).unwrap();
-    Ok(Outcome::Done(State { gpr: cpu.gpr, rflags: cpu.flags.get(), xmm: cpu.xmm, mem: out }))
+    Ok(Outcome::Done(Box::new(State {
+        gpr: cpu.gpr,
+        rflags: cpu.flags.get(),
+        xmm: cpu.xmm,
+        mem: out,
+    })))
 }
 
 /// Build the state and code of one case.
 fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
-    let mut st = State { mem: vec![0; MEM_LEN], ..State::default() };
+    let mut st = State {
+        mem: vec![0; MEM_LEN],
+        ..State::default()
+    };
     for g in st.gpr.iter_mut() {
         *g = rng.value();
     }
@@ -881,10 +1963,18 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
     match f.imm {
         Imm::Random(n) => {
             let v = rng.value().to_le_bytes();
-            enc.imm = if rng.below(2) == 0 { v[..n].to_vec() } else { rng.next().to_le_bytes()[..n].to_vec() };
+            enc.imm = if rng.below(2) == 0 {
+                v[..n].to_vec()
+            } else {
+                rng.next().to_le_bytes()[..n].to_vec()
+            };
         }
         Imm::Count => {
-            enc.imm = vec![if rng.below(3) == 0 { rng.next() as u8 } else { rng.below(70) as u8 }];
+            enc.imm = vec![if rng.below(3) == 0 {
+                rng.next() as u8
+            } else {
+                rng.below(70) as u8
+            }];
         }
         _ => {}
     }
@@ -922,7 +2012,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
             if size == 1 {
                 st.gpr[0] = (st.gpr[0] & !0xff00) | ((hi & 0xff) << 8);
             } else {
-                let m = if size == 8 { u64::MAX } else { (1u64 << bits) - 1 };
+                let m = if size == 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << bits) - 1
+                };
                 st.gpr[hi_reg as usize] = (st.gpr[hi_reg as usize] & !m) | (hi & m);
             }
         }
@@ -949,7 +2043,9 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
             };
             let off = MEM_BASE - SCRATCH_BASE + disp;
             let idx = match (f.mem_regs, enc.modrm) {
-                (Some((_, Some(i))), Some((_, Rm::Sib { scale, .. }))) => st.gpr[i as usize] * scale as u64,
+                (Some((_, Some(i))), Some((_, Rm::Sib { scale, .. }))) => {
+                    st.gpr[i as usize] * scale as u64
+                }
                 _ => 0,
             };
             put(&mut st, off + idx, 8, end);
@@ -957,7 +2053,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
         Setup::Str => {
             st.gpr[6] = SCRATCH_BASE + 300 + rng.below(8);
             st.gpr[7] = SCRATCH_BASE + 600 + rng.below(8);
-            st.gpr[1] = if rng.below(4) == 0 { 0xdead_0000_0000 | rng.below(12) } else { rng.below(12) };
+            st.gpr[1] = if rng.below(4) == 0 {
+                0xdead_0000_0000 | rng.below(12)
+            } else {
+                rng.below(12)
+            };
             if code.contains(&0x67) {
                 // 32-bit addressing: scratch is above 4 GiB, so string forms with
                 // 0x67 would fault; only the count register semantics are testable.
@@ -974,7 +2074,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
             st.gpr[4] = SCRATCH_BASE + 800;
             st.gpr[5] = SCRATCH_BASE + 700 + rng.below(8) * 8;
             let l = code.len();
-            let lvl = if rng.below(3) == 0 { rng.below(32) } else { rng.below(5) };
+            let lvl = if rng.below(3) == 0 {
+                rng.below(32)
+            } else {
+                rng.below(5)
+            };
             code[l - 1] = lvl as u8;
         }
         Setup::Leave => {
@@ -1025,7 +2129,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
         Setup::BtMem { offreg, size } => {
             let bits = size as u32 * 8;
             let off = (rng.below(4096) as i64 - 2048) as u64;
-            let m = if size == 8 { u64::MAX } else { (1u64 << bits) - 1 };
+            let m = if size == 8 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
             st.gpr[offreg as usize] = (rng.next() & !m) | (off & m);
         }
         Setup::MaybeEqual(a, b) => {
@@ -1034,7 +2142,11 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
             }
         }
         Setup::Loop => {
-            st.gpr[1] = if rng.below(2) == 0 { rng.below(3) } else { rng.value() };
+            st.gpr[1] = if rng.below(2) == 0 {
+                rng.below(3)
+            } else {
+                rng.value()
+            };
             if rng.below(3) == 0 {
                 st.gpr[1] = (st.gpr[1] & !0xffff_ffff) | rng.below(2);
             }
@@ -1050,9 +2162,17 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
 fn mem_offset(enc: &Enc, st: &State) -> usize {
     let a = match enc.modrm {
         Some((_, Rm::Base { base, disp })) => st.gpr[base as usize].wrapping_add(disp as u64),
-        Some((_, Rm::Sib { base, index, scale, disp })) => {
-            st.gpr[base as usize].wrapping_add(st.gpr[index as usize] * scale as u64).wrapping_add(disp as u64)
-        }
+        Some((
+            _,
+            Rm::Sib {
+                base,
+                index,
+                scale,
+                disp,
+            },
+        )) => st.gpr[base as usize]
+            .wrapping_add(st.gpr[index as usize] * scale as u64)
+            .wrapping_add(disp as u64),
         Some((_, Rm::Rip { target })) => target,
         _ => MEM_BASE,
     };
@@ -1060,7 +2180,10 @@ fn mem_offset(enc: &Enc, st: &State) -> usize {
 }
 
 fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 thread_local! {
@@ -1069,7 +2192,15 @@ thread_local! {
 }
 
 /// Compare one case; `Err` describes a mismatch of defined state.
-fn compare(f: &Form, code: &[u8], st: &State, nat: &Outcome, got: &Outcome, strict: bool, undef_diffs: &mut u64) -> Result<(), String> {
+fn compare(
+    f: &Form,
+    code: &[u8],
+    st: &State,
+    nat: &Outcome,
+    got: &Outcome,
+    strict: bool,
+    undef_diffs: &mut u64,
+) -> Result<(), String> {
     match (nat, got) {
         (Outcome::Fault(a), Outcome::Fault(b)) if a == b => Ok(()),
         (Outcome::Done(_), Outcome::Done(_)) if !strict && not_amd_modelled(f, st, code) != 0 => {
@@ -1084,10 +2215,19 @@ fn compare(f: &Form, code: &[u8], st: &State, nat: &Outcome, got: &Outcome, stri
                     msg += &format!(" r{r}: host {:#x} vm {:#x};", n.gpr[r], v.gpr[r]);
                 }
             }
-            let u = if strict { not_amd_modelled(f, st, code) } else { undefined(f, st, code) };
+            let u = if strict {
+                not_amd_modelled(f, st, code)
+            } else {
+                undefined(f, st, code)
+            };
             let diff = (n.rflags ^ v.rflags) & (STATUS | DF);
             if diff & !u != 0 {
-                msg += &format!(" flags: host {:#x} vm {:#x} (differ {:#x});", n.rflags & (STATUS | DF), v.rflags & (STATUS | DF), diff & !u);
+                msg += &format!(
+                    " flags: host {:#x} vm {:#x} (differ {:#x});",
+                    n.rflags & (STATUS | DF),
+                    v.rflags & (STATUS | DF),
+                    diff & !u
+                );
             }
             if diff & u != 0 {
                 *undef_diffs += 1;
@@ -1116,7 +2256,10 @@ fn brief(o: &Outcome) -> String {
 
 #[test]
 fn integer_instructions_match_host_cpu() {
-    let cases: usize = std::env::var("ECHOVM_DIFF_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let cases: usize = std::env::var("ECHOVM_DIFF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
     let filter = std::env::var("ECHOVM_DIFF_FILTER").ok();
     let forms = forms();
     let strict = host_is_amd() && std::env::var("ECHOVM_DIFF_DEFINED_ONLY").is_err();
@@ -1144,13 +2287,22 @@ fn integer_instructions_match_host_cpu() {
             };
             ncases += 1;
             if let Err(m) = compare(f, &code, &st, &nat, &got, strict, &mut undef_diffs) {
-                failures.push(format!("{}: [{}] gpr {:x?} flags {:#x}:{m}", f.name, hex(&code), st.gpr, st.rflags));
+                failures.push(format!(
+                    "{}: [{}] gpr {:x?} flags {:#x}:{m}",
+                    f.name,
+                    hex(&code),
+                    st.gpr,
+                    st.rflags
+                ));
                 break;
             }
         }
         if undef_diffs > before {
             let bits = UNDEF_BITS.with(|b| b.replace(0));
-            undef_by_form.push((format!("{} (flags {bits:#x})", f.name), undef_diffs - before));
+            undef_by_form.push((
+                format!("{} (flags {bits:#x})", f.name),
+                undef_diffs - before,
+            ));
         }
     }
     println!(
@@ -1166,7 +2318,11 @@ fn integer_instructions_match_host_cpu() {
     for m in failures.iter().take(60) {
         println!("MISMATCH {m}");
     }
-    assert!(failures.is_empty(), "{} instruction forms differ from the host CPU", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} instruction forms differ from the host CPU",
+        failures.len()
+    );
 }
 
 #[test]
@@ -1175,15 +2331,28 @@ fn vm_faults_on_division_errors() {
     // where they fault natively (also covered by random cases above; this
     // pins the boundary values).
     let cases: [(&[u8], u64, u64, u64); 6] = [
-        (&[0x48, 0xf7, 0xf1], 0, 5, 0),                                   // div rcx, rcx = 0
-        (&[0x48, 0xf7, 0xf1], 1, 0, 1),                                   // rdx:rax = 2^64, / 1
-        (&[0x48, 0xf7, 0xf9], u64::MAX, 0x8000_0000_0000_0000, u64::MAX), // idiv: MIN / -1
-        (&[0xf7, 0xf9], 0xffff_ffff, 0x8000_0000, 0xffff_ffff),           // idiv ecx: MIN / -1
-        (&[0xf6, 0xf1], 0, 0x100, 1),                                     // div cl: 256 / 1
-        (&[0x48, 0xf7, 0xf9], u64::MAX, 0x8000_0000_0000_0001, u64::MAX), // idiv: fits
+        (&[0x48, 0xf7, 0xf1], 0, 5, 0), // div rcx, rcx = 0
+        (&[0x48, 0xf7, 0xf1], 1, 0, 1), // rdx:rax = 2^64, / 1
+        (
+            &[0x48, 0xf7, 0xf9],
+            u64::MAX,
+            0x8000_0000_0000_0000,
+            u64::MAX,
+        ), // idiv: MIN / -1
+        (&[0xf7, 0xf9], 0xffff_ffff, 0x8000_0000, 0xffff_ffff), // idiv ecx: MIN / -1
+        (&[0xf6, 0xf1], 0, 0x100, 1),   // div cl: 256 / 1
+        (
+            &[0x48, 0xf7, 0xf9],
+            u64::MAX,
+            0x8000_0000_0000_0001,
+            u64::MAX,
+        ), // idiv: fits
     ];
     for (code, rdx, rax, rcx) in cases {
-        let mut st = State { mem: vec![0; 64], ..State::default() };
+        let mut st = State {
+            mem: vec![0; 64],
+            ..State::default()
+        };
         st.gpr[0] = rax;
         st.gpr[1] = rcx;
         st.gpr[2] = rdx;
@@ -1191,7 +2360,16 @@ fn vm_faults_on_division_errors() {
         let nat = native(code, &st, None);
         let got = vm(code, &st).unwrap();
         let mut u = 0;
-        let f = Form { name: "div".into(), enc: Enc::new(code), imm: Imm::None, tail: vec![], setup: Setup::Plain, undef: Undef::Mask(STATUS), mem_regs: None };
-        compare(&f, code, &st, &nat, &got, false, &mut u).unwrap_or_else(|m| panic!("[{}]{m}", hex(code)));
+        let f = Form {
+            name: "div".into(),
+            enc: Enc::new(code),
+            imm: Imm::None,
+            tail: vec![],
+            setup: Setup::Plain,
+            undef: Undef::Mask(STATUS),
+            mem_regs: None,
+        };
+        compare(&f, code, &st, &nat, &got, false, &mut u)
+            .unwrap_or_else(|m| panic!("[{}]{m}", hex(code)));
     }
 }

@@ -14,7 +14,12 @@ pub enum Rm {
     /// `[base + disp8]` (SIB added when base is rsp/r12).
     Base { base: u8, disp: i8 },
     /// `[base + index*scale + disp8]`.
-    Sib { base: u8, index: u8, scale: u8, disp: i8 },
+    Sib {
+        base: u8,
+        index: u8,
+        scale: u8,
+        disp: i8,
+    },
     /// `[rip + disp32]` resolving to absolute `target`.
     Rip { target: u64 },
 }
@@ -40,7 +45,10 @@ pub struct Enc {
 
 impl Enc {
     pub fn new(op: &[u8]) -> Self {
-        Enc { op: op.to_vec(), ..Default::default() }
+        Enc {
+            op: op.to_vec(),
+            ..Default::default()
+        }
     }
 
     /// Encode as the instruction at absolute address `ip`.
@@ -87,7 +95,12 @@ impl Enc {
                     }
                     out.push(disp as u8);
                 }
-                Rm::Sib { base, index, scale, disp } => {
+                Rm::Sib {
+                    base,
+                    index,
+                    scale,
+                    disp,
+                } => {
                     out.push(0x44 | reg);
                     let ss = scale.trailing_zeros() as u8;
                     out.push((ss << 6) | ((index & 7) << 3) | (base & 7));

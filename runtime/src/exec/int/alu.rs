@@ -2,8 +2,8 @@
 //! family (`cmpxchg*`, `xadd`). The LOCK prefix changes nothing: the VM is
 //! single-threaded, so every instruction is already atomic.
 
-use super::{loc, read, src, write, Loc};
 use super::mask;
+use super::{loc, read, src, write, Loc};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -15,7 +15,11 @@ use echovm_decoder::{Insn, Op};
 /// instantiation per operation, so the hot dispatch has a single indirect
 /// branch (the caller's match) instead of two.
 #[inline(always)]
-pub(super) fn binary<const OP: u16>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+pub(super) fn binary<const OP: u16>(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+) -> Result<Step, Fault> {
     const fn is(op: u16, o: Op) -> bool {
         op == o as u16
     }
@@ -89,8 +93,7 @@ pub(super) fn unary(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         }
         _ => !a & m,
     };
-    write(cpu, mem, d, res)
-        .map(|_| Step::Next)
+    write(cpu, mem, d, res).map(|_| Step::Next)
 }
 
 /// cmpxchg r/m, r: compare the accumulator with the destination (flags as
@@ -104,7 +107,8 @@ pub(super) fn cmpxchg(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
     let dv = read(cpu, mem, d)?;
     let sv = src(cpu, mem, insn, insn.ops[1], size)?;
     let acc = cpu.read_gpr(0, size);
-    cpu.flags.set_sub(size, acc, dv, false, acc.wrapping_sub(dv) & m);
+    cpu.flags
+        .set_sub(size, acc, dv, false, acc.wrapping_sub(dv) & m);
     if acc == dv {
         write(cpu, mem, d, sv)?;
     } else {
@@ -141,7 +145,11 @@ pub(super) fn cmpxchg_wide(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resu
         let cur = mem.read(addr, 8)?;
         let expect = (cpu.gpr[2] & 0xffff_ffff) << 32 | (cpu.gpr[0] & 0xffff_ffff);
         if cur == expect {
-            mem.write(addr, 8, (cpu.gpr[1] & 0xffff_ffff) << 32 | (cpu.gpr[3] & 0xffff_ffff))?;
+            mem.write(
+                addr,
+                8,
+                (cpu.gpr[1] & 0xffff_ffff) << 32 | (cpu.gpr[3] & 0xffff_ffff),
+            )?;
             cpu.flags.update(ZF, ZF);
         } else {
             mem.write(addr, 8, cur)?;

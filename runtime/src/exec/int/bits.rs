@@ -22,7 +22,13 @@ pub(super) fn bt(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, F
         (Loc::Mem { addr, size }, Operand::Gpr { .. }) => {
             let soff = sext(off, size) as i64;
             let unit = soff >> bits.trailing_zeros();
-            (Loc::Mem { addr: addr.wrapping_add((unit as u64).wrapping_mul(size as u64)), size }, (soff as u64) & (bits - 1))
+            (
+                Loc::Mem {
+                    addr: addr.wrapping_add((unit as u64).wrapping_mul(size as u64)),
+                    size,
+                },
+                (soff as u64) & (bits - 1),
+            )
         }
         _ => (base, off & (bits - 1)),
     };
@@ -53,7 +59,11 @@ pub(super) fn bit_scan(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<S
         cpu.flags.set_status(ZF | PF);
         return Ok(Step::Next);
     }
-    let r = if insn.op == Op::Bsf { s.trailing_zeros() } else { 63 - s.leading_zeros() } as u64;
+    let r = if insn.op == Op::Bsf {
+        s.trailing_zeros()
+    } else {
+        63 - s.leading_zeros()
+    } as u64;
     cpu.flags.set_status(if parity(r) { PF } else { 0 });
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
@@ -74,14 +84,28 @@ pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         }
         Op::Lzcnt => {
             let r = (s.leading_zeros() - (64 - bits)) as u64;
-            (r, (if s == 0 { CF } else { 0 }) | (if r == 0 { ZF } else { 0 }))
+            (
+                r,
+                (if s == 0 { CF } else { 0 }) | (if r == 0 { ZF } else { 0 }),
+            )
         }
         _ => {
-            let r = if s == 0 { bits as u64 } else { s.trailing_zeros() as u64 };
-            (r, (if s == 0 { CF } else { 0 }) | (if r == 0 { ZF } else { 0 }))
+            let r = if s == 0 {
+                bits as u64
+            } else {
+                s.trailing_zeros() as u64
+            };
+            (
+                r,
+                (if s == 0 { CF } else { 0 }) | (if r == 0 { ZF } else { 0 }),
+            )
         }
     };
-    let keep = if insn.op == Op::Popcnt { 0 } else { cpu.flags.get() & OF };
+    let keep = if insn.op == Op::Popcnt {
+        0
+    } else {
+        cpu.flags.get() & OF
+    };
     cpu.flags.set_status(flags | keep);
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
@@ -90,7 +114,9 @@ pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 /// bswap r32/r64. With a 16-bit operand (undefined in the SDM) the register
 /// becomes 0 in its low 16 bits, as Intel and AMD CPUs do.
 pub(super) fn bswap(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
-    let Operand::Gpr { reg, size } = insn.ops[0] else { return Err(Fault::NotImplemented("bswap of a non-register")) };
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return Err(Fault::NotImplemented("bswap of a non-register"));
+    };
     let v = cpu.read_gpr(reg, size);
     let r = match size {
         8 => v.swap_bytes(),

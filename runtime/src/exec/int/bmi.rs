@@ -3,8 +3,8 @@
 //! operands follow Intel order (e.g. `andn dest, vvvv, r/m`,
 //! `bextr dest, r/m, vvvv`, `mulx hi, lo, r/m`).
 
-use super::{loc, src, write};
 use super::mask;
+use super::{loc, src, write};
 use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -38,7 +38,11 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
             let start = (b & 0xff) as u32;
             let len = ((b >> 8) & 0xff) as u32;
             let shifted = if start < bits { a >> start } else { 0 };
-            let r = if len < bits { shifted & ((1u64 << len) - 1) } else { shifted };
+            let r = if len < bits {
+                shifted & ((1u64 << len) - 1)
+            } else {
+                shifted
+            };
             flags(cpu, size, r, false, ZF | PF);
             // AF (undefined) is set, as AMD CPUs do.
             cpu.flags.update(AF, AF);

@@ -20,7 +20,12 @@ fn target(cpu: &Cpu, mem: &Memory, insn: &Insn) -> Result<u64, Fault> {
 }
 
 #[inline]
-pub(super) fn call(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u64) -> Result<Step, Fault> {
+pub(super) fn call(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+    next_rip: u64,
+) -> Result<Step, Fault> {
     let t = target(cpu, mem, insn)?;
     push(cpu, mem, 8, next_rip)?;
     Ok(Step::Jump(t))

@@ -41,7 +41,12 @@ fn le(b: &[u8]) -> u32 {
 /// including leaves above the maximum, return all zeros.
 pub fn leaf(eax: u32, ecx: u32) -> [u32; 4] {
     match eax {
-        0 => [MAX_BASIC, le(&VENDOR[0..4]), le(&VENDOR[8..12]), le(&VENDOR[4..8])],
+        0 => [
+            MAX_BASIC,
+            le(&VENDOR[0..4]),
+            le(&VENDOR[8..12]),
+            le(&VENDOR[4..8]),
+        ],
         1 => [L1_EAX, L1_EBX, L1_ECX, L1_EDX],
         7 if ecx == 0 => [0, L7_EBX, 0, 0],
         0x8000_0000 => [MAX_EXTENDED, 0, 0, 0],
@@ -57,7 +62,10 @@ pub fn leaf(eax: u32, ecx: u32) -> [u32; 4] {
 
 /// cpuid: eax/ebx/ecx/edx from [`leaf`], zero-extended into the 64-bit registers.
 pub(super) fn execute(cpu: &mut Cpu) -> Step {
-    let r = leaf(cpu.gpr[reg::RAX as usize] as u32, cpu.gpr[reg::RCX as usize] as u32);
+    let r = leaf(
+        cpu.gpr[reg::RAX as usize] as u32,
+        cpu.gpr[reg::RCX as usize] as u32,
+    );
     cpu.gpr[reg::RAX as usize] = r[0] as u64;
     cpu.gpr[reg::RBX as usize] = r[1] as u64;
     cpu.gpr[reg::RCX as usize] = r[2] as u64;

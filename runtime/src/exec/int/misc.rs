@@ -50,7 +50,11 @@ const CRC32C: [u32; 256] = {
         let mut c = i as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 { (c >> 1) ^ 0x82F6_3B78 } else { c >> 1 };
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0x82F6_3B78
+            } else {
+                c >> 1
+            };
             k += 1;
         }
         t[i] = c;
@@ -63,8 +67,14 @@ const CRC32C: [u32; 256] = {
 /// least significant first, without the pre/post inversion (the instruction
 /// leaves that to software). The result is zero-extended into the destination.
 pub(super) fn crc32(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
-    let Operand::Gpr { reg: dreg, size: dsize } = insn.ops[0] else {
-        return Err(Fault::NotImplemented("crc32 with a non-register destination"));
+    let Operand::Gpr {
+        reg: dreg,
+        size: dsize,
+    } = insn.ops[0]
+    else {
+        return Err(Fault::NotImplemented(
+            "crc32 with a non-register destination",
+        ));
     };
     let ssize = size_of(insn.ops[1]);
     let s = src(cpu, mem, insn, insn.ops[1], ssize)?;

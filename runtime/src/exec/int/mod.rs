@@ -25,7 +25,12 @@ mod shift;
 mod stack;
 mod string;
 
-pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u64) -> Result<Step, Fault> {
+pub(super) fn execute(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+    next_rip: u64,
+) -> Result<Step, Fault> {
     use Op::*;
     match insn.op {
         Add => alu::binary::<{ Add as u16 }>(cpu, mem, insn),
@@ -122,17 +127,18 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u6
         Popcnt | Lzcnt | Tzcnt => bits::count(cpu, mem, insn),
         Bswap => bits::bswap(cpu, insn),
 
-        Andn | Bextr | Blsi | Blsmsk | Blsr | Bzhi | Mulx | Pdep | Pext | Rorx | Sarx | Shlx | Shrx => {
-            bmi::execute(cpu, mem, insn)
-        }
+        Andn | Bextr | Blsi | Blsmsk | Blsr | Bzhi | Mulx | Pdep | Pext | Rorx | Sarx | Shlx
+        | Shrx => bmi::execute(cpu, mem, insn),
 
         Clc | Stc | Cmc | Cld | Std | Sahf | Lahf => Ok(misc::flag_op(cpu, insn)),
 
-        Movsb | Movsw | MovsdString | Movsq | Stosb | Stosw | Stosd | Stosq | Lodsb | Lodsw | Lodsd | Lodsq
-        | Scasb | Scasw | Scasd | Scasq | Cmpsb | Cmpsw | CmpsdString | Cmpsq => string::execute(cpu, mem, insn),
+        Movsb | Movsw | MovsdString | Movsq | Stosb | Stosw | Stosd | Stosq | Lodsb | Lodsw
+        | Lodsd | Lodsq | Scasb | Scasw | Scasd | Scasq | Cmpsb | Cmpsw | CmpsdString | Cmpsq => {
+            string::execute(cpu, mem, insn)
+        }
 
-        Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0 | Prefetcht1 | Prefetcht2
-        | Prefetchw => Ok(Step::Next),
+        Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
+        | Prefetcht1 | Prefetcht2 | Prefetchw => Ok(Step::Next),
         Clflush => misc::clflush(cpu, mem, insn),
         Ud2 => Err(Fault::Ud2),
         Int3 => Err(Fault::Int3),
@@ -150,7 +156,17 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next_rip: u6
 /// times per instruction.
 #[inline(always)]
 pub(crate) fn mask(size: u8) -> u64 {
-    const MASKS: [u64; 9] = [0, 0xff, 0xffff, 0xff_ffff, 0xffff_ffff, 0xff_ffff_ffff, 0xffff_ffff_ffff, 0xff_ffff_ffff_ffff, u64::MAX];
+    const MASKS: [u64; 9] = [
+        0,
+        0xff,
+        0xffff,
+        0xff_ffff,
+        0xffff_ffff,
+        0xff_ffff_ffff,
+        0xffff_ffff_ffff,
+        0xff_ffff_ffff_ffff,
+        u64::MAX,
+    ];
     MASKS[size.min(8) as usize]
 }
 
@@ -165,7 +181,11 @@ pub(crate) fn get_gpr(cpu: &Cpu, reg: u8, size: u8) -> u64 {
 #[inline(always)]
 pub(crate) fn set_gpr(cpu: &mut Cpu, reg: u8, size: u8, v: u64) {
     let g = &mut cpu.gpr[reg as usize & 15];
-    *g = if size >= 4 { v & mask(size) } else { (*g & !mask(size)) | (v & mask(size)) };
+    *g = if size >= 4 {
+        v & mask(size)
+    } else {
+        (*g & !mask(size)) | (v & mask(size))
+    };
 }
 
 /// A resolved operand location: read-modify-write instructions compute a
@@ -193,7 +213,10 @@ pub(crate) fn loc(cpu: &Cpu, insn: &Insn, op: Operand) -> Result<Loc, Fault> {
     match op {
         Operand::Gpr { reg, size } => Ok(Loc::Gpr { reg, size }),
         Operand::GprHigh8 { reg } => Ok(Loc::High8 { reg }),
-        Operand::Mem { size } => Ok(Loc::Mem { addr: cpu.effective_address(&insn.mem), size: size.min(8) }),
+        Operand::Mem { size } => Ok(Loc::Mem {
+            addr: cpu.effective_address(&insn.mem),
+            size: size.min(8),
+        }),
         _ => Err(bad_operand(insn)),
     }
 }
@@ -233,12 +256,20 @@ pub(crate) fn write(cpu: &mut Cpu, mem: &mut Memory, l: Loc, v: u64) -> Result<(
 /// truncated to the operation size, so an `imm32` of a 64-bit `add` keeps its
 /// sign extension whatever size the decoder recorded for the operand.
 #[inline(always)]
-pub(crate) fn src(cpu: &Cpu, mem: &Memory, insn: &Insn, op: Operand, size: u8) -> Result<u64, Fault> {
+pub(crate) fn src(
+    cpu: &Cpu,
+    mem: &Memory,
+    insn: &Insn,
+    op: Operand,
+    size: u8,
+) -> Result<u64, Fault> {
     match op {
         Operand::Gpr { reg, .. } => Ok(get_gpr(cpu, reg, size)),
         Operand::Imm { .. } => Ok(insn.imm & mask(size)),
         Operand::Imm2 { .. } => Ok(insn.imm2 & mask(size)),
-        Operand::Mem { size: msize } => Ok(mem.read(cpu.effective_address(&insn.mem), msize.min(8))? & mask(size)),
+        Operand::Mem { size: msize } => {
+            Ok(mem.read(cpu.effective_address(&insn.mem), msize.min(8))? & mask(size))
+        }
         _ => Ok(cpu.read_op(mem, insn, op)? & mask(size)),
     }
 }

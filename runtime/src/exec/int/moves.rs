@@ -1,8 +1,8 @@
 //! Data movement: mov and its extending forms, lea, xchg, movbe, xlatb,
 //! conditional moves and SETcc.
 
-use super::{loc, read, sext, size_of, src, write};
 use super::mask;
+use super::{loc, read, sext, size_of, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -109,7 +109,11 @@ pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 /// cmovcc (condition code `CC`, one instantiation per condition): the source is read (and may fault) whatever the condition; a
 /// 32-bit destination is zero-extended even when the condition is false.
 #[inline(always)]
-pub(super) fn cmov<const CC: u8>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+pub(super) fn cmov<const CC: u8>(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
     let v = src(cpu, mem, insn, insn.ops[1], size)?;
@@ -124,7 +128,11 @@ pub(super) fn cmov<const CC: u8>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -
 
 /// setcc r/m8 (condition code `CC`).
 #[inline(always)]
-pub(super) fn setcc<const CC: u8>(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+pub(super) fn setcc<const CC: u8>(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let v = cpu.flags.cond(CC) as u64;
     write(cpu, mem, d, v)?;

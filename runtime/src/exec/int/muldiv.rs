@@ -5,8 +5,8 @@
 //! with [`Fault::DivideError`] on a zero divisor or a quotient that does not
 //! fit, exactly where the CPU raises #DE.
 
-use super::{loc, read, sext, size_of, src, write};
 use super::mask;
+use super::{loc, read, sext, size_of, src, write};
 use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -19,7 +19,8 @@ use echovm_decoder::{Insn, Op, Operand};
 /// docs/SEMANTICS.md).
 #[inline(always)]
 fn mul_flags(cpu: &mut Cpu, overflow: bool) {
-    cpu.flags.update(CF | OF, if overflow { CF | OF } else { 0 });
+    cpu.flags
+        .update(CF | OF, if overflow { CF | OF } else { 0 });
 }
 
 /// Flags after a division (all undefined in the SDM): CF and OF keep their
@@ -33,7 +34,10 @@ fn div_flags(cpu: &mut Cpu) {
 #[inline(always)]
 fn acc_pair(cpu: &Cpu, size: u8) -> (u64, u64) {
     if size == 1 {
-        ((cpu.gpr[reg::RAX as usize] >> 8) & 0xff, cpu.gpr[reg::RAX as usize] & 0xff)
+        (
+            (cpu.gpr[reg::RAX as usize] >> 8) & 0xff,
+            cpu.gpr[reg::RAX as usize] & 0xff,
+        )
     } else {
         (cpu.read_gpr(reg::RDX, size), cpu.read_gpr(reg::RAX, size))
     }
@@ -117,7 +121,10 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
     let (a, b) = if let Operand::None = insn.ops[2] {
         (read(cpu, mem, d)?, src(cpu, mem, insn, insn.ops[1], size)?)
     } else {
-        (src(cpu, mem, insn, insn.ops[1], size)?, src(cpu, mem, insn, insn.ops[2], size)?)
+        (
+            src(cpu, mem, insn, insn.ops[1], size)?,
+            src(cpu, mem, insn, insn.ops[2], size)?,
+        )
     };
     let p = sext(a, size) as i64 as i128 * sext(b, size) as i64 as i128;
     let l = p as u64 & m;

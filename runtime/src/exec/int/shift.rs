@@ -6,8 +6,8 @@
 //! shl/shr count exceeds the width, results of 16-bit shld/shrd with counts
 //! above 16) are documented in docs/SEMANTICS.md.
 
-use super::{loc, msb, read, src, write};
 use super::mask;
+use super::{loc, msb, read, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -55,7 +55,11 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         Op::Shr => {
             let r = if cnt < bits { v >> cnt } else { 0 };
             let cf = cnt <= bits && (v >> (cnt - 1)) & 1 != 0;
-            let of = if cnt == 1 { msb(v, size) } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
+            let of = if cnt == 1 {
+                msb(v, size)
+            } else {
+                msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
+            };
             f.update(STATUS, szp(r, size) | co(cf, of) | AF);
             r
         }
@@ -68,14 +72,22 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         }
         Op::Rol => {
             let rc = cnt % bits;
-            let r = if rc == 0 { v } else { ((v << rc) | (v >> (bits - rc))) & m };
+            let r = if rc == 0 {
+                v
+            } else {
+                ((v << rc) | (v >> (bits - rc))) & m
+            };
             let cf = r & 1 != 0;
             f.update(CF | OF, co(cf, msb(r, size) ^ cf));
             r
         }
         Op::Ror => {
             let rc = cnt % bits;
-            let r = if rc == 0 { v } else { ((v >> rc) | (v << (bits - rc))) & m };
+            let r = if rc == 0 {
+                v
+            } else {
+                ((v >> rc) | (v << (bits - rc))) & m
+            };
             let cf = msb(r, size);
             f.update(CF | OF, co(cf, cf ^ ((r >> (bits - 2)) & 1 != 0)));
             r
@@ -99,7 +111,11 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
                 };
                 (y as u64 & m, (y >> bits) & 1 != 0)
             };
-            let of = if insn.op == Op::Rcl { msb(r, size) ^ cf } else { msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0) };
+            let of = if insn.op == Op::Rcl {
+                msb(r, size) ^ cf
+            } else {
+                msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
+            };
             f.update(CF | OF, co(cf, of));
             r
         }
@@ -130,10 +146,16 @@ pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Ste
         let (x, top) = if size == 8 {
             ((v as u128) << 64 | s as u128, 128)
         } else {
-            ((v as u128) << (2 * bits) | (s as u128) << bits | s as u128, 3 * bits)
+            (
+                (v as u128) << (2 * bits) | (s as u128) << bits | s as u128,
+                3 * bits,
+            )
         };
         // Result: the `bits` bits just below the top `cnt` bits.
-        ((x >> (top - bits - cnt)) as u64 & m, (x >> (top - cnt)) & 1 != 0)
+        (
+            (x >> (top - bits - cnt)) as u64 & m,
+            (x >> (top - cnt)) & 1 != 0,
+        )
     } else {
         let x = if size == 8 {
             (s as u128) << 64 | v as u128

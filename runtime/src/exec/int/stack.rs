@@ -1,8 +1,8 @@
 //! Stack instructions: push/pop, pushf/popf, enter/leave. The stack address
 //! size is always 64 bits; the operand size (`Insn::osize`) is 8 or 2.
 
-use super::{loc, write};
 use super::mask;
+use super::{loc, write};
 use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
 use crate::fault::{Access, Fault};

@@ -79,12 +79,18 @@ impl Regs {
 
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let (kind, size) = kind_size(insn.op);
-    let regs = Regs { a32: insn.has_prefix(prefix::ADDR32) || insn.mem.addr32 };
+    let regs = Regs {
+        a32: insn.has_prefix(prefix::ADDR32) || insn.mem.addr32,
+    };
     let rep = insn.prefixes & (prefix::REP | prefix::REPNE) != 0;
     if rep && regs.get(cpu, reg::RCX) == 0 {
         return Ok(Step::Next);
     }
-    let delta = if cpu.flags.df() { (size as u64).wrapping_neg() } else { size as u64 };
+    let delta = if cpu.flags.df() {
+        (size as u64).wrapping_neg()
+    } else {
+        size as u64
+    };
     let seg_base = match insn.mem.seg {
         Seg::None => 0,
         Seg::Fs => cpu.fs_base,
@@ -111,13 +117,15 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
         Kind::Scas => {
             let b = mem.read(di, size)?;
             let a = cpu.read_gpr(reg::RAX, size);
-            cpu.flags.set_sub(size, a, b, false, a.wrapping_sub(b) & mask(size));
+            cpu.flags
+                .set_sub(size, a, b, false, a.wrapping_sub(b) & mask(size));
             regs.advance(cpu, reg::RDI, delta);
         }
         Kind::Cmps => {
             let a = mem.read(si, size)?;
             let b = mem.read(di, size)?;
-            cpu.flags.set_sub(size, a, b, false, a.wrapping_sub(b) & mask(size));
+            cpu.flags
+                .set_sub(size, a, b, false, a.wrapping_sub(b) & mask(size));
             regs.advance(cpu, reg::RSI, delta);
             regs.advance(cpu, reg::RDI, delta);
         }
