@@ -8,7 +8,10 @@
 #   C     examples/<name>/<name>.c  via sdk/c/build.sh
 #   Rust  examples/<name>/Cargo.toml via `cargo build --release` run inside the
 #         example directory, so its .cargo/config.toml (the link flags) applies.
-# Cargo's intermediate files go to OUT_DIR/cargo-target. RUSTFLAGS and
+# Cargo's intermediate files go to OUT_DIR/cargo-target. The checkout path is
+# remapped to /echovm in panic-location strings (Cargo merges this --config
+# array with the example's rustflags), so the ELF, and thus the package's code
+# hash, does not depend on where the repository lives. RUSTFLAGS and
 # CARGO_ENCODED_RUSTFLAGS are cleared because either would replace the
 # config's rustflags and silently produce a normal Linux executable.
 set -eu
@@ -23,7 +26,8 @@ unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET
 for dir in "$HERE"/*/; do
     name=$(basename "$dir")
     if [ -f "$dir/Cargo.toml" ]; then
-        (cd "$dir" && CARGO_TARGET_DIR="$OUT/cargo-target" cargo build --quiet --release --locked)
+        (cd "$dir" && CARGO_TARGET_DIR="$OUT/cargo-target" cargo build --quiet --release --locked \
+            --config "build.rustflags=[\"--remap-path-prefix=$ROOT=/echovm\"]")
         cp "$OUT/cargo-target/release/$name" "$OUT/$name.elf"
     elif [ -f "$dir/$name.c" ]; then
         "$ROOT/sdk/c/build.sh" -o "$OUT/$name.elf" "$dir/$name.c" -- -Wall -Wextra -Werror
