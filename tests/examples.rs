@@ -5,10 +5,10 @@
 //! with values derived from each contract's specification — keccak256 topics
 //! and commitments from the `sha3` crate, secp256k1 signatures from `k256`.
 
-#[path = "examples/cli.rs"]
-mod cli;
 #[path = "examples/chain.rs"]
 mod chain;
+#[path = "examples/cli.rs"]
+mod cli;
 #[path = "examples/contracts.rs"]
 mod contracts;
 #[path = "examples/scenarios.rs"]
@@ -41,22 +41,47 @@ fn every_example_is_a_static_elf_that_validates_and_packs() {
         let b = std::fs::read(&elf).unwrap();
         assert_eq!(&b[..4], ELF_MAGIC, "{name}");
         assert_eq!(u16_at(&b, 16), 2, "{name}: ET_EXEC");
-        let (phoff, phentsize, phnum) = (u64_at(&b, 32) as usize, u16_at(&b, 54) as usize, u16_at(&b, 56) as usize);
+        let (phoff, phentsize, phnum) = (
+            u64_at(&b, 32) as usize,
+            u16_at(&b, 54) as usize,
+            u16_at(&b, 56) as usize,
+        );
         for i in 0..phnum {
             let ty = u32_at(&b, phoff + i * phentsize);
-            assert!(ty != PT_INTERP && ty != PT_DYNAMIC, "{name}: program header type {ty}");
+            assert!(
+                ty != PT_INTERP && ty != PT_DYNAMIC,
+                "{name}: program header type {ty}"
+            );
         }
 
         let v = echovm(&["validate", elf.to_str().unwrap()]);
-        assert_eq!(v.status.code(), Some(0), "{name}: validate: {}", String::from_utf8_lossy(&v.stderr));
-        assert!(String::from_utf8_lossy(&v.stdout).contains(": ok"), "{name}");
+        assert_eq!(
+            v.status.code(),
+            Some(0),
+            "{name}: validate: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&v.stdout).contains(": ok"),
+            "{name}"
+        );
 
         let pkg = ex.dir.join(format!("{name}.pkg"));
         let p = echovm(&["pack", elf.to_str().unwrap(), "-o", pkg.to_str().unwrap()]);
-        assert_eq!(p.status.code(), Some(0), "{name}: pack: {}", String::from_utf8_lossy(&p.stderr));
+        assert_eq!(
+            p.status.code(),
+            Some(0),
+            "{name}: pack: {}",
+            String::from_utf8_lossy(&p.stderr)
+        );
         assert!(std::fs::metadata(&pkg).unwrap().len() > 0);
         let v = echovm(&["validate", pkg.to_str().unwrap()]);
-        assert_eq!(v.status.code(), Some(0), "{name}: validate package: {}", String::from_utf8_lossy(&v.stderr));
+        assert_eq!(
+            v.status.code(),
+            Some(0),
+            "{name}: validate package: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
     }
 }
 

@@ -18,7 +18,9 @@ pub struct TestChain {
 
 impl TestChain {
     pub fn new() -> TestChain {
-        TestChain { chain: Chain::in_memory(echovm_gas::latest().clone()).unwrap() }
+        TestChain {
+            chain: Chain::in_memory(echovm_gas::latest().clone()).unwrap(),
+        }
     }
 
     /// Load and validate an example ELF.
@@ -31,7 +33,9 @@ impl TestChain {
     }
 
     pub fn deploy(&mut self, name: &str, sender: &Address, value: u128, input: Vec<u8>) -> Receipt {
-        self.chain.deploy(&Self::program(name), sender, value, GAS, input).unwrap()
+        self.chain
+            .deploy(&Self::program(name), sender, value, GAS, input)
+            .unwrap()
     }
 
     pub fn call(&mut self, to: &Address, sender: &Address, value: u128, input: Vec<u8>) -> Receipt {
@@ -56,7 +60,10 @@ impl TestChain {
 
 /// The events of a receipt as (topic, data).
 pub fn events(r: &Receipt) -> Vec<([u8; 32], Vec<u8>)> {
-    r.events().iter().map(|e| (e.topic, e.data.clone())).collect()
+    r.events()
+        .iter()
+        .map(|e| (e.topic, e.data.clone()))
+        .collect()
 }
 
 pub fn cat(parts: &[&[u8]]) -> Vec<u8> {

@@ -43,7 +43,13 @@ pub fn build_examples() -> &'static Examples {
         let names = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
-            .map(|l| Path::new(l).file_stem().unwrap().to_string_lossy().into_owned())
+            .map(|l| {
+                Path::new(l)
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         Examples { dir, names }
     })
@@ -51,7 +57,10 @@ pub fn build_examples() -> &'static Examples {
 
 /// Run the echovm binary.
 pub fn echovm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_echovm")).args(args).output().expect("spawn echovm")
+    Command::new(env!("CARGO_BIN_EXE_echovm"))
+        .args(args)
+        .output()
+        .expect("spawn echovm")
 }
 
 /// One call's `--json` result and exit status.
@@ -65,10 +74,22 @@ impl Outcome {
     /// with stderr when the command itself failed (exit 2).
     pub fn from_output(out: &Output) -> Outcome {
         let exit = out.status.code().expect("echovm exited by signal");
-        assert_ne!(exit, 2, "echovm could not run: {}", String::from_utf8_lossy(&out.stderr));
+        assert_ne!(
+            exit,
+            2,
+            "echovm could not run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
-        let line = text.lines().rev().find(|l| l.starts_with('{')).unwrap_or_else(|| panic!("no JSON in {text}"));
-        Outcome { exit, json: serde_json::from_str(line).unwrap() }
+        let line = text
+            .lines()
+            .rev()
+            .find(|l| l.starts_with('{'))
+            .unwrap_or_else(|| panic!("no JSON in {text}"));
+        Outcome {
+            exit,
+            json: serde_json::from_str(line).unwrap(),
+        }
     }
 
     pub fn status(&self) -> &str {
@@ -87,7 +108,10 @@ impl Outcome {
             .unwrap()
             .iter()
             .map(|e| {
-                let t: [u8; 32] = hex::decode(e["topic"].as_str().unwrap()).unwrap().try_into().unwrap();
+                let t: [u8; 32] = hex::decode(e["topic"].as_str().unwrap())
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
                 (t, hex::decode(e["data"].as_str().unwrap()).unwrap())
             })
             .collect()

@@ -12,7 +12,10 @@ fn counter_adds_and_emits_incremented() {
     assert_eq!(r.status(), "success", "{}", r.json);
     assert_eq!(r.exit, 0);
     assert_eq!(r.ret(), 5u64.to_le_bytes());
-    assert_eq!(r.events(), vec![(keccak(b"Incremented"), 5u64.to_le_bytes().to_vec())]);
+    assert_eq!(
+        r.events(),
+        vec![(keccak(b"Incremented"), 5u64.to_le_bytes().to_vec())]
+    );
 
     let r = run(&ex.elf("counter"), "", None);
     assert_eq!(r.status(), "success");
@@ -45,7 +48,11 @@ fn out_of_gas_uses_the_whole_limit() {
 #[test]
 fn token_balance_of_an_unknown_owner_is_zero() {
     let ex = build_examples();
-    let r = run(&ex.elf("token"), &Call::new(0x02).bytes(&[0x42; 32]).hex(), None);
+    let r = run(
+        &ex.elf("token"),
+        &Call::new(0x02).bytes(&[0x42; 32]).hex(),
+        None,
+    );
     assert_eq!(r.status(), "success", "{}", r.json);
     assert_eq!(r.ret(), [0u8; 16]);
     let r = run(&ex.elf("token"), "03", None);
@@ -55,7 +62,11 @@ fn token_balance_of_an_unknown_owner_is_zero() {
 #[test]
 fn token_transfer_without_funds_reverts_with_message() {
     let ex = build_examples();
-    let r = run(&ex.elf("token"), &Call::new(0x01).bytes(&[0x22; 32]).u128(1).hex(), None);
+    let r = run(
+        &ex.elf("token"),
+        &Call::new(0x01).bytes(&[0x22; 32]).u128(1).hex(),
+        None,
+    );
     assert_eq!(r.status(), "reverted");
     assert_eq!(r.ret(), b"insufficient balance");
     assert!(r.events().is_empty(), "a reverted call emits nothing");
@@ -65,7 +76,11 @@ fn token_transfer_without_funds_reverts_with_message() {
 fn token_zero_transfer_emits_transfer_event() {
     let ex = build_examples();
     let to = [0x22; 32];
-    let r = run(&ex.elf("token"), &Call::new(0x01).bytes(&to).u128(0).hex(), None);
+    let r = run(
+        &ex.elf("token"),
+        &Call::new(0x01).bytes(&to).u128(0).hex(),
+        None,
+    );
     assert_eq!(r.status(), "success", "{}", r.json);
     let events = r.events();
     assert_eq!(events.len(), 1);
@@ -80,10 +95,19 @@ fn token_zero_transfer_emits_transfer_event() {
 fn token_rejects_malformed_calls() {
     let ex = build_examples();
     let cases: [(String, &[u8]); 4] = [
-        (String::new(), b"bad input: empty (expected a selector byte)"),
+        (
+            String::new(),
+            b"bad input: empty (expected a selector byte)",
+        ),
         ("09".into(), b"bad input: unknown selector"),
-        (Call::new(0x02).bytes(&[1; 31]).hex(), b"bad input: wrong length for this method"),
-        (Call::new(0x01).bytes(&[1; 32]).u128(5).u8(0).hex(), b"bad input: wrong length for this method"),
+        (
+            Call::new(0x02).bytes(&[1; 31]).hex(),
+            b"bad input: wrong length for this method",
+        ),
+        (
+            Call::new(0x01).bytes(&[1; 32]).u128(5).u8(0).hex(),
+            b"bad input: wrong length for this method",
+        ),
     ];
     for (input, msg) in cases {
         let r = run(&ex.elf("token"), &input, None);

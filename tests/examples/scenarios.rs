@@ -27,28 +27,65 @@ fn token_mints_at_deploy_and_moves_balances() {
     assert_eq!(d.outcome.status, Status::Success, "{:?}", d.outcome);
     let token = d.address;
     let transfer_topic = keccak(b"Transfer");
-    assert_eq!(events(&d), vec![(transfer_topic, cat(&[&[0; 32], &ALICE, &supply.to_le_bytes()]))]);
+    assert_eq!(
+        events(&d),
+        vec![(
+            transfer_topic,
+            cat(&[&[0; 32], &ALICE, &supply.to_le_bytes()])
+        )]
+    );
     // Storage layout promised by the docs: "bal:" ‖ owner -> u128 LE.
     let key = cat(&[b"bal:", &ALICE]);
-    assert_eq!(t.chain.storage(&token, &key).unwrap(), Some(supply.to_le_bytes().to_vec()));
+    assert_eq!(
+        t.chain.storage(&token, &key).unwrap(),
+        Some(supply.to_le_bytes().to_vec())
+    );
 
     let supply_ret = t.ok(&token, &BOB, vec![0x03]).outcome.return_data;
     assert_eq!(supply_ret, supply.to_le_bytes());
     assert_eq!(balance_of(&mut t, &token, &ALICE), supply);
     assert_eq!(balance_of(&mut t, &token, &BOB), 0);
 
-    let r = t.ok(&token, &ALICE, Call::new(0x01).bytes(&BOB).u128(250).bytes_vec());
-    assert_eq!(events(&r), vec![(transfer_topic, cat(&[&ALICE, &BOB, &250u128.to_le_bytes()]))]);
+    let r = t.ok(
+        &token,
+        &ALICE,
+        Call::new(0x01).bytes(&BOB).u128(250).bytes_vec(),
+    );
+    assert_eq!(
+        events(&r),
+        vec![(transfer_topic, cat(&[&ALICE, &BOB, &250u128.to_le_bytes()]))]
+    );
     assert_eq!(balance_of(&mut t, &token, &ALICE), supply - 250);
     assert_eq!(balance_of(&mut t, &token, &BOB), 250);
 
-    t.reverts(&token, &BOB, Call::new(0x01).bytes(&CAROL).u128(251).bytes_vec(), "insufficient balance");
-    assert_eq!(balance_of(&mut t, &token, &BOB), 250, "a reverted transfer changes nothing");
+    t.reverts(
+        &token,
+        &BOB,
+        Call::new(0x01).bytes(&CAROL).u128(251).bytes_vec(),
+        "insufficient balance",
+    );
+    assert_eq!(
+        balance_of(&mut t, &token, &BOB),
+        250,
+        "a reverted transfer changes nothing"
+    );
     assert_eq!(balance_of(&mut t, &token, &CAROL), 0);
 
-    t.ok(&token, &BOB, Call::new(0x01).bytes(&BOB).u128(250).bytes_vec());
-    assert_eq!(balance_of(&mut t, &token, &BOB), 250, "a self-transfer keeps the balance");
-    t.ok(&token, &BOB, Call::new(0x01).bytes(&CAROL).u128(250).bytes_vec());
+    t.ok(
+        &token,
+        &BOB,
+        Call::new(0x01).bytes(&BOB).u128(250).bytes_vec(),
+    );
+    assert_eq!(
+        balance_of(&mut t, &token, &BOB),
+        250,
+        "a self-transfer keeps the balance"
+    );
+    t.ok(
+        &token,
+        &BOB,
+        Call::new(0x01).bytes(&CAROL).u128(250).bytes_vec(),
+    );
     assert_eq!(balance_of(&mut t, &token, &BOB), 0);
     assert_eq!(balance_of(&mut t, &token, &CAROL), 250);
 }
@@ -64,28 +101,60 @@ fn commit_reveal_round_picks_the_highest_earliest_reveal() {
     let mut t = TestChain::new();
     let bad = t.deploy("commit_reveal", &DEPLOYER, 0, 0u32.to_le_bytes().to_vec());
     assert_eq!(bad.outcome.status, Status::Reverted);
-    assert_eq!(bad.outcome.return_data, b"reveals_needed must be 1..=10000, got 0");
-    assert_eq!(t.chain.code_hash_of(&bad.address).unwrap(), None, "a failed deploy creates no contract");
+    assert_eq!(
+        bad.outcome.return_data,
+        b"reveals_needed must be 1..=10000, got 0"
+    );
+    assert_eq!(
+        t.chain.code_hash_of(&bad.address).unwrap(),
+        None,
+        "a failed deploy creates no contract"
+    );
 
     let d = t.deploy("commit_reveal", &DEPLOYER, 0, 3u32.to_le_bytes().to_vec());
     assert_eq!(d.outcome.status, Status::Success, "{:?}", d.outcome);
     let game = d.address;
-    let (committed, revealed, winner) = (keccak(b"Committed"), keccak(b"Revealed"), keccak(b"Winner"));
-    let players = [(ALICE, 50u128, [1u8; 32]), (BOB, 80, [2; 32]), (CAROL, 80, [3; 32])];
+    let (committed, revealed, winner) =
+        (keccak(b"Committed"), keccak(b"Revealed"), keccak(b"Winner"));
+    let players = [
+        (ALICE, 50u128, [1u8; 32]),
+        (BOB, 80, [2; 32]),
+        (CAROL, 80, [3; 32]),
+    ];
 
     for (p, v, s) in &players {
         let c = commitment(p, *v, s);
         let r = t.ok(&game, p, Call::new(0x01).bytes(&c).bytes_vec());
         assert_eq!(events(&r), vec![(committed, cat(&[p, &c]))]);
     }
-    t.reverts(&game, &ALICE, Call::new(0x01).bytes(&[9; 32]).bytes_vec(), "already committed");
+    t.reverts(
+        &game,
+        &ALICE,
+        Call::new(0x01).bytes(&[9; 32]).bytes_vec(),
+        "already committed",
+    );
     // A copycat commits Bob's hash; the player binding makes Bob's opening useless to him.
     let bobs = commitment(&BOB, 80, &[2; 32]);
     t.ok(&game, &MALLORY, Call::new(0x01).bytes(&bobs).bytes_vec());
-    t.reverts(&game, &DEPLOYER, Call::new(0x03).bytes_vec(), "no winner yet");
+    t.reverts(
+        &game,
+        &DEPLOYER,
+        Call::new(0x03).bytes_vec(),
+        "no winner yet",
+    );
 
-    t.reverts(&game, &DEPLOYER, Call::new(0x02).u128(1).bytes(&[0; 32]).bytes_vec(), "no commitment");
-    t.reverts(&game, &ALICE, Call::new(0x02).u128(51).bytes(&[1; 32]).bytes_vec(), "reveal does not match commitment");
+    t.reverts(
+        &game,
+        &DEPLOYER,
+        Call::new(0x02).u128(1).bytes(&[0; 32]).bytes_vec(),
+        "no commitment",
+    );
+    t.reverts(
+        &game,
+        &ALICE,
+        Call::new(0x02).u128(51).bytes(&[1; 32]).bytes_vec(),
+        "reveal does not match commitment",
+    );
     for (i, (p, v, s)) in players.iter().enumerate() {
         let r = t.ok(&game, p, Call::new(0x02).u128(*v).bytes(s).bytes_vec());
         let mut want = vec![(revealed, cat(&[p, &v.to_le_bytes()]))];
@@ -94,16 +163,43 @@ fn commit_reveal_round_picks_the_highest_earliest_reveal() {
         }
         assert_eq!(events(&r), want, "reveal {i}");
         if i == 0 {
-            t.reverts(&game, p, Call::new(0x02).u128(*v).bytes(s).bytes_vec(), "already revealed");
-            t.reverts(&game, &MALLORY, Call::new(0x02).u128(80).bytes(&[2; 32]).bytes_vec(), "reveal does not match commitment");
+            t.reverts(
+                &game,
+                p,
+                Call::new(0x02).u128(*v).bytes(s).bytes_vec(),
+                "already revealed",
+            );
+            t.reverts(
+                &game,
+                &MALLORY,
+                Call::new(0x02).u128(80).bytes(&[2; 32]).bytes_vec(),
+                "reveal does not match commitment",
+            );
         }
     }
 
     let w = t.ok(&game, &DEPLOYER, vec![0x03]).outcome.return_data;
-    assert_eq!(w, cat(&[&BOB, &80u128.to_le_bytes()]), "80 ties, the earlier reveal (Bob) wins");
+    assert_eq!(
+        w,
+        cat(&[&BOB, &80u128.to_le_bytes()]),
+        "80 ties, the earlier reveal (Bob) wins"
+    );
     let status = t.ok(&game, &DEPLOYER, vec![0x04]).outcome.return_data;
-    assert_eq!(status, cat(&[&4u32.to_le_bytes(), &3u32.to_le_bytes(), &3u32.to_le_bytes(), &[1]]));
-    t.reverts(&game, &[0x55; 32], Call::new(0x01).bytes(&[7; 32]).bytes_vec(), "round is over");
+    assert_eq!(
+        status,
+        cat(&[
+            &4u32.to_le_bytes(),
+            &3u32.to_le_bytes(),
+            &3u32.to_le_bytes(),
+            &[1]
+        ])
+    );
+    t.reverts(
+        &game,
+        &[0x55; 32],
+        Call::new(0x01).bytes(&[7; 32]).bytes_vec(),
+        "round is over",
+    );
 }
 
 // ----------------------------------------------------------------- multisig
@@ -122,13 +218,22 @@ fn owner(seed: &str) -> Owner {
 
 /// `sig ‖ recid` over keccak256(wallet ‖ to ‖ amount ‖ nonce).
 fn sign(o: &Owner, wallet: &Address, to: &Address, amount: u128, nonce: u64) -> Vec<u8> {
-    let digest = keccak(&cat(&[wallet, to, &amount.to_le_bytes(), &nonce.to_le_bytes()]));
+    let digest = keccak(&cat(&[
+        wallet,
+        to,
+        &amount.to_le_bytes(),
+        &nonce.to_le_bytes(),
+    ]));
     let (sig, recid) = o.key.sign_prehash_recoverable(&digest).unwrap();
     cat(&[&sig.to_bytes(), &[recid.to_byte()]])
 }
 
 fn execute(to: &Address, amount: u128, nonce: u64, sigs: &[Vec<u8>]) -> Vec<u8> {
-    let mut c = Call::new(0x01).bytes(to).u128(amount).u64(nonce).u8(sigs.len() as u8);
+    let mut c = Call::new(0x01)
+        .bytes(to)
+        .u128(amount)
+        .u64(nonce)
+        .u8(sigs.len() as u8);
     for s in sigs {
         c = c.bytes(s);
     }
@@ -149,34 +254,98 @@ fn multisig_pays_with_threshold_signatures_once() {
     let w = d.address;
     assert_eq!(t.chain.balance(&w).unwrap(), 1000);
     assert_eq!(t.ok(&w, &BOB, vec![0x03]).outcome.return_data, deploy);
-    assert_eq!(t.ok(&w, &BOB, vec![0x02]).outcome.return_data, 0u64.to_le_bytes());
+    assert_eq!(
+        t.ok(&w, &BOB, vec![0x02]).outcome.return_data,
+        0u64.to_le_bytes()
+    );
 
-    let pay = execute(&CAROL, 300, 0, &[sign(&owners[0], &w, &CAROL, 300, 0), sign(&owners[2], &w, &CAROL, 300, 0)]);
+    let pay = execute(
+        &CAROL,
+        300,
+        0,
+        &[
+            sign(&owners[0], &w, &CAROL, 300, 0),
+            sign(&owners[2], &w, &CAROL, 300, 0),
+        ],
+    );
     let r = t.ok(&w, &MALLORY, pay.clone());
-    assert_eq!(events(&r), vec![(keccak(b"Executed"), cat(&[&CAROL, &300u128.to_le_bytes(), &0u64.to_le_bytes()]))]);
+    assert_eq!(
+        events(&r),
+        vec![(
+            keccak(b"Executed"),
+            cat(&[&CAROL, &300u128.to_le_bytes(), &0u64.to_le_bytes()])
+        )]
+    );
     assert_eq!(t.chain.balance(&CAROL).unwrap(), 300);
     assert_eq!(t.chain.balance(&w).unwrap(), 700);
-    assert_eq!(t.ok(&w, &BOB, vec![0x02]).outcome.return_data, 1u64.to_le_bytes());
+    assert_eq!(
+        t.ok(&w, &BOB, vec![0x02]).outcome.return_data,
+        1u64.to_le_bytes()
+    );
 
     t.reverts(&w, &MALLORY, pay, "bad nonce: expected 1, got 0");
     let s = |o: &Owner, amount: u128| sign(o, &w, &CAROL, amount, 1);
-    t.reverts(&w, &MALLORY, execute(&CAROL, 10, 1, &[s(&owners[1], 10)]), "1 signatures, threshold is 2");
-    t.reverts(&w, &MALLORY, execute(&CAROL, 10, 1, &[s(&owners[1], 10), s(&outsider, 10)]), "signature 1 is not from an owner");
-    t.reverts(&w, &MALLORY, execute(&CAROL, 10, 1, &[s(&owners[1], 10), s(&owners[1], 10)]), "signature 1 repeats a signer");
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 10, 1, &[s(&owners[1], 10)]),
+        "1 signatures, threshold is 2",
+    );
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 10, 1, &[s(&owners[1], 10), s(&outsider, 10)]),
+        "signature 1 is not from an owner",
+    );
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 10, 1, &[s(&owners[1], 10), s(&owners[1], 10)]),
+        "signature 1 repeats a signer",
+    );
     // Signed for 10, submitted for 11: the digest differs, so the signers recover to strangers.
-    t.reverts(&w, &MALLORY, execute(&CAROL, 11, 1, &[s(&owners[0], 10), s(&owners[1], 10)]), "signature 0 is not from an owner");
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 11, 1, &[s(&owners[0], 10), s(&owners[1], 10)]),
+        "signature 0 is not from an owner",
+    );
     // Signed for another wallet address.
     let other = [0x99; 32];
-    let foreign = [sign(&owners[0], &other, &CAROL, 10, 1), sign(&owners[1], &other, &CAROL, 10, 1)];
-    t.reverts(&w, &MALLORY, execute(&CAROL, 10, 1, &foreign), "signature 0 is not from an owner");
-    t.reverts(&w, &MALLORY, execute(&CAROL, 5000, 1, &[s(&owners[0], 5000), s(&owners[1], 5000)]), "insufficient funds: wallet holds 700, payment is 5000");
-    assert_eq!(t.ok(&w, &BOB, vec![0x02]).outcome.return_data, 1u64.to_le_bytes(), "reverted calls keep the nonce");
+    let foreign = [
+        sign(&owners[0], &other, &CAROL, 10, 1),
+        sign(&owners[1], &other, &CAROL, 10, 1),
+    ];
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 10, 1, &foreign),
+        "signature 0 is not from an owner",
+    );
+    t.reverts(
+        &w,
+        &MALLORY,
+        execute(&CAROL, 5000, 1, &[s(&owners[0], 5000), s(&owners[1], 5000)]),
+        "insufficient funds: wallet holds 700, payment is 5000",
+    );
+    assert_eq!(
+        t.ok(&w, &BOB, vec![0x02]).outcome.return_data,
+        1u64.to_le_bytes(),
+        "reverted calls keep the nonce"
+    );
 
     let r = t.call(&w, &DEPLOYER, 5, vec![0x00]);
     assert_eq!(r.outcome.status, Status::Success);
-    assert_eq!(events(&r), vec![(keccak(b"Deposit"), cat(&[&DEPLOYER, &5u128.to_le_bytes()]))]);
+    assert_eq!(
+        events(&r),
+        vec![(keccak(b"Deposit"), cat(&[&DEPLOYER, &5u128.to_le_bytes()]))]
+    );
     let to_bob = |o: &Owner| sign(o, &w, &BOB, 705, 1);
-    t.ok(&w, &MALLORY, execute(&BOB, 705, 1, &[to_bob(&owners[2]), to_bob(&owners[1])]));
+    t.ok(
+        &w,
+        &MALLORY,
+        execute(&BOB, 705, 1, &[to_bob(&owners[2]), to_bob(&owners[1])]),
+    );
     assert_eq!(t.chain.balance(&BOB).unwrap(), 705);
     assert_eq!(t.chain.balance(&w).unwrap(), 0);
 }
@@ -186,15 +355,20 @@ fn multisig_rejects_bad_owner_sets() {
     let mut t = TestChain::new();
     let a = owner("a").address;
     for (input, msg) in [
-        (cat(&[&[3u8, 2], &a, &[1; 32]]), "threshold must be 1..=2, got 3"),
+        (
+            cat(&[&[3u8, 2], &a, &[1; 32]]),
+            "threshold must be 1..=2, got 3",
+        ),
         (cat(&[&[0u8, 1], &a]), "threshold must be 1..=1, got 0"),
         (vec![1u8, 0], "owner count must be 1..=16, got 0"),
         (cat(&[&[1u8, 2], &a, &a]), "owner 1 is listed twice"),
-        (cat(&[&[1u8, 2], &a]), "input too short: field at byte 34 needs 32 bytes, 0 left"),
+        (
+            cat(&[&[1u8, 2], &a]),
+            "input too short: field at byte 34 needs 32 bytes, 0 left",
+        ),
     ] {
         let r = t.deploy("multisig", &DEPLOYER, 0, input);
         assert_eq!(r.outcome.status, Status::Reverted);
         assert_eq!(String::from_utf8_lossy(&r.outcome.return_data), msg);
     }
 }
-

@@ -76,17 +76,36 @@ fn u256(v: u128) -> [u8; 32] {
 #[test]
 fn hashes_match_published_vectors() {
     let out = ok(Call::new(0x01).bytes(b"abc"));
-    assert_eq!(hex::encode(&out[..32]), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
-    assert_eq!(hex::encode(&out[32..]), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(
+        hex::encode(&out[..32]),
+        "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
+    );
+    assert_eq!(
+        hex::encode(&out[32..]),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
     let out = ok(Call::new(0x01));
-    assert_eq!(hex::encode(&out[..32]), "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-    assert_eq!(hex::encode(&out[32..]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_eq!(
+        hex::encode(&out[..32]),
+        "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+    );
+    assert_eq!(
+        hex::encode(&out[32..]),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
 }
 
 #[test]
 fn u256_wrappers_pass_operands_in_order() {
-    let (a, b, m) = (0x7edc_ba98_7654_3210_0123_4567_89ab_cdefu128, 0x1357_9bdf_2468_ace0u128, 0x3fff_ffff_ffff_fffb_0000_0000_0000_0043u128);
-    let out = ok(Call::new(0x02).bytes(&u256(a)).bytes(&u256(b)).bytes(&u256(m)));
+    let (a, b, m) = (
+        0x7edc_ba98_7654_3210_0123_4567_89ab_cdefu128,
+        0x1357_9bdf_2468_ace0u128,
+        0x3fff_ffff_ffff_fffb_0000_0000_0000_0043u128,
+    );
+    let out = ok(Call::new(0x02)
+        .bytes(&u256(a))
+        .bytes(&u256(b))
+        .bytes(&u256(m)));
     assert_eq!(out.len(), 5 * 32 + 64);
     assert_eq!(out[0..32], u256(mulmod(a, b, m)), "mulmod");
     assert_eq!(out[32..64], u256((a + b) % m), "addmod");
@@ -97,18 +116,32 @@ fn u256_wrappers_pass_operands_in_order() {
     assert_eq!(out[192..], [0u8; 32], "product, high half");
 
     let (a, b) = (u128::MAX, u128::MAX - 12345);
-    let out = ok(Call::new(0x02).bytes(&u256(a)).bytes(&u256(b)).bytes(&u256(0)));
+    let out = ok(Call::new(0x02)
+        .bytes(&u256(a))
+        .bytes(&u256(b))
+        .bytes(&u256(0)));
     assert_eq!(out[0..96], [0u8; 96], "m = 0 gives 0");
     assert_eq!(out[160..192], mul_wide(a, b));
 
-    let msg = reverted(Call::new(0x02).bytes(&u256(5)).bytes(&u256(0)).bytes(&u256(7)));
+    let msg = reverted(
+        Call::new(0x02)
+            .bytes(&u256(5))
+            .bytes(&u256(0))
+            .bytes(&u256(7)),
+    );
     assert_eq!(msg, b"division by zero");
 }
 
 #[test]
 fn modexp_result_has_the_modulus_length() {
     let m = 1_000_003u128;
-    let out = ok(Call::new(0x03).u8(1).u8(3).u8(1).u8(200).u8(4).bytes(&(m as u32).to_le_bytes()));
+    let out = ok(Call::new(0x03)
+        .u8(1)
+        .u8(3)
+        .u8(1)
+        .u8(200)
+        .u8(4)
+        .bytes(&(m as u32).to_le_bytes()));
     assert_eq!(out, (powmod(3, 200, m) as u32).to_le_bytes());
 }
 
@@ -118,16 +151,29 @@ fn allocator_serves_vec_btreemap_and_overaligned_boxes() {
     let out = ok(Call::new(0x04).u32(n as u32));
     let sum: u64 = (0..n).map(|i| i * i).sum();
     assert_eq!(out[..8], sum.to_le_bytes());
-    assert_eq!(out[8..], [1, 1], "64-aligned box, data kept across reallocs");
+    assert_eq!(
+        out[8..],
+        [1, 1],
+        "64-aligned box, data kept across reallocs"
+    );
 }
 
 #[test]
 fn panics_revert_with_their_message() {
     assert_eq!(reverted(Call::new(0x05).u8(0)), b"boom 7");
-    assert_eq!(reverted(Call::new(0x05).u8(1)), b"index out of bounds: the len is 3 but the index is 9");
-    assert_eq!(reverted(Call::new(0x05).u8(2)), format!("memory allocation of {} bytes failed", 1u64 << 40).as_bytes());
+    assert_eq!(
+        reverted(Call::new(0x05).u8(1)),
+        b"index out of bounds: the len is 3 but the index is 9"
+    );
+    assert_eq!(
+        reverted(Call::new(0x05).u8(2)),
+        format!("memory allocation of {} bytes failed", 1u64 << 40).as_bytes()
+    );
     assert_eq!(reverted(Call::new(0x05).u8(3)), b"need 99 more bytes");
-    assert_eq!(reverted(Call::new(0x05).u8(4)), b"input too short: field at byte 2 needs 16 bytes, 0 left");
+    assert_eq!(
+        reverted(Call::new(0x05).u8(4)),
+        b"input too short: field at byte 2 needs 16 bytes, 0 left"
+    );
     assert_eq!(reverted(Call::new(0x77)), b"unknown selector 0x77");
 }
 
@@ -153,7 +199,11 @@ fn secp256k1_wrappers_agree_with_k256() {
     let (sig, recid) = key.sign_prehash_recoverable(&digest).unwrap();
     let sig: [u8; 64] = sig.to_bytes().into();
     let call = |hash: &[u8; 32], pubkey: &[u8; 65]| {
-        ok(Call::new(0x07).bytes(hash).bytes(&sig).u8(recid.to_byte()).bytes(pubkey))
+        ok(Call::new(0x07)
+            .bytes(hash)
+            .bytes(&sig)
+            .u8(recid.to_byte())
+            .bytes(pubkey))
     };
 
     let out = call(&digest, &sec1);

@@ -55,11 +55,18 @@ fn main() -> Vec<u8> {
     if chain::is_deploy() {
         let needed: u32 = r.expect();
         r.expect_end();
-        require!((1..=MAX_NEEDED).contains(&needed), "reveals_needed must be 1..={}, got {}", MAX_NEEDED, needed);
+        require!(
+            (1..=MAX_NEEDED).contains(&needed),
+            "reveals_needed must be 1..={}, got {}",
+            MAX_NEEDED,
+            needed
+        );
         NEEDED.set(&needed);
         return Vec::new();
     }
-    let Some(needed) = NEEDED.get() else { revert!("not deployed") };
+    let Some(needed) = NEEDED.get() else {
+        revert!("not deployed")
+    };
     let selector: u8 = r.expect();
     match selector {
         0x01 => {
@@ -108,7 +115,9 @@ fn commit(hash: &Hash) {
 fn reveal(value: u128, salt: &[u8; 32], needed: u32) {
     require!(!DECIDED.get_or_default(), "round is over");
     let player = chain::caller();
-    let Some(commitment) = COMMITMENT.get(&player) else { revert!("no commitment") };
+    let Some(commitment) = COMMITMENT.get(&player) else {
+        revert!("no commitment")
+    };
     require!(!REVEALED.get_or_default(&player), "already revealed");
     let computed = crypto::keccak256_concat(&[&player, &value.to_le_bytes(), salt]);
     require!(computed == commitment, "reveal does not match commitment");

@@ -52,7 +52,9 @@ fn main() -> Vec<u8> {
         deploy(&mut r);
         return Vec::new();
     }
-    let Some(threshold) = THRESHOLD.get() else { revert!("not deployed") };
+    let Some(threshold) = THRESHOLD.get() else {
+        revert!("not deployed")
+    };
     match r.expect::<u8>() {
         0x00 => {
             r.expect_end();
@@ -88,8 +90,18 @@ fn main() -> Vec<u8> {
 fn deploy(r: &mut Reader) {
     let threshold: u8 = r.expect();
     let count: u8 = r.expect();
-    require!(count >= 1 && count <= MAX_OWNERS, "owner count must be 1..={}, got {}", MAX_OWNERS, count);
-    require!(threshold >= 1 && threshold <= count, "threshold must be 1..={}, got {}", count, threshold);
+    require!(
+        (1..=MAX_OWNERS).contains(&count),
+        "owner count must be 1..={}, got {}",
+        MAX_OWNERS,
+        count
+    );
+    require!(
+        (1..=count).contains(&threshold),
+        "threshold must be 1..={}, got {}",
+        count,
+        threshold
+    );
     for i in 0..count {
         let owner: Address = r.expect();
         require!(!IS_OWNER.contains(&owner), "owner {} is listed twice", i);
@@ -108,9 +120,19 @@ fn execute(r: &mut Reader, threshold: u8) {
     let nonce: u64 = r.expect();
     let k: u8 = r.expect();
     let expected = NONCE.get_or_default();
-    require!(nonce == expected, "bad nonce: expected {}, got {}", expected, nonce);
+    require!(
+        nonce == expected,
+        "bad nonce: expected {}, got {}",
+        expected,
+        nonce
+    );
 
-    let digest = crypto::keccak256_concat(&[&chain::self_address(), &to, &amount.to_le_bytes(), &nonce.to_le_bytes()]);
+    let digest = crypto::keccak256_concat(&[
+        &chain::self_address(),
+        &to,
+        &amount.to_le_bytes(),
+        &nonce.to_le_bytes(),
+    ]);
     let mut signers: Vec<Address> = Vec::with_capacity(k as usize);
     for i in 0..k {
         let sig: [u8; 64] = r.expect();
@@ -118,16 +140,33 @@ fn execute(r: &mut Reader, threshold: u8) {
         let Some(signer) = crypto::recover_address(&digest, &sig, recid) else {
             revert!("signature {} does not recover", i)
         };
-        require!(IS_OWNER.get_or_default(&signer), "signature {} is not from an owner", i);
-        require!(!signers.contains(&signer), "signature {} repeats a signer", i);
+        require!(
+            IS_OWNER.get_or_default(&signer),
+            "signature {} is not from an owner",
+            i
+        );
+        require!(
+            !signers.contains(&signer),
+            "signature {} repeats a signer",
+            i
+        );
         signers.push(signer);
     }
     r.expect_end();
-    require!(signers.len() >= threshold as usize, "{} signatures, threshold is {}", signers.len(), threshold);
+    require!(
+        signers.len() >= threshold as usize,
+        "{} signatures, threshold is {}",
+        signers.len(),
+        threshold
+    );
 
     NONCE.set(&(nonce + 1));
     if chain::transfer(&to, amount).is_err() {
-        revert!("insufficient funds: wallet holds {}, payment is {}", chain::balance(&chain::self_address()), amount);
+        revert!(
+            "insufficient funds: wallet holds {}, payment is {}",
+            chain::balance(&chain::self_address()),
+            amount
+        );
     }
     let mut data = [0u8; 56];
     data[..32].copy_from_slice(&to);

@@ -53,7 +53,9 @@ fn main() -> Vec<u8> {
             out.extend_from_slice(&math::mulmod(&a, &b, &m));
             out.extend_from_slice(&math::addmod(&a, &b, &m));
             out.extend_from_slice(&math::powmod(&a, &b, &m));
-            let Some((q, rem)) = math::divmod(&a, &b) else { revert!("division by zero") };
+            let Some((q, rem)) = math::divmod(&a, &b) else {
+                revert!("division by zero")
+            };
             out.extend_from_slice(&q);
             out.extend_from_slice(&rem);
             out.extend_from_slice(&math::mul_wide(&a, &b));
@@ -72,12 +74,16 @@ fn main() -> Vec<u8> {
             let n: u32 = r.expect();
             r.expect_end();
             let squares: Vec<u64> = (0..n as u64).map(|i| i * i).collect();
-            let map: BTreeMap<u64, u64> = squares.iter().enumerate().map(|(i, s)| (i as u64, *s)).collect();
+            let map: BTreeMap<u64, u64> = squares
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as u64, *s))
+                .collect();
             let sum: u64 = map.values().sum();
             #[repr(align(64))]
             struct Aligned([u8; 100]);
             let boxed = Box::new(Aligned([7; 100]));
-            let aligned = (&*boxed as *const Aligned as usize) % 64 == 0 && boxed.0[99] == 7;
+            let aligned = (&*boxed as *const Aligned as usize) & 63 == 0 && boxed.0[99] == 7;
             let mut grown: Vec<u8> = Vec::with_capacity(1);
             for i in 0..5000u32 {
                 grown.push(i as u8);
@@ -128,7 +134,9 @@ fn main() -> Vec<u8> {
             let recid: u8 = r.expect();
             let pubkey: [u8; 65] = r.expect();
             r.expect_end();
-            out.extend_from_slice(&crypto::secp256k1_recover(&hash, &sig, recid).unwrap_or([0; 64]));
+            out.extend_from_slice(
+                &crypto::secp256k1_recover(&hash, &sig, recid).unwrap_or([0; 64]),
+            );
             out.extend_from_slice(&crypto::recover_address(&hash, &sig, recid).unwrap_or([0; 32]));
             out.push(match crypto::secp256k1_verify(&hash, &sig, &pubkey) {
                 Verify::Valid => 1,

@@ -74,7 +74,11 @@ pub struct ShortInput {
 
 impl core::fmt::Display for ShortInput {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "input too short: field at byte {} needs {} bytes, {} left", self.offset, self.needed, self.available)
+        write!(
+            f,
+            "input too short: field at byte {} needs {} bytes, {} left",
+            self.offset, self.needed, self.available
+        )
     }
 }
 
@@ -103,7 +107,11 @@ impl<'a> Reader<'a> {
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], ShortInput> {
         let available = self.remaining();
         if n > available {
-            return Err(ShortInput { offset: self.pos, needed: n, available });
+            return Err(ShortInput {
+                offset: self.pos,
+                needed: n,
+                available,
+            });
         }
         let s = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
@@ -127,7 +135,11 @@ impl<'a> Reader<'a> {
     /// Revert unless every byte was consumed (catches malformed calls early).
     pub fn expect_end(&self) {
         if self.remaining() != 0 {
-            crate::revert!("input has {} unexpected trailing bytes at byte {}", self.remaining(), self.pos);
+            crate::revert!(
+                "input has {} unexpected trailing bytes at byte {}",
+                self.remaining(),
+                self.pos
+            );
         }
     }
 
@@ -158,7 +170,14 @@ mod tests {
         let mut r = Reader::new(&data);
         assert_eq!(r.read::<u8>(), Ok(1));
         assert_eq!(r.read::<u32>(), Ok(2));
-        assert_eq!(r.read::<u16>(), Err(ShortInput { offset: 5, needed: 2, available: 1 }));
+        assert_eq!(
+            r.read::<u16>(),
+            Err(ShortInput {
+                offset: 5,
+                needed: 2,
+                available: 1
+            })
+        );
         assert_eq!(r.read::<[u8; 1]>(), Ok([9]));
         assert_eq!(r.remaining(), 0);
     }

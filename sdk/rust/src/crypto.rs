@@ -44,7 +44,9 @@ pub fn sha256(data: &[u8]) -> Hash {
 pub fn secp256k1_recover(hash: &Hash, sig: &[u8; 64], recid: u8) -> Option<[u8; 64]> {
     let mut out = [0u8; 64];
     // SAFETY: the host reads 32 + 64 bytes and writes 64 bytes to out.
-    let r = unsafe { sys::secp256k1_recover(hash.as_ptr(), sig.as_ptr(), recid as u64, out.as_mut_ptr()) };
+    let r = unsafe {
+        sys::secp256k1_recover(hash.as_ptr(), sig.as_ptr(), recid as u64, out.as_mut_ptr())
+    };
     (r == 0).then_some(out)
 }
 
@@ -61,7 +63,9 @@ pub enum Verify {
 /// or 64 bytes x‖y).
 pub fn secp256k1_verify(hash: &Hash, sig: &[u8; 64], pubkey: &[u8]) -> Verify {
     // SAFETY: the host only reads the three buffers.
-    match unsafe { sys::secp256k1_verify(hash.as_ptr(), sig.as_ptr(), pubkey.as_ptr(), pubkey.len()) } {
+    match unsafe {
+        sys::secp256k1_verify(hash.as_ptr(), sig.as_ptr(), pubkey.as_ptr(), pubkey.len())
+    } {
         1 => Verify::Valid,
         0 => Verify::Invalid,
         _ => Verify::Malformed,

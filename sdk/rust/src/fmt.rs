@@ -14,7 +14,10 @@ pub struct Buf<const N: usize> {
 
 impl<const N: usize> Buf<N> {
     pub const fn new() -> Self {
-        Buf { bytes: [0; N], len: 0 }
+        Buf {
+            bytes: [0; N],
+            len: 0,
+        }
     }
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
@@ -66,7 +69,8 @@ mod tests {
     #[test]
     fn buf_truncates_at_char_boundary() {
         let mut b = Buf::<5>::new();
-        write!(b, "ab{}", "cdé").unwrap();
+        let tail = "cdé";
+        write!(b, "ab{tail}").unwrap();
         assert_eq!(b.as_bytes(), b"abcd");
     }
 

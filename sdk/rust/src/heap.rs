@@ -24,7 +24,9 @@ unsafe impl GlobalAlloc for VmHeap {
         if layout.align() <= HEAP_ALIGN {
             return sys::heap_alloc(size);
         }
-        let Some(total) = size.checked_add(layout.align()) else { return ptr::null_mut() };
+        let Some(total) = size.checked_add(layout.align()) else {
+            return ptr::null_mut();
+        };
         let base = sys::heap_alloc(total);
         if base.is_null() {
             return base;

@@ -42,7 +42,8 @@ pub fn powmod(base: &U256, exp: &U256, m: &U256) -> U256 {
 pub fn divmod(a: &U256, b: &U256) -> Option<(U256, U256)> {
     let (mut q, mut r) = ([0u8; 32], [0u8; 32]);
     // SAFETY: two 32-byte reads, two 32-byte writes.
-    let ok = unsafe { sys::u256_divmod(a.as_ptr(), b.as_ptr(), q.as_mut_ptr(), r.as_mut_ptr()) } == 0;
+    let ok =
+        unsafe { sys::u256_divmod(a.as_ptr(), b.as_ptr(), q.as_mut_ptr(), r.as_mut_ptr()) } == 0;
     ok.then_some((q, r))
 }
 

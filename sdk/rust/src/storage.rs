@@ -106,7 +106,10 @@ pub struct Map<K, V> {
 
 impl<K: Fixed, V: Fixed> Map<K, V> {
     pub const fn new(prefix: &'static [u8]) -> Self {
-        Map { prefix, _types: PhantomData }
+        Map {
+            prefix,
+            _types: PhantomData,
+        }
     }
 
     /// The storage key of `k`: `prefix ‖ encode(k)`.
@@ -149,7 +152,10 @@ pub struct Item<V> {
 
 impl<V: Fixed> Item<V> {
     pub const fn new(key: &'static [u8]) -> Self {
-        Item { key, _type: PhantomData }
+        Item {
+            key,
+            _type: PhantomData,
+        }
     }
     pub fn get(&self) -> Option<V> {
         get(self.key)

@@ -154,8 +154,21 @@ pub unsafe fn gas_left() -> u64 {
 // ------------------------------------------------------- nested calls 0x3x
 
 /// 0x30: 0 success, 1 reverted, 2 failed.
-pub unsafe fn call(addr: *const u8, input: *const u8, input_len: usize, gas: u64, value: *const u8) -> i64 {
-    int!("0x30", addr as usize, input as usize, input_len, gas, value as usize)
+pub unsafe fn call(
+    addr: *const u8,
+    input: *const u8,
+    input_len: usize,
+    gas: u64,
+    value: *const u8,
+) -> i64 {
+    int!(
+        "0x30",
+        addr as usize,
+        input as usize,
+        input_len,
+        gas,
+        value as usize
+    )
 }
 /// 0x31: size of the last nested call's return data.
 pub unsafe fn return_data_size() -> u64 {
@@ -231,8 +244,19 @@ pub unsafe fn secp256k1_recover(hash: *const u8, sig: *const u8, recid: u64, out
     int!("0x82", hash as usize, sig as usize, recid, out as usize)
 }
 /// 0x83: 1 valid, 0 invalid, -1 malformed.
-pub unsafe fn secp256k1_verify(hash: *const u8, sig: *const u8, pubkey: *const u8, pubkey_len: usize) -> i64 {
-    int!("0x83", hash as usize, sig as usize, pubkey as usize, pubkey_len)
+pub unsafe fn secp256k1_verify(
+    hash: *const u8,
+    sig: *const u8,
+    pubkey: *const u8,
+    pubkey_len: usize,
+) -> i64 {
+    int!(
+        "0x83",
+        hash as usize,
+        sig as usize,
+        pubkey as usize,
+        pubkey_len
+    )
 }
 
 // ---------------------------------------------------------- big ints 0x9x
@@ -247,7 +271,13 @@ pub unsafe fn u256_addmod(a: *const u8, b: *const u8, m: *const u8, out: *mut u8
 }
 /// 0x92: out = base^exp mod m (m = 0 gives 0).
 pub unsafe fn u256_powmod(base: *const u8, exp: *const u8, m: *const u8, out: *mut u8) {
-    int!("0x92", base as usize, exp as usize, m as usize, out as usize);
+    int!(
+        "0x92",
+        base as usize,
+        exp as usize,
+        m as usize,
+        out as usize
+    );
 }
 /// 0x93: q = a / b, r = a % b; 0, or -1 when b = 0.
 pub unsafe fn u256_divmod(a: *const u8, b: *const u8, q: *mut u8, r: *mut u8) -> i64 {
@@ -267,5 +297,14 @@ pub unsafe fn modexp(
     mod_len: usize,
     out: *mut u8,
 ) {
-    int!("0x95", base as usize, base_len, exp as usize, exp_len, modulus as usize, mod_len, out as usize);
+    int!(
+        "0x95",
+        base as usize,
+        base_len,
+        exp as usize,
+        exp_len,
+        modulus as usize,
+        mod_len,
+        out as usize
+    );
 }
