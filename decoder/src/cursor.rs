@@ -244,7 +244,7 @@ impl<'o> Cursor<'o> {
 
     /// Decode the memory form of the current ModRM (SIB, displacement) into
     /// [`Insn::mem`]. Must only be called when `mod != 3`.
-    #[inline]
+    #[inline(always)]
     pub fn mem(&mut self) {
         let md = self.modrm >> 6;
         let rm = self.modrm & 7;

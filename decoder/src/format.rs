@@ -70,6 +70,10 @@ pub fn write_insn(out: &mut impl Write, insn: &Insn, ip: Option<u64>) -> fmt::Re
         first = false;
         write_operand(out, insn, op, ip)?;
     }
+    let rip_mem = insn.ops.iter().any(|o| matches!(o, Operand::Mem { .. })) && insn.mem.base == RIP_BASE;
+    if rip_mem && ip.is_some() {
+        write!(out, " ; {:#x}", insn.mem.disp as u64)?;
+    }
     Ok(())
 }
 
@@ -102,7 +106,7 @@ fn write_operand(out: &mut impl Write, insn: &Insn, op: &Operand, ip: Option<u64
                         out.write_str("[")?;
                         out.write_str(reg)?;
                         write_disp(out, rel, true)?;
-                        write!(out, "] ; {:#x}", m.disp as u64)
+                        out.write_str("]")
                     }
                     None => write!(out, "[{:#x}]", m.disp as u64),
                 };

@@ -44,46 +44,65 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 #[inline]
 pub fn decode_into(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
     let mut c = Cursor::new(bytes, ip, out);
+    let mut b = c.u8();
+    // Fast path: at most one REX and no legacy prefix (most instructions).
+    if b & 0xF0 == 0x40 {
+        rex(&mut c, b);
+        b = c.u8();
+    }
+    if map1::is_legacy_prefix(b) {
+        b = prefixes(&mut c, b)?;
+    }
+    let r = map1::decode(&mut c, b);
+    // Any read past the real bytes turns the result into "truncated" (or
+    // "too long" when 15 bytes were available), as on the CPU.
+    if c.overrun() {
+        return Err(c.eof());
+    }
+    r
+}
+
+#[inline(always)]
+fn rex(c: &mut Cursor<'_>, b: u8) {
+    c.has_rex = true;
+    c.w = b & 8 != 0;
+    c.rex_r = (b & 4) << 1;
+    c.rex_x = (b & 2) << 2;
+    c.rex_b = (b & 1) << 3;
+}
+
+/// Legacy prefixes in any order and number (up to the 15-byte limit); returns
+/// the opcode byte. REX only counts when it immediately precedes the opcode:
+/// a legacy prefix after it cancels it, a second REX replaces it.
+#[cold]
+fn prefixes(c: &mut Cursor<'_>, mut b: u8) -> Result<u8, DecodeError> {
     loop {
+        match b {
+            0x40..=0x4F => {
+                rex(c, b);
+            }
+            0x26 | 0x2E | 0x36 | 0x3E | 0x64 | 0x65 | 0x66 | 0x67 | 0xF0 | 0xF2 | 0xF3 => {
+                match b {
+                    0x64 => c.seg = Seg::Fs,
+                    0x65 => c.seg = Seg::Gs,
+                    0x66 => c.p66 = true,
+                    0x67 => c.p67 = true,
+                    0xF0 => c.lock = true,
+                    0xF2 => c.rep = Rep::F2,
+                    0xF3 => c.rep = Rep::F3,
+                    _ => {}
+                }
+                c.has_rex = false;
+                c.w = false;
+                c.rex_r = 0;
+                c.rex_x = 0;
+                c.rex_b = 0;
+            }
+            _ => return Ok(b),
+        }
         if c.pos >= cursor::MAX_LEN {
             return Err(c.eof());
         }
-        let b = c.u8();
-        match b {
-            0x40..=0x4F => {
-                // REX: only effective when it is the last prefix; a legacy prefix
-                // after it cancels it (handled below), a second REX replaces it.
-                c.has_rex = true;
-                c.w = b & 8 != 0;
-                c.rex_r = (b & 4) << 1;
-                c.rex_x = (b & 2) << 2;
-                c.rex_b = (b & 1) << 3;
-                continue;
-            }
-            0x26 | 0x2E | 0x36 | 0x3E => {}
-            0x64 => c.seg = Seg::Fs,
-            0x65 => c.seg = Seg::Gs,
-            0x66 => c.p66 = true,
-            0x67 => c.p67 = true,
-            0xF0 => c.lock = true,
-            0xF2 => c.rep = Rep::F2,
-            0xF3 => c.rep = Rep::F3,
-            _ => {
-                let r = map1::decode(&mut c, b);
-                // Any read past the real bytes turns the result into "truncated"
-                // (or "too long" when 15 bytes were available), as on the CPU.
-                if c.overrun() {
-                    return Err(c.eof());
-                }
-                return r;
-            }
-        }
-        if c.has_rex {
-            c.has_rex = false;
-            c.w = false;
-            c.rex_r = 0;
-            c.rex_x = 0;
-            c.rex_b = 0;
-        }
+        b = c.u8();
     }
 }

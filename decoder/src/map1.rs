@@ -203,6 +203,29 @@ const fn build() -> [E; 256] {
 
 pub(crate) static MAP1: [E; 256] = build();
 
+/// Prefix bytes: legacy prefixes and REX (a REX seen after the fast path's
+/// single REX means a REX sequence, handled by the general prefix loop).
+static LEGACY_PREFIX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut r = 0x40;
+    while r < 0x50 {
+        t[r] = true;
+        r += 1;
+    }
+    let p = [0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3];
+    let mut i = 0;
+    while i < p.len() {
+        t[p[i]] = true;
+        i += 1;
+    }
+    t
+};
+
+#[inline(always)]
+pub(crate) fn is_legacy_prefix(b: u8) -> bool {
+    LEGACY_PREFIX[b as usize]
+}
+
 /// Decode the instruction whose one-byte-map opcode `opc` has just been read.
 #[inline(always)]
 pub(crate) fn decode(c: &mut Cursor<'_>, opc: u8) -> R<()> {
