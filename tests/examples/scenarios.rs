@@ -372,3 +372,88 @@ fn multisig_rejects_bad_owner_sets() {
         assert_eq!(String::from_utf8_lossy(&r.outcome.return_data), msg);
     }
 }
+
+// ---------------------------------------------- sdk_check on a chain
+
+/// Context, block, balance, transfer and nested-call wrappers, which need a
+/// deployed contract; expected block values are the default block of
+/// docs/STATE.md §7.
+#[test]
+fn sdk_context_block_transfer_and_nested_calls() {
+    let mut t = TestChain::new();
+    let d = t.deploy("sdk_check", &DEPLOYER, 7, vec![0x08]);
+    assert_eq!(d.outcome.status, Status::Success, "{:?}", d.outcome);
+    let me = d.address;
+    let ctx = &d.outcome.return_data;
+    assert_eq!(ctx[..96], cat(&[&DEPLOYER, &DEPLOYER, &me]));
+    assert_eq!(ctx[96..112], 7u128.to_le_bytes(), "call_value");
+    assert_eq!(ctx[112], 1, "is_deploy during deploy");
+
+    let b = t.ok(&me, &BOB, vec![0x0B]).outcome.return_data;
+    let mut want = cat(&[
+        &1u64.to_le_bytes(),
+        &1_735_689_600_000u64.to_le_bytes(),
+        &[0xaa; 32],
+    ]);
+    want.push(1);
+    want.extend_from_slice(&keccak(b"echovm genesis"));
+    want.push(0);
+    want.extend_from_slice(&[0; 32]);
+    want.extend_from_slice(&7u128.to_le_bytes());
+    want.extend_from_slice(&0u128.to_le_bytes());
+    assert_eq!(b, want);
+
+    let send = |amount: u128| Call::new(0x0C).bytes(&CAROL).u128(amount).bytes_vec();
+    assert_eq!(
+        t.ok(&me, &BOB, send(8)).outcome.return_data,
+        [0],
+        "only 7 held"
+    );
+    assert_eq!(t.ok(&me, &BOB, send(3)).outcome.return_data, [1]);
+    assert_eq!(t.chain.balance(&CAROL).unwrap(), 3);
+    assert_eq!(t.chain.balance(&me).unwrap(), 4);
+
+    let counter = t.deploy("counter", &DEPLOYER, 0, Vec::new()).address;
+    let nested_with = |input: &[u8], to: &Address, value: u128| {
+        Call::new(0x0A)
+            .bytes(to)
+            .u64(1_000_000)
+            .u128(value)
+            .bytes(input)
+            .bytes_vec()
+    };
+    let nested = |input: &[u8], to: &Address| nested_with(input, to, 0);
+    let r = t.ok(
+        &me,
+        &BOB,
+        nested(&Call::new(0x01).u64(5).bytes_vec(), &counter),
+    );
+    assert_eq!(r.outcome.return_data, cat(&[&[0], &5u64.to_le_bytes()]));
+    assert_eq!(
+        events(&r),
+        vec![(keccak(b"Incremented"), 5u64.to_le_bytes().to_vec())]
+    );
+    let r = t.ok(&me, &BOB, nested(&[0x07], &counter));
+    assert_eq!(
+        r.outcome.return_data,
+        cat(&[&[1], b"bad input"]),
+        "callee reverted, message is its return data"
+    );
+    // STATE.md §2: an address without code just receives the value; a value
+    // the caller does not hold fails the call without running anything.
+    let r = t.ok(&me, &BOB, nested_with(&[], &[0x42; 32], 1));
+    assert_eq!(r.outcome.return_data, [0]);
+    assert_eq!(t.chain.balance(&[0x42; 32]).unwrap(), 1);
+    let r = t.ok(&me, &BOB, nested_with(&[0x01], &counter, 100));
+    assert_eq!(
+        r.outcome.return_data,
+        [2],
+        "value short: failed, no return data"
+    );
+    assert_eq!(t.chain.balance(&me).unwrap(), 3);
+    assert_eq!(
+        t.ok(&counter, &BOB, Vec::new()).outcome.return_data,
+        5u64.to_le_bytes(),
+        "nested change kept"
+    );
+}

@@ -23,6 +23,14 @@
 //!        ‖ gas_limit (u64) ‖ 1 if 0 < gas_left < gas_limit
 //!   0x09 echo(data...) -> data, after `debug!("echo {} bytes")` and an event
 //!        with topic keccak256("Echo")
+//!   0x0A call(to: 32, gas: u64, value: u128, input...)
+//!        -> status (u8: 0 success, 1 reverted, 2 failed) ‖ return data
+//!   0x0B block() -> height (u64) ‖ timestamp (u64) ‖ author (32)
+//!        ‖ block_hash(0) (u8 known ‖ 32) ‖ block_hash(height + 1000) (u8 ‖ 32)
+//!        ‖ balance(self) (u128) ‖ balance(caller) (u128)
+//!   0x0C transfer(to: 32, amount: u128) -> u8: 1 sent, 0 insufficient funds
+//! Deploy runs the same dispatcher, so a deploy with input 0x08 reports
+//! is_deploy = 1 in its return data.
 
 #![no_std]
 #![no_main]
@@ -32,6 +40,7 @@ extern crate alloc;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use echovm_sdk::call::{self, CallStatus};
 use echovm_sdk::crypto::Verify;
 use echovm_sdk::{chain, crypto, debug, entry, event, io, math, require, revert, storage, Reader};
 
@@ -161,6 +170,40 @@ fn main() -> Vec<u8> {
             debug!("echo {} bytes", data.len());
             event::emit_named("Echo", data);
             out.extend_from_slice(data);
+        }
+        0x0A => {
+            let to: [u8; 32] = r.expect();
+            let gas: u64 = r.expect();
+            let value: u128 = r.expect();
+            let status = call::call(&to, r.rest(), gas, value);
+            out.push(match status {
+                CallStatus::Success => 0,
+                CallStatus::Reverted => 1,
+                CallStatus::Failed => 2,
+            });
+            let size = call::return_data_size();
+            out.extend_from_slice(&call::return_data());
+            require!(out.len() == 1 + size, "return_data_size {} disagrees", size);
+        }
+        0x0B => {
+            r.expect_end();
+            let height = chain::block_height();
+            out.extend_from_slice(&height.to_le_bytes());
+            out.extend_from_slice(&chain::block_timestamp().to_le_bytes());
+            out.extend_from_slice(&chain::block_author());
+            for h in [0, height + 1000] {
+                let hash = chain::block_hash(h);
+                out.push(hash.is_some() as u8);
+                out.extend_from_slice(&hash.unwrap_or([0; 32]));
+            }
+            out.extend_from_slice(&chain::balance(&chain::self_address()).to_le_bytes());
+            out.extend_from_slice(&chain::balance(&chain::caller()).to_le_bytes());
+        }
+        0x0C => {
+            let to: [u8; 32] = r.expect();
+            let amount: u128 = r.expect();
+            r.expect_end();
+            out.push(chain::transfer(&to, amount).is_ok() as u8);
         }
         other => revert!("unknown selector 0x{:02x}", other),
     }

@@ -9,7 +9,9 @@ pub enum CallStatus {
     Success,
     /// The callee reverted; its message is the return data.
     Reverted,
-    /// Out of gas, fault, or a callee that does not exist.
+    /// Out of gas, fault, value the caller does not hold, or call depth
+    /// exceeded; no return data. (A target without code is a success that
+    /// only receives the value.)
     Failed,
 }
 
