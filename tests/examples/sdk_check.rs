@@ -153,8 +153,8 @@ fn allocator_serves_vec_btreemap_and_overaligned_boxes() {
     assert_eq!(out[..8], sum.to_le_bytes());
     assert_eq!(
         out[8..],
-        [1, 1],
-        "64-aligned box, data kept across reallocs"
+        [1, 1, 1],
+        "64-aligned box, data kept across reallocs, over-aligned realloc"
     );
 }
 

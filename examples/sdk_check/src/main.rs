@@ -11,6 +11,7 @@
 //!   0x03 modexp(blen: u8, base, elen: u8, exp, mlen: u8, modulus) -> mlen bytes
 //!   0x04 heap(n: u32)               -> sum of i² for i < n via Vec and BTreeMap
 //!        (u64) ‖ 1 if a 64-aligned Box is aligned ‖ 1 if Vec growth kept data
+//!        ‖ 1 if a growing Vec of 64-aligned elements stayed aligned and intact
 //!   0x05 panic(kind: u8)            -> reverts: 0 panic!, 1 index out of
 //!        bounds, 2 failed allocation, 3 require!, 4 input too short
 //!   0x06 storage(key_len: u8, key, value: u128)
@@ -98,9 +99,21 @@ fn main() -> Vec<u8> {
                 grown.push(i as u8);
             }
             let kept = grown.iter().enumerate().all(|(i, b)| *b == i as u8);
+            // Over-aligned realloc: grow a Vec of 64-aligned elements.
+            let mut blocks: Vec<Aligned> = Vec::new();
+            for i in 0..40u8 {
+                blocks.push(Aligned([i; 100]));
+            }
+            let realigned = (blocks.as_ptr() as usize) & 63 == 0
+                && blocks
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| b.0 == [i as u8; 100]);
+            drop(blocks);
             out.extend_from_slice(&sum.to_le_bytes());
             out.push(aligned as u8);
             out.push(kept as u8);
+            out.push(realigned as u8);
         }
         0x05 => match r.expect::<u8>() {
             0 => panic!("boom {}", 7),
