@@ -201,11 +201,11 @@ impl Gen {
                 break b;
             }
         };
-        let disp = self.rng.below(64) as i8;
+        let disp = self.rng.below(96) as i8 - 32;
         match self.rng.below(4) {
             0 => (
                 Rm::Rip {
-                    target: MEM_BASE + disp as u64,
+                    target: MEM_BASE.wrapping_add(disp as u64),
                 },
                 None,
             ),
@@ -1449,6 +1449,21 @@ fn forms() -> Vec<Form> {
             }
         }
         let pre: &[u8] = if p66 { &[0x66] } else { &[] };
+        // RSP as the operand or as the base of a memory operand: push uses the
+        // old RSP, pop addresses its destination with the incremented RSP.
+        for (n, op, d) in [("push", 0xffu8, 6u8), ("pop", 0x8f, 0)] {
+            for disp in [0i8, 8, -8] {
+                let mut e = Enc::new(&[op]);
+                e.pre = pre.to_vec();
+                e.modrm = Some((d, Rm::Base { base: 4, disp }));
+                g.push(format!("{n} [rsp{disp:+}] size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+            }
+        }
+        for (n, op) in [("push rsp", 0x54u8), ("pop rsp", 0x5c)] {
+            let mut e = Enc::new(&[op]);
+            e.pre = pre.to_vec();
+            g.push(format!("{n} size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+        }
         g.modrm_forms(
             &format!("push m{size}"),
             pre,
@@ -2034,21 +2049,9 @@ fn make_case(f: &Form, rng: &mut Rng) -> (Vec<u8>, State, Option<u8>) {
         }
         Setup::IndirectReg(r) => st.gpr[r as usize] = end,
         Setup::IndirectMem => {
-            // The operand address is MEM_BASE + disp (+ index*scale); write the
-            // target at every possible slot the index could select.
-            let disp = match enc.modrm {
-                Some((_, Rm::Base { disp, .. })) | Some((_, Rm::Sib { disp, .. })) => disp as u64,
-                Some((_, Rm::Rip { target })) => target - MEM_BASE,
-                _ => 0,
-            };
-            let off = MEM_BASE - SCRATCH_BASE + disp;
-            let idx = match (f.mem_regs, enc.modrm) {
-                (Some((_, Some(i))), Some((_, Rm::Sib { scale, .. }))) => {
-                    st.gpr[i as usize] * scale as u64
-                }
-                _ => 0,
-            };
-            put(&mut st, off + idx, 8, end);
+            // The jump/call target lives in the memory operand.
+            let off = mem_offset(&enc, &st) as u64;
+            put(&mut st, off, 8, end);
         }
         Setup::Str => {
             st.gpr[6] = SCRATCH_BASE + 300 + rng.below(8);
