@@ -324,7 +324,7 @@ impl<'o> Cursor<'o> {
     /// informational prefix bits.
     #[inline(always)]
     pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<()> {
-        if self.lock && !(lockable && !self.is_reg_form()) {
+        if self.lock && (!lockable || self.is_reg_form()) {
             return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
         }
         let len = self.pos as u8;

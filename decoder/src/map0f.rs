@@ -17,7 +17,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
         0x3A => return map0f3a(c),
         _ => {}
     }
-    let e = SSE_0F[opc as usize][sse::column(&c)];
+    let e = SSE_0F[opc as usize][sse::column(c)];
     if e.f != F::Inv {
         return sse::decode(c, e);
     }
@@ -584,7 +584,7 @@ fn grp7(c: &mut Cursor<'_>) -> R<()> {
 /// 0F 38 xx.
 fn map0f38(c: &mut Cursor<'_>) -> R<()> {
     let opc = c.u8();
-    let col = sse::column(&c);
+    let col = sse::column(c);
     let e = SSE_0F38[opc as usize][col];
     if e.f != F::Inv {
         return sse::decode(c, e);
@@ -703,7 +703,7 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
 /// 0F 3A xx.
 fn map0f3a(c: &mut Cursor<'_>) -> R<()> {
     let opc = c.u8();
-    let e = SSE_0F3A[opc as usize][sse::column(&c)];
+    let e = SSE_0F3A[opc as usize][sse::column(c)];
     if e.f != F::Inv {
         return sse::decode(c, e);
     }

@@ -246,7 +246,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
     match ent.k {
         K::Alu => {
             let form = opc & 7;
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             match form {
                 0 | 1 => {
                     c.read_modrm();
@@ -325,7 +325,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         }
         K::Grp1 => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let op = ALU_OPS[((c.modrm >> 3) & 7) as usize];
             c.insn.ops[0] = c.rm_gpr(sz);
             let n = if opc != 0x81 { 1 } else { Cursor::immsz(sz) };
@@ -335,21 +335,21 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         }
         K::TestRm => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.ops[1] = c.gpr(c.reg(), sz);
             c.done(Op::Test, sz, false)
         }
         K::XchgRm => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             c.insn.ops[0] = c.rm_gpr(sz);
             c.insn.ops[1] = c.gpr(c.reg(), sz);
             c.done(Op::Xchg, sz, true)
         }
         K::MovRm => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             if opc & 2 == 0 {
                 c.insn.ops[0] = c.rm_gpr(sz);
                 c.insn.ops[1] = c.gpr(c.reg(), sz);
@@ -424,7 +424,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         }
         K::Plain => c.done(ent.op, 0, false),
         K::MovMoffs => {
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let addr = if c.p67 { c.u32() as u64 } else { c.u64() };
             c.insn.mem = crate::MemRef { seg: c.seg, addr32: c.p67, disp: addr as i64, ..Default::default() };
             let acc = Operand::Gpr { reg: 0, size: sz };
@@ -439,7 +439,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
             c.done(Op::Mov, sz, false)
         }
         K::Str => {
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let idx = match sz {
                 1 => 0,
                 2 => 1,
@@ -467,7 +467,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
             c.done(op, sz, false)
         }
         K::TestAcc => {
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
             c.insn.imm = c.imm_s(n);
             c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
@@ -493,7 +493,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         }
         K::Shift => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let op = SHIFT_OPS[((c.modrm >> 3) & 7) as usize];
             c.insn.ops[0] = c.rm_gpr(sz);
             match opc {
@@ -517,7 +517,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         K::Ret => c.done(Op::Ret, 8, false),
         K::MovRmImm => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             if (c.modrm >> 3) & 7 != 0 {
                 if c.modrm == 0xF8 {
                     // xabort imm8 / xbegin rel (RTM).
@@ -562,7 +562,7 @@ fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
         }
         K::Grp3 => {
             c.read_modrm();
-            let sz = byte_or_v(&c, opc);
+            let sz = byte_or_v(c, opc);
             let r = (c.modrm >> 3) & 7;
             c.insn.ops[0] = c.rm_gpr(sz);
             let op = match r {

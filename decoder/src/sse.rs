@@ -89,21 +89,21 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             c.done(op, 16, false)
         }
         F::XG => {
-            let g = gsz(&c);
+            let g = gsz(c);
             let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
             c.insn.ops[0] = Operand::Xmm(reg);
             c.insn.ops[1] = c.rm_gpr(g);
             c.done(op, g, false)
         }
         F::GX => {
-            let g = gsz(&c);
+            let g = gsz(c);
             let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
             c.insn.ops[0] = c.rm_gpr(g);
             c.insn.ops[1] = Operand::Xmm(reg);
             c.done(op, g, false)
         }
         F::RX => {
-            let g = gsz(&c);
+            let g = gsz(c);
             c.insn.ops[0] = Operand::Gpr { reg, size: g };
             c.insn.ops[1] = c.rm_xmm(e.m);
             c.done(op, g, false)
@@ -112,7 +112,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             if !c.is_reg_form() {
                 return invalid("memory form of a register-only SSE instruction");
             }
-            let g = gsz(&c);
+            let g = gsz(c);
             c.insn.ops[0] = Operand::Gpr { reg, size: g };
             c.insn.ops[1] = Operand::Xmm(c.rm());
             c.done(op, g, false)
@@ -121,7 +121,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             if !c.is_reg_form() {
                 return invalid("memory form of a register-only SSE instruction");
             }
-            let g = gsz(&c);
+            let g = gsz(c);
             c.insn.ops[0] = Operand::Gpr { reg, size: g };
             c.insn.ops[1] = Operand::Xmm(c.rm());
             c.insn.imm = c.u8() as u64;

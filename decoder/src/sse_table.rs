@@ -7,7 +7,8 @@
 
 use crate::{Extension, Op};
 
-/// Operand form of an SSE entry.
+/// Operand form of an SSE entry (names spell the operands: `XXI` = xmm, xmm/m, imm8).
+#[allow(clippy::upper_case_acronyms)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum F {
     /// Not a valid encoding.

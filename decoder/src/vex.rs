@@ -27,7 +27,7 @@ fn check_legacy(c: &Cursor<'_>) -> R<()> {
 }
 
 pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<()> {
-    check_legacy(&c)?;
+    check_legacy(c)?;
     let b = c.u8();
     c.rex_r = if b & 0x80 == 0 { 8 } else { 0 };
     c.rex_x = 0;
@@ -38,7 +38,7 @@ pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<()> {
 }
 
 pub(crate) fn vex3(c: &mut Cursor<'_>) -> R<()> {
-    check_legacy(&c)?;
+    check_legacy(c)?;
     let b1 = c.u8();
     let b2 = c.u8();
     c.rex_r = if b1 & 0x80 == 0 { 8 } else { 0 };
@@ -107,7 +107,7 @@ fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<()> {
     if v.l != 0 {
         return invalid("BMI instruction with VEX.L=1");
     }
-    let sz = bsz(&c2);
+    let sz = bsz(c2);
     let reg = Operand::Gpr { reg: c2.reg(), size: sz };
     let vv = Operand::Gpr { reg: v.vvvv, size: sz };
     let rm = c2.rm_gpr(sz);
@@ -258,7 +258,7 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
 
 /// EVEX (AVX-512): `62 P0 P1 P2 opcode modrm ...`.
 pub(crate) fn evex(c: &mut Cursor<'_>) -> R<()> {
-    check_legacy(&c)?;
+    check_legacy(c)?;
     let p0 = c.u8();
     let p1 = c.u8();
     let _p2 = c.u8();
@@ -292,7 +292,7 @@ pub(crate) fn evex(c: &mut Cursor<'_>) -> R<()> {
 
 /// XOP (AMD): `8F RXBmmmmm WvvvvLpp opcode modrm ...`; caller checked mmmmm >= 8.
 pub(crate) fn xop(c: &mut Cursor<'_>) -> R<()> {
-    check_legacy(&c)?;
+    check_legacy(c)?;
     let b1 = c.u8();
     let _b2 = c.u8();
     let map = b1 & 0x1F;
