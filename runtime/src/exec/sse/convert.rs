@@ -29,7 +29,9 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Cvtss2si | Cvttss2si | Cvtsd2si | Cvttsd2si => {
             let bits = op_size(insn.ops[0]) as u32 * 8;
             if bits != 32 && bits != 64 {
-                return Err(Fault::NotImplemented("cvt*2si destination must be a 32- or 64-bit register"));
+                return Err(Fault::NotImplemented(
+                    "cvt*2si destination must be a 32- or 64-bit register",
+                ));
             }
             let s = read(cpu, mem, insn, 1)?;
             let v = match insn.op {
@@ -40,8 +42,12 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             };
             write(cpu, mem, insn, 0, v as u128)
         }
-        Cvtss2sd => binary(cpu, mem, insn, |d, s| with_lo64(d, single_to_double(s as u32))),
-        Cvtsd2ss => binary(cpu, mem, insn, |d, s| with_lo32(d, double_to_single(s as u64))),
+        Cvtss2sd => binary(cpu, mem, insn, |d, s| {
+            with_lo64(d, single_to_double(s as u32))
+        }),
+        Cvtsd2ss => binary(cpu, mem, insn, |d, s| {
+            with_lo32(d, double_to_single(s as u64))
+        }),
         Cvtps2pd => unary(cpu, mem, insn, |s| {
             let l = u32s(s);
             from_u64s([single_to_double(l[0]), single_to_double(l[1])])
@@ -50,9 +56,15 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             let l = u64s(s);
             from_u32s([double_to_single(l[0]), double_to_single(l[1]), 0, 0])
         }),
-        Cvtdq2ps => unary(cpu, mem, insn, |s| from_u32s(u32s(s).map(|x| single::from_i32(x as i32)))),
-        Cvtps2dq => unary(cpu, mem, insn, |s| from_u32s(u32s(s).map(|x| single::to_int(x, 32, false) as u32))),
-        Cvttps2dq => unary(cpu, mem, insn, |s| from_u32s(u32s(s).map(|x| single::to_int(x, 32, true) as u32))),
+        Cvtdq2ps => unary(cpu, mem, insn, |s| {
+            from_u32s(u32s(s).map(|x| single::from_i32(x as i32)))
+        }),
+        Cvtps2dq => unary(cpu, mem, insn, |s| {
+            from_u32s(u32s(s).map(|x| single::to_int(x, 32, false) as u32))
+        }),
+        Cvttps2dq => unary(cpu, mem, insn, |s| {
+            from_u32s(u32s(s).map(|x| single::to_int(x, 32, true) as u32))
+        }),
         Cvtdq2pd => unary(cpu, mem, insn, |s| {
             let l = u32s(s);
             from_u64s([double::from_i32(l[0] as i32), double::from_i32(l[1] as i32)])
@@ -61,7 +73,12 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             let t = insn.op == Cvttpd2dq;
             unary(cpu, mem, insn, |s| {
                 let l = u64s(s);
-                from_u32s([double::to_int(l[0], 32, t) as u32, double::to_int(l[1], 32, t) as u32, 0, 0])
+                from_u32s([
+                    double::to_int(l[0], 32, t) as u32,
+                    double::to_int(l[1], 32, t) as u32,
+                    0,
+                    0,
+                ])
             })
         }
         op => Err(Fault::NotImplemented(op.name())),

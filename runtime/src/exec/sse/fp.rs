@@ -115,8 +115,8 @@ macro_rules! float_ops {
                     2 => !unordered && x <= y,
                     3 => unordered,
                     4 => unordered || x != y,
-                    5 => unordered || !(x < y),
-                    6 => unordered || !(x <= y),
+                    5 => unordered || x >= y,
+                    6 => unordered || x > y,
                     _ => !unordered,
                 }
             }
@@ -154,7 +154,11 @@ macro_rules! float_ops {
                     return indefinite;
                 }
                 let x = f(a);
-                let r = if truncate { x.trunc() } else { x.round_ties_even() };
+                let r = if truncate {
+                    x.trunc()
+                } else {
+                    x.round_ties_even()
+                };
                 // Both bounds are powers of two, exact in either precision.
                 let limit = (indefinite as $f);
                 if r >= -limit && r < limit {
@@ -225,7 +229,10 @@ mod tests {
         assert_eq!(single::div(0, 0x8000_0000), 0xffc0_0000);
         assert_eq!(single::sqrt(0xbf80_0000), 0xffc0_0000);
         assert_eq!(single::sqrt(0x8000_0000), 0x8000_0000);
-        assert_eq!(double::div(0x7ff0_0000_0000_0000, 0xfff0_0000_0000_0000), double::INDEFINITE);
+        assert_eq!(
+            double::div(0x7ff0_0000_0000_0000, 0xfff0_0000_0000_0000),
+            double::INDEFINITE
+        );
     }
 
     #[test]
@@ -241,7 +248,10 @@ mod tests {
         // 2^31 is out of range, -2^31 is not; 2147483647.5 rounds to even = 2^31.
         assert_eq!(single::to_int(0x4f00_0000, 32, true), 0x8000_0000);
         assert_eq!(single::to_int(0xcf00_0000, 32, true), 0x8000_0000);
-        assert_eq!(double::to_int(0x41df_ffff_ffe0_0000, 32, false), 0x8000_0000); // 2147483647.5 -> 2^31
+        assert_eq!(
+            double::to_int(0x41df_ffff_ffe0_0000, 32, false),
+            0x8000_0000
+        ); // 2147483647.5 -> 2^31
         assert_eq!(double::to_int(0x41df_ffff_ffe0_0000, 32, true), 0x7fff_ffff);
         assert_eq!(double::to_int(0xc1e0_0000_0000_0000, 32, true), 0x8000_0000);
         assert_eq!(double::to_int(0x3ff8_0000_0000_0000, 64, false), 2); // 1.5 -> 2

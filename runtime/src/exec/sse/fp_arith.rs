@@ -74,7 +74,12 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Xorps | Xorpd => binary(cpu, mem, insn, |d, s| d ^ s),
         Addsubps => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u32s(d), u32s(s));
-            from_u32s([single::sub(a[0], b[0]), single::add(a[1], b[1]), single::sub(a[2], b[2]), single::add(a[3], b[3])])
+            from_u32s([
+                single::sub(a[0], b[0]),
+                single::add(a[1], b[1]),
+                single::sub(a[2], b[2]),
+                single::add(a[3], b[3]),
+            ])
         }),
         Addsubpd => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u64s(d), u64s(s));
@@ -94,8 +99,12 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             l.iter_mut().for_each(|x| *x = double::round(*x, imm));
             from_u64s(l)
         }),
-        Roundss => binary(cpu, mem, insn, |d, s| with_lo32(d, single::round(s as u32, imm))),
-        Roundsd => binary(cpu, mem, insn, |d, s| with_lo64(d, double::round(s as u64, imm))),
+        Roundss => binary(cpu, mem, insn, |d, s| {
+            with_lo32(d, single::round(s as u32, imm))
+        }),
+        Roundsd => binary(cpu, mem, insn, |d, s| {
+            with_lo64(d, double::round(s as u64, imm))
+        }),
         Dpps => binary(cpu, mem, insn, |d, s| dpps(d, s, imm)),
         Dppd => binary(cpu, mem, insn, |d, s| dppd(d, s, imm)),
         op => Err(Fault::NotImplemented(op.name())),

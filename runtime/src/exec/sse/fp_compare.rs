@@ -13,10 +13,18 @@ use core::cmp::Ordering;
 use echovm_decoder::{Insn, Op};
 
 fn mask32(b: bool) -> u32 {
-    if b { u32::MAX } else { 0 }
+    if b {
+        u32::MAX
+    } else {
+        0
+    }
 }
 fn mask64(b: bool) -> u64 {
-    if b { u64::MAX } else { 0 }
+    if b {
+        u64::MAX
+    } else {
+        0
+    }
 }
 
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
@@ -25,14 +33,22 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     match insn.op {
         Cmpps => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u32s(d), u32s(s));
-            from_u32s(core::array::from_fn(|i| mask32(single::compare(a[i], b[i], p))))
+            from_u32s(core::array::from_fn(|i| {
+                mask32(single::compare(a[i], b[i], p))
+            }))
         }),
         Cmppd => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u64s(d), u64s(s));
-            from_u64s(core::array::from_fn(|i| mask64(double::compare(a[i], b[i], p))))
+            from_u64s(core::array::from_fn(|i| {
+                mask64(double::compare(a[i], b[i], p))
+            }))
         }),
-        Cmpss => binary(cpu, mem, insn, |d, s| with_lo32(d, mask32(single::compare(d as u32, s as u32, p)))),
-        Cmpsd => binary(cpu, mem, insn, |d, s| with_lo64(d, mask64(double::compare(d as u64, s as u64, p)))),
+        Cmpss => binary(cpu, mem, insn, |d, s| {
+            with_lo32(d, mask32(single::compare(d as u32, s as u32, p)))
+        }),
+        Cmpsd => binary(cpu, mem, insn, |d, s| {
+            with_lo64(d, mask64(double::compare(d as u64, s as u64, p)))
+        }),
         Comiss | Ucomiss | Comisd | Ucomisd => {
             let a = cpu.xmm[xmm(insn, 0)?];
             let b = read(cpu, mem, insn, 1)?;

@@ -10,7 +10,11 @@ use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
 fn all(b: bool) -> u64 {
-    if b { u64::MAX } else { 0 }
+    if b {
+        u64::MAX
+    } else {
+        0
+    }
 }
 fn sat16(v: i32) -> i16 {
     v.clamp(i16::MIN as i32, i16::MAX as i32) as i16
@@ -38,24 +42,42 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Psubusw => |d, s| zip(d, s, u16s, from_u16s, u16::saturating_sub),
         Pmullw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_mul),
         Pmulld => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_mul),
-        Pmulhw => |d, s| zip(d, s, i16s, from_i16s, |a, b| ((a as i32 * b as i32) >> 16) as i16),
-        Pmulhuw => |d, s| zip(d, s, u16s, from_u16s, |a, b| ((a as u32 * b as u32) >> 16) as u16),
-        Pmulhrsw => |d, s| zip(d, s, i16s, from_i16s, |a, b| ((((a as i32 * b as i32) >> 14) + 1) >> 1) as i16),
+        Pmulhw => |d, s| {
+            zip(d, s, i16s, from_i16s, |a, b| {
+                ((a as i32 * b as i32) >> 16) as i16
+            })
+        },
+        Pmulhuw => |d, s| {
+            zip(d, s, u16s, from_u16s, |a, b| {
+                ((a as u32 * b as u32) >> 16) as u16
+            })
+        },
+        Pmulhrsw => |d, s| {
+            zip(d, s, i16s, from_i16s, |a, b| {
+                ((((a as i32 * b as i32) >> 14) + 1) >> 1) as i16
+            })
+        },
         // Even dword lanes, widened to 64-bit products.
         Pmuludq => |d, s| {
             let (a, b) = (u64s(d), u64s(s));
-            from_u64s([(a[0] as u32 as u64) * (b[0] as u32 as u64), (a[1] as u32 as u64) * (b[1] as u32 as u64)])
+            from_u64s([
+                (a[0] as u32 as u64) * (b[0] as u32 as u64),
+                (a[1] as u32 as u64) * (b[1] as u32 as u64),
+            ])
         },
         Pmuldq => |d, s| {
             let (a, b) = (u64s(d), u64s(s));
-            let m = |x: u64, y: u64| (x as u32 as i32 as i64).wrapping_mul(y as u32 as i32 as i64) as u64;
+            let m = |x: u64, y: u64| {
+                (x as u32 as i32 as i64).wrapping_mul(y as u32 as i32 as i64) as u64
+            };
             from_u64s([m(a[0], b[0]), m(a[1], b[1])])
         },
         // Signed words multiplied, adjacent products summed (wraps only for 4 x -32768).
         Pmaddwd => |d, s| {
             let (a, b) = (i16s(d), i16s(s));
             from_i32s(core::array::from_fn(|i| {
-                (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
+                (a[2 * i] as i32 * b[2 * i] as i32)
+                    .wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
             }))
         },
         // Unsigned bytes of the destination times signed bytes of the source, pairs summed with saturation.
@@ -65,11 +87,23 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
                 sat16(a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
             }))
         },
-        Pavgb => |d, s| zip(d, s, u8s, from_u8s, |a, b| ((a as u16 + b as u16 + 1) >> 1) as u8),
-        Pavgw => |d, s| zip(d, s, u16s, from_u16s, |a, b| ((a as u32 + b as u32 + 1) >> 1) as u16),
+        Pavgb => |d, s| {
+            zip(d, s, u8s, from_u8s, |a, b| {
+                ((a as u16 + b as u16 + 1) >> 1) as u8
+            })
+        },
+        Pavgw => |d, s| {
+            zip(d, s, u16s, from_u16s, |a, b| {
+                ((a as u32 + b as u32 + 1) >> 1) as u16
+            })
+        },
         Psadbw => |d, s| {
             let (a, b) = (u8s(d), u8s(s));
-            let sum = |h: usize| (0..8).map(|i| a[h * 8 + i].abs_diff(b[h * 8 + i]) as u64).sum::<u64>();
+            let sum = |h: usize| {
+                (0..8)
+                    .map(|i| a[h * 8 + i].abs_diff(b[h * 8 + i]) as u64)
+                    .sum::<u64>()
+            };
             from_u64s([sum(0), sum(1)])
         },
         Pmaxsb => |d, s| zip(d, s, i8s, from_i8s, i8::max),
@@ -97,9 +131,39 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Pcmpgtd => |d, s| zip(d, s, i32s, from_i32s, |a, b| all(a > b) as i32),
         Pcmpgtq => |d, s| zip(d, s, i64s, from_i64s, |a, b| all(a > b) as i64),
         // dest = dest negated / zeroed / kept by the sign of the source lane.
-        Psignb => |d, s| zip(d, s, i8s, from_i8s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
-        Psignw => |d, s| zip(d, s, i16s, from_i16s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
-        Psignd => |d, s| zip(d, s, i32s, from_i32s, |a, b| if b < 0 { a.wrapping_neg() } else if b == 0 { 0 } else { a }),
+        Psignb => |d, s| {
+            zip(d, s, i8s, from_i8s, |a, b| {
+                if b < 0 {
+                    a.wrapping_neg()
+                } else if b == 0 {
+                    0
+                } else {
+                    a
+                }
+            })
+        },
+        Psignw => |d, s| {
+            zip(d, s, i16s, from_i16s, |a, b| {
+                if b < 0 {
+                    a.wrapping_neg()
+                } else if b == 0 {
+                    0
+                } else {
+                    a
+                }
+            })
+        },
+        Psignd => |d, s| {
+            zip(d, s, i32s, from_i32s, |a, b| {
+                if b < 0 {
+                    a.wrapping_neg()
+                } else if b == 0 {
+                    0
+                } else {
+                    a
+                }
+            })
+        },
         // Horizontal: adjacent pairs of the destination fill the low half, of the source the high half.
         Phaddw => |d, s| horizontal16(d, s, |a, b| a.wrapping_add(b)),
         Phaddsw => |d, s| horizontal16(d, s, i16::saturating_add),
@@ -121,7 +185,13 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
 
 fn horizontal16(d: u128, s: u128, f: fn(i16, i16) -> i16) -> u128 {
     let (a, b) = (i16s(d), i16s(s));
-    from_i16s(core::array::from_fn(|i| if i < 4 { f(a[2 * i], a[2 * i + 1]) } else { f(b[2 * i - 8], b[2 * i - 7]) }))
+    from_i16s(core::array::from_fn(|i| {
+        if i < 4 {
+            f(a[2 * i], a[2 * i + 1])
+        } else {
+            f(b[2 * i - 8], b[2 * i - 7])
+        }
+    }))
 }
 
 fn horizontal32(d: u128, s: u128, f: fn(i32, i32) -> i32) -> u128 {

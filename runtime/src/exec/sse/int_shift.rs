@@ -23,8 +23,20 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             Psrlq => map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x >> n }),
             Psraw => map(d, i16s, from_i16s, |x| x >> n.min(15)),
             Psrad => map(d, i32s, from_i32s, |x| x >> n.min(31)),
-            Pslldq => if n > 15 { 0 } else { d << (n * 8) },
-            _ => if n > 15 { 0 } else { d >> (n * 8) },
+            Pslldq => {
+                if n > 15 {
+                    0
+                } else {
+                    d << (n * 8)
+                }
+            }
+            _ => {
+                if n > 15 {
+                    0
+                } else {
+                    d >> (n * 8)
+                }
+            }
         }
     })
 }

@@ -2,7 +2,7 @@
 //! their distinct upper-lane rules, GPR transfers, sign-mask extraction,
 //! duplicating loads, masked store and the MXCSR load/store.
 
-use super::lanes::{hi, lo, pair, u32s, u64s, u8s, with_lo32, with_lo64, from_u32s};
+use super::lanes::{from_u32s, hi, lo, pair, u32s, u64s, u8s, with_lo32, with_lo64};
 use super::operand::{is_mem, read, write, xmm};
 use crate::cpu::{Cpu, MXCSR_DEFAULT};
 use crate::fault::{Access, Fault};
@@ -13,7 +13,8 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     use Op::*;
     match insn.op {
         // Whole-register moves; alignment is enforced by `operand` per opcode.
-        Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Movntps | Movntpd | Movntdq | Movntdqa | Lddqu => {
+        Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Movntps | Movntpd | Movntdq
+        | Movntdqa | Lddqu => {
             let v = read(cpu, mem, insn, 1)?;
             write(cpu, mem, insn, 0, v)
         }
@@ -23,7 +24,11 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             match (insn.ops[0], insn.ops[1]) {
                 (Operand::Xmm(_), Operand::Xmm(_)) => {
                     let d = xmm(insn, 0)?;
-                    cpu.xmm[d] = if insn.op == Movss { with_lo32(cpu.xmm[d], v as u32) } else { with_lo64(cpu.xmm[d], v as u64) };
+                    cpu.xmm[d] = if insn.op == Movss {
+                        with_lo32(cpu.xmm[d], v as u32)
+                    } else {
+                        with_lo64(cpu.xmm[d], v as u64)
+                    };
                     Ok(())
                 }
                 _ => write(cpu, mem, insn, 0, v),
@@ -63,23 +68,36 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Movd | Movq => {
             let mut v = read(cpu, mem, insn, 1)?;
             if matches!(insn.ops[1], Operand::Xmm(_)) {
-                v &= if insn.op == Movd { 0xffff_ffff } else { u64::MAX as u128 };
+                v &= if insn.op == Movd {
+                    0xffff_ffff
+                } else {
+                    u64::MAX as u128
+                };
             }
             write(cpu, mem, insn, 0, v)
         }
         Movmskps => {
             let s = read(cpu, mem, insn, 1)?;
-            let m = u32s(s).iter().enumerate().fold(0u128, |m, (i, x)| m | (((x >> 31) as u128) << i));
+            let m = u32s(s)
+                .iter()
+                .enumerate()
+                .fold(0u128, |m, (i, x)| m | (((x >> 31) as u128) << i));
             write(cpu, mem, insn, 0, m)
         }
         Movmskpd => {
             let s = read(cpu, mem, insn, 1)?;
-            let m = u64s(s).iter().enumerate().fold(0u128, |m, (i, x)| m | (((x >> 63) as u128) << i));
+            let m = u64s(s)
+                .iter()
+                .enumerate()
+                .fold(0u128, |m, (i, x)| m | (((x >> 63) as u128) << i));
             write(cpu, mem, insn, 0, m)
         }
         Pmovmskb => {
             let s = read(cpu, mem, insn, 1)?;
-            let m = u8s(s).iter().enumerate().fold(0u128, |m, (i, x)| m | (((x >> 7) as u128) << i));
+            let m = u8s(s)
+                .iter()
+                .enumerate()
+                .fold(0u128, |m, (i, x)| m | (((x >> 7) as u128) << i));
             write(cpu, mem, insn, 0, m)
         }
         Movddup => {

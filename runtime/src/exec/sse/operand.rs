@@ -13,7 +13,14 @@ use echovm_decoder::{Insn, Op, Operand};
 fn requires_alignment(op: Op) -> bool {
     !matches!(
         op,
-        Op::Movups | Op::Movupd | Op::Movdqu | Op::Lddqu | Op::Pcmpestri | Op::Pcmpestrm | Op::Pcmpistri | Op::Pcmpistrm
+        Op::Movups
+            | Op::Movupd
+            | Op::Movdqu
+            | Op::Lddqu
+            | Op::Pcmpestri
+            | Op::Pcmpestrm
+            | Op::Pcmpistri
+            | Op::Pcmpistrm
     )
 }
 
@@ -38,7 +45,9 @@ pub fn read(cpu: &Cpu, mem: &Memory, insn: &Insn, i: usize) -> Result<u128, Faul
             match size {
                 16 => mem.read_u128(addr),
                 1 | 2 | 4 | 8 => Ok(mem.read(addr, size)? as u128),
-                _ => Err(Fault::NotImplemented("SSE memory operand of unexpected size")),
+                _ => Err(Fault::NotImplemented(
+                    "SSE memory operand of unexpected size",
+                )),
             }
         }
         Operand::Gpr { reg, size } => Ok(cpu.read_gpr(reg, size) as u128),
@@ -82,20 +91,29 @@ pub fn write(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, i: usize, v: u128) ->
             match size {
                 16 => mem.write_u128(addr, v),
                 1 | 2 | 4 | 8 => mem.write(addr, size, v as u64),
-                _ => Err(Fault::NotImplemented("SSE memory operand of unexpected size")),
+                _ => Err(Fault::NotImplemented(
+                    "SSE memory operand of unexpected size",
+                )),
             }
         }
         Operand::Gpr { reg, size } => {
             cpu.write_gpr(reg, size, v as u64);
             Ok(())
         }
-        _ => Err(Fault::NotImplemented("SSE destination operand form not supported")),
+        _ => Err(Fault::NotImplemented(
+            "SSE destination operand form not supported",
+        )),
     }
 }
 
 /// `dest = f(dest, src)` for the common two-operand register/memory form.
 #[inline]
-pub fn binary(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: impl FnOnce(u128, u128) -> u128) -> Result<(), Fault> {
+pub fn binary(
+    cpu: &mut Cpu,
+    mem: &Memory,
+    insn: &Insn,
+    f: impl FnOnce(u128, u128) -> u128,
+) -> Result<(), Fault> {
     let d = xmm(insn, 0)?;
     let s = read(cpu, mem, insn, 1)?;
     cpu.xmm[d] = f(cpu.xmm[d], s);
@@ -104,7 +122,12 @@ pub fn binary(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: impl FnOnce(u128, u12
 
 /// `dest = f(src)` for forms that ignore the old destination.
 #[inline]
-pub fn unary(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: impl FnOnce(u128) -> u128) -> Result<(), Fault> {
+pub fn unary(
+    cpu: &mut Cpu,
+    mem: &Memory,
+    insn: &Insn,
+    f: impl FnOnce(u128) -> u128,
+) -> Result<(), Fault> {
     let d = xmm(insn, 0)?;
     let s = read(cpu, mem, insn, 1)?;
     cpu.xmm[d] = f(s);

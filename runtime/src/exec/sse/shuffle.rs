@@ -18,7 +18,13 @@ fn interleave<T: Copy, const N: usize>(
 ) -> u128 {
     let (a, b) = (split(d), split(s));
     let base = if high { N / 2 } else { 0 };
-    join(core::array::from_fn(|i| if i % 2 == 0 { a[base + i / 2] } else { b[base + i / 2] }))
+    join(core::array::from_fn(|i| {
+        if i % 2 == 0 {
+            a[base + i / 2]
+        } else {
+            b[base + i / 2]
+        }
+    }))
 }
 
 /// Take lane `i` from `s` where `pick(i)`, else from `d`.
@@ -47,50 +53,104 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             let (a, b) = (u64s(d), u64s(s));
             from_u64s([a[(imm & 1) as usize], b[(imm >> 1 & 1) as usize]])
         }),
-        Unpcklps | Punpckldq => binary(cpu, mem, insn, |d, s| interleave(d, s, false, u32s, from_u32s)),
-        Unpckhps | Punpckhdq => binary(cpu, mem, insn, |d, s| interleave(d, s, true, u32s, from_u32s)),
-        Unpcklpd | Punpcklqdq => binary(cpu, mem, insn, |d, s| interleave(d, s, false, u64s, from_u64s)),
-        Unpckhpd | Punpckhqdq => binary(cpu, mem, insn, |d, s| interleave(d, s, true, u64s, from_u64s)),
-        Punpcklbw => binary(cpu, mem, insn, |d, s| interleave(d, s, false, u8s, from_u8s)),
+        Unpcklps | Punpckldq => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, false, u32s, from_u32s)
+        }),
+        Unpckhps | Punpckhdq => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, true, u32s, from_u32s)
+        }),
+        Unpcklpd | Punpcklqdq => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, false, u64s, from_u64s)
+        }),
+        Unpckhpd | Punpckhqdq => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, true, u64s, from_u64s)
+        }),
+        Punpcklbw => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, false, u8s, from_u8s)
+        }),
         Punpckhbw => binary(cpu, mem, insn, |d, s| interleave(d, s, true, u8s, from_u8s)),
-        Punpcklwd => binary(cpu, mem, insn, |d, s| interleave(d, s, false, u16s, from_u16s)),
-        Punpckhwd => binary(cpu, mem, insn, |d, s| interleave(d, s, true, u16s, from_u16s)),
-        Blendps => binary(cpu, mem, insn, |d, s| select(d, s, u32s, from_u32s, |i| imm >> i & 1 != 0)),
-        Blendpd => binary(cpu, mem, insn, |d, s| select(d, s, u64s, from_u64s, |i| imm >> i & 1 != 0)),
-        Pblendw => binary(cpu, mem, insn, |d, s| select(d, s, u16s, from_u16s, |i| imm >> i & 1 != 0)),
+        Punpcklwd => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, false, u16s, from_u16s)
+        }),
+        Punpckhwd => binary(cpu, mem, insn, |d, s| {
+            interleave(d, s, true, u16s, from_u16s)
+        }),
+        Blendps => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u32s, from_u32s, |i| imm >> i & 1 != 0)
+        }),
+        Blendpd => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u64s, from_u64s, |i| imm >> i & 1 != 0)
+        }),
+        Pblendw => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u16s, from_u16s, |i| imm >> i & 1 != 0)
+        }),
         // Variable blends: the sign bit of each lane of the implicit XMM0 picks the source.
-        Blendvps => binary(cpu, mem, insn, |d, s| select(d, s, u32s, from_u32s, |i| u32s(x0)[i] >> 31 != 0)),
-        Blendvpd => binary(cpu, mem, insn, |d, s| select(d, s, u64s, from_u64s, |i| u64s(x0)[i] >> 63 != 0)),
-        Pblendvb => binary(cpu, mem, insn, |d, s| select(d, s, u8s, from_u8s, |i| u8s(x0)[i] >> 7 != 0)),
+        Blendvps => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u32s, from_u32s, |i| u32s(x0)[i] >> 31 != 0)
+        }),
+        Blendvpd => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u64s, from_u64s, |i| u64s(x0)[i] >> 63 != 0)
+        }),
+        Pblendvb => binary(cpu, mem, insn, |d, s| {
+            select(d, s, u8s, from_u8s, |i| u8s(x0)[i] >> 7 != 0)
+        }),
         Pshufd => binary(cpu, mem, insn, |_, s| {
             let b = u32s(s);
             from_u32s(core::array::from_fn(|i| b[(imm >> (2 * i) & 3) as usize]))
         }),
         Pshuflw => binary(cpu, mem, insn, |_, s| {
             let b = u16s(s);
-            from_u16s(core::array::from_fn(|i| if i < 4 { b[(imm >> (2 * i) & 3) as usize] } else { b[i] }))
+            from_u16s(core::array::from_fn(|i| {
+                if i < 4 {
+                    b[(imm >> (2 * i) & 3) as usize]
+                } else {
+                    b[i]
+                }
+            }))
         }),
         Pshufhw => binary(cpu, mem, insn, |_, s| {
             let b = u16s(s);
-            from_u16s(core::array::from_fn(|i| if i < 4 { b[i] } else { b[4 + (imm >> (2 * (i - 4)) & 3) as usize] }))
+            from_u16s(core::array::from_fn(|i| {
+                if i < 4 {
+                    b[i]
+                } else {
+                    b[4 + (imm >> (2 * (i - 4)) & 3) as usize]
+                }
+            }))
         }),
         Pshufb => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u8s(d), u8s(s));
-            from_u8s(core::array::from_fn(|i| if b[i] & 0x80 != 0 { 0 } else { a[(b[i] & 15) as usize] }))
+            from_u8s(core::array::from_fn(|i| {
+                if b[i] & 0x80 != 0 {
+                    0
+                } else {
+                    a[(b[i] & 15) as usize]
+                }
+            }))
         }),
         // Bytes imm.. of the 32-byte concatenation dest:src (dest high), zero past the end.
         Palignr => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u8s(d), u8s(s));
             from_u8s(core::array::from_fn(|i| {
                 let k = i + imm as usize;
-                if k < 16 { b[k] } else if k < 32 { a[k - 16] } else { 0 }
+                if k < 16 {
+                    b[k]
+                } else if k < 32 {
+                    a[k - 16]
+                } else {
+                    0
+                }
             }))
         }),
         Insertps => {
             let d = xmm(insn, 0)?;
             let s = read(cpu, mem, insn, 1)?;
             // A memory source is the 32-bit value itself; a register source picks lane imm[7:6].
-            let v = if super::operand::is_mem(insn, 1) { s as u32 } else { u32s(s)[(imm >> 6) as usize] };
+            let v = if super::operand::is_mem(insn, 1) {
+                s as u32
+            } else {
+                u32s(s)[(imm >> 6) as usize]
+            };
             let mut l = u32s(cpu.xmm[d]);
             l[(imm >> 4 & 3) as usize] = v;
             for (i, x) in l.iter_mut().enumerate() {

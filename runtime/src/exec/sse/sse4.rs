@@ -30,12 +30,20 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Op::Mpsadbw => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u8s(d), u8s(s));
             let (o1, o2) = (((imm >> 2) & 1) as usize * 4, (imm & 3) as usize * 4);
-            from_u16s(core::array::from_fn(|i| (0..4).map(|k| a[o1 + i + k].abs_diff(b[o2 + k]) as u16).sum()))
+            from_u16s(core::array::from_fn(|i| {
+                (0..4)
+                    .map(|k| a[o1 + i + k].abs_diff(b[o2 + k]) as u16)
+                    .sum()
+            }))
         }),
         // Lowest index wins ties; result word 0 = minimum, bits 16..19 = index, rest zero.
         Op::Phminposuw => binary(cpu, mem, insn, |_, s| {
             let w = u16s(s);
-            let (idx, min) = w.iter().enumerate().fold((0usize, w[0]), |(bi, bm), (i, &v)| if v < bm { (i, v) } else { (bi, bm) });
+            let (idx, min) =
+                w.iter().enumerate().fold(
+                    (0usize, w[0]),
+                    |(bi, bm), (i, &v)| if v < bm { (i, v) } else { (bi, bm) },
+                );
             min as u128 | ((idx as u128) << 16)
         }),
         op => Err(Fault::NotImplemented(op.name())),

@@ -29,7 +29,11 @@ fn elements(v: u128, words: bool, signed: bool) -> [i32; 16] {
 
 /// Explicit length: absolute value of the register, saturated to the element count.
 fn explicit_len(v: u64, wide: bool, ub: usize) -> usize {
-    let abs = if wide { (v as i64).unsigned_abs() } else { (v as u32 as i32).unsigned_abs() as u64 };
+    let abs = if wide {
+        (v as i64).unsigned_abs()
+    } else {
+        (v as u32 as i32).unsigned_abs() as u64
+    };
     abs.min(ub as u64) as usize
 }
 
@@ -44,11 +48,17 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     let b_val = read(cpu, mem, insn, 1)?;
     let (words, signed) = (imm & 1 != 0, imm & 2 != 0);
     let ub = if words { 8 } else { 16 };
-    let (a, b) = (elements(a_val, words, signed), elements(b_val, words, signed));
+    let (a, b) = (
+        elements(a_val, words, signed),
+        elements(b_val, words, signed),
+    );
     let explicit = matches!(insn.op, Op::Pcmpestri | Op::Pcmpestrm);
     let (la, lb) = if explicit {
         let wide = insn.osize == 8;
-        (explicit_len(cpu.gpr[reg::RAX as usize], wide, ub), explicit_len(cpu.gpr[reg::RDX as usize], wide, ub))
+        (
+            explicit_len(cpu.gpr[reg::RAX as usize], wide, ub),
+            explicit_len(cpu.gpr[reg::RDX as usize], wide, ub),
+        )
     } else {
         (implicit_len(&a, ub), implicit_len(&b, ub))
     };
@@ -63,11 +73,11 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     for (j, row) in rows.iter_mut().enumerate().take(ub) {
         *row = if j < la {
             let mut bits = 0u32;
-            for i in 0..lb {
+            for (i, &bi) in b[..lb].iter().enumerate() {
                 let hit = match agg {
-                    1 if j % 2 == 0 => b[i] >= a[j],
-                    1 => b[i] <= a[j],
-                    _ => a[j] == b[i],
+                    1 if j % 2 == 0 => bi >= a[j],
+                    1 => bi <= a[j],
+                    _ => a[j] == bi,
                 };
                 bits |= (hit as u32) << i;
             }
@@ -84,7 +94,9 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         // Equal each: the diagonal.
         2 => (0..ub).fold(0, |acc, i| acc | (rows[i] & (1 << i))),
         // Equal ordered: the needle matches starting at i (running off the end counts as a match).
-        _ => (0..ub).fold(full, |acc, k| acc & ((rows[k] >> k) | (full & !(full >> k)))),
+        _ => (0..ub).fold(full, |acc, k| {
+            acc & ((rows[k] >> k) | (full & !(full >> k)))
+        }),
     };
     let res2 = match (imm >> 4) & 3 {
         1 => !res1 & full,
@@ -107,9 +119,21 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             cpu.xmm[0] = if imm & 0x40 == 0 {
                 res2 as u128
             } else if words {
-                from_u16s(core::array::from_fn(|i| if res2 >> i & 1 != 0 { u16::MAX } else { 0 }))
+                from_u16s(core::array::from_fn(|i| {
+                    if res2 >> i & 1 != 0 {
+                        u16::MAX
+                    } else {
+                        0
+                    }
+                }))
             } else {
-                from_u8s(core::array::from_fn(|i| if res2 >> i & 1 != 0 { u8::MAX } else { 0 }))
+                from_u8s(core::array::from_fn(|i| {
+                    if res2 >> i & 1 != 0 {
+                        u8::MAX
+                    } else {
+                        0
+                    }
+                }))
             };
         }
     }
