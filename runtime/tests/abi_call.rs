@@ -107,7 +107,7 @@ fn callee_fault_and_out_of_gas_are_failed() {
     let inner = Script::new()
         .write(0, b"z")
         .int(WRITE, &[s(0), 1, s(0), 1])
-        .int(0x99, &[]);
+        .int(0x13, &[0]);
     let r = run(
         &mut chain,
         &a,
@@ -247,9 +247,15 @@ fn recursion_to_the_default_depth_limit() {
     let mut script = Script::new();
     for k in (1..=levels).rev() {
         let store = Script::new().write(8, &[k]).int(WRITE, &[s(8), 1, s(8), 1]);
-        script = if k == levels { store } else { store.then(calling(&a, &script, u64::MAX, 0)) };
+        script = if k == levels {
+            store
+        } else {
+            store.then(calling(&a, &script, u64::MAX, 0))
+        };
     }
-    let r = chain.call(&a, &DEFAULT_CALLER, 0, 1_000_000_000, script.bytes()).unwrap();
+    let r = chain
+        .call(&a, &DEFAULT_CALLER, 0, 1_000_000_000, script.bytes())
+        .unwrap();
     assert_eq!(r.outcome.status, Status::Success, "{:?}", r.outcome.trap);
     for k in 1..=levels {
         let stored = chain.storage(&a, &[k]).unwrap().is_some();
@@ -287,7 +293,7 @@ fn events_are_recorded_in_order_and_dropped_with_their_call() {
         ],
     );
     // A failed top-level call keeps no events.
-    let r = run(&mut chain, &a, &Script(script.0.clone()).int(0x99, &[]));
+    let r = run(&mut chain, &a, &Script(script.0.clone()).int(0x13, &[0]));
     assert!(r.events().is_empty());
 }
 

@@ -2,10 +2,13 @@
 //! including their failure paths.
 mod abi_support;
 use abi_support::*;
-use echovm_runtime::host::Status;
+use echovm_runtime::host::{CallContext, Status};
+use echovm_runtime::state::overlay::Overlay;
+use echovm_runtime::state::session::Session;
 use echovm_runtime::state::{
     genesis, keys, DEFAULT_AUTHOR, DEFAULT_CALLER, DEFAULT_CALLER_BALANCE,
 };
+use echovm_runtime::state::{Chain, MemBackend};
 
 const BALANCE: u8 = 0x20;
 const TRANSFER: u8 = 0x21;
@@ -191,9 +194,28 @@ fn bad_pointers_fault() {
 }
 
 #[test]
-fn unknown_vector_faults() {
-    let (mut chain, probe) = chain_with_probe();
-    let msg = fault_text(&mut chain, &probe, &Script::new().int(0x99, &[]));
+fn unknown_vector_is_rejected_at_deploy_and_faults_if_run() {
+    let bad = build_contract_with("probe", &["-DPROBE_BAD_VECTOR"]);
+    let mut chain = Chain::in_memory(schedule()).unwrap();
+    let err = chain
+        .deploy(&bad, &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("0x99"), "{err}");
+    // Run without the validator, straight on a session.
+    let sched = schedule();
+    let backend = MemBackend::new();
+    let mut session = Session::new(Overlay::new(&backend), &sched, genesis::default_block());
+    let hash = echovm_runtime::state::code_hash(&bad);
+    session.preload(hash, std::rc::Rc::new(bad));
+    let ctx = CallContext {
+        self_address: [3; 32],
+        ..Default::default()
+    };
+    let out = session
+        .run(&hash, ctx, Script::new().int(0x99, &[]).bytes(), GAS)
+        .unwrap();
+    assert_eq!(out.status, Status::Fault);
+    let msg = out.trap.unwrap().to_string();
     assert!(
         msg.contains("0x99") && msg.contains("not part of ABI v1"),
         "{msg}"

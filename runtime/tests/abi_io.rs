@@ -13,7 +13,6 @@ const SET_RETURN: u8 = 0x50;
 const REVERT: u8 = 0x60;
 const FINISH: u8 = 0x61;
 const DEBUG: u8 = 0x62;
-const M1: u64 = u64::MAX;
 
 #[test]
 fn memmove_overlaps_memcmp_signs_memset_fills() {

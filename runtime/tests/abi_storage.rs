@@ -224,7 +224,7 @@ fn writes_of_a_failed_call_are_dropped() {
         &Script::new()
             .write(0, b"x")
             .int(WRITE, &[s(0), 1, s(0), 1])
-            .int(0x99, &[]),
+            .int(0x13, &[0]),
     );
     assert_eq!(r.outcome.status, Status::Fault);
     assert!(r.diff.entries.is_empty(), "gas price 0: nothing changes");

@@ -118,7 +118,7 @@ fn sender_pays_gas_used_times_price_whatever_the_outcome() {
 
     // Revert, fault and out of gas: only the fee; the diff is the sender's balance alone.
     let reverting = busy_script().int(0x60, &[0, 0]);
-    let faulting = busy_script().int(0x99, &[]);
+    let faulting = busy_script().int(0x13, &[0]);
     for (script, gas, status) in [
         (reverting, GAS, Status::Reverted),
         (faulting, GAS, Status::Fault),
@@ -216,10 +216,9 @@ fn run_program_installs_once_and_reports_only_the_call() {
         r.diff.entries.is_empty(),
         "a pure run changes nothing (gas price 0)"
     );
-    let package = borsh::to_vec(probe()).unwrap();
     assert_eq!(
         r.address,
-        run_address(&echovm_runtime::state::code_hash(&package))
+        run_address(&echovm_runtime::state::code_hash(probe()))
     );
     // Storage written by one run is seen by the next run of the same program.
     let w = Script::new().write(0, b"k").int(WRITE, &[s(0), 1, s(0), 1]);
@@ -240,4 +239,71 @@ fn run_program_installs_once_and_reports_only_the_call() {
         (o.diff_bytes(), o.outcome.gas_used),
         (r1.diff_bytes(), r1.outcome.gas_used)
     );
+}
+
+#[test]
+fn invalid_programs_never_enter_the_state() {
+    let mut chain = Chain::in_memory(schedule()).unwrap();
+    let root = chain.state_root().unwrap();
+    let mut bad = probe().clone();
+    let code = bad
+        .segments
+        .iter_mut()
+        .find(|s| s.flags.executable())
+        .unwrap();
+    code.flags.0 |= echovm_runtime::program::SegmentFlags::W;
+    let err = chain
+        .deploy(&bad, &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StateError::Rejected(m) if m.contains("W+X")),
+        "{err}"
+    );
+    let err = chain.run_program(&bad, Vec::new(), GAS).unwrap_err();
+    assert!(matches!(err, StateError::Rejected(_)), "{err}");
+    // Limits that admit the code but not the whole package.
+    let code: u64 = probe().code_segments().map(|s| s.mem_size).sum();
+    let tiny = schedule_with(|d| {
+        d.limits.code_bytes = code;
+        d.limits.package_bytes = code;
+    });
+    let mut small = Chain::in_memory(tiny).unwrap();
+    let err = small
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap_err();
+    assert!(
+        matches!(&err, StateError::Rejected(m) if m.contains("over the limit")),
+        "{err}"
+    );
+    assert_eq!(chain.state_root().unwrap(), root);
+}
+
+#[test]
+fn a_corrupt_stored_package_is_an_error_not_a_result() {
+    use echovm_runtime::state::{Backend, MemBackend};
+    let mut chain = Chain::in_memory(schedule()).unwrap();
+    let d = chain
+        .deploy(probe(), &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap();
+    let hash = chain.code_hash_of(&d.address).unwrap().unwrap();
+    // Rebuild the state with the package's last byte flipped.
+    let mut state = snapshot(chain.backend()).unwrap();
+    let pkg = state.get_mut(&keys::code_key(&hash)).unwrap();
+    *pkg.last_mut().unwrap() ^= 1;
+    let mut backend = MemBackend::new();
+    backend
+        .apply(
+            &state
+                .into_iter()
+                .map(|(k, v)| (k, Some(v)))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    let mut broken = Chain::new(backend, schedule(), &Default::default()).unwrap();
+    let root = broken.state_root().unwrap();
+    let err = broken
+        .call(&d.address, &DEFAULT_CALLER, 0, GAS, Vec::new())
+        .unwrap_err();
+    assert!(matches!(err, StateError::BadProgram { .. }), "{err}");
+    assert_eq!(broken.state_root().unwrap(), root, "nothing committed");
 }

@@ -21,6 +21,7 @@ use super::root::state_root;
 use super::session::{Programs, Session};
 use crate::host::{Address, BlockContext, CallContext, Hash, Status};
 use crate::interp::{Outcome, RunOptions};
+use crate::package::Package;
 use crate::program::Program;
 use echovm_gas::Schedule;
 use sha3::{Digest, Keccak256};
@@ -63,9 +64,34 @@ impl Receipt {
     }
 }
 
-/// Code hash of a program: keccak256 of its borsh encoding (the stored package).
-pub fn code_hash(package: &[u8]) -> Hash {
-    Keccak256::digest(package).into()
+/// Code hash of a program: keccak256 of its borsh encoding, the content hash
+/// of its package (`crate::package::code_hash`).
+pub fn code_hash(program: &Program) -> Hash {
+    crate::package::code_hash(program)
+}
+
+/// The code hash and package bytes stored for `program`, after checking it
+/// may be deployed under `schedule`: free of validator problems and within the
+/// package size limit, so nothing that could never run gets into the state.
+fn admit(program: &Program, schedule: &Schedule) -> Result<(Hash, Vec<u8>), StateError> {
+    let problems = crate::validate::validate(program, schedule);
+    if let Some(first) = problems.first() {
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more problems)", n - 1),
+        };
+        return Err(StateError::Rejected(format!("{first}{more}")));
+    }
+    let package = Package::new(program.clone());
+    let bytes = package.to_bytes();
+    let limit = schedule.limits().package_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(StateError::Rejected(format!(
+            "package is {} bytes, over the limit of {limit}",
+            bytes.len()
+        )));
+    }
+    Ok((package.content_hash, bytes))
 }
 
 /// Address of the contract `sender` deploys with nonce `nonce`:
@@ -186,8 +212,7 @@ impl<B: Backend> Chain<B> {
     /// at once). A development/genesis operation: `echovm run` uses it to place
     /// the program it runs. Returns the code hash.
     pub fn install(&mut self, address: &Address, program: &Program) -> Result<Hash, StateError> {
-        let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
-        let hash = code_hash(&package);
+        let (hash, package) = admit(program, &self.schedule)?;
         if self.code_hash_of(address)? != Some(hash) {
             self.backend.apply(&[
                 (keys::code_key(&hash), Some(package)),
@@ -231,8 +256,7 @@ impl<B: Backend> Chain<B> {
         input: Vec<u8>,
         gas: u64,
     ) -> Result<Receipt, StateError> {
-        let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
-        let address = run_address(&code_hash(&package));
+        let address = run_address(&code_hash(program));
         self.install(&address, program)?;
         self.call(&address, &DEFAULT_CALLER, 0, gas, input)
     }
@@ -255,6 +279,7 @@ impl<B: Backend> Chain<B> {
         );
         let result = transact(
             &mut s,
+            &self.schedule,
             self.config.gas_price,
             target,
             sender,
@@ -281,8 +306,10 @@ impl<B: Backend> Chain<B> {
 
 /// Run one transaction on a session: fee, nonce, code, value, the call
 /// itself, rollback and refund. Returns the outcome and the contract address.
+#[allow(clippy::too_many_arguments)]
 fn transact(
     s: &mut Session<'_>,
+    schedule: &Schedule,
     price: u128,
     target: Target<'_>,
     sender: &Address,
@@ -319,8 +346,7 @@ fn transact(
                 return Err(StateError::AddressTaken(hex32(&address)));
             }
             let cp = s.overlay.checkpoint();
-            let package = borsh::to_vec(program).expect("borsh encoding into a Vec cannot fail");
-            let hash = code_hash(&package);
+            let (hash, package) = admit(program, schedule)?;
             if s.overlay.get(&keys::code_key(&hash)).is_none() {
                 s.overlay.set(keys::code_key(&hash), Some(package));
             }

@@ -23,6 +23,8 @@ pub enum StateError {
     NoContract(String),
     #[error("address {0} already holds a contract")]
     AddressTaken(String),
+    #[error("contract rejected: {0}")]
+    Rejected(String),
     #[error("stored program {hash} cannot be decoded: {reason}")]
     BadProgram { hash: String, reason: String },
     #[error(

@@ -15,8 +15,8 @@ use super::overlay::Overlay;
 use crate::cache::CodeCache;
 use crate::host::{Address, BlockContext, CallContext, Hash, Host, NestedResult, Status};
 use crate::interp::{run_call_with, CallParams, Outcome, RunOptions};
+use crate::package::Package;
 use crate::program::Program;
-use borsh::BorshDeserialize;
 use echovm_gas::Schedule;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -93,11 +93,20 @@ impl<'a> Session<'a> {
                     hash: hex32(hash),
                     reason: "no package stored under this code hash".into(),
                 })?;
-        let program = Program::try_from_slice(&bytes).map_err(|e| StateError::BadProgram {
-            hash: hex32(hash),
-            reason: e.to_string(),
-        })?;
-        let p = Rc::new(program);
+        // Stored packages were size-checked when deployed; a later schedule's
+        // smaller limit must not make existing contracts unloadable.
+        let package =
+            Package::from_bytes(&bytes, u64::MAX).map_err(|e| StateError::BadProgram {
+                hash: hex32(hash),
+                reason: e.to_string(),
+            })?;
+        if package.content_hash != *hash {
+            return Err(StateError::BadProgram {
+                hash: hex32(hash),
+                reason: "stored under another hash".into(),
+            });
+        }
+        let p = Rc::new(package.program);
         self.programs.insert(*hash, p.clone());
         Ok(p)
     }

@@ -12,15 +12,25 @@ use std::sync::OnceLock;
 
 /// Compile a C contract from `tests/abi_contracts/` with `sdk/c/build.sh`.
 pub fn build_contract(name: &str) -> Program {
+    build_contract_with(name, &[])
+}
+
+/// [`build_contract`] with extra compiler flags (e.g. `-DNAME`).
+pub fn build_contract_with(name: &str, cflags: &[&str]) -> Program {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let src = root.join("tests/abi_contracts").join(format!("{name}.c"));
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("{name}-{}.elf", std::process::id()));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "{name}-{}-{}.elf",
+        std::process::id(),
+        cflags.len()
+    ));
     let status = Command::new("sh")
         .arg(root.join("../sdk/c/build.sh"))
         .arg("-o")
         .arg(&out)
         .arg(&src)
+        .arg("--")
+        .args(cflags)
         .status()
         .expect("run sdk/c/build.sh");
     assert!(status.success(), "building {} failed", src.display());
