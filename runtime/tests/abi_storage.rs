@@ -1,6 +1,9 @@
 //! Storage vectors (0x70–0x73) through a real contract: semantics, limits,
 //! faults, metering and how writes appear in the state diff.
 mod abi_support;
+
+/// (key, old, new) of a diff entry.
+type Change = (Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>);
 use abi_support::*;
 use echovm_runtime::host::Status;
 use echovm_runtime::state::keys;
@@ -91,7 +94,7 @@ fn diff_shows_storage_keys_with_old_and_new() {
             .int(REMOVE, &[s(0), 2]) // ab removed again: no net change
             .int(WRITE, &[s(0), 1, s(8), 3]), // a rewritten with the same value
     );
-    let got: Vec<(Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>)> = second
+    let got: Vec<Change> = second
         .diff
         .entries
         .iter()

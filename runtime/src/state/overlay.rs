@@ -26,12 +26,16 @@ pub struct Checkpoint {
     events: usize,
 }
 
+/// A key and the overlay entry it had before a write (`None` = no entry,
+/// `Some(None)` = removed, `Some(Some(v))` = written `v`).
+type Undo = (Vec<u8>, Option<Option<Vec<u8>>>);
+
 pub struct Overlay<'b> {
     base: &'b dyn Backend,
     /// Pending writes: `None` = removed.
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     /// Undo log: key and the overlay entry it had before (`None` = no entry).
-    journal: Vec<(Vec<u8>, Option<Option<Vec<u8>>>)>,
+    journal: Vec<Undo>,
     events: Vec<Event>,
     error: RefCell<Option<StateError>>,
 }

@@ -224,7 +224,7 @@ pub fn metering(v: u8, script: &Script, value: u128) -> (u64, u64) {
 
 /// Bytes from lower-case hex (test vectors).
 pub fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex length");
+    assert!(s.len() & 1 == 0, "odd hex length");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
