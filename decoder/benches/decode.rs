@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn code_sections(path: &Path) -> Vec<(u64, Vec<u8>)> {
-    let Ok(data) = std::fs::read(path) else { return Vec::new() };
-    let Ok(elf) = goblin::elf::Elf::parse(&data) else { return Vec::new() };
+    let Ok(data) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(elf) = goblin::elf::Elf::parse(&data) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for sh in &elf.section_headers {
         if sh.sh_flags & u64::from(goblin::elf::section_header::SHF_EXECINSTR) != 0
@@ -122,29 +126,46 @@ fn best_of(f: &dyn Fn() -> u64) -> (f64, u64) {
 
 fn report(name: &str, bytes: usize, (secs, count): (f64, u64)) -> f64 {
     let mbs = bytes as f64 / secs / 1e6;
-    println!("{name:>10}: {mbs:8.1} MB/s  ({count} instructions, {:.1} ns/insn)", secs * 1e9 / count as f64);
+    println!(
+        "{name:>10}: {mbs:8.1} MB/s  ({count} instructions, {:.1} ns/insn)",
+        secs * 1e9 / count as f64
+    );
     mbs
 }
 
 fn main() {
-    let mb: usize = std::env::var("ECHOVM_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    let mb: usize = std::env::var("ECHOVM_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
     let bufs = corpus(mb << 20);
     let bytes: usize = bufs.iter().map(|b| b.1.len()).sum();
     if bytes == 0 {
         println!("decode: no code found to benchmark");
         return;
     }
-    println!("corpus: {:.1} MB of x86-64 code in {} sections", bytes as f64 / 1e6, bufs.len());
+    println!(
+        "corpus: {:.1} MB of x86-64 code in {} sections",
+        bytes as f64 / 1e6,
+        bufs.len()
+    );
     // For profiling (`perf stat`/`perf record`): one decoder only, ten rounds.
     match std::env::var("ECHOVM_BENCH_ONLY").as_deref() {
-        Ok("ours") => return (0..10).for_each(|_| _ = report("ours", bytes, best_of(&|| ours(&bufs)))),
-        Ok("iced") => return (0..10).for_each(|_| _ = report("iced-x86", bytes, best_of(&|| iced(&bufs)))),
+        Ok("ours") => {
+            return (0..10).for_each(|_| _ = report("ours", bytes, best_of(&|| ours(&bufs))))
+        }
+        Ok("iced") => {
+            return (0..10).for_each(|_| _ = report("iced-x86", bytes, best_of(&|| iced(&bufs))))
+        }
         _ => {}
     }
     // Rounds alternate between the decoders so that load from other processes
     // on a shared machine hits all of them alike; the best round of each counts.
-    let decoders: [(&str, &dyn Fn() -> u64); 3] =
-        [("ours", &|| ours(&bufs)), ("iced-x86", &|| iced(&bufs)), ("yaxpeax", &|| yaxpeax(&bufs))];
+    let decoders: [(&str, &dyn Fn() -> u64); 3] = [
+        ("ours", &|| ours(&bufs)),
+        ("iced-x86", &|| iced(&bufs)),
+        ("yaxpeax", &|| yaxpeax(&bufs)),
+    ];
     let mut best = [(f64::MAX, 0u64); 3];
     for _ in 0..7 {
         for (k, (_, f)) in decoders.iter().enumerate() {
@@ -157,5 +178,8 @@ fn main() {
     let o = report("ours", bytes, best[0]);
     let i = report("iced-x86", bytes, best[1]);
     report("yaxpeax", bytes, best[2]);
-    println!("decode: ours {o:.0} MB/s, iced-x86 {i:.0} MB/s, ratio {:.2}", o / i);
+    println!(
+        "decode: ours {o:.0} MB/s, iced-x86 {i:.0} MB/s, ratio {:.2}",
+        o / i
+    );
 }

@@ -32,7 +32,14 @@ pub(crate) const EMPTY: Insn = Insn {
     osize: 0,
     prefixes: 0,
     ops: [Operand::None; 4],
-    mem: MemRef { base: NO_REG, index: NO_REG, scale: 1, seg: Seg::None, addr32: false, disp: 0 },
+    mem: MemRef {
+        base: NO_REG,
+        index: NO_REG,
+        scale: 1,
+        seg: Seg::None,
+        addr32: false,
+        disp: 0,
+    },
     imm: 0,
     imm2: 0,
 };
@@ -96,9 +103,13 @@ impl<'o> Cursor<'o> {
     #[cold]
     pub fn eof(&self) -> DecodeError {
         if self.avail >= MAX_LEN {
-            DecodeError::Invalid { reason: "instruction longer than 15 bytes" }
+            DecodeError::Invalid {
+                reason: "instruction longer than 15 bytes",
+            }
         } else {
-            DecodeError::Truncated { have: self.avail as u8 }
+            DecodeError::Truncated {
+                have: self.avail as u8,
+            }
         }
     }
 
@@ -248,7 +259,11 @@ impl<'o> Cursor<'o> {
     pub fn mem(&mut self) {
         let md = self.modrm >> 6;
         let rm = self.modrm & 7;
-        let mut m = MemRef { seg: self.seg, addr32: self.p67, ..MemRef::default() };
+        let mut m = MemRef {
+            seg: self.seg,
+            addr32: self.p67,
+            ..MemRef::default()
+        };
         if rm == 4 {
             let sib = self.u8();
             m.scale = 1 << (sib >> 6);
@@ -306,7 +321,9 @@ impl<'o> Cursor<'o> {
     #[inline(always)]
     pub fn rm_mem_only(&mut self, size: u8) -> R<Operand> {
         if self.is_reg_form() {
-            return Err(DecodeError::Invalid { reason: "register form of a memory-only instruction" });
+            return Err(DecodeError::Invalid {
+                reason: "register form of a memory-only instruction",
+            });
         }
         self.mem();
         Ok(Operand::Mem { size })
@@ -325,7 +342,9 @@ impl<'o> Cursor<'o> {
     #[inline(always)]
     pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<()> {
         if self.lock && (!lockable || self.is_reg_form()) {
-            return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
+            return Err(DecodeError::Invalid {
+                reason: "LOCK prefix on an instruction that cannot be locked",
+            });
         }
         let len = self.pos as u8;
         if self.rip_rel {
@@ -357,9 +376,15 @@ impl<'o> Cursor<'o> {
     #[inline]
     pub fn unsupported(&self, mnemonic: &'static str, ext: Extension) -> R<()> {
         if self.lock {
-            return Err(DecodeError::Invalid { reason: "LOCK prefix on an instruction that cannot be locked" });
+            return Err(DecodeError::Invalid {
+                reason: "LOCK prefix on an instruction that cannot be locked",
+            });
         }
-        Err(DecodeError::Unsupported { len: self.pos as u8, mnemonic, ext })
+        Err(DecodeError::Unsupported {
+            len: self.pos as u8,
+            mnemonic,
+            ext,
+        })
     }
 
     /// Absolute target of a relative branch whose displacement has just been read.

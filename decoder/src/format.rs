@@ -10,19 +10,25 @@ use core::fmt::{self, Write};
 
 use crate::{prefix, DecodeError, Insn, Op, Operand, Seg, NO_REG, RIP_BASE};
 
-const R64: [&str; 16] =
-    ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
-const R32: [&str; 16] = [
-    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d",
+const R64: [&str; 16] = [
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+    "r14", "r15",
 ];
-const R16: [&str; 16] =
-    ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"];
+const R32: [&str; 16] = [
+    "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "r8d", "r9d", "r10d", "r11d", "r12d",
+    "r13d", "r14d", "r15d",
+];
+const R16: [&str; 16] = [
+    "ax", "cx", "dx", "bx", "sp", "bp", "si", "di", "r8w", "r9w", "r10w", "r11w", "r12w", "r13w",
+    "r14w", "r15w",
+];
 const R8: [&str; 16] = [
-    "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b",
+    "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil", "r8b", "r9b", "r10b", "r11b", "r12b",
+    "r13b", "r14b", "r15b",
 ];
 const XMM: [&str; 16] = [
-    "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13",
-    "xmm14", "xmm15",
+    "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+    "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
 ];
 
 /// Name of general register `reg` (0..=15) accessed with `size` bytes.
@@ -55,7 +61,14 @@ pub fn write_insn(out: &mut impl Write, insn: &Insn, ip: Option<u64>) -> fmt::Re
     }
     let compares = matches!(
         insn.op,
-        Op::Cmpsb | Op::Cmpsw | Op::CmpsdString | Op::Cmpsq | Op::Scasb | Op::Scasw | Op::Scasd | Op::Scasq
+        Op::Cmpsb
+            | Op::Cmpsw
+            | Op::CmpsdString
+            | Op::Cmpsq
+            | Op::Scasb
+            | Op::Scasw
+            | Op::Scasd
+            | Op::Scasq
     );
     if insn.has_prefix(prefix::REP) {
         out.write_str(if compares { "repe " } else { "rep " })?;
@@ -70,7 +83,8 @@ pub fn write_insn(out: &mut impl Write, insn: &Insn, ip: Option<u64>) -> fmt::Re
         first = false;
         write_operand(out, insn, op, ip)?;
     }
-    let rip_mem = insn.ops.iter().any(|o| matches!(o, Operand::Mem { .. })) && insn.mem.base == RIP_BASE;
+    let rip_mem =
+        insn.ops.iter().any(|o| matches!(o, Operand::Mem { .. })) && insn.mem.base == RIP_BASE;
     if rip_mem && ip.is_some() {
         write!(out, " ; {:#x}", insn.mem.disp as u64)?;
     }
@@ -84,7 +98,11 @@ fn write_operand(out: &mut impl Write, insn: &Insn, op: &Operand, ip: Option<u64
         Operand::GprHigh8 { reg } => out.write_str(["ah", "ch", "dh", "bh"][(reg & 3) as usize]),
         Operand::Xmm(r) => out.write_str(XMM[(r & 15) as usize]),
         Operand::Imm { size } => {
-            let v = if size >= 8 { insn.imm } else { insn.imm & ((1u64 << (size * 8)) - 1) };
+            let v = if size >= 8 {
+                insn.imm
+            } else {
+                insn.imm & ((1u64 << (size * 8)) - 1)
+            };
             write!(out, "{v:#x}")
         }
         Operand::Imm2 { .. } => write!(out, "{:#x}", insn.imm2),
@@ -101,7 +119,8 @@ fn write_operand(out: &mut impl Write, insn: &Insn, op: &Operand, ip: Option<u64
                 let reg = if m.addr32 { "eip" } else { "rip" };
                 return match ip {
                     Some(ip) => {
-                        let rel = (m.disp as u64).wrapping_sub(ip.wrapping_add(insn.len as u64)) as i64;
+                        let rel =
+                            (m.disp as u64).wrapping_sub(ip.wrapping_add(insn.len as u64)) as i64;
                         let rel = if m.addr32 { rel as i32 as i64 } else { rel };
                         out.write_str("[")?;
                         out.write_str(reg)?;
@@ -126,7 +145,11 @@ fn write_operand(out: &mut impl Write, insn: &Insn, op: &Operand, ip: Option<u64
                 any = true;
             }
             if !any {
-                let v = if m.addr32 { m.disp as u64 as u32 as u64 } else { m.disp as u64 };
+                let v = if m.addr32 {
+                    m.disp as u64 as u32 as u64
+                } else {
+                    m.disp as u64
+                };
                 write!(out, "{v:#x}")?;
             } else if m.disp != 0 {
                 write_disp(out, m.disp, true)?;

@@ -27,7 +27,11 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
             c.read_modrm();
             c.insn.ops[0] = c.gpr(c.reg(), osz);
             c.insn.ops[1] = c.rm_gpr(osz);
-            c.done(Op::ALL[Op::Cmovo as usize + (opc & 15) as usize], osz, false)
+            c.done(
+                Op::ALL[Op::Cmovo as usize + (opc & 15) as usize],
+                osz,
+                false,
+            )
         }
         0x80..=0x8F => {
             let rel = c.imm_s(4);
@@ -117,7 +121,10 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
             }
             let sz = if c.w { 8 } else { 4 };
             c.insn.ops[0] = c.rm_mem_only(sz)?;
-            c.insn.ops[1] = Operand::Gpr { reg: c.reg(), size: sz };
+            c.insn.ops[1] = Operand::Gpr {
+                reg: c.reg(),
+                size: sz,
+            };
             c.done(Op::Movnti, sz, false)
         }
         0xC7 => grp9(c),
@@ -136,14 +143,22 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
             let r = (c.modrm >> 3) & 7;
             if !c.is_reg_form() && r >= 6 {
                 c.mem();
-                return c.unsupported(if r == 7 { "prefetchit0" } else { "prefetchit1" }, Extension::Other);
+                return c.unsupported(
+                    if r == 7 { "prefetchit0" } else { "prefetchit1" },
+                    Extension::Other,
+                );
             }
             if c.is_reg_form() || r >= 4 {
                 return reserved_nop(c);
             }
             c.mem();
             c.insn.ops[0] = Operand::Mem { size: 0 };
-            let op = [Op::Prefetchnta, Op::Prefetcht0, Op::Prefetcht1, Op::Prefetcht2][r as usize];
+            let op = [
+                Op::Prefetchnta,
+                Op::Prefetcht0,
+                Op::Prefetcht1,
+                Op::Prefetcht2,
+            ][r as usize];
             c.done(op, 0, false)
         }
         0x0D => {
@@ -163,7 +178,12 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
         }
         0x19..=0x1F => {
             c.read_modrm();
-            if opc == 0x1C && !c.is_reg_form() && (c.modrm >> 3) & 7 == 0 && c.rep == Rep::None && !c.p66 {
+            if opc == 0x1C
+                && !c.is_reg_form()
+                && (c.modrm >> 3) & 7 == 0
+                && c.rep == Rep::None
+                && !c.p66
+            {
                 c.mem();
                 return c.unsupported("cldemote", Extension::Other);
             }
@@ -171,7 +191,10 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
                 // The documented multi-byte NOP: a single r/m operand.
                 let osz = c.osz();
                 c.insn.ops[0] = if c.is_reg_form() {
-                    Operand::Gpr { reg: c.rm(), size: osz }
+                    Operand::Gpr {
+                        reg: c.rm(),
+                        size: osz,
+                    }
                 } else {
                     c.mem();
                     Operand::Mem { size: 0 }
@@ -183,7 +206,8 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
                     0xFA => return c.done(Op::Endbr64, 0, false),
                     0xFB => return c.unsupported("endbr32", Extension::Other),
                     m if m >> 3 == 0x19 => {
-                        return c.unsupported(if c.w { "rdsspq" } else { "rdsspd" }, Extension::Other)
+                        return c
+                            .unsupported(if c.w { "rdsspq" } else { "rdsspd" }, Extension::Other)
                     }
                     _ => {}
                 }
@@ -213,12 +237,18 @@ fn bitcount(c: &mut Cursor<'_>, op: Op, osz: u8) -> R<()> {
 fn reserved_nop(c: &mut Cursor<'_>) -> R<()> {
     let osz = c.osz();
     c.insn.ops[0] = if c.is_reg_form() {
-        Operand::Gpr { reg: c.rm(), size: osz }
+        Operand::Gpr {
+            reg: c.rm(),
+            size: osz,
+        }
     } else {
         c.mem();
         Operand::Mem { size: 0 }
     };
-    c.insn.ops[1] = Operand::Gpr { reg: c.reg(), size: osz };
+    c.insn.ops[1] = Operand::Gpr {
+        reg: c.reg(),
+        size: osz,
+    };
     c.done(Op::Nop, osz, false)
 }
 
@@ -240,7 +270,11 @@ fn grp9(c: &mut Cursor<'_>) -> R<()> {
     }
     match r {
         1 => {
-            let (op, sz) = if c.w { (Op::Cmpxchg16b, 16) } else { (Op::Cmpxchg8b, 8) };
+            let (op, sz) = if c.w {
+                (Op::Cmpxchg16b, 16)
+            } else {
+                (Op::Cmpxchg8b, 8)
+            };
             c.insn.ops[0] = c.rm_mem_only(sz)?;
             let osz = if c.w { 8 } else { 4 };
             c.done(op, osz, true)
@@ -291,7 +325,9 @@ fn grp15(c: &mut Cursor<'_>) -> R<()> {
             (Rep::F3, _, 1) => c.unsupported("rdgsbase", Extension::Other),
             (Rep::F3, _, 2) => c.unsupported("wrfsbase", Extension::Other),
             (Rep::F3, _, 3) => c.unsupported("wrgsbase", Extension::Other),
-            (Rep::F3, _, 5) => c.unsupported(if c.w { "incsspq" } else { "incsspd" }, Extension::Other),
+            (Rep::F3, _, 5) => {
+                c.unsupported(if c.w { "incsspq" } else { "incsspd" }, Extension::Other)
+            }
             (Rep::F3, _, 6) => c.unsupported("umonitor", Extension::Other),
             (Rep::F3, _, 4) => c.unsupported("ptwrite", Extension::Other),
             (Rep::F2, _, 6) => c.unsupported("umwait", Extension::Other),
@@ -356,11 +392,17 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
         0x02 | 0x03 => {
             c.read_modrm();
             c.skip_modrm_mem();
-            (if opc == 2 { "lar" } else { "lsl" }, Extension::Segmentation)
+            (
+                if opc == 2 { "lar" } else { "lsl" },
+                Extension::Segmentation,
+            )
         }
         0x05 => ("syscall", Extension::SystemCall),
         0x06 => ("clts", Extension::Privileged),
-        0x07 => (if c.w { "sysretq" } else { "sysretd" }, Extension::SystemCall),
+        0x07 => (
+            if c.w { "sysretq" } else { "sysretd" },
+            Extension::SystemCall,
+        ),
         0x08 => ("invd", Extension::Privileged),
         0x09 => ("wbinvd", Extension::Privileged),
         0x0E => ("femms", Extension::Other),
@@ -426,7 +468,10 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
             match (c.rep, c.p66, opc) {
                 (Rep::None, false, _) => {
                     c.skip_modrm_mem();
-                    (if opc == 0x78 { "vmread" } else { "vmwrite" }, Extension::Privileged)
+                    (
+                        if opc == 0x78 { "vmread" } else { "vmwrite" },
+                        Extension::Privileged,
+                    )
                 }
                 (Rep::None, true, 0x78) if c.is_reg_form() && (c.modrm >> 3) & 7 == 0 => {
                     c.skip(2);
@@ -454,9 +499,27 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
                 return invalid("PadLock instruction without F3");
             }
             let n = if opc == 0xA6 {
-                ["montmul", "xsha1", "xsha256", "xsha512_alt", "xsha512", "ccs_hash", "undoc", "undoc"][r]
+                [
+                    "montmul",
+                    "xsha1",
+                    "xsha256",
+                    "xsha512_alt",
+                    "xsha512",
+                    "ccs_hash",
+                    "undoc",
+                    "undoc",
+                ][r]
             } else {
-                ["xstore", "xcryptecb", "xcryptcbc", "xcryptctr", "xcryptcfb", "xcryptofb", "ccs_encrypt", "xstore_alt"][r]
+                [
+                    "xstore",
+                    "xcryptecb",
+                    "xcryptcbc",
+                    "xcryptctr",
+                    "xcryptcfb",
+                    "xcryptofb",
+                    "ccs_encrypt",
+                    "xstore_alt",
+                ][r]
             };
             (n, Extension::Other)
         }
@@ -596,7 +659,10 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
                 // crc32 r32/64, r/m8|16|32|64
                 let dsz = if c.w { 8 } else { 4 };
                 let ssz = if opc == 0xF0 { 1 } else { c.osz() };
-                c.insn.ops[0] = Operand::Gpr { reg: c.reg(), size: dsz };
+                c.insn.ops[0] = Operand::Gpr {
+                    reg: c.reg(),
+                    size: dsz,
+                };
                 c.insn.ops[1] = c.rm_gpr(ssz);
                 return c.done(Op::Crc32, ssz, false);
             }
@@ -605,11 +671,17 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
             }
             let osz = c.osz();
             if opc == 0xF0 {
-                c.insn.ops[0] = Operand::Gpr { reg: c.reg(), size: osz };
+                c.insn.ops[0] = Operand::Gpr {
+                    reg: c.reg(),
+                    size: osz,
+                };
                 c.insn.ops[1] = c.rm_mem_only(osz)?;
             } else {
                 c.insn.ops[0] = c.rm_mem_only(osz)?;
-                c.insn.ops[1] = Operand::Gpr { reg: c.reg(), size: osz };
+                c.insn.ops[1] = Operand::Gpr {
+                    reg: c.reg(),
+                    size: osz,
+                };
             }
             c.done(Op::Movbe, osz, false)
         }
@@ -618,7 +690,13 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
             let n = match (c.rep, c.p66) {
                 (Rep::None, true) => "adcx",
                 (Rep::F3, _) => "adox",
-                (Rep::None, false) if !c.is_reg_form() => if c.w { "wrssq" } else { "wrssd" },
+                (Rep::None, false) if !c.is_reg_form() => {
+                    if c.w {
+                        "wrssq"
+                    } else {
+                        "wrssd"
+                    }
+                }
                 _ => return invalid("0F 38 F6 form"),
             };
             c.skip_modrm_mem();
@@ -640,9 +718,12 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
                 (0xDC, true) => "loadiwkey",
                 (0xFA, true) => "encodekey128",
                 (0xFB, true) => "encodekey256",
-                (0xD8, false) if r < 4 => {
-                    ["aesencwide128kl", "aesdecwide128kl", "aesencwide256kl", "aesdecwide256kl"][r]
-                }
+                (0xD8, false) if r < 4 => [
+                    "aesencwide128kl",
+                    "aesdecwide128kl",
+                    "aesencwide256kl",
+                    "aesdecwide256kl",
+                ][r],
                 (0xDC, false) => "aesenc128kl",
                 (0xDD, false) => "aesdec128kl",
                 (0xDE, false) => "aesenc256kl",
@@ -694,7 +775,10 @@ fn map0f38(c: &mut Cursor<'_>) -> R<()> {
                 return invalid("invept/invvpid/invpcid register form");
             }
             c.mem();
-            c.unsupported(["invept", "invvpid", "invpcid"][(opc - 0x80) as usize], Extension::Privileged)
+            c.unsupported(
+                ["invept", "invvpid", "invpcid"][(opc - 0x80) as usize],
+                Extension::Privileged,
+            )
         }
         _ => invalid("undefined 0F 38 opcode"),
     }

@@ -9,6 +9,7 @@ use crate::{x87, DecodeError, Extension, Op, Operand};
 
 /// Handler of an opcode group.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum K {
     Invalid,
     /// 00..3D: ALU in its six forms selected by `opcode & 7`.
@@ -72,8 +73,26 @@ const fn e(k: K, op: Op) -> E {
     E { k, op }
 }
 
-const ALU_OPS: [Op; 8] = [Op::Add, Op::Or, Op::Adc, Op::Sbb, Op::And, Op::Sub, Op::Xor, Op::Cmp];
-const SHIFT_OPS: [Op; 8] = [Op::Rol, Op::Ror, Op::Rcl, Op::Rcr, Op::Shl, Op::Shr, Op::Sal, Op::Sar];
+const ALU_OPS: [Op; 8] = [
+    Op::Add,
+    Op::Or,
+    Op::Adc,
+    Op::Sbb,
+    Op::And,
+    Op::Sub,
+    Op::Xor,
+    Op::Cmp,
+];
+const SHIFT_OPS: [Op; 8] = [
+    Op::Rol,
+    Op::Ror,
+    Op::Rcl,
+    Op::Rcr,
+    Op::Shl,
+    Op::Shr,
+    Op::Sal,
+    Op::Sar,
+];
 
 const fn build() -> [E; 256] {
     let mut t = [e(K::Invalid, Op::Nop); 256];
@@ -212,7 +231,9 @@ static LEGACY_PREFIX: [bool; 256] = {
         t[r] = true;
         r += 1;
     }
-    let p = [0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3];
+    let p = [
+        0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3,
+    ];
     let mut i = 0;
     while i < p.len() {
         t[p[i]] = true;
@@ -242,391 +263,567 @@ fn byte_or_v(c: &Cursor<'_>, opc: u8) -> u8 {
     }
 }
 
+/// Handler of each [`K`], in declaration order: one small function per opcode
+/// group so that each only saves the registers it uses (as in iced-x86).
+static HANDLERS: [Handler; 47] = [
+    h_invalid,
+    h_alu,
+    h_pushr_popr,
+    h_pushr_popr,
+    h_movsxd,
+    h_pushimm,
+    h_imulimm,
+    h_jcc8_jmprel8,
+    h_grp1,
+    h_testrm,
+    h_xchgrm,
+    h_movrm,
+    h_lea,
+    h_xchgacc,
+    h_cbw,
+    h_cwd,
+    h_pushf_popf,
+    h_pushf_popf,
+    h_plain,
+    h_movmoffs,
+    h_str,
+    h_testacc,
+    h_movr8imm,
+    h_movrimm,
+    h_shift,
+    h_retimm,
+    h_ret,
+    h_movrmimm,
+    h_enter,
+    h_leave,
+    h_intn,
+    h_xlat,
+    h_loop_jrcxz,
+    h_loop_jrcxz,
+    h_callrel_jmprel32,
+    h_callrel_jmprel32,
+    h_jcc8_jmprel8,
+    h_grp3,
+    h_grp4,
+    h_grp5,
+    h_unsup,
+    h_vex2,
+    h_vex3,
+    h_evex,
+    h_xop,
+    h_x87,
+    h_map0f,
+];
+
+type Handler = fn(&mut Cursor<'_>, u8, E) -> R<()>;
+
+#[inline(always)]
 fn handle(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
-    match ent.k {
-        K::Alu => {
-            let form = opc & 7;
-            let sz = byte_or_v(c, opc);
-            match form {
-                0 | 1 => {
-                    c.read_modrm();
-                    let dst = c.rm_gpr(sz);
-                    c.insn.ops[0] = dst;
-                    c.insn.ops[1] = c.gpr(c.reg(), sz);
-                    let lockable = ent.op != Op::Cmp;
-                    c.done(ent.op, sz, lockable)
-                }
-                2 | 3 => {
-                    c.read_modrm();
-                    c.insn.ops[0] = c.gpr(c.reg(), sz);
-                    c.insn.ops[1] = c.rm_gpr(sz);
-                    c.done(ent.op, sz, false)
-                }
-                _ => {
-                    let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
-                    c.insn.imm = c.imm_s(n);
-                    c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
-                    c.insn.ops[1] = Operand::Imm { size: sz };
-                    c.done(ent.op, sz, false)
-                }
-            }
-        }
-        K::PushR | K::PopR => {
-            let sz = c.osz64();
-            c.insn.ops[0] = Operand::Gpr { reg: (opc & 7) | c.rex_b, size: sz };
-            c.done(ent.op, sz, false)
-        }
-        K::Movsxd => {
+    HANDLERS[ent.k as usize](c, opc, ent)
+}
+
+#[allow(unused_variables)]
+fn h_alu(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let form = opc & 7;
+    let sz = byte_or_v(c, opc);
+    match form {
+        0 | 1 => {
             c.read_modrm();
-            let sz = c.osz();
-            c.insn.ops[0] = c.gpr(c.reg(), sz);
-            // Without REX.W the source is as wide as the destination (iced: movsxd r32, r/m32).
-            let ssz = if sz == 8 { 4 } else { sz };
-            c.insn.ops[1] = c.rm_gpr(ssz);
-            c.done(Op::Movsxd, sz, false)
+            let dst = c.rm_gpr(sz);
+            c.insn.ops[0] = dst;
+            c.insn.ops[1] = c.gpr(c.reg(), sz);
+            let lockable = ent.op != Op::Cmp;
+            c.done(ent.op, sz, lockable)
         }
-        K::PushImm => {
-            let sz = c.osz64();
-            let n = if opc == 0x6A { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n);
-            c.insn.ops[0] = Operand::Imm { size: sz };
-            c.done(Op::Push, sz, false)
-        }
-        K::ImulImm => {
+        2 | 3 => {
             c.read_modrm();
-            let sz = c.osz();
             c.insn.ops[0] = c.gpr(c.reg(), sz);
             c.insn.ops[1] = c.rm_gpr(sz);
-            let n = if opc == 0x6B { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n);
-            c.insn.ops[2] = Operand::Imm { size: sz };
-            c.done(Op::Imul, sz, false)
+            c.done(ent.op, sz, false)
         }
-        K::Jcc8 | K::JmpRel8 => {
-            let rel = c.imm_s(1);
-            c.insn.imm = c.target(rel);
-            c.insn.ops[0] = Operand::Imm { size: 8 };
-            c.done(ent.op, 8, false)
-        }
-        K::Loop | K::Jrcxz => {
-            let rel = c.imm_s(1);
-            c.insn.imm = c.target(rel);
-            c.insn.ops[0] = Operand::Imm { size: 8 };
-            let op = if ent.k == K::Jrcxz && c.p67 { Op::Jecxz } else { ent.op };
-            // The counter is ecx with 0x67, else rcx.
-            let sz = if c.p67 { 4 } else { 8 };
-            c.done(op, sz, false)
-        }
-        K::CallRel | K::JmpRel32 => {
-            let rel = c.imm_s(4);
-            c.insn.imm = c.target(rel);
-            c.insn.ops[0] = Operand::Imm { size: 8 };
-            c.done(ent.op, 8, false)
-        }
-        K::Grp1 => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            let op = ALU_OPS[((c.modrm >> 3) & 7) as usize];
-            c.insn.ops[0] = c.rm_gpr(sz);
-            let n = if opc != 0x81 { 1 } else { Cursor::immsz(sz) };
-            c.insn.imm = c.imm_s(n);
-            c.insn.ops[1] = Operand::Imm { size: sz };
-            c.done(op, sz, op != Op::Cmp)
-        }
-        K::TestRm => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            c.insn.ops[0] = c.rm_gpr(sz);
-            c.insn.ops[1] = c.gpr(c.reg(), sz);
-            c.done(Op::Test, sz, false)
-        }
-        K::XchgRm => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            c.insn.ops[0] = c.rm_gpr(sz);
-            c.insn.ops[1] = c.gpr(c.reg(), sz);
-            c.done(Op::Xchg, sz, true)
-        }
-        K::MovRm => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            if opc & 2 == 0 {
-                c.insn.ops[0] = c.rm_gpr(sz);
-                c.insn.ops[1] = c.gpr(c.reg(), sz);
-            } else {
-                c.insn.ops[0] = c.gpr(c.reg(), sz);
-                c.insn.ops[1] = c.rm_gpr(sz);
-            }
-            c.done(Op::Mov, sz, false)
-        }
-        K::Lea => {
-            c.read_modrm();
-            let sz = c.osz();
-            c.insn.ops[0] = c.gpr(c.reg(), sz);
-            c.insn.ops[1] = c.rm_mem_only(0)?;
-            c.done(Op::Lea, sz, false)
-        }
-        K::Xop => {
-            // 8F: XOP when the would-be ModRM has map_select >= 8, else pop r/m.
-            if let Some(b) = c.peek() {
-                if b & 0x1F >= 8 {
-                    return crate::vex::xop(c);
-                }
-            }
-            c.read_modrm();
-            if (c.modrm >> 3) & 7 != 0 {
-                return invalid("8F /1..7 is not pop");
-            }
-            let sz = c.osz64();
-            c.insn.ops[0] = c.rm_gpr(sz);
-            c.done(Op::Pop, sz, false)
-        }
-        K::XchgAcc => {
-            let r = (opc & 7) | c.rex_b;
-            if r == 0 {
-                if c.rep == Rep::F3 {
-                    return c.done(Op::Pause, 0, false);
-                }
-                return c.done(Op::Nop, 0, false);
-            }
-            let sz = c.osz();
-            c.insn.ops[0] = Operand::Gpr { reg: r, size: sz };
-            c.insn.ops[1] = Operand::Gpr { reg: 0, size: sz };
-            c.done(Op::Xchg, sz, false)
-        }
-        K::Cbw => {
-            let sz = c.osz();
-            let op = match sz {
-                2 => Op::Cbw,
-                4 => Op::Cwde,
-                _ => Op::Cdqe,
-            };
-            c.done(op, sz, false)
-        }
-        K::Cwd => {
-            let sz = c.osz();
-            let op = match sz {
-                2 => Op::Cwd,
-                4 => Op::Cdq,
-                _ => Op::Cqo,
-            };
-            c.done(op, sz, false)
-        }
-        K::Pushf | K::Popf => {
-            let sz = c.osz64();
-            let op = match (ent.k, sz) {
-                (K::Pushf, 8) => Op::Pushfq,
-                (K::Pushf, _) => Op::Pushf,
-                (_, 8) => Op::Popfq,
-                _ => Op::Popf,
-            };
-            c.done(op, sz, false)
-        }
-        K::Plain => c.done(ent.op, 0, false),
-        K::MovMoffs => {
-            let sz = byte_or_v(c, opc);
-            let addr = if c.p67 { c.u32() as u64 } else { c.u64() };
-            c.insn.mem = crate::MemRef { seg: c.seg, addr32: c.p67, disp: addr as i64, ..Default::default() };
-            let acc = Operand::Gpr { reg: 0, size: sz };
-            let m = Operand::Mem { size: sz };
-            if opc < 0xA2 {
-                c.insn.ops[0] = acc;
-                c.insn.ops[1] = m;
-            } else {
-                c.insn.ops[0] = m;
-                c.insn.ops[1] = acc;
-            }
-            c.done(Op::Mov, sz, false)
-        }
-        K::Str => {
-            let sz = byte_or_v(c, opc);
-            let idx = match sz {
-                1 => 0,
-                2 => 1,
-                4 => 2,
-                _ => 3,
-            };
-            let op = match ent.op {
-                Op::Movsb => [Op::Movsb, Op::Movsw, Op::MovsdString, Op::Movsq][idx],
-                Op::Cmpsb => [Op::Cmpsb, Op::Cmpsw, Op::CmpsdString, Op::Cmpsq][idx],
-                Op::Stosb => [Op::Stosb, Op::Stosw, Op::Stosd, Op::Stosq][idx],
-                Op::Lodsb => [Op::Lodsb, Op::Lodsw, Op::Lodsd, Op::Lodsq][idx],
-                _ => [Op::Scasb, Op::Scasw, Op::Scasd, Op::Scasq][idx],
-            };
-            let compares = matches!(ent.op, Op::Cmpsb | Op::Scasb);
-            // The last F2/F3 wins. On cmps/scas F2 means REPNE; on the others
-            // the CPU treats F2 like F3 (repeat while rcx != 0).
-            c.insn.prefixes |= match (c.rep, compares) {
-                (Rep::None, _) => 0,
-                (Rep::F3, _) | (Rep::F2, false) => crate::prefix::REP,
-                (Rep::F2, true) => crate::prefix::REPNE,
-            };
-            // Segment override only affects the source (rsi) operand; record it.
-            c.insn.mem.seg = c.seg;
-            c.insn.mem.addr32 = c.p67;
-            c.done(op, sz, false)
-        }
-        K::TestAcc => {
-            let sz = byte_or_v(c, opc);
+        _ => {
             let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
             c.insn.imm = c.imm_s(n);
             c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
             c.insn.ops[1] = Operand::Imm { size: sz };
-            c.done(Op::Test, sz, false)
+            c.done(ent.op, sz, false)
         }
-        K::MovR8Imm => {
-            c.insn.imm = c.u8() as u64;
-            c.insn.ops[0] = c.gpr((opc & 7) | c.rex_b, 1);
-            c.insn.ops[1] = Operand::Imm { size: 1 };
-            c.done(Op::Mov, 1, false)
-        }
-        K::MovRImm => {
-            let sz = c.osz();
-            c.insn.imm = match sz {
-                8 => c.u64(),
-                2 => c.u16() as u64,
-                _ => c.u32() as u64,
-            };
-            c.insn.ops[0] = Operand::Gpr { reg: (opc & 7) | c.rex_b, size: sz };
-            c.insn.ops[1] = Operand::Imm { size: sz };
-            c.done(Op::Mov, sz, false)
-        }
-        K::Shift => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            let op = SHIFT_OPS[((c.modrm >> 3) & 7) as usize];
-            c.insn.ops[0] = c.rm_gpr(sz);
-            match opc {
-                0xC0 | 0xC1 => {
-                    c.insn.imm = c.u8() as u64;
-                    c.insn.ops[1] = Operand::Imm { size: 1 };
-                }
-                0xD0 | 0xD1 => {
-                    c.insn.imm = 1;
-                    c.insn.ops[1] = Operand::Imm { size: 1 };
-                }
-                _ => c.insn.ops[1] = Operand::Gpr { reg: 1, size: 1 },
-            }
-            c.done(op, sz, false)
-        }
-        K::RetImm => {
-            c.insn.imm = c.u16() as u64;
-            c.insn.ops[0] = Operand::Imm { size: 2 };
-            c.done(Op::Ret, 8, false)
-        }
-        K::Ret => c.done(Op::Ret, 8, false),
-        K::MovRmImm => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            if (c.modrm >> 3) & 7 != 0 {
-                if c.modrm == 0xF8 {
-                    // xabort imm8 / xbegin rel (RTM).
-                    if opc == 0xC6 {
-                        c.skip(1);
-                        return c.unsupported("xabort", Extension::Other);
-                    }
-                    c.skip(if c.p66 && !c.w { 2 } else { 4 });
-                    return c.unsupported("xbegin", Extension::Other);
-                }
-                return invalid("C6/C7 /1..7");
-            }
-            c.insn.ops[0] = c.rm_gpr(sz);
-            c.insn.imm = if sz == 8 {
-                c.imm_s(4)
-            } else {
-                c.imm_z(if sz == 1 { 1 } else { Cursor::immsz(sz) })
-            };
-            c.insn.ops[1] = Operand::Imm { size: sz };
-            c.done(Op::Mov, sz, false)
-        }
-        K::Enter => {
-            c.insn.imm = c.u16() as u64;
-            c.insn.imm2 = c.u8() as u64;
-            c.insn.ops[0] = Operand::Imm { size: 2 };
-            c.insn.ops[1] = Operand::Imm2 { size: 1 };
-            let sz = c.osz64();
-            c.done(Op::Enter, sz, false)
-        }
-        K::Leave => {
-            let sz = c.osz64();
-            c.done(Op::Leave, sz, false)
-        }
-        K::IntN => {
-            c.insn.imm = c.u8() as u64;
-            c.insn.ops[0] = Operand::Imm { size: 1 };
-            c.done(Op::Int, 0, false)
-        }
-        K::Xlat => {
-            c.insn.mem = crate::MemRef { base: 3, seg: c.seg, addr32: c.p67, ..Default::default() };
-            c.done(Op::Xlatb, 1, false)
-        }
-        K::Grp3 => {
-            c.read_modrm();
-            let sz = byte_or_v(c, opc);
-            let r = (c.modrm >> 3) & 7;
-            c.insn.ops[0] = c.rm_gpr(sz);
-            let op = match r {
-                0 | 1 => {
-                    let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
-                    c.insn.imm = c.imm_s(n);
-                    c.insn.ops[1] = Operand::Imm { size: sz };
-                    Op::Test
-                }
-                2 => Op::Not,
-                3 => Op::Neg,
-                4 => Op::Mul,
-                5 => Op::Imul,
-                6 => Op::Div,
-                _ => Op::Idiv,
-            };
-            c.done(op, sz, matches!(op, Op::Not | Op::Neg))
-        }
-        K::Grp4 => {
-            c.read_modrm();
-            let op = match (c.modrm >> 3) & 7 {
-                0 => Op::Inc,
-                1 => Op::Dec,
-                _ => return invalid("FE /2..7"),
-            };
-            c.insn.ops[0] = c.rm_gpr(1);
-            c.done(op, 1, true)
-        }
-        K::Grp5 => {
-            c.read_modrm();
-            match (c.modrm >> 3) & 7 {
-                r @ (0 | 1) => {
-                    let sz = c.osz();
-                    c.insn.ops[0] = c.rm_gpr(sz);
-                    c.done(if r == 0 { Op::Inc } else { Op::Dec }, sz, true)
-                }
-                r @ (2 | 4) => {
-                    // Near indirect call/jmp: 64-bit operand regardless of 66/REX.W (Intel).
-                    c.insn.ops[0] = c.rm_gpr(8);
-                    c.done(if r == 2 { Op::Call } else { Op::Jmp }, 8, false)
-                }
-                r @ (3 | 5) => {
-                    if c.is_reg_form() {
-                        return invalid("far call/jmp with a register operand");
-                    }
-                    c.mem();
-                    c.unsupported(if r == 3 { "call" } else { "jmp" }, Extension::Segmentation)
-                }
-                6 => {
-                    let sz = c.osz64();
-                    c.insn.ops[0] = c.rm_gpr(sz);
-                    c.done(Op::Push, sz, false)
-                }
-                _ => invalid("FF /7"),
-            }
-        }
-        K::Unsup => unsupported(c, opc),
-        K::Vex2 => crate::vex::vex2(c),
-        K::Vex3 => crate::vex::vex3(c),
-        K::Evex => crate::vex::evex(c),
-        K::X87 => x87::decode(c, opc),
-        K::Map0F => crate::map0f::decode(c),
-        K::Invalid => invalid("opcode is not valid in 64-bit mode"),
     }
+}
+
+#[allow(unused_variables)]
+fn h_pushr_popr(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz64();
+    c.insn.ops[0] = Operand::Gpr {
+        reg: (opc & 7) | c.rex_b,
+        size: sz,
+    };
+    c.done(ent.op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_movsxd(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = c.osz();
+    c.insn.ops[0] = c.gpr(c.reg(), sz);
+    // Without REX.W the source is as wide as the destination (iced: movsxd r32, r/m32).
+    let ssz = if sz == 8 { 4 } else { sz };
+    c.insn.ops[1] = c.rm_gpr(ssz);
+    c.done(Op::Movsxd, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_pushimm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz64();
+    let n = if opc == 0x6A { 1 } else { Cursor::immsz(sz) };
+    c.insn.imm = c.imm_s(n);
+    c.insn.ops[0] = Operand::Imm { size: sz };
+    c.done(Op::Push, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_imulimm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = c.osz();
+    c.insn.ops[0] = c.gpr(c.reg(), sz);
+    c.insn.ops[1] = c.rm_gpr(sz);
+    let n = if opc == 0x6B { 1 } else { Cursor::immsz(sz) };
+    c.insn.imm = c.imm_s(n);
+    c.insn.ops[2] = Operand::Imm { size: sz };
+    c.done(Op::Imul, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_jcc8_jmprel8(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let rel = c.imm_s(1);
+    c.insn.imm = c.target(rel);
+    c.insn.ops[0] = Operand::Imm { size: 8 };
+    c.done(ent.op, 8, false)
+}
+
+#[allow(unused_variables)]
+fn h_loop_jrcxz(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let rel = c.imm_s(1);
+    c.insn.imm = c.target(rel);
+    c.insn.ops[0] = Operand::Imm { size: 8 };
+    let op = if ent.k == K::Jrcxz && c.p67 {
+        Op::Jecxz
+    } else {
+        ent.op
+    };
+    // The counter is ecx with 0x67, else rcx.
+    let sz = if c.p67 { 4 } else { 8 };
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_callrel_jmprel32(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let rel = c.imm_s(4);
+    c.insn.imm = c.target(rel);
+    c.insn.ops[0] = Operand::Imm { size: 8 };
+    c.done(ent.op, 8, false)
+}
+
+#[allow(unused_variables)]
+fn h_grp1(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    let op = ALU_OPS[((c.modrm >> 3) & 7) as usize];
+    c.insn.ops[0] = c.rm_gpr(sz);
+    let n = if opc != 0x81 { 1 } else { Cursor::immsz(sz) };
+    c.insn.imm = c.imm_s(n);
+    c.insn.ops[1] = Operand::Imm { size: sz };
+    c.done(op, sz, op != Op::Cmp)
+}
+
+#[allow(unused_variables)]
+fn h_testrm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    c.insn.ops[0] = c.rm_gpr(sz);
+    c.insn.ops[1] = c.gpr(c.reg(), sz);
+    c.done(Op::Test, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_xchgrm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    c.insn.ops[0] = c.rm_gpr(sz);
+    c.insn.ops[1] = c.gpr(c.reg(), sz);
+    c.done(Op::Xchg, sz, true)
+}
+
+#[allow(unused_variables)]
+fn h_movrm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    if opc & 2 == 0 {
+        c.insn.ops[0] = c.rm_gpr(sz);
+        c.insn.ops[1] = c.gpr(c.reg(), sz);
+    } else {
+        c.insn.ops[0] = c.gpr(c.reg(), sz);
+        c.insn.ops[1] = c.rm_gpr(sz);
+    }
+    c.done(Op::Mov, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_lea(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = c.osz();
+    c.insn.ops[0] = c.gpr(c.reg(), sz);
+    c.insn.ops[1] = c.rm_mem_only(0)?;
+    c.done(Op::Lea, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_xop(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    // 8F: XOP when the would-be ModRM has map_select >= 8, else pop r/m.
+    if let Some(b) = c.peek() {
+        if b & 0x1F >= 8 {
+            return crate::vex::xop(c);
+        }
+    }
+    c.read_modrm();
+    if (c.modrm >> 3) & 7 != 0 {
+        return invalid("8F /1..7 is not pop");
+    }
+    let sz = c.osz64();
+    c.insn.ops[0] = c.rm_gpr(sz);
+    c.done(Op::Pop, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_xchgacc(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let r = (opc & 7) | c.rex_b;
+    if r == 0 {
+        if c.rep == Rep::F3 {
+            return c.done(Op::Pause, 0, false);
+        }
+        return c.done(Op::Nop, 0, false);
+    }
+    let sz = c.osz();
+    c.insn.ops[0] = Operand::Gpr { reg: r, size: sz };
+    c.insn.ops[1] = Operand::Gpr { reg: 0, size: sz };
+    c.done(Op::Xchg, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_cbw(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz();
+    let op = match sz {
+        2 => Op::Cbw,
+        4 => Op::Cwde,
+        _ => Op::Cdqe,
+    };
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_cwd(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz();
+    let op = match sz {
+        2 => Op::Cwd,
+        4 => Op::Cdq,
+        _ => Op::Cqo,
+    };
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_pushf_popf(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz64();
+    let op = match (ent.k, sz) {
+        (K::Pushf, 8) => Op::Pushfq,
+        (K::Pushf, _) => Op::Pushf,
+        (_, 8) => Op::Popfq,
+        _ => Op::Popf,
+    };
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_plain(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.done(ent.op, 0, false)
+}
+
+#[allow(unused_variables)]
+fn h_movmoffs(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = byte_or_v(c, opc);
+    let addr = if c.p67 { c.u32() as u64 } else { c.u64() };
+    c.insn.mem = crate::MemRef {
+        seg: c.seg,
+        addr32: c.p67,
+        disp: addr as i64,
+        ..Default::default()
+    };
+    let acc = Operand::Gpr { reg: 0, size: sz };
+    let m = Operand::Mem { size: sz };
+    if opc < 0xA2 {
+        c.insn.ops[0] = acc;
+        c.insn.ops[1] = m;
+    } else {
+        c.insn.ops[0] = m;
+        c.insn.ops[1] = acc;
+    }
+    c.done(Op::Mov, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_str(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = byte_or_v(c, opc);
+    let idx = match sz {
+        1 => 0,
+        2 => 1,
+        4 => 2,
+        _ => 3,
+    };
+    let op = match ent.op {
+        Op::Movsb => [Op::Movsb, Op::Movsw, Op::MovsdString, Op::Movsq][idx],
+        Op::Cmpsb => [Op::Cmpsb, Op::Cmpsw, Op::CmpsdString, Op::Cmpsq][idx],
+        Op::Stosb => [Op::Stosb, Op::Stosw, Op::Stosd, Op::Stosq][idx],
+        Op::Lodsb => [Op::Lodsb, Op::Lodsw, Op::Lodsd, Op::Lodsq][idx],
+        _ => [Op::Scasb, Op::Scasw, Op::Scasd, Op::Scasq][idx],
+    };
+    let compares = matches!(ent.op, Op::Cmpsb | Op::Scasb);
+    // The last F2/F3 wins. On cmps/scas F2 means REPNE; on the others
+    // the CPU treats F2 like F3 (repeat while rcx != 0).
+    c.insn.prefixes |= match (c.rep, compares) {
+        (Rep::None, _) => 0,
+        (Rep::F3, _) | (Rep::F2, false) => crate::prefix::REP,
+        (Rep::F2, true) => crate::prefix::REPNE,
+    };
+    // Segment override only affects the source (rsi) operand; record it.
+    c.insn.mem.seg = c.seg;
+    c.insn.mem.addr32 = c.p67;
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_testacc(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = byte_or_v(c, opc);
+    let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
+    c.insn.imm = c.imm_s(n);
+    c.insn.ops[0] = Operand::Gpr { reg: 0, size: sz };
+    c.insn.ops[1] = Operand::Imm { size: sz };
+    c.done(Op::Test, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_movr8imm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.insn.imm = c.u8() as u64;
+    c.insn.ops[0] = c.gpr((opc & 7) | c.rex_b, 1);
+    c.insn.ops[1] = Operand::Imm { size: 1 };
+    c.done(Op::Mov, 1, false)
+}
+
+#[allow(unused_variables)]
+fn h_movrimm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz();
+    c.insn.imm = match sz {
+        8 => c.u64(),
+        2 => c.u16() as u64,
+        _ => c.u32() as u64,
+    };
+    c.insn.ops[0] = Operand::Gpr {
+        reg: (opc & 7) | c.rex_b,
+        size: sz,
+    };
+    c.insn.ops[1] = Operand::Imm { size: sz };
+    c.done(Op::Mov, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_shift(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    let op = SHIFT_OPS[((c.modrm >> 3) & 7) as usize];
+    c.insn.ops[0] = c.rm_gpr(sz);
+    match opc {
+        0xC0 | 0xC1 => {
+            c.insn.imm = c.u8() as u64;
+            c.insn.ops[1] = Operand::Imm { size: 1 };
+        }
+        0xD0 | 0xD1 => {
+            c.insn.imm = 1;
+            c.insn.ops[1] = Operand::Imm { size: 1 };
+        }
+        _ => c.insn.ops[1] = Operand::Gpr { reg: 1, size: 1 },
+    }
+    c.done(op, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_retimm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.insn.imm = c.u16() as u64;
+    c.insn.ops[0] = Operand::Imm { size: 2 };
+    c.done(Op::Ret, 8, false)
+}
+
+#[allow(unused_variables)]
+fn h_ret(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.done(Op::Ret, 8, false)
+}
+
+#[allow(unused_variables)]
+fn h_movrmimm(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    if (c.modrm >> 3) & 7 != 0 {
+        if c.modrm == 0xF8 {
+            // xabort imm8 / xbegin rel (RTM).
+            if opc == 0xC6 {
+                c.skip(1);
+                return c.unsupported("xabort", Extension::Other);
+            }
+            c.skip(if c.p66 && !c.w { 2 } else { 4 });
+            return c.unsupported("xbegin", Extension::Other);
+        }
+        return invalid("C6/C7 /1..7");
+    }
+    c.insn.ops[0] = c.rm_gpr(sz);
+    c.insn.imm = if sz == 8 {
+        c.imm_s(4)
+    } else {
+        c.imm_z(if sz == 1 { 1 } else { Cursor::immsz(sz) })
+    };
+    c.insn.ops[1] = Operand::Imm { size: sz };
+    c.done(Op::Mov, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_enter(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.insn.imm = c.u16() as u64;
+    c.insn.imm2 = c.u8() as u64;
+    c.insn.ops[0] = Operand::Imm { size: 2 };
+    c.insn.ops[1] = Operand::Imm2 { size: 1 };
+    let sz = c.osz64();
+    c.done(Op::Enter, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_leave(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    let sz = c.osz64();
+    c.done(Op::Leave, sz, false)
+}
+
+#[allow(unused_variables)]
+fn h_intn(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.insn.imm = c.u8() as u64;
+    c.insn.ops[0] = Operand::Imm { size: 1 };
+    c.done(Op::Int, 0, false)
+}
+
+#[allow(unused_variables)]
+fn h_xlat(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.insn.mem = crate::MemRef {
+        base: 3,
+        seg: c.seg,
+        addr32: c.p67,
+        ..Default::default()
+    };
+    c.done(Op::Xlatb, 1, false)
+}
+
+#[allow(unused_variables)]
+fn h_grp3(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let sz = byte_or_v(c, opc);
+    let r = (c.modrm >> 3) & 7;
+    c.insn.ops[0] = c.rm_gpr(sz);
+    let op = match r {
+        0 | 1 => {
+            let n = if sz == 1 { 1 } else { Cursor::immsz(sz) };
+            c.insn.imm = c.imm_s(n);
+            c.insn.ops[1] = Operand::Imm { size: sz };
+            Op::Test
+        }
+        2 => Op::Not,
+        3 => Op::Neg,
+        4 => Op::Mul,
+        5 => Op::Imul,
+        6 => Op::Div,
+        _ => Op::Idiv,
+    };
+    c.done(op, sz, matches!(op, Op::Not | Op::Neg))
+}
+
+#[allow(unused_variables)]
+fn h_grp4(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    let op = match (c.modrm >> 3) & 7 {
+        0 => Op::Inc,
+        1 => Op::Dec,
+        _ => return invalid("FE /2..7"),
+    };
+    c.insn.ops[0] = c.rm_gpr(1);
+    c.done(op, 1, true)
+}
+
+#[allow(unused_variables)]
+fn h_grp5(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    c.read_modrm();
+    match (c.modrm >> 3) & 7 {
+        r @ (0 | 1) => {
+            let sz = c.osz();
+            c.insn.ops[0] = c.rm_gpr(sz);
+            c.done(if r == 0 { Op::Inc } else { Op::Dec }, sz, true)
+        }
+        r @ (2 | 4) => {
+            // Near indirect call/jmp: 64-bit operand regardless of 66/REX.W (Intel).
+            c.insn.ops[0] = c.rm_gpr(8);
+            c.done(if r == 2 { Op::Call } else { Op::Jmp }, 8, false)
+        }
+        r @ (3 | 5) => {
+            if c.is_reg_form() {
+                return invalid("far call/jmp with a register operand");
+            }
+            c.mem();
+            c.unsupported(if r == 3 { "call" } else { "jmp" }, Extension::Segmentation)
+        }
+        6 => {
+            let sz = c.osz64();
+            c.insn.ops[0] = c.rm_gpr(sz);
+            c.done(Op::Push, sz, false)
+        }
+        _ => invalid("FF /7"),
+    }
+}
+
+#[allow(unused_variables)]
+fn h_unsup(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    unsupported(c, opc)
+}
+
+#[allow(unused_variables)]
+fn h_vex2(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    crate::vex::vex2(c)
+}
+
+#[allow(unused_variables)]
+fn h_vex3(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    crate::vex::vex3(c)
+}
+
+#[allow(unused_variables)]
+fn h_evex(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    crate::vex::evex(c)
+}
+
+#[allow(unused_variables)]
+fn h_x87(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    x87::decode(c, opc)
+}
+
+#[allow(unused_variables)]
+fn h_map0f(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    crate::map0f::decode(c)
+}
+
+#[allow(unused_variables)]
+fn h_invalid(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    invalid("opcode is not valid in 64-bit mode")
 }
 
 /// One-byte-map opcodes that are valid x86-64 but outside echovm.
@@ -671,7 +868,11 @@ fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<()> {
         0xF4 => ("hlt", Extension::Privileged),
         0xFA => ("cli", Extension::Privileged),
         0xFB => ("sti", Extension::Privileged),
-        _ => return Err(DecodeError::Invalid { reason: "opcode is not valid in 64-bit mode" }),
+        _ => {
+            return Err(DecodeError::Invalid {
+                reason: "opcode is not valid in 64-bit mode",
+            })
+        }
     };
     c.unsupported(name, ext)
 }

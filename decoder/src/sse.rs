@@ -46,7 +46,11 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             c.insn.imm = c.u8() as u64;
             c.insn.ops[2] = Operand::Imm { size: 1 };
             // pcmpestri/pcmpestrm use rax/rdx as 64-bit lengths with REX.W.
-            let osz = if c.w && matches!(op, Op::Pcmpestri | Op::Pcmpestrm) { 8 } else { 16 };
+            let osz = if c.w && matches!(op, Op::Pcmpestri | Op::Pcmpestrm) {
+                8
+            } else {
+                16
+            };
             c.done(op, osz, false)
         }
         F::XX0 => {
@@ -78,7 +82,12 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             c.insn.ops[1] = Operand::Xmm(c.rm());
             if op == Op::Maskmovdqu {
                 // Implicit destination [rdi] (ds:rdi, or edi with 0x67).
-                c.insn.mem = crate::MemRef { base: 7, seg: c.seg, addr32: c.p67, ..Default::default() };
+                c.insn.mem = crate::MemRef {
+                    base: 7,
+                    seg: c.seg,
+                    addr32: c.p67,
+                    ..Default::default()
+                };
             }
             c.done(op, 16, false)
         }
@@ -90,14 +99,22 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
         }
         F::XG => {
             let g = gsz(c);
-            let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
+            let op = if op == Op::Movd && g == 8 {
+                Op::Movq
+            } else {
+                op
+            };
             c.insn.ops[0] = Operand::Xmm(reg);
             c.insn.ops[1] = c.rm_gpr(g);
             c.done(op, g, false)
         }
         F::GX => {
             let g = gsz(c);
-            let op = if op == Op::Movd && g == 8 { Op::Movq } else { op };
+            let op = if op == Op::Movd && g == 8 {
+                Op::Movq
+            } else {
+                op
+            };
             c.insn.ops[0] = c.rm_gpr(g);
             c.insn.ops[1] = Operand::Xmm(reg);
             c.done(op, g, false)
@@ -129,10 +146,17 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             c.done(op, g, false)
         }
         F::GXI => {
-            let (op, m) = if op == Op::Pextrd && c.w { (Op::Pextrq, 8) } else { (op, e.m) };
+            let (op, m) = if op == Op::Pextrd && c.w {
+                (Op::Pextrq, 8)
+            } else {
+                (op, e.m)
+            };
             let g = if op == Op::Pextrq || c.w { 8 } else { 4 };
             c.insn.ops[0] = if c.is_reg_form() {
-                Operand::Gpr { reg: c.rm(), size: g }
+                Operand::Gpr {
+                    reg: c.rm(),
+                    size: g,
+                }
             } else {
                 c.mem();
                 Operand::Mem { size: m }
@@ -143,11 +167,18 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             c.done(op, g, false)
         }
         F::XGI => {
-            let (op, m) = if op == Op::Pinsrd && c.w { (Op::Pinsrq, 8) } else { (op, e.m) };
+            let (op, m) = if op == Op::Pinsrd && c.w {
+                (Op::Pinsrq, 8)
+            } else {
+                (op, e.m)
+            };
             let g = if op == Op::Pinsrq { 8 } else { 4 };
             c.insn.ops[0] = Operand::Xmm(reg);
             c.insn.ops[1] = if c.is_reg_form() {
-                Operand::Gpr { reg: c.rm(), size: g }
+                Operand::Gpr {
+                    reg: c.rm(),
+                    size: g,
+                }
             } else {
                 c.mem();
                 Operand::Mem { size: m }

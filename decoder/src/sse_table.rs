@@ -63,10 +63,24 @@ pub(crate) struct S {
     pub ext: Extension,
 }
 
-const INV: S = S { f: F::Inv, op: Op::Nop, m: 0, alt: Op::Nop, name: "", ext: Extension::Other };
+const INV: S = S {
+    f: F::Inv,
+    op: Op::Nop,
+    m: 0,
+    alt: Op::Nop,
+    name: "",
+    ext: Extension::Other,
+};
 
 const fn s(f: F, op: Op, m: u8) -> S {
-    S { f, op, m, alt: Op::Nop, name: "", ext: Extension::Other }
+    S {
+        f,
+        op,
+        m,
+        alt: Op::Nop,
+        name: "",
+        ext: Extension::Other,
+    }
 }
 const fn xx(op: Op, m: u8) -> S {
     s(F::XX, op, m)
@@ -84,13 +98,34 @@ const fn mmxi(op: Op) -> S {
     s(F::Mmx, op, 1)
 }
 const fn mmxn(name: &'static str, imm: u8) -> S {
-    S { f: F::U, op: Op::Nop, m: imm, alt: Op::Nop, name, ext: Extension::Mmx }
+    S {
+        f: F::U,
+        op: Op::Nop,
+        m: imm,
+        alt: Op::Nop,
+        name,
+        ext: Extension::Mmx,
+    }
 }
 const fn u(name: &'static str, imm: u8) -> S {
-    S { f: F::U, op: Op::Nop, m: imm, alt: Op::Nop, name, ext: Extension::Other }
+    S {
+        f: F::U,
+        op: Op::Nop,
+        m: imm,
+        alt: Op::Nop,
+        name,
+        ext: Extension::Other,
+    }
 }
 const fn lohi(mem: Op, reg: Op) -> S {
-    S { f: F::LoHi, op: mem, m: 8, alt: reg, name: "", ext: Extension::Other }
+    S {
+        f: F::LoHi,
+        op: mem,
+        m: 8,
+        alt: reg,
+        name: "",
+        ext: Extension::Other,
+    }
 }
 
 type T = [[S; 4]; 256];
@@ -111,24 +146,136 @@ const fn arith(t: &mut T, o: usize, ps: Op, pd: Op, ss: Op, sd: Op) {
 
 const fn build_0f() -> T {
     let mut t = [[INV; 4]; 256];
-    row(&mut t, 0x10, xx16(Op::Movups), xx16(Op::Movupd), xx(Op::Movss, 4), xx(Op::Movsd, 8));
-    row(&mut t, 0x11, s(F::St, Op::Movups, 16), s(F::St, Op::Movupd, 16), s(F::St, Op::Movss, 4), s(F::St, Op::Movsd, 8));
-    row(&mut t, 0x12, lohi(Op::Movlps, Op::Movhlps), s(F::LdM, Op::Movlpd, 8), xx16(Op::Movsldup), xx(Op::Movddup, 8));
-    row(&mut t, 0x13, s(F::StM, Op::Movlps, 8), s(F::StM, Op::Movlpd, 8), INV, INV);
-    row(&mut t, 0x14, xx16(Op::Unpcklps), xx16(Op::Unpcklpd), INV, INV);
-    row(&mut t, 0x15, xx16(Op::Unpckhps), xx16(Op::Unpckhpd), INV, INV);
-    row(&mut t, 0x16, lohi(Op::Movhps, Op::Movlhps), s(F::LdM, Op::Movhpd, 8), xx16(Op::Movshdup), INV);
-    row(&mut t, 0x17, s(F::StM, Op::Movhps, 8), s(F::StM, Op::Movhpd, 8), INV, INV);
+    row(
+        &mut t,
+        0x10,
+        xx16(Op::Movups),
+        xx16(Op::Movupd),
+        xx(Op::Movss, 4),
+        xx(Op::Movsd, 8),
+    );
+    row(
+        &mut t,
+        0x11,
+        s(F::St, Op::Movups, 16),
+        s(F::St, Op::Movupd, 16),
+        s(F::St, Op::Movss, 4),
+        s(F::St, Op::Movsd, 8),
+    );
+    row(
+        &mut t,
+        0x12,
+        lohi(Op::Movlps, Op::Movhlps),
+        s(F::LdM, Op::Movlpd, 8),
+        xx16(Op::Movsldup),
+        xx(Op::Movddup, 8),
+    );
+    row(
+        &mut t,
+        0x13,
+        s(F::StM, Op::Movlps, 8),
+        s(F::StM, Op::Movlpd, 8),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x14,
+        xx16(Op::Unpcklps),
+        xx16(Op::Unpcklpd),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x15,
+        xx16(Op::Unpckhps),
+        xx16(Op::Unpckhpd),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x16,
+        lohi(Op::Movhps, Op::Movlhps),
+        s(F::LdM, Op::Movhpd, 8),
+        xx16(Op::Movshdup),
+        INV,
+    );
+    row(
+        &mut t,
+        0x17,
+        s(F::StM, Op::Movhps, 8),
+        s(F::StM, Op::Movhpd, 8),
+        INV,
+        INV,
+    );
     row(&mut t, 0x28, xx16(Op::Movaps), xx16(Op::Movapd), INV, INV);
-    row(&mut t, 0x29, s(F::St, Op::Movaps, 16), s(F::St, Op::Movapd, 16), INV, INV);
-    row(&mut t, 0x2A, mmxn("cvtpi2ps", 0), mmxn("cvtpi2pd", 0), s(F::XG, Op::Cvtsi2ss, 0), s(F::XG, Op::Cvtsi2sd, 0));
-    row(&mut t, 0x2B, s(F::StM, Op::Movntps, 16), s(F::StM, Op::Movntpd, 16), u("movntss", 0), u("movntsd", 0));
-    row(&mut t, 0x2C, mmxn("cvttps2pi", 0), mmxn("cvttpd2pi", 0), s(F::RX, Op::Cvttss2si, 4), s(F::RX, Op::Cvttsd2si, 8));
-    row(&mut t, 0x2D, mmxn("cvtps2pi", 0), mmxn("cvtpd2pi", 0), s(F::RX, Op::Cvtss2si, 4), s(F::RX, Op::Cvtsd2si, 8));
-    row(&mut t, 0x2E, xx(Op::Ucomiss, 4), xx(Op::Ucomisd, 8), INV, INV);
+    row(
+        &mut t,
+        0x29,
+        s(F::St, Op::Movaps, 16),
+        s(F::St, Op::Movapd, 16),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x2A,
+        mmxn("cvtpi2ps", 0),
+        mmxn("cvtpi2pd", 0),
+        s(F::XG, Op::Cvtsi2ss, 0),
+        s(F::XG, Op::Cvtsi2sd, 0),
+    );
+    row(
+        &mut t,
+        0x2B,
+        s(F::StM, Op::Movntps, 16),
+        s(F::StM, Op::Movntpd, 16),
+        u("movntss", 0),
+        u("movntsd", 0),
+    );
+    row(
+        &mut t,
+        0x2C,
+        mmxn("cvttps2pi", 0),
+        mmxn("cvttpd2pi", 0),
+        s(F::RX, Op::Cvttss2si, 4),
+        s(F::RX, Op::Cvttsd2si, 8),
+    );
+    row(
+        &mut t,
+        0x2D,
+        mmxn("cvtps2pi", 0),
+        mmxn("cvtpd2pi", 0),
+        s(F::RX, Op::Cvtss2si, 4),
+        s(F::RX, Op::Cvtsd2si, 8),
+    );
+    row(
+        &mut t,
+        0x2E,
+        xx(Op::Ucomiss, 4),
+        xx(Op::Ucomisd, 8),
+        INV,
+        INV,
+    );
     row(&mut t, 0x2F, xx(Op::Comiss, 4), xx(Op::Comisd, 8), INV, INV);
-    row(&mut t, 0x50, s(F::RXr, Op::Movmskps, 0), s(F::RXr, Op::Movmskpd, 0), INV, INV);
-    row(&mut t, 0x51, xx16(Op::Sqrtps), xx16(Op::Sqrtpd), xx(Op::Sqrtss, 4), xx(Op::Sqrtsd, 8));
+    row(
+        &mut t,
+        0x50,
+        s(F::RXr, Op::Movmskps, 0),
+        s(F::RXr, Op::Movmskpd, 0),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x51,
+        xx16(Op::Sqrtps),
+        xx16(Op::Sqrtpd),
+        xx(Op::Sqrtss, 4),
+        xx(Op::Sqrtsd, 8),
+    );
     row(&mut t, 0x52, u("rsqrtps", 0), INV, u("rsqrtss", 0), INV);
     row(&mut t, 0x53, u("rcpps", 0), INV, u("rcpss", 0), INV);
     row(&mut t, 0x54, xx16(Op::Andps), xx16(Op::Andpd), INV, INV);
@@ -137,8 +284,22 @@ const fn build_0f() -> T {
     row(&mut t, 0x57, xx16(Op::Xorps), xx16(Op::Xorpd), INV, INV);
     arith(&mut t, 0x58, Op::Addps, Op::Addpd, Op::Addss, Op::Addsd);
     arith(&mut t, 0x59, Op::Mulps, Op::Mulpd, Op::Mulss, Op::Mulsd);
-    row(&mut t, 0x5A, xx(Op::Cvtps2pd, 8), xx16(Op::Cvtpd2ps), xx(Op::Cvtss2sd, 4), xx(Op::Cvtsd2ss, 8));
-    row(&mut t, 0x5B, xx16(Op::Cvtdq2ps), xx16(Op::Cvtps2dq), xx16(Op::Cvttps2dq), INV);
+    row(
+        &mut t,
+        0x5A,
+        xx(Op::Cvtps2pd, 8),
+        xx16(Op::Cvtpd2ps),
+        xx(Op::Cvtss2sd, 4),
+        xx(Op::Cvtsd2ss, 8),
+    );
+    row(
+        &mut t,
+        0x5B,
+        xx16(Op::Cvtdq2ps),
+        xx16(Op::Cvtps2dq),
+        xx16(Op::Cvttps2dq),
+        INV,
+    );
     arith(&mut t, 0x5C, Op::Subps, Op::Subpd, Op::Subss, Op::Subsd);
     arith(&mut t, 0x5D, Op::Minps, Op::Minpd, Op::Minss, Op::Minsd);
     arith(&mut t, 0x5E, Op::Divps, Op::Divpd, Op::Divss, Op::Divsd);
@@ -158,30 +319,128 @@ const fn build_0f() -> T {
     row(&mut t, 0x6C, INV, xx16(Op::Punpcklqdq), INV, INV);
     row(&mut t, 0x6D, INV, xx16(Op::Punpckhqdq), INV, INV);
     row(&mut t, 0x6E, mmx(Op::Movd), s(F::XG, Op::Movd, 0), INV, INV);
-    row(&mut t, 0x6F, mmx(Op::Movq), xx16(Op::Movdqa), xx16(Op::Movdqu), INV);
-    row(&mut t, 0x70, mmxn("pshufw", 1), xxi(Op::Pshufd, 16), xxi(Op::Pshufhw, 16), xxi(Op::Pshuflw, 16));
-    row(&mut t, 0x71, mmxi(Op::Psrlw), s(F::ShImm, Op::Psrlw, 0), INV, INV);
-    row(&mut t, 0x72, mmxi(Op::Psrld), s(F::ShImm, Op::Psrld, 0), INV, INV);
-    row(&mut t, 0x73, mmxi(Op::Psrlq), s(F::ShImm, Op::Psrlq, 0), INV, INV);
+    row(
+        &mut t,
+        0x6F,
+        mmx(Op::Movq),
+        xx16(Op::Movdqa),
+        xx16(Op::Movdqu),
+        INV,
+    );
+    row(
+        &mut t,
+        0x70,
+        mmxn("pshufw", 1),
+        xxi(Op::Pshufd, 16),
+        xxi(Op::Pshufhw, 16),
+        xxi(Op::Pshuflw, 16),
+    );
+    row(
+        &mut t,
+        0x71,
+        mmxi(Op::Psrlw),
+        s(F::ShImm, Op::Psrlw, 0),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x72,
+        mmxi(Op::Psrld),
+        s(F::ShImm, Op::Psrld, 0),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0x73,
+        mmxi(Op::Psrlq),
+        s(F::ShImm, Op::Psrlq, 0),
+        INV,
+        INV,
+    );
     pint(&mut t, 0x74, Op::Pcmpeqb);
     pint(&mut t, 0x75, Op::Pcmpeqw);
     pint(&mut t, 0x76, Op::Pcmpeqd);
     row(&mut t, 0x7C, INV, xx16(Op::Haddpd), INV, xx16(Op::Haddps));
     row(&mut t, 0x7D, INV, xx16(Op::Hsubpd), INV, xx16(Op::Hsubps));
-    row(&mut t, 0x7E, mmx(Op::Movd), s(F::GX, Op::Movd, 0), xx(Op::Movq, 8), INV);
-    row(&mut t, 0x7F, mmx(Op::Movq), s(F::St, Op::Movdqa, 16), s(F::St, Op::Movdqu, 16), INV);
-    row(&mut t, 0xC2, xxi(Op::Cmpps, 16), xxi(Op::Cmppd, 16), xxi(Op::Cmpss, 4), xxi(Op::Cmpsd, 8));
-    row(&mut t, 0xC4, mmxi(Op::Pinsrw), s(F::XGI, Op::Pinsrw, 2), INV, INV);
-    row(&mut t, 0xC5, mmxi(Op::Pextrw), s(F::RXI, Op::Pextrw, 0), INV, INV);
-    row(&mut t, 0xC6, xxi(Op::Shufps, 16), xxi(Op::Shufpd, 16), INV, INV);
-    row(&mut t, 0xD0, INV, xx16(Op::Addsubpd), INV, xx16(Op::Addsubps));
+    row(
+        &mut t,
+        0x7E,
+        mmx(Op::Movd),
+        s(F::GX, Op::Movd, 0),
+        xx(Op::Movq, 8),
+        INV,
+    );
+    row(
+        &mut t,
+        0x7F,
+        mmx(Op::Movq),
+        s(F::St, Op::Movdqa, 16),
+        s(F::St, Op::Movdqu, 16),
+        INV,
+    );
+    row(
+        &mut t,
+        0xC2,
+        xxi(Op::Cmpps, 16),
+        xxi(Op::Cmppd, 16),
+        xxi(Op::Cmpss, 4),
+        xxi(Op::Cmpsd, 8),
+    );
+    row(
+        &mut t,
+        0xC4,
+        mmxi(Op::Pinsrw),
+        s(F::XGI, Op::Pinsrw, 2),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0xC5,
+        mmxi(Op::Pextrw),
+        s(F::RXI, Op::Pextrw, 0),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0xC6,
+        xxi(Op::Shufps, 16),
+        xxi(Op::Shufpd, 16),
+        INV,
+        INV,
+    );
+    row(
+        &mut t,
+        0xD0,
+        INV,
+        xx16(Op::Addsubpd),
+        INV,
+        xx16(Op::Addsubps),
+    );
     pint(&mut t, 0xD1, Op::Psrlw);
     pint(&mut t, 0xD2, Op::Psrld);
     pint(&mut t, 0xD3, Op::Psrlq);
     pint(&mut t, 0xD4, Op::Paddq);
     pint(&mut t, 0xD5, Op::Pmullw);
-    row(&mut t, 0xD6, INV, s(F::St, Op::Movq, 8), mmxn("movq2dq", 0), mmxn("movdq2q", 0));
-    row(&mut t, 0xD7, mmx(Op::Pmovmskb), s(F::RXr, Op::Pmovmskb, 0), INV, INV);
+    row(
+        &mut t,
+        0xD6,
+        INV,
+        s(F::St, Op::Movq, 8),
+        mmxn("movq2dq", 0),
+        mmxn("movdq2q", 0),
+    );
+    row(
+        &mut t,
+        0xD7,
+        mmx(Op::Pmovmskb),
+        s(F::RXr, Op::Pmovmskb, 0),
+        INV,
+        INV,
+    );
     pint(&mut t, 0xD8, Op::Psubusb);
     pint(&mut t, 0xD9, Op::Psubusw);
     pint(&mut t, 0xDA, Op::Pminub);
@@ -196,8 +455,22 @@ const fn build_0f() -> T {
     pint(&mut t, 0xE3, Op::Pavgw);
     pint(&mut t, 0xE4, Op::Pmulhuw);
     pint(&mut t, 0xE5, Op::Pmulhw);
-    row(&mut t, 0xE6, INV, xx16(Op::Cvttpd2dq), xx(Op::Cvtdq2pd, 8), xx16(Op::Cvtpd2dq));
-    row(&mut t, 0xE7, mmxn("movntq", 0), s(F::StM, Op::Movntdq, 16), INV, INV);
+    row(
+        &mut t,
+        0xE6,
+        INV,
+        xx16(Op::Cvttpd2dq),
+        xx(Op::Cvtdq2pd, 8),
+        xx16(Op::Cvtpd2dq),
+    );
+    row(
+        &mut t,
+        0xE7,
+        mmxn("movntq", 0),
+        s(F::StM, Op::Movntdq, 16),
+        INV,
+        INV,
+    );
     pint(&mut t, 0xE8, Op::Psubsb);
     pint(&mut t, 0xE9, Op::Psubsw);
     pint(&mut t, 0xEA, Op::Pminsw);
@@ -213,7 +486,14 @@ const fn build_0f() -> T {
     pint(&mut t, 0xF4, Op::Pmuludq);
     pint(&mut t, 0xF5, Op::Pmaddwd);
     pint(&mut t, 0xF6, Op::Psadbw);
-    row(&mut t, 0xF7, mmxn("maskmovq", 0), s(F::XXr, Op::Maskmovdqu, 0), INV, INV);
+    row(
+        &mut t,
+        0xF7,
+        mmxn("maskmovq", 0),
+        s(F::XXr, Op::Maskmovdqu, 0),
+        INV,
+        INV,
+    );
     pint(&mut t, 0xF8, Op::Psubb);
     pint(&mut t, 0xF9, Op::Psubw);
     pint(&mut t, 0xFA, Op::Psubd);
@@ -304,7 +584,14 @@ const fn build_0f3a() -> T {
     p66(&mut t, 0x0C, xxi(Op::Blendps, 16));
     p66(&mut t, 0x0D, xxi(Op::Blendpd, 16));
     p66(&mut t, 0x0E, xxi(Op::Pblendw, 16));
-    row(&mut t, 0x0F, mmxi(Op::Palignr), xxi(Op::Palignr, 16), INV, INV);
+    row(
+        &mut t,
+        0x0F,
+        mmxi(Op::Palignr),
+        xxi(Op::Palignr, 16),
+        INV,
+        INV,
+    );
     p66(&mut t, 0x14, s(F::GXI, Op::Pextrb, 1));
     p66(&mut t, 0x15, s(F::GXI, Op::Pextrw, 2));
     p66(&mut t, 0x16, s(F::GXI, Op::Pextrd, 4));

@@ -33,7 +33,12 @@ pub(crate) fn vex2(c: &mut Cursor<'_>) -> R<()> {
     c.rex_x = 0;
     c.rex_b = 0;
     c.w = false;
-    let v = Vex { map: 1, pp: b & 3, l: (b >> 2) & 1, vvvv: (!b >> 3) & 15 };
+    let v = Vex {
+        map: 1,
+        pp: b & 3,
+        l: (b >> 2) & 1,
+        vvvv: (!b >> 3) & 15,
+    };
     body(c, v)
 }
 
@@ -49,7 +54,12 @@ pub(crate) fn vex3(c: &mut Cursor<'_>) -> R<()> {
     if !(1..=3).contains(&map) {
         return invalid("VEX map select other than 0F, 0F38, 0F3A");
     }
-    let v = Vex { map, pp: b2 & 3, l: (b2 >> 2) & 1, vvvv: (!b2 >> 3) & 15 };
+    let v = Vex {
+        map,
+        pp: b2 & 3,
+        l: (b2 >> 2) & 1,
+        vvvv: (!b2 >> 3) & 15,
+    };
     body(c, v)
 }
 
@@ -108,8 +118,14 @@ fn bmi_operands(c2: &mut Cursor<'_>, v: &Vex, mut op: Op) -> R<()> {
         return invalid("BMI instruction with VEX.L=1");
     }
     let sz = bsz(c2);
-    let reg = Operand::Gpr { reg: c2.reg(), size: sz };
-    let vv = Operand::Gpr { reg: v.vvvv, size: sz };
+    let reg = Operand::Gpr {
+        reg: c2.reg(),
+        size: sz,
+    };
+    let vv = Operand::Gpr {
+        reg: v.vvvv,
+        size: sz,
+    };
     let rm = c2.rm_gpr(sz);
     match op {
         Op::Andn | Op::Pext | Op::Pdep | Op::Mulx => {
@@ -191,7 +207,11 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
         _ => 0,
     };
     if let Some(e) = legacy_entry(v.map, opc, v.pp) {
-        let n = if e.f == F::U { v_of(e.name) } else { e.op.vex_name() };
+        let n = if e.f == F::U {
+            v_of(e.name)
+        } else {
+            e.op.vex_name()
+        };
         if !n.is_empty() {
             return (n, imm);
         }
@@ -284,7 +304,13 @@ pub(crate) fn evex(c: &mut Cursor<'_>) -> R<()> {
     };
     c.skip(imm);
     let name = legacy_entry(map, opc, p1 & 3)
-        .map(|e| if e.f == F::U { v_of(e.name) } else { e.op.vex_name() })
+        .map(|e| {
+            if e.f == F::U {
+                v_of(e.name)
+            } else {
+                e.op.vex_name()
+            }
+        })
         .filter(|n| !n.is_empty())
         .unwrap_or("evex");
     c.unsupported(name, Extension::Avx512)

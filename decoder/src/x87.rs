@@ -6,26 +6,50 @@ use crate::Extension;
 
 /// Memory forms, indexed by `[opcode - D8][modrm.reg]`; "" = invalid.
 const MEM: [[&str; 8]; 8] = [
-    ["fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"],
-    ["fld", "", "fst", "fstp", "fldenv", "fldcw", "fnstenv", "fnstcw"],
-    ["fiadd", "fimul", "ficom", "ficomp", "fisub", "fisubr", "fidiv", "fidivr"],
+    [
+        "fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr",
+    ],
+    [
+        "fld", "", "fst", "fstp", "fldenv", "fldcw", "fnstenv", "fnstcw",
+    ],
+    [
+        "fiadd", "fimul", "ficom", "ficomp", "fisub", "fisubr", "fidiv", "fidivr",
+    ],
     ["fild", "fisttp", "fist", "fistp", "", "fld", "", "fstp"],
-    ["fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"],
-    ["fld", "fisttp", "fst", "fstp", "frstor", "", "fnsave", "fnstsw"],
-    ["fiadd", "fimul", "ficom", "ficomp", "fisub", "fisubr", "fidiv", "fidivr"],
-    ["fild", "fisttp", "fist", "fistp", "fbld", "fild", "fbstp", "fistp"],
+    [
+        "fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr",
+    ],
+    [
+        "fld", "fisttp", "fst", "fstp", "frstor", "", "fnsave", "fnstsw",
+    ],
+    [
+        "fiadd", "fimul", "ficom", "ficomp", "fisub", "fisubr", "fidiv", "fidivr",
+    ],
+    [
+        "fild", "fisttp", "fist", "fistp", "fbld", "fild", "fbstp", "fistp",
+    ],
 ];
 
 /// Register forms whose name depends only on `modrm.reg`; "" = look at the full byte.
 const REG: [[&str; 8]; 8] = [
-    ["fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"],
+    [
+        "fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr",
+    ],
     ["fld", "fxch", "", "fstpnce", "", "", "", ""],
     ["fcmovb", "fcmove", "fcmovbe", "fcmovu", "", "", "", ""],
-    ["fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu", "", "fucomi", "fcomi", ""],
-    ["fadd", "fmul", "fcom", "fcomp", "fsubr", "fsub", "fdivr", "fdiv"],
+    [
+        "fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu", "", "fucomi", "fcomi", "",
+    ],
+    [
+        "fadd", "fmul", "fcom", "fcomp", "fsubr", "fsub", "fdivr", "fdiv",
+    ],
     ["ffree", "fxch", "fst", "fstp", "fucom", "fucomp", "", ""],
-    ["faddp", "fmulp", "fcomp", "", "fsubrp", "fsubp", "fdivrp", "fdivp"],
-    ["ffreep", "fxch", "fstp", "fstp", "", "fucomip", "fcomip", ""],
+    [
+        "faddp", "fmulp", "fcomp", "", "fsubrp", "fsubp", "fdivrp", "fdivp",
+    ],
+    [
+        "ffreep", "fxch", "fstp", "fstp", "", "fucomip", "fcomip", "",
+    ],
 ];
 
 fn special(opc: u8, modrm: u8) -> &'static str {

@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 
 /// `(file, section address, bytes)` of every executable section.
 pub fn code_sections(path: &Path) -> Vec<(u64, Vec<u8>)> {
-    let Ok(data) = std::fs::read(path) else { return Vec::new() };
-    let Ok(elf) = goblin::elf::Elf::parse(&data) else { return Vec::new() };
+    let Ok(data) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(elf) = goblin::elf::Elf::parse(&data) else {
+        return Vec::new();
+    };
     if elf.header.e_machine != goblin::elf::header::EM_X86_64 {
         return Vec::new();
     }
@@ -31,7 +35,10 @@ pub fn code_sections(path: &Path) -> Vec<(u64, Vec<u8>)> {
 
 fn is_elf(p: &Path) -> bool {
     let mut magic = [0u8; 4];
-    std::fs::File::open(p).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok() && magic == *b"\x7fELF"
+    std::fs::File::open(p)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && magic == *b"\x7fELF"
 }
 
 /// The five largest ELF files in /usr/bin and libc.
@@ -84,7 +91,10 @@ fn real_binaries_match_iced() {
             }
         }
     }
-    eprintln!("{} files, {total} instructions, {supported} supported", files.len());
+    eprintln!(
+        "{} files, {total} instructions, {supported} supported",
+        files.len()
+    );
     let mut undocumented = 0;
     for (c, (n, ex)) in &classes {
         let doc = common::documented(c);
@@ -94,5 +104,8 @@ fn real_binaries_match_iced() {
             eprintln!("    {e}");
         }
     }
-    assert_eq!(undocumented, 0, "undocumented mismatch classes against iced-x86");
+    assert_eq!(
+        undocumented, 0,
+        "undocumented mismatch classes against iced-x86"
+    );
 }

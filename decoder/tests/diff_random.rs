@@ -43,7 +43,10 @@ const TEMPLATES: &[&[u8]] = &[
 
 #[test]
 fn random_bytes_match_iced() {
-    let count: u64 = std::env::var("ECHOVM_DIFF_COUNT").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500_000);
+    let count: u64 = std::env::var("ECHOVM_DIFF_COUNT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_500_000);
     let mut rng = SplitMix(0x00EC_40F0_2026);
     let mut classes: BTreeMap<String, (u64, Vec<String>)> = BTreeMap::new();
     let mut buf = [0u8; 20];
@@ -91,5 +94,8 @@ fn report(classes: &BTreeMap<String, (u64, Vec<String>)>) {
             eprintln!("    {e}");
         }
     }
-    assert_eq!(undocumented, 0, "undocumented mismatch classes against iced-x86");
+    assert_eq!(
+        undocumented, 0,
+        "undocumented mismatch classes against iced-x86"
+    );
 }

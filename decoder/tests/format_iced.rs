@@ -35,9 +35,15 @@ fn strip_comment(s: &str) -> &str {
 #[test]
 fn formatter_matches_iced_on_libc() {
     let path = std::path::Path::new("/usr/lib/x86_64-linux-gnu/libc.so.6");
-    let Ok(data) = std::fs::read(path) else { return };
+    let Ok(data) = std::fs::read(path) else {
+        return;
+    };
     let elf = goblin::elf::Elf::parse(&data).expect("libc parses");
-    let text = elf.section_headers.iter().find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(".text")).expect(".text");
+    let text = elf
+        .section_headers
+        .iter()
+        .find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(".text"))
+        .expect(".text");
     let code = &data[text.sh_offset as usize..(text.sh_offset + text.sh_size) as usize];
     let mut f = iced_formatter();
     let (mut off, mut checked, mut differ) = (0usize, 0u64, Vec::new());
@@ -61,9 +67,14 @@ fn formatter_matches_iced_on_libc() {
                 // Prefixes that do not change what echovm executes (`notrack`,
                 // `rep ret`, `bnd`) are not printed by us.
                 let mut t = theirs.as_str();
-                let rep = ours.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE) != 0;
+                let rep = ours.prefixes
+                    & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
+                    != 0;
                 while let Some((p, rest)) = t.split_once(' ') {
-                    if p == "notrack" || p == "bnd" || (!rep && matches!(p, "rep" | "repe" | "repne")) {
+                    if p == "notrack"
+                        || p == "bnd"
+                        || (!rep && matches!(p, "rep" | "repe" | "repne"))
+                    {
                         t = rest;
                     } else {
                         break;
@@ -79,8 +90,15 @@ fn formatter_matches_iced_on_libc() {
     for d in differ.iter().take(20) {
         eprintln!("{d}");
     }
-    assert!(checked > 100_000, "too few instructions compared: {checked}");
-    assert!(differ.is_empty(), "{} of {checked} instructions format differently", differ.len());
+    assert!(
+        checked > 100_000,
+        "too few instructions compared: {checked}"
+    );
+    assert!(
+        differ.is_empty(),
+        "{} of {checked} instructions format differently",
+        differ.len()
+    );
 }
 
 #[test]

@@ -10,7 +10,9 @@
 #![allow(dead_code)]
 
 use echovm_decoder::{decode, DecodeError, Extension, Insn, Operand, Seg, NO_REG, RIP_BASE};
-use iced_x86::{Decoder, DecoderError, DecoderOptions, EncodingKind, Instruction, Mnemonic, OpKind, Register};
+use iced_x86::{
+    Decoder, DecoderError, DecoderOptions, EncodingKind, Instruction, Mnemonic, OpKind, Register,
+};
 
 /// A disagreement; `class` groups mismatches of the same cause for reporting.
 #[derive(Debug, Clone)]
@@ -20,11 +22,17 @@ pub struct Mismatch {
 }
 
 fn mm(class: impl Into<String>, detail: impl Into<String>) -> Mismatch {
-    Mismatch { class: class.into(), detail: detail.into() }
+    Mismatch {
+        class: class.into(),
+        detail: detail.into(),
+    }
 }
 
 pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn iced_decode(bytes: &[u8], ip: u64) -> (Instruction, DecoderError) {
@@ -44,11 +52,17 @@ fn reg_operand(r: Register) -> Option<Operand> {
         return Some(match n {
             0..=3 => Operand::Gpr { reg: n, size: 1 },
             4..=7 => Operand::GprHigh8 { reg: n - 4 },
-            _ => Operand::Gpr { reg: n - 4, size: 1 },
+            _ => Operand::Gpr {
+                reg: n - 4,
+                size: 1,
+            },
         });
     }
     if r.is_gpr() {
-        return Some(Operand::Gpr { reg: r.number() as u8, size: r.size() as u8 });
+        return Some(Operand::Gpr {
+            reg: r.number() as u8,
+            size: r.size() as u8,
+        });
     }
     if r.is_xmm() {
         return Some(Operand::Xmm(r.number() as u8));
@@ -67,7 +81,9 @@ fn addr_reg(r: Register) -> u8 {
 /// Mnemonics whose iced name differs from ours by design.
 fn same_name(ours: &str, iced: &str) -> bool {
     ours == iced
-        || (ours == "nop" && iced == "reservednop") || (ours == "pcmpestri" && iced == "pcmpestri64") || (ours == "pcmpestrm" && iced == "pcmpestrm64")
+        || (ours == "nop" && iced == "reservednop")
+        || (ours == "pcmpestri" && iced == "pcmpestri64")
+        || (ours == "pcmpestrm" && iced == "pcmpestrm64")
 }
 
 /// Compare one decode. `Ok(Some(len))` = both agree, advance by len.
@@ -78,27 +94,52 @@ pub fn compare(bytes: &[u8], ip: u64) -> Result<usize, Mismatch> {
     let step = ilen.max(1);
     let iced_valid = err == DecoderError::None;
     match (&ours, iced_valid) {
-        (Err(DecodeError::Unsupported { ext: Extension::Avx | Extension::Avx512 | Extension::Xop, .. }), false) => {
-            Err(mm("vex/evex/xop validity", format!("{}: ours {}, iced {err:?}", hex(&bytes[..bytes.len().min(15)]), ours.unwrap_err())))
-        }
+        (
+            Err(DecodeError::Unsupported {
+                ext: Extension::Avx | Extension::Avx512 | Extension::Xop,
+                ..
+            }),
+            false,
+        ) => Err(mm(
+            "vex/evex/xop validity",
+            format!(
+                "{}: ours {}, iced {err:?}",
+                hex(&bytes[..bytes.len().min(15)]),
+                ours.unwrap_err()
+            ),
+        )),
         (Err(DecodeError::Truncated { .. }), false) if err == DecoderError::NoMoreBytes => Ok(step),
-        (Err(DecodeError::Invalid { .. }), false) if err == DecoderError::InvalidInstruction => Ok(step),
+        (Err(DecodeError::Invalid { .. }), false) if err == DecoderError::InvalidInstruction => {
+            Ok(step)
+        }
         // With fewer than 15 bytes, an encoding that is both invalid and cut
         // short may be reported either way (documented in docs/DECODER.md).
-        (Err(DecodeError::Invalid { .. } | DecodeError::Truncated { .. }), false) if bytes.len() < 15 => Ok(step),
+        (Err(DecodeError::Invalid { .. } | DecodeError::Truncated { .. }), false)
+            if bytes.len() < 15 =>
+        {
+            Ok(step)
+        }
         (Err(e), false) => Err(mm(
             format!("error kind: ours {}", kind(e)),
-            format!("{}: ours {e}, iced {err:?}", hex(&bytes[..bytes.len().min(15)])),
+            format!(
+                "{}: ours {e}, iced {err:?}",
+                hex(&bytes[..bytes.len().min(15)])
+            ),
         )),
-        (Err(e @ DecodeError::Invalid { .. }), true) if ins.encoding() != EncodingKind::Legacy => Err(mm(
-            "vex/evex/xop coverage",
-            format!("{}: ours {e}, iced {ins}", hex(&bytes[..ilen])),
-        )),
+        (Err(e @ DecodeError::Invalid { .. }), true) if ins.encoding() != EncodingKind::Legacy => {
+            Err(mm(
+                "vex/evex/xop coverage",
+                format!("{}: ours {e}, iced {ins}", hex(&bytes[..ilen])),
+            ))
+        }
         (Err(DecodeError::Unsupported { len, mnemonic, .. }), true) => {
             if *len as usize != ilen {
                 return Err(mm(
                     format!("unsupported length {}", mnemonic_name(ins.mnemonic())),
-                    format!("{}: ours {mnemonic} len {len}, iced {ins} len {ilen}", hex(&bytes[..ilen])),
+                    format!(
+                        "{}: ours {mnemonic} len {len}, iced {ins} len {ilen}",
+                        hex(&bytes[..ilen])
+                    ),
                 ));
             }
             Ok(step)
@@ -109,10 +150,19 @@ pub fn compare(bytes: &[u8], ip: u64) -> Result<usize, Mismatch> {
         )),
         (Ok(i), false) => Err(mm(
             format!("we accept invalid {}", i.op.name()),
-            format!("{}: ours {:?}, iced {err:?}", hex(&bytes[..(i.len as usize)]), i.op),
+            format!(
+                "{}: ours {:?}, iced {err:?}",
+                hex(&bytes[..(i.len as usize)]),
+                i.op
+            ),
         )),
         (Ok(i), true) => {
-            compare_insn(i, &ins).map_err(|(c, d)| mm(c, format!("{}: {d}; iced `{ins}`, ours {i:?}", hex(&bytes[..ilen]))))?;
+            compare_insn(i, &ins).map_err(|(c, d)| {
+                mm(
+                    c,
+                    format!("{}: {d}; iced `{ins}`, ours {i:?}", hex(&bytes[..ilen])),
+                )
+            })?;
             Ok(step)
         }
     }
@@ -130,7 +180,10 @@ fn compare_insn(o: &Insn, i: &Instruction) -> Result<(), (String, String)> {
     let iname = mnemonic_name(i.mnemonic());
     let cls = |what: &str| format!("{what} {iname}");
     if o.len as usize != i.len() {
-        return Err((cls("length"), format!("len ours {} iced {}", o.len, i.len())));
+        return Err((
+            cls("length"),
+            format!("len ours {} iced {}", o.len, i.len()),
+        ));
     }
     if !same_name(o.op.name(), &iname) {
         return Err((cls("mnemonic"), format!("ours {}", o.op.name())));
@@ -157,7 +210,17 @@ fn compare_insn(o: &Insn, i: &Instruction) -> Result<(), (String, String)> {
         if !(i.has_rep_prefix() && i.has_repne_prefix()) {
             let rep = o.has_prefix(echovm_decoder::prefix::REP);
             let repne = o.has_prefix(echovm_decoder::prefix::REPNE);
-            let compares = matches!(i.mnemonic(), Mnemonic::Cmpsb | Mnemonic::Cmpsw | Mnemonic::Cmpsd | Mnemonic::Cmpsq | Mnemonic::Scasb | Mnemonic::Scasw | Mnemonic::Scasd | Mnemonic::Scasq);
+            let compares = matches!(
+                i.mnemonic(),
+                Mnemonic::Cmpsb
+                    | Mnemonic::Cmpsw
+                    | Mnemonic::Cmpsd
+                    | Mnemonic::Cmpsq
+                    | Mnemonic::Scasb
+                    | Mnemonic::Scasw
+                    | Mnemonic::Scasd
+                    | Mnemonic::Scasq
+            );
             let want_rep = i.has_rep_prefix() || (i.has_repne_prefix() && !compares);
             let want_repne = i.has_repne_prefix() && compares;
             if (rep, repne) != (want_rep, want_repne) && i.mnemonic() != Mnemonic::Maskmovdqu {
@@ -171,13 +234,19 @@ fn compare_insn(o: &Insn, i: &Instruction) -> Result<(), (String, String)> {
     if i.mnemonic() == Mnemonic::Xlatb {
         return Ok(());
     }
-    let blendv = matches!(i.mnemonic(), Mnemonic::Blendvps | Mnemonic::Blendvpd | Mnemonic::Pblendvb);
+    let blendv = matches!(
+        i.mnemonic(),
+        Mnemonic::Blendvps | Mnemonic::Blendvpd | Mnemonic::Pblendvb
+    );
     if blendv && o.ops[2] != Operand::Xmm(0) {
         return Err((cls("blendv xmm0"), String::new()));
     }
     let n = o.op_count() - blendv as usize;
     if n != i.op_count() as usize {
-        return Err((cls("operand count"), format!("ours {n} iced {}", i.op_count())));
+        return Err((
+            cls("operand count"),
+            format!("ours {n} iced {}", i.op_count()),
+        ));
     }
     for k in 0..n {
         let ok = o.ops[k];
@@ -185,17 +254,26 @@ fn compare_insn(o: &Insn, i: &Instruction) -> Result<(), (String, String)> {
             OpKind::Register => {
                 let want = reg_operand(i.op_register(k as u32));
                 if want != Some(ok) {
-                    return Err((cls("register operand"), format!("op{k}: ours {ok:?} iced {:?}", i.op_register(k as u32))));
+                    return Err((
+                        cls("register operand"),
+                        format!("op{k}: ours {ok:?} iced {:?}", i.op_register(k as u32)),
+                    ));
                 }
             }
             OpKind::NearBranch64 => {
                 if ok != (Operand::Imm { size: 8 }) || o.imm != i.near_branch64() {
-                    return Err((cls("branch target"), format!("ours {ok:?} {:#x} iced {:#x}", o.imm, i.near_branch64())));
+                    return Err((
+                        cls("branch target"),
+                        format!("ours {ok:?} {:#x} iced {:#x}", o.imm, i.near_branch64()),
+                    ));
                 }
             }
             OpKind::Immediate8_2nd => {
                 if !matches!(ok, Operand::Imm2 { .. }) || o.imm2 != i.immediate8_2nd() as u64 {
-                    return Err((cls("imm2"), format!("ours {ok:?} {} iced {}", o.imm2, i.immediate8_2nd())));
+                    return Err((
+                        cls("imm2"),
+                        format!("ours {ok:?} {} iced {}", o.imm2, i.immediate8_2nd()),
+                    ));
                 }
             }
             OpKind::Immediate8
@@ -210,9 +288,16 @@ fn compare_insn(o: &Insn, i: &Instruction) -> Result<(), (String, String)> {
                     return Err((cls("immediate operand"), format!("op{k}: ours {ok:?}")));
                 };
                 let v = i.immediate(k as u32);
-                let mask = if size >= 8 { u64::MAX } else { (1u64 << (size * 8)) - 1 };
+                let mask = if size >= 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << (size * 8)) - 1
+                };
                 if o.imm & mask != v & mask {
-                    return Err((cls("immediate value"), format!("ours {:#x} iced {v:#x} (size {size})", o.imm)));
+                    return Err((
+                        cls("immediate value"),
+                        format!("ours {:#x} iced {v:#x} (size {size})", o.imm),
+                    ));
                 }
             }
             OpKind::Memory => {
@@ -231,17 +316,33 @@ fn compare_mem(o: &Insn, i: &Instruction, size: u8) -> Result<(), String> {
     let m = &o.mem;
     let base = addr_reg(i.memory_base());
     let index = addr_reg(i.memory_index());
-    let addr32 = matches!(i.memory_base(), Register::EIP) || i.memory_base().is_gpr32() || i.memory_index().is_gpr32();
+    let addr32 = matches!(i.memory_base(), Register::EIP)
+        || i.memory_base().is_gpr32()
+        || i.memory_index().is_gpr32();
     let (od, id) = if m.addr32 || addr32 {
-        (m.disp as u64 as u32 as u64, i.memory_displacement64() as u32 as u64)
+        (
+            m.disp as u64 as u32 as u64,
+            i.memory_displacement64() as u32 as u64,
+        )
     } else {
         (m.disp as u64, i.memory_displacement64())
     };
-    let scale = if index == NO_REG { m.scale } else { i.memory_index_scale() as u8 };
+    let scale = if index == NO_REG {
+        m.scale
+    } else {
+        i.memory_index_scale() as u8
+    };
     if m.base != base || m.index != index || m.scale != scale || od != id {
         return Err(format!(
             "address ours b{} i{} s{} d{:#x}, iced {:?} {:?} {} {:#x}",
-            m.base, m.index, m.scale, od, i.memory_base(), i.memory_index(), i.memory_index_scale(), id
+            m.base,
+            m.index,
+            m.scale,
+            od,
+            i.memory_base(),
+            i.memory_index(),
+            i.memory_index_scale(),
+            id
         ));
     }
     let iseg = match i.segment_prefix() {
@@ -250,7 +351,11 @@ fn compare_mem(o: &Insn, i: &Instruction, size: u8) -> Result<(), String> {
         _ => Seg::None,
     };
     if m.seg != iseg {
-        return Err(format!("segment ours {:?} iced {:?}", m.seg, i.segment_prefix()));
+        return Err(format!(
+            "segment ours {:?} iced {:?}",
+            m.seg,
+            i.segment_prefix()
+        ));
     }
     // Forms that never access memory have size 0 by our convention.
     let nonaccess = matches!(
@@ -265,9 +370,16 @@ fn compare_mem(o: &Insn, i: &Instruction, size: u8) -> Result<(), String> {
             | Mnemonic::Prefetchw
             | Mnemonic::Clflush
     );
-    let isz = if nonaccess { 0 } else { i.memory_size().size() as u8 };
+    let isz = if nonaccess {
+        0
+    } else {
+        i.memory_size().size() as u8
+    };
     if size != isz {
-        return Err(format!("access size ours {size} iced {isz} ({:?})", i.memory_size()));
+        return Err(format!(
+            "access size ours {size} iced {isz} ({:?})",
+            i.memory_size()
+        ));
     }
     Ok(())
 }
