@@ -68,7 +68,8 @@ fn make_case(form: &Form, k: u64, r: &mut Rng) -> Case {
     if form.pfx != 0 {
         code.push(form.pfx);
     }
-    let rex = 0x40 | (form.w as u8) << 3 | (reg >> 3 & 1) << 2 | if use_mem { 0 } else { rm >> 3 & 1 };
+    let rex =
+        0x40 | (form.w as u8) << 3 | (reg >> 3 & 1) << 2 | if use_mem { 0 } else { rm >> 3 & 1 };
     if rex != 0x40 || r.chance(10) {
         code.push(rex);
     }
@@ -118,7 +119,14 @@ fn make_case(form: &Form, k: u64, r: &mut Rng) -> Case {
     }
     // Operands live in the first 256 bytes and near the page end; the rest is random bits.
     st.mem = (0..MEM_LEN / 16)
-        .flat_map(|i| if i < 16 || i >= MEM_LEN / 16 - 4 { gen::xmm(r) } else { (r.next() as u128) << 64 | r.next() as u128 }.to_le_bytes())
+        .flat_map(|i| {
+            if i < 16 || i >= MEM_LEN / 16 - 4 {
+                gen::xmm(r)
+            } else {
+                (r.next() as u128) << 64 | r.next() as u128
+            }
+            .to_le_bytes()
+        })
         .collect();
     Case { code, state: st }
 }
@@ -150,17 +158,32 @@ impl From<String> for VmError {
 /// Run the case in the VM.
 fn run_vm(case: &Case) -> Result<State, VmError> {
     let st = &case.state;
-    let insn = echovm_decoder::decode(&case.code, INSN_ADDR).map_err(|e| VmError::Setup(e.to_string()))?;
+    let insn =
+        echovm_decoder::decode(&case.code, INSN_ADDR).map_err(|e| VmError::Setup(e.to_string()))?;
     if insn.len as usize != case.code.len() {
-        return Err(VmError::Setup(format!("length {} != {}", insn.len, case.code.len())));
+        return Err(VmError::Setup(format!(
+            "length {} != {}",
+            insn.len,
+            case.code.len()
+        )));
     }
     let mut mem = Memory::new();
     let mut code_page = case.code.clone();
     code_page.resize(4096, 0);
-    mem.map(Region { start: INSN_ADDR, perm: Perm::RX, kind: RegionKind::Segment, data: code_page })?;
+    mem.map(Region {
+        start: INSN_ADDR,
+        perm: Perm::RX,
+        kind: RegionKind::Segment,
+        data: code_page,
+    })?;
     let mut scratch = st.mem.clone();
     scratch.resize(4096, 0);
-    mem.map(Region { start: SCRATCH_BASE, perm: Perm::RW, kind: RegionKind::Heap, data: scratch })?;
+    mem.map(Region {
+        start: SCRATCH_BASE,
+        perm: Perm::RW,
+        kind: RegionKind::Heap,
+        data: scratch,
+    })?;
     let mut cpu = Cpu::default();
     cpu.gpr = st.gpr;
     if cpu.gpr[RSP as usize] == 0 {
@@ -170,8 +193,17 @@ fn run_vm(case: &Case) -> Result<State, VmError> {
     cpu.xmm = st.xmm;
     cpu.rip = INSN_ADDR;
     execute(&mut cpu, &mut mem, &insn, INSN_ADDR + insn.len as u64).map_err(VmError::Fault)?;
-    let region = mem.regions().iter().find(|r| r.start == SCRATCH_BASE).ok_or(VmError::Setup("scratch region vanished".into()))?;
-    Ok(State { gpr: cpu.gpr, rflags: cpu.flags.get(), xmm: cpu.xmm, mem: region.data[..MEM_LEN].to_vec() })
+    let region = mem
+        .regions()
+        .iter()
+        .find(|r| r.start == SCRATCH_BASE)
+        .ok_or(VmError::Setup("scratch region vanished".into()))?;
+    Ok(State {
+        gpr: cpu.gpr,
+        rflags: cpu.flags.get(),
+        xmm: cpu.xmm,
+        mem: region.data[..MEM_LEN].to_vec(),
+    })
 }
 
 /// Differences between native and VM end states, empty when they agree.
@@ -179,26 +211,52 @@ fn diff(native: &State, vm: &State) -> Vec<String> {
     let mut out = Vec::new();
     for i in 0..16 {
         if native.xmm[i] != vm.xmm[i] {
-            out.push(format!("xmm{i}: cpu {:#034x} vm {:#034x}", native.xmm[i], vm.xmm[i]));
+            out.push(format!(
+                "xmm{i}: cpu {:#034x} vm {:#034x}",
+                native.xmm[i], vm.xmm[i]
+            ));
         }
         if native.gpr[i] != vm.gpr[i] {
-            out.push(format!("gpr{i}: cpu {:#x} vm {:#x}", native.gpr[i], vm.gpr[i]));
+            out.push(format!(
+                "gpr{i}: cpu {:#x} vm {:#x}",
+                native.gpr[i], vm.gpr[i]
+            ));
         }
     }
     let m = STATUS_FLAGS | DF;
     if native.rflags & m != vm.rflags & m {
-        out.push(format!("rflags: cpu {:#x} vm {:#x}", native.rflags & m, vm.rflags & m));
+        out.push(format!(
+            "rflags: cpu {:#x} vm {:#x}",
+            native.rflags & m,
+            vm.rflags & m
+        ));
     }
     if let Some(i) = (0..MEM_LEN).find(|&i| native.mem[i] != vm.mem[i]) {
-        out.push(format!("mem[{i}..]: cpu {:02x?} vm {:02x?}", &native.mem[i..(i + 16).min(MEM_LEN)], &vm.mem[i..(i + 16).min(MEM_LEN)]));
+        out.push(format!(
+            "mem[{i}..]: cpu {:02x?} vm {:02x?}",
+            &native.mem[i..(i + 16).min(MEM_LEN)],
+            &vm.mem[i..(i + 16).min(MEM_LEN)]
+        ));
     }
     out
 }
 
 fn describe(case: &Case) -> String {
     let bytes: Vec<String> = case.code.iter().map(|b| format!("{b:02x}")).collect();
-    let xmm: Vec<String> = case.state.xmm.iter().enumerate().map(|(i, x)| format!("xmm{i}={x:#034x}")).collect();
-    format!("bytes [{}] rflags {:#x} gpr {:x?}\n      {}", bytes.join(" "), case.state.rflags, case.state.gpr, xmm.join(" "))
+    let xmm: Vec<String> = case
+        .state
+        .xmm
+        .iter()
+        .enumerate()
+        .map(|(i, x)| format!("xmm{i}={x:#034x}"))
+        .collect();
+    format!(
+        "bytes [{}] rflags {:#x} gpr {:x?}\n      {}",
+        bytes.join(" "),
+        case.state.rflags,
+        case.state.gpr,
+        xmm.join(" ")
+    )
 }
 
 /// SIGSEGV on Linux x86-64 (the oracle reports raw signal numbers).
@@ -207,7 +265,10 @@ fn libc_sigsegv() -> i32 {
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -223,7 +284,11 @@ fn sse_forms_match_host_cpu() {
         }
         forms_run += 1;
         let mut r = Rng::new(seed ^ (fi as u64).wrapping_mul(0x1234_5678_9abc_def1));
-        let n = if form.name.starts_with("pcmp") && form.name.contains("str") { cases * 8 } else { cases };
+        let n = if form.name.starts_with("pcmp") && form.name.contains("str") {
+            cases * 8
+        } else {
+            cases
+        };
         let mut bad = 0;
         for k in 0..n {
             let case = make_case(form, k, &mut r);
@@ -245,8 +310,12 @@ fn sse_forms_match_host_cpu() {
                         _ => Some(format!("cpu signal {signo} at {addr:#x}, vm fault {f}")),
                     }
                 }
-                (Err(e @ hostcpu::NativeError::Signal { .. }), Ok(_)) => Some(format!("cpu raised {e}, vm did not fault")),
-                (Err(hostcpu::NativeError::Signal { .. }), Err(e @ VmError::Setup(_))) => Some(format!("vm {e}")),
+                (Err(e @ hostcpu::NativeError::Signal { .. }), Ok(_)) => {
+                    Some(format!("cpu raised {e}, vm did not fault"))
+                }
+                (Err(hostcpu::NativeError::Signal { .. }), Err(e @ VmError::Setup(_))) => {
+                    Some(format!("vm {e}"))
+                }
                 (Err(e), _) => panic!("oracle failed on {}: {e}", form.name),
                 (Ok(_), Err(e)) => Some(format!("vm {e}, cpu ran fine")),
             };
@@ -262,24 +331,42 @@ fn sse_forms_match_host_cpu() {
         }
     }
     println!("diff_sse: {forms_run} forms, {total} cases ({faults} faulted identically), {} failure lines", failures.len());
-    assert!(failures.is_empty(), "{} mismatching case reports:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatching case reports:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// SPEC 2: MXCSR may only hold its default value. The oracle cannot load MXCSR,
 /// so this is checked in the VM alone: the default loads, anything else faults.
 #[test]
 fn ldmxcsr_accepts_only_the_default() {
-    for (value, ok) in [(0x1f80u32, true), (0x9f80, false), (0x1f81, false), (0x3f80, false), (0, false)] {
+    for (value, ok) in [
+        (0x1f80u32, true),
+        (0x9f80, false),
+        (0x1f81, false),
+        (0x3f80, false),
+        (0, false),
+    ] {
         let mut st = hostcpu::state_with_mem(MEM_LEN);
         st.mem[..4].copy_from_slice(&value.to_le_bytes());
         st.gpr[BASE_REG as usize] = SCRATCH_BASE + BASE_OFF;
         // ldmxcsr [rsi - 128]
-        let case = Case { code: vec![0x0f, 0xae, 0x56, 0x80], state: st };
+        let case = Case {
+            code: vec![0x0f, 0xae, 0x56, 0x80],
+            state: st,
+        };
         match run_vm(&case) {
             Ok(_) => assert!(ok, "ldmxcsr {value:#x} was accepted"),
             Err(VmError::Fault(f @ Fault::Mxcsr { .. })) => {
                 assert!(!ok, "ldmxcsr {value:#x} faulted");
-                assert!(f.to_string().contains("MXCSR may only hold its default value"), "{f}");
+                assert!(
+                    f.to_string()
+                        .contains("MXCSR may only hold its default value"),
+                    "{f}"
+                );
             }
             Err(e) => panic!("ldmxcsr {value:#x}: {e}"),
         }
@@ -308,5 +395,83 @@ fn forms_cover_every_sse_op() {
         .filter(|op| op.is_sse() && **op != echovm_decoder::Op::Ldmxcsr && !seen.contains(op))
         .map(|op| op.name())
         .collect();
-    assert!(missing.is_empty(), "SSE ops without a differential form: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "SSE ops without a differential form: {missing:?}"
+    );
+}
+
+/// Random prefix/REX/opcode/ModRM combinations in the 0F, 0F38 and 0F3A maps,
+/// register forms only (no memory, so every address is safe on the host): each
+/// one the decoder accepts as an SSE operation must run identically natively
+/// and in the VM. This reaches redundant and conflicting prefixes and ignored
+/// REX bits that the recipe table does not spell out.
+#[test]
+fn random_register_encodings_match_host_cpu() {
+    let mut r = Rng::new(env_u64("DIFF_SSE_SEED", 0x5ee_d1ff) ^ 0xabcdef);
+    let attempts = env_u64("DIFF_SSE_CASES", 400) * 1000;
+    let (mut ran, mut failures) = (0u64, Vec::new());
+    for _ in 0..attempts {
+        let mut code = Vec::with_capacity(15);
+        for _ in 0..r.below(4) {
+            code.push([0x66, 0xf2, 0xf3, 0x66, 0x2e, 0x3e][r.below(6) as usize]);
+        }
+        if r.chance(60) {
+            code.push(0x40 | r.below(16) as u8);
+        }
+        code.push(0x0f);
+        match r.below(3) {
+            0 => code.push(r.next() as u8),
+            1 => code.extend_from_slice(&[0x38, r.next() as u8]),
+            _ => code.extend_from_slice(&[0x3a, r.next() as u8]),
+        }
+        code.push(0xc0 | r.next() as u8);
+        code.push(r.next() as u8);
+        let Ok(insn) = echovm_decoder::decode(&code, INSN_ADDR) else {
+            continue;
+        };
+        let uses_memory = insn
+            .ops
+            .iter()
+            .any(|o| matches!(o, echovm_decoder::Operand::Mem { .. }));
+        if !insn.op.is_sse() || uses_memory || insn.op == echovm_decoder::Op::Maskmovdqu {
+            continue;
+        }
+        code.truncate(insn.len as usize);
+        let mut st = hostcpu::state_with_mem(MEM_LEN);
+        for g in st.gpr.iter_mut() {
+            *g = gen::gpr(&mut r);
+        }
+        st.gpr[RSP as usize] = 0;
+        st.rflags = r.next() & STATUS_FLAGS;
+        for x in st.xmm.iter_mut() {
+            *x = gen::xmm(&mut r);
+        }
+        let case = Case { code, state: st };
+        ran += 1;
+        let native = hostcpu::run(&case.code, &case.state, None);
+        let problem = match (&native, run_vm(&case)) {
+            (Ok(a), Ok(b)) => {
+                let d = diff(a, &b);
+                (!d.is_empty()).then(|| d.join("; "))
+            }
+            (Err(hostcpu::NativeError::Signal { .. }), Err(VmError::Fault(_))) => None,
+            (n, v) => Some(format!("cpu {:?} vm {:?}", n.as_ref().err(), v.err())),
+        };
+        if let Some(p) = problem {
+            if failures.len() < 10 {
+                failures.push(format!(
+                    "{}: {p}\n      {}",
+                    insn.op.name(),
+                    describe(&case)
+                ));
+            }
+        }
+    }
+    println!("random register encodings: {ran} SSE instructions run of {attempts} byte strings");
+    assert!(
+        ran > attempts / 20,
+        "too few random encodings decoded as SSE: {ran}"
+    );
+    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
 }
