@@ -3,33 +3,69 @@
 //! single-threaded, so every instruction is already atomic.
 
 use super::mask;
-use super::{loc, read, src, write, Loc};
+use super::{get_gpr, loc, read, set_gpr, src, write, Loc};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::ZF;
+use crate::flags::{Flags, ZF};
 use crate::memory::Memory;
-use echovm_decoder::{Insn, Op};
+use echovm_decoder::{Insn, Op, Operand};
 
 /// add, or, adc, sbb, and, sub, xor, cmp, test. `OP` is the `Op` as u16: one
 /// instantiation per operation, so the hot dispatch has a single indirect
 /// branch (the caller's match) instead of two.
-#[inline(always)]
+#[inline(never)]
 pub(super) fn binary<const OP: u16>(
     cpu: &mut Cpu,
     mem: &mut Memory,
     insn: &Insn,
 ) -> Result<Step, Fault> {
-    const fn is(op: u16, o: Op) -> bool {
-        op == o as u16
+    // Fast path for the most common shape, register op register/immediate:
+    // no operand-location resolution or memory dispatch.
+    if let Operand::Gpr { reg, size } = insn.ops[0] {
+        let b = match insn.ops[1] {
+            Operand::Gpr { reg: s, .. } => get_gpr(cpu, s, size),
+            Operand::Imm { .. } => insn.imm & mask(size),
+            _ => return binary_general::<OP>(cpu, mem, insn),
+        };
+        let a = get_gpr(cpu, reg, size);
+        let res = compute::<OP>(&mut cpu.flags, size, a, b);
+        if !(is(OP, Op::Cmp) || is(OP, Op::Test)) {
+            set_gpr(cpu, reg, size, res);
+        }
+        return Ok(Step::Next);
     }
+    binary_general::<OP>(cpu, mem, insn)
+}
+
+#[inline(always)]
+const fn is(op: u16, o: Op) -> bool {
+    op == o as u16
+}
+
+/// Any operand shapes (memory destination or source, high-byte registers).
+#[inline(never)]
+fn binary_general<const OP: u16>(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
-    let m = mask(size);
     let a = read(cpu, mem, d)?;
     let b = src(cpu, mem, insn, insn.ops[1], size)?;
-    let f = &mut cpu.flags;
-    let res = if is(OP, Op::Add) {
+    let res = compute::<OP>(&mut cpu.flags, size, a, b);
+    if !(is(OP, Op::Cmp) || is(OP, Op::Test)) {
+        write(cpu, mem, d, res)?;
+    }
+    Ok(Step::Next)
+}
+
+/// The result of `OP` on `a`, `b` (masked to `size`), recording its flags.
+#[inline(always)]
+fn compute<const OP: u16>(f: &mut Flags, size: u8, a: u64, b: u64) -> u64 {
+    let m = mask(size);
+    if is(OP, Op::Add) {
         let r = a.wrapping_add(b) & m;
         f.set_add(size, a, b, false, r);
         r
@@ -59,15 +95,11 @@ pub(super) fn binary<const OP: u16>(
         let r = a ^ b;
         f.set_logic(size, r);
         r
-    };
-    if !(is(OP, Op::Cmp) || is(OP, Op::Test)) {
-        write(cpu, mem, d, res)?;
     }
-    Ok(Step::Next)
 }
 
 /// inc, dec, neg, not.
-#[inline]
+#[inline(never)]
 pub(super) fn unary(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -100,6 +132,7 @@ pub(super) fn unary(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 /// `cmp acc, dest`); equal → dest = src, else acc = dest. A memory destination
 /// is always written (real CPUs write back the old value on failure, so a
 /// read-only destination faults either way).
+#[inline(never)]
 pub(super) fn cmpxchg(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -124,6 +157,7 @@ pub(super) fn cmpxchg(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
 /// equal → store ecx:ebx (rcx:rbx), ZF = 1; else load memory into edx:eax
 /// (rdx:rax), ZF = 0. Other flags are unchanged. The memory operand is written
 /// back on failure too, like cmpxchg.
+#[inline(never)]
 pub(super) fn cmpxchg_wide(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let addr = cpu.effective_address(&insn.mem);
     if insn.op == Op::Cmpxchg16b {
@@ -163,6 +197,7 @@ pub(super) fn cmpxchg_wide(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resu
 
 /// xadd r/m, r: tmp = dest + src; src = dest; dest = tmp (dest written last,
 /// so `xadd eax, eax` leaves the sum).
+#[inline(never)]
 pub(super) fn xadd(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let s = loc(cpu, insn, insn.ops[1])?;

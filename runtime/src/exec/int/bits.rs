@@ -13,6 +13,7 @@ use echovm_decoder::{Insn, Op, Operand};
 /// register offset the offset is a *signed* bit index relative to the operand
 /// address: the accessed unit is `addr + (offset >> log2(width)) * size`.
 /// CF = the selected bit; the other status flags keep their values.
+#[inline(never)]
 pub(super) fn bt(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let base = loc(cpu, insn, insn.ops[0])?;
     let size = base.size();
@@ -51,6 +52,7 @@ pub(super) fn bt(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, F
 /// zero source the destination is left unchanged (as AMD documents and Intel
 /// CPUs do). The undefined flags follow AMD: CF = OF = SF = AF = 0 and PF is
 /// the parity of the index (of 0 for a zero source).
+#[inline(never)]
 pub(super) fn bit_scan(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -72,6 +74,7 @@ pub(super) fn bit_scan(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<S
 /// popcnt (ZF = source zero, other status flags 0), lzcnt and tzcnt
 /// (CF = source zero, ZF = result zero; of the undefined flags OF keeps its
 /// value and SF, AF, PF are cleared, as on AMD CPUs).
+#[inline(never)]
 pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -113,6 +116,7 @@ pub(super) fn count(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 
 /// bswap r32/r64. With a 16-bit operand (undefined in the SDM) the register
 /// becomes 0 in its low 16 bits, as Intel and AMD CPUs do.
+#[inline(never)]
 pub(super) fn bswap(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return Err(Fault::NotImplemented("bswap of a non-register"));

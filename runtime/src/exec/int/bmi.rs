@@ -21,6 +21,7 @@ fn flags(cpu: &mut Cpu, size: u8, res: u64, cf: bool, which: u64) {
     cpu.flags.set_status(v);
 }
 
+#[inline(never)]
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();

@@ -19,7 +19,7 @@ fn target(cpu: &Cpu, mem: &Memory, insn: &Insn) -> Result<u64, Fault> {
     }
 }
 
-#[inline]
+#[inline(never)]
 pub(super) fn call(
     cpu: &mut Cpu,
     mem: &mut Memory,
@@ -32,7 +32,7 @@ pub(super) fn call(
 }
 
 /// ret / ret imm16: pop the return address, then release imm16 bytes.
-#[inline]
+#[inline(never)]
 pub(super) fn ret(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let t = pop(cpu, mem, 8)?;
     if let Operand::Imm { .. } = insn.ops[0] {
@@ -41,25 +41,26 @@ pub(super) fn ret(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, 
     Ok(Step::Jump(t))
 }
 
-#[inline]
+#[inline(never)]
 pub(super) fn jmp(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     Ok(Step::Jump(target(cpu, mem, insn)?))
 }
 
 /// Jcc with condition code `CC` (one instantiation per condition, so the
 /// condition folds into straight-line code over the lazy flag state).
-#[inline(always)]
-pub(super) fn jcc<const CC: u8>(cpu: &Cpu, insn: &Insn) -> Step {
-    if cpu.flags.cond(CC) {
+#[inline(never)]
+pub(super) fn jcc<const CC: u8>(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
+    Ok(if cpu.flags.cond(CC) {
         Step::Jump(insn.imm)
     } else {
         Step::Next
-    }
+    })
 }
 
 /// loop/loope/loopne decrement the count register (rcx, or ecx with an
 /// address-size prefix) without touching flags; jrcxz/jecxz only test it.
-pub(super) fn loop_family(cpu: &mut Cpu, insn: &Insn) -> Step {
+#[inline(never)]
+pub(super) fn loop_family(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
     let a32 = insn.has_prefix(prefix::ADDR32);
     let taken = match insn.op {
         Op::Jrcxz => cpu.gpr[reg::RCX as usize] == 0,
@@ -82,9 +83,9 @@ pub(super) fn loop_family(cpu: &mut Cpu, insn: &Insn) -> Step {
                 }
         }
     };
-    if taken {
+    Ok(if taken {
         Step::Jump(insn.imm)
     } else {
         Step::Next
-    }
+    })
 }

@@ -5,6 +5,7 @@
 
 use crate::cpu::{reg, Cpu};
 use crate::exec::Step;
+use crate::fault::Fault;
 
 /// Highest basic leaf.
 pub const MAX_BASIC: u32 = 7;
@@ -61,7 +62,8 @@ pub fn leaf(eax: u32, ecx: u32) -> [u32; 4] {
 }
 
 /// cpuid: eax/ebx/ecx/edx from [`leaf`], zero-extended into the 64-bit registers.
-pub(super) fn execute(cpu: &mut Cpu) -> Step {
+#[inline(never)]
+pub(super) fn execute(cpu: &mut Cpu) -> Result<Step, Fault> {
     let r = leaf(
         cpu.gpr[reg::RAX as usize] as u32,
         cpu.gpr[reg::RCX as usize] as u32,
@@ -70,5 +72,5 @@ pub(super) fn execute(cpu: &mut Cpu) -> Step {
     cpu.gpr[reg::RBX as usize] = r[1] as u64;
     cpu.gpr[reg::RCX as usize] = r[2] as u64;
     cpu.gpr[reg::RDX as usize] = r[3] as u64;
-    Step::Next
+    Ok(Step::Next)
 }

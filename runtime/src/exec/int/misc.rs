@@ -9,7 +9,8 @@ use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
 /// clc, stc, cmc, cld, std, sahf, lahf.
-pub(super) fn flag_op(cpu: &mut Cpu, insn: &Insn) -> Step {
+#[inline(never)]
+pub(super) fn flag_op(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
     let f = &mut cpu.flags;
     match insn.op {
         Op::Clc => f.update(CF, 0),
@@ -32,10 +33,11 @@ pub(super) fn flag_op(cpu: &mut Cpu, insn: &Insn) -> Step {
         }
     }
 
-    Step::Next
+    Ok(Step::Next)
 }
 
 /// clflush m8: no cache to flush, but the address must be mapped, as on hardware.
+#[inline(never)]
 pub(super) fn clflush(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let a = cpu.effective_address(&insn.mem);
     mem.check(a, 1, Access::Read)?;
@@ -66,6 +68,7 @@ const CRC32C: [u32; 256] = {
 /// crc32 r32/r64, r/m8/16/32/64: accumulate CRC-32C over the source bytes,
 /// least significant first, without the pre/post inversion (the instruction
 /// leaves that to software). The result is zero-extended into the destination.
+#[inline(never)]
 pub(super) fn crc32(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let Operand::Gpr {
         reg: dreg,

@@ -1,6 +1,13 @@
 //! Integer (general-purpose) instruction semantics, bit-exact with x86-64.
 //!
 //! [`execute`] dispatches on [`Op`] to one small module per instruction family.
+//! Every handler is a separate `#[inline(never)]` function with the same
+//! result type: the dispatcher then needs no stack frame of its own (one
+//! register save), instead of paying the prologue of a function that inlines
+//! all of them on every instruction. ALU ops, Jcc, SETcc and CMOVcc are
+//! instantiated per operation / condition code so each runs straight-line code.
+//! Measured with callgrind on a register-only loop (add/xor/sub/jnz): about
+//! 60 host instructions per guest instruction in `execute`.
 //! Operand conventions are the decoder's (see `echovm_decoder::Insn`): Intel
 //! order, destination first; implicit operands (string instructions, one-operand
 //! `mul`/`div`, `cbw`..`cqo`) are not listed and their size is `Insn::osize`.
@@ -97,30 +104,30 @@ pub(super) fn execute(
         Call => control::call(cpu, mem, insn, next_rip),
         Ret => control::ret(cpu, mem, insn),
         Jmp => control::jmp(cpu, mem, insn),
-        Jo => Ok(control::jcc::<0>(cpu, insn)),
-        Jno => Ok(control::jcc::<1>(cpu, insn)),
-        Jb => Ok(control::jcc::<2>(cpu, insn)),
-        Jae => Ok(control::jcc::<3>(cpu, insn)),
-        Je => Ok(control::jcc::<4>(cpu, insn)),
-        Jne => Ok(control::jcc::<5>(cpu, insn)),
-        Jbe => Ok(control::jcc::<6>(cpu, insn)),
-        Ja => Ok(control::jcc::<7>(cpu, insn)),
-        Js => Ok(control::jcc::<8>(cpu, insn)),
-        Jns => Ok(control::jcc::<9>(cpu, insn)),
-        Jp => Ok(control::jcc::<10>(cpu, insn)),
-        Jnp => Ok(control::jcc::<11>(cpu, insn)),
-        Jl => Ok(control::jcc::<12>(cpu, insn)),
-        Jge => Ok(control::jcc::<13>(cpu, insn)),
-        Jle => Ok(control::jcc::<14>(cpu, insn)),
-        Jg => Ok(control::jcc::<15>(cpu, insn)),
-        Loop | Loope | Loopne | Jrcxz | Jecxz => Ok(control::loop_family(cpu, insn)),
+        Jo => control::jcc::<0>(cpu, insn),
+        Jno => control::jcc::<1>(cpu, insn),
+        Jb => control::jcc::<2>(cpu, insn),
+        Jae => control::jcc::<3>(cpu, insn),
+        Je => control::jcc::<4>(cpu, insn),
+        Jne => control::jcc::<5>(cpu, insn),
+        Jbe => control::jcc::<6>(cpu, insn),
+        Ja => control::jcc::<7>(cpu, insn),
+        Js => control::jcc::<8>(cpu, insn),
+        Jns => control::jcc::<9>(cpu, insn),
+        Jp => control::jcc::<10>(cpu, insn),
+        Jnp => control::jcc::<11>(cpu, insn),
+        Jl => control::jcc::<12>(cpu, insn),
+        Jge => control::jcc::<13>(cpu, insn),
+        Jle => control::jcc::<14>(cpu, insn),
+        Jg => control::jcc::<15>(cpu, insn),
+        Loop | Loope | Loopne | Jrcxz | Jecxz => control::loop_family(cpu, insn),
 
         Rol | Ror | Rcl | Rcr | Shl | Sal | Shr | Sar => shift::shift(cpu, mem, insn),
         Shld | Shrd => shift::double(cpu, mem, insn),
 
         Mul | Div | Idiv => muldiv::one_operand(cpu, mem, insn),
         Imul => muldiv::imul(cpu, mem, insn),
-        Cbw | Cwde | Cdqe | Cwd | Cdq | Cqo => Ok(muldiv::sign_extend(cpu, insn)),
+        Cbw | Cwde | Cdqe | Cwd | Cdq | Cqo => muldiv::sign_extend(cpu, insn),
 
         Bt | Bts | Btr | Btc => bits::bt(cpu, mem, insn),
         Bsf | Bsr => bits::bit_scan(cpu, mem, insn),
@@ -130,7 +137,7 @@ pub(super) fn execute(
         Andn | Bextr | Blsi | Blsmsk | Blsr | Bzhi | Mulx | Pdep | Pext | Rorx | Sarx | Shlx
         | Shrx => bmi::execute(cpu, mem, insn),
 
-        Clc | Stc | Cmc | Cld | Std | Sahf | Lahf => Ok(misc::flag_op(cpu, insn)),
+        Clc | Stc | Cmc | Cld | Std | Sahf | Lahf => misc::flag_op(cpu, insn),
 
         Movsb | Movsw | MovsdString | Movsq | Stosb | Stosw | Stosd | Stosq | Lodsb | Lodsw
         | Lodsd | Lodsq | Scasb | Scasw | Scasd | Scasq | Cmpsb | Cmpsw | CmpsdString | Cmpsq => {
@@ -144,7 +151,7 @@ pub(super) fn execute(
         Int3 => Err(Fault::Int3),
         Int1 => Err(Fault::Int1),
         Int => Ok(Step::Interrupt(insn.imm as u8)),
-        Cpuid => Ok(cpuid::execute(cpu)),
+        Cpuid => cpuid::execute(cpu),
         Crc32 => misc::crc32(cpu, mem, insn),
 
         op => Err(Fault::NotImplemented(op.name())),

@@ -10,7 +10,7 @@ use crate::memory::Memory;
 use echovm_decoder::{prefix, Insn, Operand, Seg, NO_REG, RIP_BASE};
 
 /// mov / movnti: destination gets the source at the destination's size.
-#[inline]
+#[inline(never)]
 pub(super) fn mov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let v = src(cpu, mem, insn, insn.ops[1], d.size())?;
@@ -19,7 +19,7 @@ pub(super) fn mov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, 
 }
 
 /// movzx: the source (8 or 16 bits) zero-extended into the destination.
-#[inline]
+#[inline(never)]
 pub(super) fn movzx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let v = cpu.read_op(mem, insn, insn.ops[1])?;
@@ -28,7 +28,7 @@ pub(super) fn movzx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 }
 
 /// movsx / movsxd: the source sign-extended to the destination's size.
-#[inline]
+#[inline(never)]
 pub(super) fn movsx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let s = size_of(insn.ops[1]);
@@ -39,7 +39,7 @@ pub(super) fn movsx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 
 /// lea: the effective address without any segment base (an FS/GS override
 /// does not apply to lea), truncated to the destination size. No memory access.
-#[inline]
+#[inline(never)]
 pub(super) fn lea(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
     let m = &insn.mem;
     let mut a = m.disp as u64;
@@ -60,6 +60,7 @@ pub(super) fn lea(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
 }
 
 /// xchg: swap (always atomic on real CPUs; trivially so here).
+#[inline(never)]
 pub(super) fn xchg(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let a = loc(cpu, insn, insn.ops[0])?;
     let b = loc(cpu, insn, insn.ops[1])?;
@@ -81,6 +82,7 @@ pub(super) fn byte_swap(v: u64, size: u8) -> u64 {
 }
 
 /// movbe r, m / movbe m, r: a move with the bytes reversed.
+#[inline(never)]
 pub(super) fn movbe(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -91,6 +93,7 @@ pub(super) fn movbe(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 
 /// xlatb: al = [rbx + al] (ebx with an address-size prefix), with the
 /// segment override if any.
+#[inline(never)]
 pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let mut a = cpu.gpr[3].wrapping_add(cpu.gpr[0] & 0xff);
     if insn.has_prefix(prefix::ADDR32) || insn.mem.addr32 {
@@ -108,7 +111,7 @@ pub(super) fn xlatb(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 
 /// cmovcc (condition code `CC`, one instantiation per condition): the source is read (and may fault) whatever the condition; a
 /// 32-bit destination is zero-extended even when the condition is false.
-#[inline(always)]
+#[inline(never)]
 pub(super) fn cmov<const CC: u8>(
     cpu: &mut Cpu,
     mem: &mut Memory,
@@ -127,7 +130,7 @@ pub(super) fn cmov<const CC: u8>(
 }
 
 /// setcc r/m8 (condition code `CC`).
-#[inline(always)]
+#[inline(never)]
 pub(super) fn setcc<const CC: u8>(
     cpu: &mut Cpu,
     mem: &mut Memory,

@@ -54,6 +54,7 @@ fn write_pair(cpu: &mut Cpu, size: u8, hi: u64, lo: u64) {
 }
 
 /// mul / div / idiv r/m (and one-operand imul via [`imul`]).
+#[inline(never)]
 pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = size_of(insn.ops[0]);
     let bits = size as u32 * 8;
@@ -102,6 +103,7 @@ pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resul
 
 /// imul in all three forms: `imul r/m` (accumulator pair), `imul r, r/m`,
 /// `imul r, r/m, imm`. CF = OF = the signed product does not fit the destination.
+#[inline(never)]
 pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     if let Operand::None = insn.ops[1] {
         let size = size_of(insn.ops[0]);
@@ -135,7 +137,8 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
 
 /// cbw, cwde, cdqe (extend the accumulator in place) and cwd, cdq, cqo
 /// (fill rdx with the accumulator's sign).
-pub(super) fn sign_extend(cpu: &mut Cpu, insn: &Insn) -> Step {
+#[inline(never)]
+pub(super) fn sign_extend(cpu: &mut Cpu, insn: &Insn) -> Result<Step, Fault> {
     let a = cpu.gpr[reg::RAX as usize];
     match insn.op {
         Op::Cbw => cpu.write_gpr(reg::RAX, 2, sext(a, 1)),
@@ -145,5 +148,5 @@ pub(super) fn sign_extend(cpu: &mut Cpu, insn: &Insn) -> Step {
         Op::Cdq => cpu.write_gpr(reg::RDX, 4, (sext(a, 4) as i64 >> 63) as u64),
         _ => cpu.write_gpr(reg::RDX, 8, (a as i64 >> 63) as u64),
     }
-    Step::Next
+    Ok(Step::Next)
 }

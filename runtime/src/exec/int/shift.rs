@@ -30,7 +30,7 @@ fn co(cf: bool, of: bool) -> u64 {
     (if cf { CF } else { 0 }) | (if of { OF } else { 0 })
 }
 
-#[inline]
+#[inline(never)]
 pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
@@ -126,6 +126,7 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 }
 
 /// shld/shrd dest, src, count: shift `dest` and fill the vacated bits from `src`.
+#[inline(never)]
 pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();

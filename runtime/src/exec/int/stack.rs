@@ -42,7 +42,7 @@ fn osize(insn: &Insn) -> u8 {
 
 /// push r/m/imm. The value is read before RSP moves, so `push rsp` pushes the
 /// old RSP and `push [rsp+8]` addresses with the old RSP.
-#[inline]
+#[inline(never)]
 pub(super) fn push_op(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let v = match insn.ops[0] {
@@ -56,7 +56,7 @@ pub(super) fn push_op(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<St
 /// pop r/m. RSP is incremented before the destination is written, so
 /// `pop rsp` loads the popped value and a memory destination based on RSP
 /// uses the incremented RSP (as the SDM specifies).
-#[inline]
+#[inline(never)]
 pub(super) fn pop_op(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let old_sp = cpu.gpr[reg::RSP as usize];
@@ -70,6 +70,7 @@ pub(super) fn pop_op(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Ste
 }
 
 /// pushfq / pushf: the architectural RFLAGS (RF and VM are never set in the VM).
+#[inline(never)]
 pub(super) fn pushf(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let v = cpu.flags.get() & mask(size);
@@ -78,6 +79,7 @@ pub(super) fn pushf(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 }
 
 /// popfq / popf: only [`POPF_MASK`] is taken from the popped value.
+#[inline(never)]
 pub(super) fn popf(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let v = pop(cpu, mem, size)?;
@@ -90,6 +92,7 @@ pub(super) fn popf(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
 /// operand size (the full 64-bit RBP is the address); push the new frame
 /// pointer when level > 0; rbp (its low `osize` bytes) = frame; rsp -= imm16.
 /// Level is taken mod 32. A fault ends execution, so no partial state is undone.
+#[inline(never)]
 pub(super) fn enter(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let alloc = insn.imm & 0xffff;
@@ -116,6 +119,7 @@ pub(super) fn enter(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 }
 
 /// leave: rsp = rbp; pop rbp.
+#[inline(never)]
 pub(super) fn leave(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let size = osize(insn);
     let sp = cpu.gpr[reg::RBP as usize];

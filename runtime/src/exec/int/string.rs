@@ -77,6 +77,7 @@ impl Regs {
     }
 }
 
+#[inline(never)]
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let (kind, size) = kind_size(insn.op);
     let regs = Regs {
