@@ -62,7 +62,7 @@ done
 "$SDK/build.sh" --object -o "$OUT/echovm_libc.o" "$SDK/echovm_libc.c"
 for src in "$HERE"/rust/*.rs; do
     name=$(basename "$src" .rs)
-    [ "$name" = evm ] && continue
+    case "$name" in evm | evm_*) continue ;; esac # shared binding modules, not programs
     rustc --edition 2021 --crate-type bin -C opt-level=3 -C panic=abort \
         -C relocation-model=static -C target-feature=+crt-static -C target-cpu=x86-64 \
         -C strip=debuginfo \
