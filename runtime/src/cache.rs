@@ -52,6 +52,15 @@ pub struct CodeCache {
     pub costs: Vec<u64>,
     blocks: Vec<Block>,
     map: HashMap<u64, u32, BuildHasherDefault<AddrHasher>>,
+    /// Direct-mapped front cache of `map`: (address, block index + 1); 0 = empty.
+    recent: Vec<(u64, u32)>,
+}
+
+const RECENT: usize = 1024;
+
+#[inline(always)]
+fn slot(addr: u64) -> usize {
+    ((addr ^ (addr >> 10)) as usize) & (RECENT - 1)
 }
 
 /// True if the instruction ends a basic block.
@@ -92,10 +101,28 @@ impl CodeCache {
     /// the very first instruction cannot be fetched or decoded.
     #[inline]
     pub fn block(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
-        if let Some(&i) = self.map.get(&addr) {
-            return Ok(self.blocks[i as usize]);
+        if let Some(&(a, i)) = self.recent.get(slot(addr)) {
+            if a == addr && i != 0 {
+                return Ok(self.blocks[i as usize - 1]);
+            }
         }
-        self.decode_block(mem, addr, cost)
+        self.lookup_slow(mem, addr, cost)
+    }
+
+    #[cold]
+    fn lookup_slow(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+        if self.recent.is_empty() {
+            self.recent = vec![(0, 0); RECENT];
+        }
+        let i = match self.map.get(&addr) {
+            Some(&i) => i,
+            None => {
+                self.decode_block(mem, addr, cost)?;
+                self.blocks.len() as u32 - 1
+            }
+        };
+        self.recent[slot(addr)] = (addr, i + 1);
+        Ok(self.blocks[i as usize])
     }
 
     #[cold]

@@ -126,6 +126,7 @@ impl<'a> Vm<'a> {
     pub fn run(&mut self) -> Outcome {
         let schedule = self.schedule;
         let cost = |i: &Insn| crate::classify::insn_cost(schedule, i);
+        let iter_cost = schedule.surcharges().string_iteration;
         loop {
             let rip = self.cpu.rip;
             if rip == 0 {
@@ -142,79 +143,52 @@ impl<'a> Vm<'a> {
             if precharged {
                 self.gas_used += block.cost;
             }
-            let mut pc = rip;
             let first = block.first as usize;
-            for k in first..first + block.count as usize {
-                let insn = self.cache.insns[k];
-                if !precharged && self.charge(self.cache.costs[k]).is_err() {
+            let end = first + block.count as usize;
+            let mut gas = Gas { used: self.gas_used, limit: self.gas_limit, iter: iter_cost };
+            let exit = run_block(
+                &mut self.cpu,
+                &mut self.mem,
+                &self.cache.insns[first..end],
+                &self.cache.costs[first..end],
+                rip,
+                precharged,
+                &mut gas,
+            );
+            self.gas_used = gas.used;
+            match exit {
+                BlockExit::Done(next) => self.cpu.rip = next,
+                BlockExit::Interrupt { vector, k, pc, next } => {
+                    self.cpu.rip = next;
+                    match abi::dispatch(self, vector) {
+                        Ok(Flow::Continue) => {}
+                        Ok(Flow::End(status)) => return self.finish(status, None),
+                        Err(abi::Stop::OutOfGas) => return self.finish(Status::OutOfGas, None),
+                        Err(abi::Stop::Fault(f)) => {
+                            let insn = self.cache.insns[first + k];
+                            let t = self.trap(f, pc, Some(&insn));
+                            return self.finish(Status::Fault, Some(t));
+                        }
+                    }
+                }
+                BlockExit::OutOfGas { pc } => {
                     self.cpu.rip = pc;
                     return self.finish(Status::OutOfGas, None);
                 }
-                let next = pc.wrapping_add(insn.len as u64);
-                let step = if is_rep_string(&insn) {
-                    self.run_rep(&insn, next)
-                } else {
-                    exec::execute(&mut self.cpu, &mut self.mem, &insn, next).map_err(Stop::Fault)
-                };
-                match step {
-                    Ok(Step::Next) => pc = next,
-                    Ok(Step::Jump(t)) => {
-                        pc = t;
-                        break;
+                BlockExit::Fault { fault, k, pc } => {
+                    if precharged {
+                        let unused: u64 = self.cache.costs[first + k + 1..end].iter().sum();
+                        self.gas_used -= unused;
                     }
-                    // Only REP string instructions repeat, and they go through run_rep.
-                    Ok(Step::Repeat) => {
-                        self.cpu.rip = pc;
-                        let t = self.trap(Fault::NotImplemented("repeat without a REP prefix"), pc, Some(&insn));
-                        return self.finish(Status::Fault, Some(t));
-                    }
-                    Ok(Step::Interrupt(v)) => {
-                        self.cpu.rip = next;
-                        match abi::dispatch(self, v) {
-                            Ok(Flow::Continue) => pc = next,
-                            Ok(Flow::End(status)) => return self.finish(status, None),
-                            Err(abi::Stop::OutOfGas) => return self.finish(Status::OutOfGas, None),
-                            Err(abi::Stop::Fault(f)) => {
-                                let t = self.trap(f, pc, Some(&insn));
-                                return self.finish(Status::Fault, Some(t));
-                            }
-                        }
-                    }
-                    Err(stop) => {
-                        if precharged {
-                            let unused: u64 = self.cache.costs[k + 1..first + block.count as usize].iter().sum();
-                            self.gas_used -= unused;
-                        }
-                        self.cpu.rip = pc;
-                        return match stop {
-                            Stop::OutOfGas => self.finish(Status::OutOfGas, None),
-                            Stop::Fault(f) => {
-                                let t = self.trap(f, pc, Some(&insn));
-                                self.finish(Status::Fault, Some(t))
-                            }
-                        };
-                    }
+                    self.cpu.rip = pc;
+                    let insn = self.cache.insns[first + k];
+                    let t = self.trap(fault, pc, Some(&insn));
+                    return self.finish(Status::Fault, Some(t));
                 }
             }
-            self.cpu.rip = pc;
         }
     }
 
-    /// Execute a REP-prefixed string instruction to completion, charging one
-    /// string iteration before each iteration runs.
-    fn run_rep(&mut self, insn: &Insn, next: u64) -> Result<Step, Stop> {
-        let iter = self.schedule.surcharges().string_iteration;
-        let count_size = if insn.has_prefix(prefix::ADDR32) { 4 } else { 8 };
-        loop {
-            if self.cpu.read_gpr(reg::RCX, count_size) != 0 {
-                self.charge(iter).map_err(|_| Stop::OutOfGas)?;
-            }
-            match exec::execute(&mut self.cpu, &mut self.mem, insn, next).map_err(Stop::Fault)? {
-                Step::Repeat => continue,
-                other => return Ok(other),
-            }
-        }
-    }
 }
 
 fn is_rep_string(insn: &Insn) -> bool {
@@ -248,9 +222,90 @@ fn is_rep_string(insn: &Insn) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfGas;
 
-enum Stop {
-    OutOfGas,
-    Fault(Fault),
+/// Gas figures threaded through the block executor (disjoint from the Vm's
+/// other fields so the hot loop borrows nothing else).
+struct Gas {
+    used: u64,
+    limit: u64,
+    /// Cost of one REP string iteration.
+    iter: u64,
+}
+
+/// How a block's execution ended.
+enum BlockExit {
+    /// Fell off the end or branched: continue at this address.
+    Done(u64),
+    /// `int vector` at block index `k`; the next instruction is at `next`.
+    Interrupt { vector: u8, k: usize, pc: u64, next: u64 },
+    OutOfGas { pc: u64 },
+    Fault { fault: Fault, k: usize, pc: u64 },
+}
+
+/// Execute one decoded block. When `precharged` is false, each instruction is
+/// charged before it runs (the block's total did not fit in the gas left).
+#[inline(always)]
+fn run_block(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insns: &[Insn],
+    costs: &[u64],
+    start: u64,
+    precharged: bool,
+    gas: &mut Gas,
+) -> BlockExit {
+    let mut pc = start;
+    for (k, insn) in insns.iter().enumerate() {
+        if !precharged {
+            let c = costs[k];
+            if c > gas.limit - gas.used {
+                gas.used = gas.limit;
+                return BlockExit::OutOfGas { pc };
+            }
+            gas.used += c;
+        }
+        let next = pc.wrapping_add(insn.len as u64);
+        let step = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && is_rep_string(insn) {
+            match run_rep(cpu, mem, insn, next, gas) {
+                Ok(s) => s,
+                Err(None) => return BlockExit::OutOfGas { pc },
+                Err(Some(fault)) => return BlockExit::Fault { fault, k, pc },
+            }
+        } else {
+            match exec::execute(cpu, mem, insn, next) {
+                Ok(s) => s,
+                Err(fault) => return BlockExit::Fault { fault, k, pc },
+            }
+        };
+        match step {
+            Step::Next => pc = next,
+            Step::Jump(t) => return BlockExit::Done(t),
+            Step::Interrupt(vector) => return BlockExit::Interrupt { vector, k, pc, next },
+            // Only REP string instructions repeat, and they go through run_rep.
+            Step::Repeat => {
+                return BlockExit::Fault { fault: Fault::NotImplemented("repeat without a REP prefix"), k, pc }
+            }
+        }
+    }
+    BlockExit::Done(pc)
+}
+
+/// Execute a REP-prefixed string instruction to completion, charging one
+/// string iteration before each iteration runs. `Err(None)` = out of gas.
+fn run_rep(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next: u64, gas: &mut Gas) -> Result<Step, Option<Fault>> {
+    let count_size = if insn.has_prefix(prefix::ADDR32) { 4 } else { 8 };
+    loop {
+        if cpu.read_gpr(reg::RCX, count_size) != 0 {
+            if gas.iter > gas.limit - gas.used {
+                gas.used = gas.limit;
+                return Err(None);
+            }
+            gas.used += gas.iter;
+        }
+        match exec::execute(cpu, mem, insn, next).map_err(Some)? {
+            Step::Repeat => continue,
+            other => return Ok(other),
+        }
+    }
 }
 
 /// Parameters of one call.
