@@ -2,7 +2,7 @@
 //! conditional moves and SETcc.
 
 use super::mask;
-use super::{loc, read, sext, size_of, src, write};
+use super::{get_gpr, loc, read, set_gpr, sext, size_of, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
@@ -10,29 +10,68 @@ use crate::memory::Memory;
 use echovm_decoder::{prefix, Insn, Operand, Seg, NO_REG, RIP_BASE};
 
 /// mov / movnti: destination gets the source at the destination's size.
+/// The common register/memory/immediate shapes are matched directly; the
+/// rest (high-byte registers) go through the generic operand path.
 #[inline(never)]
 pub(super) fn mov(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
-    let d = loc(cpu, insn, insn.ops[0])?;
-    let v = src(cpu, mem, insn, insn.ops[1], d.size())?;
-    write(cpu, mem, d, v)?;
+    match (insn.ops[0], insn.ops[1]) {
+        (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
+            let v = get_gpr(cpu, s, size);
+            set_gpr(cpu, reg, size, v);
+        }
+        (Operand::Gpr { reg, size }, Operand::Imm { .. }) => set_gpr(cpu, reg, size, insn.imm),
+        (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
+            let v = mem.read(cpu.effective_address(&insn.mem), size)?;
+            set_gpr(cpu, reg, size, v);
+        }
+        (Operand::Mem { size }, Operand::Gpr { reg, .. }) => {
+            mem.write(
+                cpu.effective_address(&insn.mem),
+                size,
+                get_gpr(cpu, reg, size),
+            )?;
+        }
+        _ => {
+            let d = loc(cpu, insn, insn.ops[0])?;
+            let v = src(cpu, mem, insn, insn.ops[1], d.size())?;
+            write(cpu, mem, d, v)?;
+        }
+    }
     Ok(Step::Next)
+}
+
+/// The source of movzx/movsx/movsxd and its size (register or memory).
+#[inline(always)]
+fn narrow_src(cpu: &Cpu, mem: &Memory, insn: &Insn) -> Result<(u64, u8), Fault> {
+    match insn.ops[1] {
+        Operand::Gpr { reg, size } => Ok((get_gpr(cpu, reg, size), size)),
+        Operand::Mem { size } => Ok((
+            mem.read(cpu.effective_address(&insn.mem), size.min(8))?,
+            size,
+        )),
+        op => Ok((cpu.read_op(mem, insn, op)?, size_of(op))),
+    }
 }
 
 /// movzx: the source (8 or 16 bits) zero-extended into the destination.
 #[inline(never)]
 pub(super) fn movzx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
-    let d = loc(cpu, insn, insn.ops[0])?;
-    let v = cpu.read_op(mem, insn, insn.ops[1])?;
-    write(cpu, mem, d, v)?;
+    let (v, _) = narrow_src(cpu, mem, insn)?;
+    match insn.ops[0] {
+        Operand::Gpr { reg, size } => set_gpr(cpu, reg, size, v),
+        op => {
+            let d = loc(cpu, insn, op)?;
+            write(cpu, mem, d, v)?;
+        }
+    }
     Ok(Step::Next)
 }
 
 /// movsx / movsxd: the source sign-extended to the destination's size.
 #[inline(never)]
 pub(super) fn movsx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
+    let (v, s) = narrow_src(cpu, mem, insn)?;
     let d = loc(cpu, insn, insn.ops[0])?;
-    let s = size_of(insn.ops[1]);
-    let v = cpu.read_op(mem, insn, insn.ops[1])?;
     write(cpu, mem, d, sext(v, s) & mask(d.size()))?;
     Ok(Step::Next)
 }
