@@ -1456,13 +1456,27 @@ fn forms() -> Vec<Form> {
                 let mut e = Enc::new(&[op]);
                 e.pre = pre.to_vec();
                 e.modrm = Some((d, Rm::Base { base: 4, disp }));
-                g.push(format!("{n} [rsp{disp:+}] size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+                g.push(
+                    format!("{n} [rsp{disp:+}] size{size}"),
+                    e,
+                    Imm::None,
+                    Setup::Stack,
+                    Undef::Mask(0),
+                    None,
+                );
             }
         }
         for (n, op) in [("push rsp", 0x54u8), ("pop rsp", 0x5c)] {
             let mut e = Enc::new(&[op]);
             e.pre = pre.to_vec();
-            g.push(format!("{n} size{size}"), e, Imm::None, Setup::Stack, Undef::Mask(0), None);
+            g.push(
+                format!("{n} size{size}"),
+                e,
+                Imm::None,
+                Setup::Stack,
+                Undef::Mask(0),
+                None,
+            );
         }
         g.modrm_forms(
             &format!("push m{size}"),
@@ -2375,4 +2389,75 @@ fn vm_faults_on_division_errors() {
         compare(&f, code, &st, &nat, &got, false, &mut u)
             .unwrap_or_else(|m| panic!("[{}]{m}", hex(code)));
     }
+}
+
+#[test]
+fn random_instructions_never_panic() {
+    // Hostile code must never crash the interpreter: decode random byte
+    // strings (biased towards prefixes, 0F/VEX escapes and ModRM forms) and
+    // execute every integer instruction that decodes against random
+    // registers and a small mapped memory. Debug builds also trap any
+    // arithmetic overflow in the semantics.
+    let mut rng = Rng(0x5eed_0f_bad_c0de);
+    let mut executed = 0u64;
+    let iterations: u64 = std::env::var("ECHOVM_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300_000);
+    for _ in 0..iterations {
+        let mut bytes = [0u8; 15];
+        for b in bytes.iter_mut() {
+            *b = rng.next() as u8;
+        }
+        match rng.below(6) {
+            0 => bytes[0] = rng.pick(&[0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x64, 0x65]),
+            1 => bytes[0] = 0x40 | (rng.below(16) as u8),
+            2 => bytes[0] = 0x0f,
+            3 => bytes[0] = 0xc4,
+            _ => {}
+        }
+        let Ok(insn) = decode(&bytes, INSN_ADDR) else {
+            continue;
+        };
+        if insn.op.is_sse() {
+            continue;
+        }
+        let mut mem = Memory::new();
+        mem.map(Region {
+            start: SCRATCH_BASE,
+            perm: Perm::RW,
+            kind: RegionKind::Heap,
+            data: vec![0; 4096],
+        })
+        .unwrap();
+        let mut cpu = Cpu::default();
+        for g in cpu.gpr.iter_mut() {
+            *g = match rng.below(3) {
+                0 => SCRATCH_BASE + rng.below(4096),
+                1 => rng.below(300),
+                _ => rng.value(),
+            };
+        }
+        cpu.flags.set(rng.next() & (STATUS | DF));
+        for _ in 0..4 {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                execute(&mut cpu, &mut mem, &insn, INSN_ADDR + insn.len as u64)
+            }));
+            match r {
+                Ok(Ok(Step::Repeat)) => continue,
+                Ok(_) => break,
+                Err(_) => panic!(
+                    "executing [{}] ({}) panicked",
+                    hex(&bytes[..insn.len as usize]),
+                    insn.op.name()
+                ),
+            }
+        }
+        executed += 1;
+    }
+    println!("random_instructions_never_panic: {executed} integer instructions executed");
+    assert!(
+        executed > iterations / 10,
+        "too few random byte strings decoded to integer instructions"
+    );
 }
