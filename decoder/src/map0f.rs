@@ -329,7 +329,7 @@ fn grp15(c: &mut Cursor<'_>) -> R<()> {
                 c.unsupported(if c.w { "incsspq" } else { "incsspd" }, Extension::Other)
             }
             (Rep::F3, _, 6) => c.unsupported("umonitor", Extension::Other),
-            (Rep::F3, _, 4) => c.unsupported("ptwrite", Extension::Other),
+            (Rep::F3, false, 4) => c.unsupported("ptwrite", Extension::Other),
             (Rep::F2, _, 6) => c.unsupported("umwait", Extension::Other),
             (Rep::None, true, 6) => c.unsupported("tpause", Extension::Other),
             _ => invalid("0F AE register form"),
@@ -366,7 +366,7 @@ fn grp15(c: &mut Cursor<'_>) -> R<()> {
             },
             Extension::Other,
         ),
-        (Rep::F3, _, 4) => c.unsupported("ptwrite", Extension::Other),
+        (Rep::F3, false, 4) => c.unsupported("ptwrite", Extension::Other),
         (Rep::F3, _, 6) => c.unsupported("clrssbsy", Extension::Other),
         _ => invalid("0F AE memory form with this prefix"),
     }

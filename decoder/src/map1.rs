@@ -496,11 +496,13 @@ fn h_xop(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
 
 #[allow(unused_variables)]
 fn h_xchgacc(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
+    // F3 90 is pause whatever REX.B says (iced-x86 agrees); plain 90 is nop
+    // unless REX.B turns it into xchg r8, rax.
+    if opc == 0x90 && c.rep == Rep::F3 {
+        return c.done(Op::Pause, 0, false);
+    }
     let r = (opc & 7) | c.rex_b;
     if r == 0 {
-        if c.rep == Rep::F3 {
-            return c.done(Op::Pause, 0, false);
-        }
         return c.done(Op::Nop, 0, false);
     }
     let sz = c.osz();

@@ -172,7 +172,7 @@ pub(crate) fn decode(c: &mut Cursor<'_>, e: S) -> R<()> {
             } else {
                 (op, e.m)
             };
-            let g = if op == Op::Pinsrq { 8 } else { 4 };
+            let g = if op == Op::Pinsrq || c.w { 8 } else { 4 };
             c.insn.ops[0] = Operand::Xmm(reg);
             c.insn.ops[1] = if c.is_reg_form() {
                 Operand::Gpr {
