@@ -1,0 +1,50 @@
+#!/bin/sh
+# Peer benchmarks (docs/BENCHMARKS.md): build the C kernels three ways —
+# echovm contracts (sdk/c/build.sh -O2), wasm32 modules (clang + lld), native
+# (gcc -O2, linked into the runner and into a standalone driver for
+# qemu-x86_64) — then run benches/peers and print the table.
+#
+#   benches/run.sh [runner args, e.g. --only fib,sort --no-qemu --budget-ms 500]
+#
+# Installs clang, lld and qemu-user with apt-get when missing (root, Debian).
+# Uses $CARGO_TARGET_DIR (default: target-bench at the repository root).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-bench}
+OUT=$CARGO_TARGET_DIR/peer-artifacts
+PROGRAMS="fib sha256 keccak sort bigint interp matmul storage empty"
+
+need_apt=""
+command -v clang >/dev/null 2>&1 || need_apt="$need_apt clang"
+command -v wasm-ld >/dev/null 2>&1 || need_apt="$need_apt lld"
+if ! command -v qemu-x86_64 >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1 &&
+    apt-cache policy qemu-user 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    need_apt="$need_apt qemu-user"
+fi
+if [ -n "$need_apt" ]; then
+    echo "installing:$need_apt" >&2
+    apt-get update -qq >&2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need_apt >&2
+fi
+
+mkdir -p "$OUT"
+echo "building kernels into $OUT" >&2
+clang --target=wasm32 -O2 -fno-builtin -c -o "$OUT/wasm_libc.o" benches/c/wasm_libc.c
+for p in $PROGRAMS; do
+    # echovm contract: the SDK's compile command, unchanged.
+    sdk/c/build.sh -O2 -o "$OUT/$p.elf" "benches/c/$p.c" -- -I benches/c
+    # wasm32: no libc, export `run`, imports from module "env".
+    clang --target=wasm32 -O2 -DBENCH_WASM -c -o "$OUT/$p.wasm.o" "benches/c/$p.c"
+    clang --target=wasm32 -nostdlib -O2 -Wl,--no-entry -Wl,--export=run \
+        -o "$OUT/$p.wasm" "$OUT/$p.wasm.o" "$OUT/wasm_libc.o"
+    # native object for the standalone driver (the runner compiles its own in build.rs).
+    gcc -O2 -DBENCH_NATIVE -c -o "$OUT/$p.native.o" "benches/c/$p.c"
+done
+gcc -O2 -o "$OUT/native_main" benches/c/native_main.c "$OUT"/*.native.o
+
+echo "building the runner" >&2
+cargo build --release --quiet --manifest-path benches/peers/Cargo.toml
+exec "$CARGO_TARGET_DIR/release/echovm-peer-bench" --artifacts "$OUT" "$@"
