@@ -1,58 +1,101 @@
-//! Bridge from CLI commands to the runtime's state layer.
+//! Bridge from CLI commands to the runtime's state layer (`runtime::state::Chain`):
+//! opens the embedded default state (in memory) or a persistent one (`--state DIR`),
+//! runs the operation, and renders the receipt as the SPEC §6 JSON object.
 
-use crate::cmd::run::{EventJson, RunJson};
+use crate::cmd::run::{DiffJson, EventJson, RunJson};
 use crate::error::CliError;
 use echovm_gas::Schedule;
-use echovm_runtime::cache::CodeCache;
-use echovm_runtime::host::{Address, BlockContext, CallContext, Hash, Host, NestedResult, Status};
 use echovm_runtime::program::Program;
-use echovm_runtime::{run_call_with, CallParams, RunOptions};
-use std::collections::BTreeMap;
+use echovm_runtime::state::{Backend, Chain, Receipt, StateError};
+use echovm_runtime::RunOptions;
 use std::path::Path;
 
-/// Interim host over plain maps (replaced by the state layer).
-#[derive(Default)]
-struct MapHost {
-    block: BlockContext,
-    balances: BTreeMap<Address, u128>,
-    storage: BTreeMap<(Address, Vec<u8>), Vec<u8>>,
-    events: Vec<(Hash, Vec<u8>)>,
+/// A chain over either backend, so commands need not be generic.
+pub enum AnyChain {
+    Memory(Chain<echovm_runtime::state::MemBackend>),
+    Redb(Chain<echovm_runtime::state::RedbBackend>),
 }
 
-impl Host for MapHost {
-    fn block(&self) -> &BlockContext {
-        &self.block
+fn state_err(e: StateError) -> CliError {
+    CliError::Other(e.to_string())
+}
+
+impl AnyChain {
+    pub fn open(state: Option<&Path>, schedule: &Schedule, trace: bool) -> Result<AnyChain, CliError> {
+        let mut c = match state {
+            None => AnyChain::Memory(Chain::in_memory(schedule.clone()).map_err(state_err)?),
+            Some(dir) => AnyChain::Redb(Chain::open(dir, schedule.clone()).map_err(state_err)?),
+        };
+        c.with(|ch| ch.set_run_options(RunOptions { trace }));
+        Ok(c)
     }
-    fn block_hash(&self, _height: u64) -> Option<Hash> {
-        None
-    }
-    fn balance(&self, addr: &Address) -> u128 {
-        self.balances.get(addr).copied().unwrap_or(0)
-    }
-    fn transfer(&mut self, from: &Address, to: &Address, amount: u128) -> bool {
-        let f = self.balance(from);
-        if f < amount {
-            return false;
+
+    fn with<R>(&mut self, f: impl FnOnce(&mut dyn ChainOps) -> R) -> R {
+        match self {
+            AnyChain::Memory(c) => f(c),
+            AnyChain::Redb(c) => f(c),
         }
-        self.balances.insert(*from, f - amount);
-        let t = self.balance(to);
-        self.balances.insert(*to, t.saturating_add(amount));
-        true
     }
-    fn storage_read(&self, c: &Address, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(&(*c, key.to_vec())).cloned()
+
+    pub fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, CliError> {
+        self.with(|c| c.run_program(p, input, gas)).map_err(state_err)
     }
-    fn storage_write(&mut self, c: &Address, key: &[u8], value: &[u8]) {
-        self.storage.insert((*c, key.to_vec()), value.to_vec());
+    pub fn deploy(&mut self, p: &Program, sender: &[u8; 32], value: u128, gas: u64, input: Vec<u8>) -> Result<Receipt, CliError> {
+        self.with(|c| c.deploy(p, sender, value, gas, input)).map_err(state_err)
     }
-    fn storage_remove(&mut self, c: &Address, key: &[u8]) -> bool {
-        self.storage.remove(&(*c, key.to_vec())).is_some()
+    pub fn call(&mut self, to: &[u8; 32], sender: &[u8; 32], value: u128, gas: u64, input: Vec<u8>) -> Result<Receipt, CliError> {
+        self.with(|c| c.call(to, sender, value, gas, input)).map_err(state_err)
     }
-    fn emit_event(&mut self, _c: &Address, topic: &Hash, data: &[u8]) {
-        self.events.push((*topic, data.to_vec()));
+}
+
+/// Object-safe view of the `Chain` operations the CLI uses.
+trait ChainOps {
+    fn set_run_options(&mut self, o: RunOptions);
+    fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, StateError>;
+    fn deploy(&mut self, p: &Program, s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError>;
+    fn call(&mut self, a: &[u8; 32], s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError>;
+}
+
+impl<B: Backend> ChainOps for Chain<B> {
+    fn set_run_options(&mut self, o: RunOptions) {
+        Chain::set_run_options(self, o)
     }
-    fn call(&mut self, _ctx: &CallContext, _to: &Address, _input: &[u8], _gas: u64, _value: u128) -> NestedResult {
-        NestedResult { status: Status::Fault, gas_used: 0, return_data: Vec::new() }
+    fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, StateError> {
+        Chain::run_program(self, p, input, gas)
+    }
+    fn deploy(&mut self, p: &Program, s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError> {
+        Chain::deploy(self, p, s, v, g, i)
+    }
+    fn call(&mut self, a: &[u8; 32], s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError> {
+        Chain::call(self, a, s, v, g, i)
+    }
+}
+
+/// SPEC §6 JSON of a receipt.
+pub fn to_json(r: &Receipt) -> RunJson {
+    let out = &r.outcome;
+    RunJson {
+        status: out.status.as_str(),
+        gas_used: out.gas_used,
+        return_hex: hex::encode(&out.return_data),
+        error: out.trap.as_ref().map(|t| t.to_string()),
+        debug: out.debug.clone(),
+        events: r
+            .diff
+            .events
+            .iter()
+            .map(|e| EventJson { topic: hex::encode(e.topic), data: hex::encode(&e.data) })
+            .collect(),
+        state_diff: r
+            .diff
+            .entries
+            .iter()
+            .map(|d| DiffJson {
+                key: hex::encode(&d.key),
+                old: d.old.as_ref().map(hex::encode),
+                new: d.new.as_ref().map(hex::encode),
+            })
+            .collect(),
     }
 }
 
@@ -64,20 +107,7 @@ pub fn run_program(
     state: Option<&Path>,
     trace: bool,
 ) -> Result<RunJson, CliError> {
-    if state.is_some() {
-        return Err(CliError::Usage("--state is not available yet".into()));
-    }
-    let mut host = MapHost::default();
-    let mut cache = CodeCache::new();
-    let ctx = CallContext::default();
-    let out = run_call_with(CallParams { program, schedule, ctx, input, gas_limit: gas }, &mut cache, &mut host, RunOptions { trace });
-    Ok(RunJson {
-        status: out.status.as_str(),
-        gas_used: out.gas_used,
-        return_hex: hex::encode(&out.return_data),
-        error: out.trap.map(|t| t.to_string()),
-        debug: out.debug,
-        events: host.events.iter().map(|(t, d)| EventJson { topic: hex::encode(t), data: hex::encode(d) }).collect(),
-        state_diff: Vec::new(),
-    })
+    let mut chain = AnyChain::open(state, schedule, trace)?;
+    let receipt = chain.run_program(program, input, gas)?;
+    Ok(to_json(&receipt))
 }

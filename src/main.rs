@@ -45,9 +45,19 @@ enum Command {
         #[arg(long)]
         schedule: Option<u32>,
     },
+    /// Deploy a contract (runs its entry with is_deploy() = 1) and print its address.
+    Deploy(cmd::state::DeployArgs),
+    /// Call a deployed contract.
+    Call(cmd::state::CallArgs),
     /// Fee schedules: list, show one, diff two.
     #[command(subcommand)]
     Schedule(cmd::schedule::ScheduleCmd),
+    /// Execute a JSON transaction file on a persistent state and write the block with receipts.
+    Produce(cmd::block::ProduceArgs),
+    /// Re-execute blocks on a persistent state, one atomic commit per block, verifying receipts and roots.
+    Replay(cmd::block::ReplayArgs),
+    /// Generate realistic blocks from the example contracts, deterministic from a seed.
+    Genblocks(cmd::block::GenblocksArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,7 +67,12 @@ fn main() -> ExitCode {
         Command::Disasm { file } => cmd::disasm::run(&file),
         Command::Validate { file, schedule } => cmd::pack::validate(&file, schedule),
         Command::Pack { elf, output, schedule } => cmd::pack::pack(&elf, &output, schedule),
+        Command::Deploy(a) => cmd::state::deploy(a),
+        Command::Call(a) => cmd::state::call(a),
         Command::Schedule(c) => cmd::schedule::run(c),
+        Command::Produce(a) => cmd::block::produce(a),
+        Command::Replay(a) => cmd::block::replay(a),
+        Command::Genblocks(a) => cmd::block::genblocks(a),
     };
     match result {
         Ok(code) => code,

@@ -32,7 +32,7 @@ pub struct RunArgs {
 }
 
 /// The `--json` object of SPEC §6.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct RunJson {
     pub status: &'static str,
     pub gas_used: u64,
@@ -44,13 +44,13 @@ pub struct RunJson {
     pub state_diff: Vec<DiffJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct EventJson {
     pub topic: String,
     pub data: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct DiffJson {
     pub key: String,
     pub old: Option<String>,
