@@ -118,14 +118,14 @@ fn c_sdk_wrappers_cover_every_vector() {
     }
 }
 
-/// The SDK's memcpy/memmove/memset/memcmp/bcmp/strlen must not call any
+/// The SDK's memcpy/memmove/memset/memcmp/bcmp and string functions must not call any
 /// function (least of all themselves) at any optimisation level: gcc's idiom
 /// recognition and identical-code folding once turned memcmp into `jmp memcmp`.
 #[test]
 fn c_sdk_libc_primitives_never_call_out() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = programs::corpus()[0].elf_path.parent().unwrap().to_path_buf();
-    let leaf = ["memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen"];
+    let leaf = ["memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen", "strcmp", "strncmp", "strchr", "memchr", "strcpy"];
     for opt in ["-O0", "-O1", "-O2", "-O3", "-Os"] {
         let obj = dir.join(format!("echovm_libc{opt}.o"));
         let st = std::process::Command::new("sh")

@@ -3,7 +3,7 @@
  *
  * gcc emits calls to memcpy/memmove/memset/memcmp even with -ffreestanding
  * (struct copies, zero-initialisation, large array copies), rustc/LLVM also
- * emits bcmp, and contracts want malloc. Compile this file together with the
+ * emits bcmp, and contracts want malloc and the common string functions. Compile this file together with the
  * contract (see build.sh). The bulk operations go through the VM's memory
  * interrupts, which are charged per byte and run at host speed, instead of
  * byte loops that are charged per instruction. Zero lengths return early
@@ -56,6 +56,42 @@ EVM_PRIMITIVE size_t strlen(const char *s) {
     const char *p = s;
     while (*p) p++;
     return (size_t)(p - s);
+}
+
+EVM_PRIMITIVE int strcmp(const char *a, const char *b) {
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (int)(unsigned char)*a - (int)(unsigned char)*b;
+}
+
+EVM_PRIMITIVE int strncmp(const char *a, const char *b, size_t n) {
+    for (; n; n--, a++, b++) {
+        if (*a != *b || !*a) return (int)(unsigned char)*a - (int)(unsigned char)*b;
+    }
+    return 0;
+}
+
+EVM_PRIMITIVE char *strchr(const char *s, int c) {
+    for (;; s++) {
+        if (*s == (char)c) return (char *)s;
+        if (!*s) return NULL;
+    }
+}
+
+EVM_PRIMITIVE void *memchr(const void *s, int c, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (; n; n--, p++)
+        if (*p == (unsigned char)c) return (void *)p;
+    return NULL;
+}
+
+EVM_PRIMITIVE char *strcpy(char *__restrict dst, const char *__restrict src) {
+    char *d = dst;
+    while ((*d++ = *src++)) {
+    }
+    return dst;
 }
 
 /* malloc(0) must return a unique pointer that free() accepts. */

@@ -38,6 +38,18 @@ ECHOVM_ENTRY {
     out_str("mem "); out_str(buf); out_str(" cmp="); out_i64(evm_memcmp("abc", "abd", 3));
     out_str(","); out_i64(evm_memcmp("abd", "abc", 3)); out_str(","); out_i64(evm_memcmp("same", "same", 4)); out_str("\n");
 
+    /* string functions of echovm_libc.c (host libc natively) */
+    char sbuf[32];
+    strcpy(sbuf, "hello, world");
+    const char *comma = strchr(sbuf, ',');
+    const char *wpos = memchr(sbuf, 'w', sizeof "hello, world");
+    out_str("str "); out_str(sbuf);
+    out_str(" cmp="); out_i64(strcmp(sbuf, "hello") > 0); out_i64(strcmp("abc", "abd") < 0); out_i64(strcmp("x", "x") == 0);
+    out_str(" ncmp="); out_i64(strncmp(sbuf, "help", 3) == 0); out_i64(strncmp(sbuf, "help", 4) < 0);
+    out_str(" chr="); out_i64(comma ? comma - sbuf : -1); out_str(","); out_i64(strchr(sbuf, 'z') == NULL);
+    out_str(","); out_i64(strchr(sbuf, 0) - sbuf);
+    out_str(" memchr="); out_i64(wpos ? wpos - sbuf : -1); out_str("\n");
+
     /* storage */
     out_str("absent="); out_i64(evm_storage_size("k1", 2)); out_str("\n");
     evm_storage_write("k1", 2, in, n);
