@@ -71,8 +71,13 @@ pub(super) fn movzx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
 #[inline(never)]
 pub(super) fn movsx(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let (v, s) = narrow_src(cpu, mem, insn)?;
-    let d = loc(cpu, insn, insn.ops[0])?;
-    write(cpu, mem, d, sext(v, s) & mask(d.size()))?;
+    match insn.ops[0] {
+        Operand::Gpr { reg, size } => set_gpr(cpu, reg, size, sext(v, s)),
+        op => {
+            let d = loc(cpu, insn, op)?;
+            write(cpu, mem, d, sext(v, s) & mask(d.size()))?;
+        }
+    }
     Ok(Step::Next)
 }
 
