@@ -1776,6 +1776,7 @@ fn forms() -> Vec<Form> {
         ("sfence", &[0x0f, 0xae, 0xf8][..]),
         ("ud2", &[0x0f, 0x0b][..]),
         ("int3", &[0xcc][..]),
+        ("int1", &[0xf1][..]),
     ] {
         g.push(
             n.into(),
