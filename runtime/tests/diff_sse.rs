@@ -264,6 +264,19 @@ fn libc_sigsegv() -> i32 {
     11
 }
 
+/// The oracle must implement everything the VM does; otherwise a missing
+/// extension would show up as a confusing SIGILL mismatch.
+fn require_host_features() {
+    let ok = is_x86_feature_detected!("sse3")
+        && is_x86_feature_detected!("ssse3")
+        && is_x86_feature_detected!("sse4.1")
+        && is_x86_feature_detected!("sse4.2");
+    assert!(
+        ok,
+        "the host CPU lacks SSE3/SSSE3/SSE4.1/SSE4.2, so it cannot serve as the SSE oracle"
+    );
+}
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -273,6 +286,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 
 #[test]
 fn sse_forms_match_host_cpu() {
+    require_host_features();
     let cases = env_u64("DIFF_SSE_CASES", 400);
     let seed = env_u64("DIFF_SSE_SEED", 0x5ee_d1ff);
     let only = std::env::var("DIFF_SSE_ONLY").ok();
@@ -409,6 +423,7 @@ fn forms_cover_every_sse_op() {
 /// the recipe table does not spell out.
 #[test]
 fn random_encodings_match_host_cpu() {
+    require_host_features();
     let mut r = Rng::new(env_u64("DIFF_SSE_SEED", 0x5ee_d1ff) ^ 0xabcdef);
     let attempts = env_u64("DIFF_SSE_CASES", 400) * 1000;
     let (mut ran, mut with_mem, mut failures) = (0u64, 0u64, Vec::new());
