@@ -180,8 +180,13 @@ pub(super) fn setcc<const CC: u8>(
     mem: &mut Memory,
     insn: &Insn,
 ) -> Result<Step, Fault> {
-    let d = loc(cpu, insn, insn.ops[0])?;
     let v = cpu.flags.cond(CC) as u64;
-    write(cpu, mem, d, v)?;
+    match insn.ops[0] {
+        Operand::Gpr { reg, .. } => set_gpr(cpu, reg, 1, v),
+        op => {
+            let d = loc(cpu, insn, op)?;
+            write(cpu, mem, d, v)?;
+        }
+    }
     Ok(Step::Next)
 }

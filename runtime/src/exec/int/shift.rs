@@ -11,7 +11,7 @@ use super::{loc, msb, read, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{szp, AF, CF, OF, STATUS};
+use crate::flags::{szp, AF, CF, OF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
@@ -49,7 +49,7 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         Op::Shl | Op::Sal => {
             let r = if cnt < bits { (v << cnt) & m } else { 0 };
             let cf = cnt <= bits && (v >> (bits - cnt)) & 1 != 0;
-            f.update(STATUS, szp(r, size) | co(cf, msb(r, size) ^ cf) | AF);
+            f.set_status(szp(r, size) | co(cf, msb(r, size) ^ cf) | AF);
             r
         }
         Op::Shr => {
@@ -60,14 +60,14 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
             } else {
                 msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
             };
-            f.update(STATUS, szp(r, size) | co(cf, of) | AF);
+            f.set_status(szp(r, size) | co(cf, of) | AF);
             r
         }
         Op::Sar => {
             let sv = super::sext(v, size) as i64;
             let r = (sv >> cnt.min(63)) as u64 & m;
             let cf = (sv >> (cnt - 1).min(63)) & 1 != 0;
-            f.update(STATUS, szp(r, size) | co(cf, false) | AF);
+            f.set_status(szp(r, size) | co(cf, false) | AF);
             r
         }
         Op::Rol => {
@@ -178,7 +178,7 @@ pub(super) fn double(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Ste
     } else {
         msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
     };
-    cpu.flags.update(STATUS, szp(r, size) | co(cf, of) | AF);
+    cpu.flags.set_status(szp(r, size) | co(cf, of) | AF);
     write(cpu, mem, d, r)?;
     Ok(Step::Next)
 }
