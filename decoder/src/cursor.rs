@@ -257,42 +257,54 @@ impl<'o> Cursor<'o> {
     /// [`Insn::mem`]. Must only be called when `mod != 3`.
     #[inline(always)]
     pub fn mem(&mut self) {
+        // Written to keep data-dependent branches to the SIB test: base,
+        // index and displacement size are selected with conditional moves, and
+        // the displacement is read as 4 bytes and then narrowed.
         let md = self.modrm >> 6;
         let rm = self.modrm & 7;
-        let mut m = MemRef {
-            seg: self.seg,
-            addr32: self.p67,
-            ..MemRef::default()
-        };
+        let mut dsz: usize = if md == 1 { 1 } else if md == 2 { 4 } else { 0 };
+        let mut index = NO_REG;
+        let mut scale = 1;
+        let base;
         if rm == 4 {
             let sib = self.u8();
-            m.scale = 1 << (sib >> 6);
+            scale = 1 << (sib >> 6);
             let idx = ((sib >> 3) & 7) | self.rex_x;
-            if idx != 4 {
-                m.index = idx;
-            }
-            if sib & 7 == 5 && md == 0 {
-                m.base = NO_REG;
-                m.disp = self.u32() as i32 as i64;
-                self.insn.mem = m;
-                return;
-            }
-            m.base = (sib & 7) | self.rex_b;
-        } else if rm == 5 && md == 0 {
-            m.base = RIP_BASE;
-            m.disp = self.u32() as i32 as i64;
-            self.rip_rel = true;
-            self.insn.mem = m;
-            return;
+            index = if idx != 4 { idx } else { NO_REG };
+            let no_base = sib & 7 == 5 && md == 0;
+            base = if no_base { NO_REG } else { (sib & 7) | self.rex_b };
+            dsz = if no_base { 4 } else { dsz };
         } else {
-            m.base = rm | self.rex_b;
+            let rip = rm == 5 && md == 0;
+            base = if rip { RIP_BASE } else { rm | self.rex_b };
+            dsz = if rip { 4 } else { dsz };
+            self.rip_rel = rip;
         }
-        m.disp = match md {
-            1 => self.u8() as i8 as i64,
-            2 => self.u32() as i32 as i64,
-            _ => 0,
+        let raw = self.peek_u32();
+        let disp = if dsz == 1 {
+            raw as u8 as i8 as i64
+        } else if dsz == 4 {
+            raw as i32 as i64
+        } else {
+            0
         };
-        self.insn.mem = m;
+        self.pos += dsz;
+        self.insn.mem = MemRef { base, index, scale, seg: self.seg, addr32: self.p67, disp };
+    }
+
+    /// The next 4 bytes without consuming them (zero-filled past the window).
+    #[inline(always)]
+    fn peek_u32(&self) -> u32 {
+        match self.b.get(self.pos..self.pos + 4) {
+            Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
+            None => {
+                let mut a = [0u8; 4];
+                for (k, v) in a.iter_mut().enumerate() {
+                    *v = self.b.get(self.pos + k).copied().unwrap_or(0);
+                }
+                u32::from_le_bytes(a)
+            }
+        }
     }
 
     /// r/m operand of a general-register form: register or memory of `size` bytes.

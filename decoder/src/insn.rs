@@ -6,6 +6,48 @@
 //! in [`Insn::imm`] (already sign- or zero-extended as the instruction defines)
 //! and branch targets are absolute (the decoder is given the instruction's
 //! address).
+//!
+//! # Operand conventions (the interpreter relies on these)
+//!
+//! * Intel order, destination first. Each [`Operand::Gpr`] carries its own size
+//!   (`movzx r32, r/m8` is `[Gpr{size:4}, Gpr/Mem{size:1}]`). Without any REX
+//!   prefix, byte registers 4..=7 are [`Operand::GprHigh8`] (ah, ch, dh, bh);
+//!   with a REX they are spl/bpl/sil/dil (`Gpr{reg:4..=7, size:1}`).
+//! * [`Insn::osize`] is always set: the effective operand size (1 for byte
+//!   forms; 8 or 2 for push/pop/pushf/popf/leave/enter; 8 for branches, `ret`
+//!   and indirect call/jmp; 8 or 4 (0x67) for `loop*`/`jrcxz`; the *source*
+//!   size for `crc32`; the GPR size for SSE forms with a GPR (and 8 for
+//!   `pcmpestri/pcmpestrm` with REX.W), else 16 for SSE; 0 for forms without an
+//!   operand size such as `nop`, fences, `int`, `clc`).
+//! * Immediates: `imm` is exact when truncated to the `Imm{size}` of its operand,
+//!   which is the size of the destination it combines with (1 for imm8
+//!   selectors/counts, 2 for `ret imm16` and `enter`'s first immediate). Above
+//!   that it is sign-extended where the instruction sign-extends (ALU imm8/imm32,
+//!   `test`, `imul`, `push imm`, `mov r/m64, imm32`) and zero-extended otherwise
+//!   (`mov r, imm`, shift counts, SSE imm8, `int`, `ret imm16`); `mov r64, imm64`
+//!   is full. `enter iw, ib`: `imm` = iw, `imm2` = ib ([`Operand::Imm2`]).
+//! * Shift/rotate by 1 (D0/D1): second operand `Imm{size:1}` with `imm = 1`; by
+//!   CL: `Gpr{reg:1, size:1}`.
+//! * Relative branches, calls, `loop*`, `jrcxz`: `imm` is the absolute target
+//!   (`ip + len + rel`, wrapping), operand `Imm{size:8}`. Indirect call/jmp: the
+//!   r/m operand with size 8.
+//! * One-operand `mul/imul/div/idiv`: only the r/m operand (rax/rdx implicit).
+//!   String instructions, `cbw..cqo`, `pushfq/popfq`, `leave`, `cpuid`, `xlatb`:
+//!   no explicit operands (string ops and `xlatb` still carry the segment
+//!   override and 0x67 in `mem.seg`/`mem.addr32`; `xlatb` has `mem.base = rbx`).
+//! * [`Operand::Mem`] size = bytes accessed: 0 for `lea`, `nop`, prefetch and
+//!   `clflush`; 16 for `cmpxchg16b` and full SSE vectors; 8/4/2/1 for scalar and
+//!   partial SSE accesses (`movq`/`movsd` 8, `movss`/`movd` 4, `pinsrw` 2,
+//!   `pmovzxbw` 8, ...).
+//! * `blendvps/blendvpd/pblendvb` list the implicit `Xmm(0)` as third operand;
+//!   `pcmpestri` and friends list only their explicit operands.
+//! * `movd/movq` with a GPR and `pextr*/pinsr*/pmovmskb/movmskps/cvt*2si`: the
+//!   GPR operand has size 4, or 8 with REX.W.
+//! * RIP-relative memory: `mem.base == RIP_BASE` and `mem.disp` is the absolute
+//!   address (truncated to 32 bits with 0x67). Only FS/GS overrides are kept.
+//! * [`prefix`] bits: LOCK; REP on string instructions (F3, and F2 on
+//!   movs/stos/lods, which the CPU repeats the same way); REPNE (F2) on
+//!   cmps/scas; OPSIZE (66) and ADDR32 (67) informational.
 
 use crate::Op;
 

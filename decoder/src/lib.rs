@@ -4,10 +4,10 @@
 //! directly, or a [`DecodeError`] that says why not. The formatter renders
 //! Intel syntax for error messages and `echovm disasm`.
 //!
-//! Structure: [`cursor`] reads bytes, prefixes and ModRM/SIB operands; the
-//! one-byte map ([`map1`]), the 0F map ([`map0f`]) and the SSE tables
-//! ([`sse_table`], decoded generically by [`sse`]) are static tables with one
-//! handler per opcode group; [`vex`] and [`x87`] recognise what echovm does not
+//! Structure: `cursor` reads bytes, prefixes and ModRM/SIB operands; the
+//! one-byte map (`map1`), the 0F map (`map0f`) and the SSE tables
+//! (`sse_table`, decoded generically by `sse`) are static tables with one
+//! handler per opcode group; `vex` and `x87` recognise what echovm does not
 //! execute so that it can be reported precisely.
 
 mod cursor;

@@ -54,6 +54,14 @@ pub fn corpus() -> Vec<PathBuf> {
         })
         .unwrap_or_default();
     files.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The same file may be reachable under several names (node / nodejs).
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let c = std::fs::canonicalize(&f.1).unwrap_or_else(|_| f.1.clone());
+        let new = !seen.contains(&c);
+        seen.push(c);
+        new
+    });
     let mut out: Vec<PathBuf> = files.into_iter().take(5).map(|f| f.1).collect();
     let libc = PathBuf::from("/usr/lib/x86_64-linux-gnu/libc.so.6");
     if libc.exists() {
