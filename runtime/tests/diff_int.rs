@@ -2409,7 +2409,7 @@ fn random_instructions_never_panic() {
     // execute every integer instruction that decodes against random
     // registers and a small mapped memory. Debug builds also trap any
     // arithmetic overflow in the semantics.
-    let mut rng = Rng(0x5eed_0f_bad_c0de);
+    let mut rng = Rng(0x0005_eed0_fbad_c0de);
     let mut executed = 0u64;
     let iterations: u64 = std::env::var("ECHOVM_FUZZ_ITERS")
         .ok()
