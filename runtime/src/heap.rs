@@ -9,7 +9,10 @@
 //! - every block is a multiple of [`ALIGN`] bytes and starts 16-byte aligned;
 //!   a request of 0 bytes gets a minimal 16-byte block (a unique pointer that
 //!   can be freed or reallocated, never NULL);
-//! - placement is *first fit* by address over the free list; freed blocks
+//! - placement is *best fit*: the smallest free block that holds the request,
+//!   the lowest address among equals, found in O(log n) through a size index
+//!   (a linear first-fit scan would let a contract buy thousands of host
+//!   operations per 40-gas `heap_alloc` by fragmenting the heap); freed blocks
 //!   coalesce with free neighbours; a free block touching the high-water mark
 //!   is extended rather than leaving a gap;
 //! - when nothing fits, the high-water mark (`top`) rises; the caller maps and
@@ -19,7 +22,7 @@
 //!   top, and otherwise moves (copying `min(old, new)` bytes) — the caller does
 //!   the copy from the [`Realloc::Moved`] answer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Block alignment and size granularity (SSE-friendly, as `malloc` gives on x86-64).
 pub const ALIGN: u64 = 16;
@@ -51,9 +54,8 @@ pub struct Heap {
     /// End of the carved area (relative to `base`): every byte below is in a
     /// live or a free block, every byte above was never handed out.
     top: u64,
-    /// Free blocks: offset → size. Never two adjacent entries (they coalesce),
-    /// and never one ending at `top` without being the last.
-    free: BTreeMap<u64, u64>,
+    /// Free blocks. Never two adjacent ones (they coalesce).
+    free: FreeList,
     /// Live blocks: offset → size (rounded to [`ALIGN`]).
     live: BTreeMap<u64, u64>,
 }
@@ -70,12 +72,48 @@ fn block_size(size: u64) -> Option<u64> {
     Some(size.max(1).checked_add(ALIGN - 1)? & !(ALIGN - 1))
 }
 
+/// Free blocks indexed by address (for coalescing) and by (size, address)
+/// (for best fit); both change together.
+#[derive(Clone, Debug, Default)]
+struct FreeList {
+    by_addr: BTreeMap<u64, u64>,
+    by_size: BTreeSet<(u64, u64)>,
+}
+
+impl FreeList {
+    fn insert(&mut self, off: u64, len: u64) {
+        self.by_addr.insert(off, len);
+        self.by_size.insert((len, off));
+    }
+    fn remove(&mut self, off: u64) -> Option<u64> {
+        let len = self.by_addr.remove(&off)?;
+        self.by_size.remove(&(len, off));
+        Some(len)
+    }
+    fn len_at(&self, off: u64) -> Option<u64> {
+        self.by_addr.get(&off).copied()
+    }
+    fn smallest_fitting(&self, need: u64) -> Option<(u64, u64)> {
+        self.by_size
+            .range((need, 0)..)
+            .next()
+            .map(|&(len, off)| (off, len))
+    }
+    fn last(&self) -> Option<(u64, u64)> {
+        self.by_addr.last_key_value().map(|(&o, &l)| (o, l))
+    }
+    /// The free block starting closest below `off`.
+    fn before(&self, off: u64) -> Option<(u64, u64)> {
+        self.by_addr.range(..off).next_back().map(|(&o, &l)| (o, l))
+    }
+}
+
 impl Heap {
     pub fn new(base: u64) -> Self {
         Heap {
             base,
             top: 0,
-            free: BTreeMap::new(),
+            free: FreeList::default(),
             live: BTreeMap::new(),
         }
     }
@@ -108,14 +146,9 @@ impl Heap {
         let Some(need) = block_size(size) else {
             return Ok(None);
         };
-        // First fit among the free blocks, lowest address first.
-        let fit = self
-            .free
-            .iter()
-            .find(|(_, &len)| len >= need)
-            .map(|(&off, &len)| (off, len));
-        if let Some((off, len)) = fit {
-            self.free.remove(&off);
+        // Best fit: the smallest free block that holds `need`, lowest address first.
+        if let Some((off, len)) = self.free.smallest_fitting(need) {
+            self.free.remove(off);
             if len > need {
                 self.free.insert(off + need, len - need);
             }
@@ -123,8 +156,8 @@ impl Heap {
             return Ok(Some(self.base + off));
         }
         // Nothing fits: carve at the top, reusing a free block that ends there.
-        let start = match self.free.last_key_value() {
-            Some((&off, &len)) if off + len == self.top => off,
+        let start = match self.free.last() {
+            Some((off, len)) if off + len == self.top => off,
             _ => self.top,
         };
         let Some(new_top) = start.checked_add(need) else {
@@ -133,7 +166,7 @@ impl Heap {
         if !grow(new_top)? {
             return Ok(None);
         }
-        self.free.remove(&start);
+        self.free.remove(start);
         self.top = new_top;
         self.live.insert(start, need);
         Ok(Some(self.base + start))
@@ -170,10 +203,10 @@ impl Heap {
             return Ok(Ok(Realloc::InPlace(addr)));
         }
         let end = off + old;
-        let next_free = self.free.get(&end).copied().unwrap_or(0);
+        let next_free = self.free.len_at(end).unwrap_or(0);
         if old + next_free >= need {
             // Grow into the free successor.
-            self.free.remove(&end);
+            self.free.remove(end);
             let rest = old + next_free - need;
             if rest > 0 {
                 self.free.insert(off + need, rest);
@@ -189,7 +222,7 @@ impl Heap {
             if !grow(new_top)? {
                 return Ok(Ok(Realloc::Failed));
             }
-            self.free.remove(&end);
+            self.free.remove(end);
             self.top = new_top;
             self.live.insert(off, need);
             return Ok(Ok(Realloc::InPlace(addr)));
@@ -221,12 +254,12 @@ impl Heap {
         if len == 0 {
             return;
         }
-        if let Some(next) = self.free.remove(&(off + len)) {
+        if let Some(next) = self.free.remove(off + len) {
             len += next;
         }
-        if let Some((&p, &plen)) = self.free.range(..off).next_back() {
+        if let Some((p, plen)) = self.free.before(off) {
             if p + plen == off {
-                self.free.remove(&p);
+                self.free.remove(p);
                 off = p;
                 len += plen;
             }
@@ -239,7 +272,16 @@ impl Heap {
     pub fn check_invariants(&self) -> Result<(), String> {
         let mut all: Vec<(u64, u64, bool)> =
             self.live.iter().map(|(&o, &l)| (o, l, true)).collect();
-        all.extend(self.free.iter().map(|(&o, &l)| (o, l, false)));
+        all.extend(self.free.by_addr.iter().map(|(&o, &l)| (o, l, false)));
+        if self.free.by_size.len() != self.free.by_addr.len()
+            || self
+                .free
+                .by_addr
+                .iter()
+                .any(|(&o, &l)| !self.free.by_size.contains(&(l, o)))
+        {
+            return Err("free-list size index out of sync".into());
+        }
         all.sort_unstable();
         let mut at = 0;
         let mut prev_free = false;
@@ -327,7 +369,7 @@ mod tests {
     }
 
     #[test]
-    fn free_coalesces_and_first_fit_reuses() {
+    fn free_coalesces_and_freed_memory_is_reused() {
         let mut f = Fixture::new(1 << 20);
         let a = f.alloc(32).unwrap();
         let b = f.alloc(32).unwrap();
@@ -341,6 +383,25 @@ mod tests {
         // a, b, c merged into one 96-byte block: a 96-byte request fits at a.
         assert_eq!(f.alloc(96), Some(a));
         assert_eq!(f.heap.top(), 128);
+    }
+
+    #[test]
+    fn best_fit_prefers_the_smallest_hole_then_the_lowest_address() {
+        let mut f = Fixture::new(1 << 20);
+        let big = f.alloc(64).unwrap();
+        let _g1 = f.alloc(16).unwrap();
+        let small = f.alloc(32).unwrap();
+        let _g2 = f.alloc(16).unwrap();
+        let small2 = f.alloc(32).unwrap();
+        let _g3 = f.alloc(16).unwrap();
+        for p in [big, small2, small] {
+            f.heap.free(p).unwrap();
+        }
+        // First fit would take `big`; best fit takes the lower 32-byte hole.
+        assert_eq!(f.alloc(20), Some(small));
+        assert_eq!(f.alloc(32), Some(small2));
+        assert_eq!(f.alloc(48), Some(big));
+        assert_eq!(f.alloc(16), Some(big + 48));
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn alloc_gives_aligned_distinct_blocks_in_the_heap_region() {
 }
 
 #[test]
-fn freed_memory_is_reused_first_fit() {
+fn freed_memory_is_reused_best_fit() {
     let (mut chain, probe) = chain_with_probe();
     let w = ok_words(
         &mut chain,
@@ -41,7 +41,7 @@ fn freed_memory_is_reused_first_fit() {
             .int(ALLOC, &[64]) // 0
             .int(ALLOC, &[16]) // 1
             .int(FREE, &[res(0, 0)]) // 2
-            .int(ALLOC, &[32]) // 3: first fit into the hole
+            .int(ALLOC, &[32]) // 3: the hole is the only fit
             .int(ALLOC, &[32]), // 4: the rest of the hole
     );
     assert_eq!(w[3], HEAP_BASE);
