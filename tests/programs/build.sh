@@ -13,6 +13,12 @@
 #   name  lang  elf  native  input(or -)  expected  status
 # C programs may carry a first-line marker `/* echovm-cflags: -O3 ... */`;
 # its -O level and flags apply to both builds.
+#
+# ECHOVM_CORPUS_VARIANTS="O0 O3 Os v2" additionally builds every C program
+# at those settings (O0/O1/O2/O3/Os = that -O level, v2 = -O2
+# -march=x86-64-v2), named NAME@VARIANT; slow, for occasional wide checks.
+# A program can restrict its variants with `echovm-variants: O3 v2` in its
+# first three lines (e.g. math builtins are only inlined when optimising).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: $0 OUT_DIR" >&2; exit 2; }
@@ -39,6 +45,18 @@ record() { # name lang input
         "$OUT/$1.expected" "$(cat "$OUT/$1.status")" >> "$MANIFEST.tmp"
 }
 
+build_c() { # src name opt extra
+    # shellcheck disable=SC2086
+    "$SDK/build.sh" -o "$OUT/$2.elf" "$3" "$1" -- -I"$HERE/c" -Wall -Wextra -Werror $4
+    # shellcheck disable=SC2086
+    "$SDK/build.sh" --native -o "$OUT/$2.native" "$3" "$1" -- -I"$HERE/c" -Wall -Wextra -Werror $4
+    input=""
+    base=$(basename "$1" .c)
+    [ -f "$HERE/c/$base.input" ] && input="$HERE/c/$base.input"
+    run_native "$2" "$input"
+    record "$2" c "$input"
+}
+
 for src in "$HERE"/c/*.c; do
     name=$(basename "$src" .c)
     opt=-O2
@@ -47,14 +65,18 @@ for src in "$HERE"/c/*.c; do
     for f in $marker; do
         case "$f" in -O*) opt=$f ;; *) extra="$extra $f" ;; esac
     done
-    # shellcheck disable=SC2086
-    "$SDK/build.sh" -o "$OUT/$name.elf" "$opt" "$src" -- -I"$HERE/c" -Wall -Wextra -Werror $extra
-    # shellcheck disable=SC2086
-    "$SDK/build.sh" --native -o "$OUT/$name.native" "$opt" "$src" -- -I"$HERE/c" -Wall -Wextra -Werror $extra
-    input=""
-    [ -f "$HERE/c/$name.input" ] && input="$HERE/c/$name.input"
-    run_native "$name" "$input"
-    record "$name" c "$input"
+    build_c "$src" "$name" "$opt" "$extra"
+    allowed=$(sed -n '1,3s/^.*echovm-variants:\([^*]*\).*$/\1/p' "$src")
+    for v in ${ECHOVM_CORPUS_VARIANTS:-}; do
+        if [ -n "$allowed" ]; then
+            case " $allowed " in *" $v "*) ;; *) continue ;; esac
+        fi
+        case "$v" in
+            O[0-3s]) build_c "$src" "$name@$v" "-$v" "$extra" ;;
+            v2) build_c "$src" "$name@$v" "$opt" "$extra -march=x86-64-v2" ;;
+            *) echo "$0: unknown variant $v" >&2; exit 2 ;;
+        esac
+    done
 done
 
 # Rust: no_std contract linked against the SDK's freestanding libc (memcpy,

@@ -1,4 +1,5 @@
 /* echovm-cflags: -O2 -march=x86-64-v2 -fno-math-errno */
+/* echovm-variants: O1 O3 v2 (at -O0 and -Os gcc calls libm floor/ceil instead of roundsd) */
 /* SSE4.1 rounding: roundsd/roundss with the immediate modes gcc uses for
  * floor, ceil, trunc, rint and nearbyint (round-to-nearest-even), on NaN,
  * inf, -0, huge and halfway cases, printed as raw bits. */
