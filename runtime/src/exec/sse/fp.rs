@@ -4,13 +4,13 @@
 //! Why this is host-independent: every NaN case is decided here in integer code
 //! (x86 propagation rules, the "real indefinite" default NaN, quieting), so no
 //! NaN ever reaches a host operation. What remains — `+ - * /` and `sqrt` on
-//! non-NaN operands, comparisons, `floor`/`ceil`/`trunc`/`round_ties_even`, and
-//! `as` casts between float widths and from integers — Rust defines as the
+//! non-NaN operands, comparisons, and `as` casts between float widths and from integers — Rust defines as the
 //! correctly rounded IEEE-754 round-to-nearest-even result on every target it
 //! supports; no fused or contracted operations are ever emitted implicitly. When
 //! such an operation produces a NaN from non-NaN operands it was an invalid
 //! operation (inf-inf, 0*inf, 0/0, inf/inf), and we substitute x86's default
-//! NaN instead of whatever sign the host chose. Float-to-integer conversion
+//! NaN instead of whatever sign the host chose. Rounding to an integral value
+//! (ROUNDPS, CVT*2SI) is pure integer code. Float-to-integer conversion
 //! never uses a saturating `as` on an out-of-range value: the range check comes
 //! first and out-of-range or NaN inputs give the x86 "integer indefinite".
 
@@ -135,15 +135,54 @@ macro_rules! float_ops {
                 if is_nan(a) {
                     return a | QUIET;
                 }
-                let x = f(a);
                 let mode = if imm & 4 != 0 { 0 } else { imm & 3 };
-                let r = match mode {
-                    0 => x.round_ties_even(),
-                    1 => x.floor(),
-                    2 => x.ceil(),
-                    _ => x.trunc(),
+                integral(a, mode)
+            }
+            /// Round a non-NaN value to an integral value in pure integer
+            /// arithmetic (mode 0 nearest-even, 1 down, 2 up, 3 toward zero), so
+            /// no libm routine or host rounding mode is involved. The sign is
+            /// always kept (e.g. ceil(-0.5) = -0).
+            fn integral(a: $b, mode: u8) -> $b {
+                const BIAS: i32 = (EXP >> $frac) as i32 >> 1;
+                let e = ((a & EXP) >> $frac) as i32 - BIAS;
+                if e >= $frac {
+                    return a; // already integral, or infinite
+                }
+                let neg = a & SIGN != 0;
+                if e < 0 {
+                    // |a| < 1: the result is 0 or 1 in magnitude.
+                    if is_zero(a) {
+                        return a;
+                    }
+                    let one = (BIAS as $b) << $frac;
+                    let away = match mode {
+                        0 => e == -1 && a & FRAC != 0, // above one half; exactly 0.5 goes to even 0
+                        1 => neg,
+                        2 => !neg,
+                        _ => false,
+                    };
+                    return (a & SIGN) | if away { one } else { 0 };
+                }
+                let fbits = ($frac - e) as u32;
+                let mask: $b = (1 << fbits) - 1;
+                let frac = a & mask;
+                if frac == 0 {
+                    return a;
+                }
+                let trunc = a & !mask;
+                let half: $b = 1 << (fbits - 1);
+                let away = match mode {
+                    0 => frac > half || (frac == half && (trunc >> fbits) & 1 == 1),
+                    1 => neg,
+                    2 => !neg,
+                    _ => false,
                 };
-                r.to_bits()
+                // A carry out of the fraction correctly bumps the exponent.
+                if away {
+                    trunc + (1 << fbits)
+                } else {
+                    trunc
+                }
             }
             /// Convert to a signed integer of `bits` (32 or 64) bits, truncating or
             /// rounding to nearest even; NaN and out-of-range give the integer
@@ -153,12 +192,7 @@ macro_rules! float_ops {
                 if is_nan(a) {
                     return indefinite;
                 }
-                let x = f(a);
-                let r = if truncate {
-                    x.trunc()
-                } else {
-                    x.round_ties_even()
-                };
+                let r = f(integral(a, if truncate { 3 } else { 0 }));
                 // Both bounds are powers of two, exact in either precision.
                 let limit = (indefinite as $f);
                 if r >= -limit && r < limit {
@@ -258,6 +292,52 @@ mod tests {
         assert_eq!(double::to_int(0x4004_0000_0000_0000, 64, false), 2); // 2.5 -> 2
         assert_eq!(double::to_int(0xbff8_0000_0000_0000, 64, true), u64::MAX); // -1.5 -> -1
         assert_eq!(double::to_int(double::INDEFINITE, 64, true), 1 << 63);
+    }
+
+    /// The integer rounding agrees with std's exact rounding functions on a sweep
+    /// of values around every binade boundary that matters (test-only reference).
+    #[test]
+    fn integer_rounding_matches_std() {
+        let mut xs: Vec<f64> = vec![
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -2.5,
+            0.49999999999999994,
+            -0.0,
+            0.0,
+            4503599627370495.5,
+        ];
+        for e in -3..60 {
+            let p = 2f64.powi(e);
+            for d in [-0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75] {
+                xs.push(p + d);
+                xs.push(-(p + d));
+                xs.push(p * (1.0 + d / 8.0));
+            }
+        }
+        for &x in &xs {
+            let b = x.to_bits();
+            assert_eq!(
+                double::round(b, 0),
+                x.round_ties_even().to_bits(),
+                "nearest {x}"
+            );
+            assert_eq!(double::round(b, 1), x.floor().to_bits(), "floor {x}");
+            assert_eq!(double::round(b, 2), x.ceil().to_bits(), "ceil {x}");
+            assert_eq!(double::round(b, 3), x.trunc().to_bits(), "trunc {x}");
+            let y = x as f32;
+            let b = y.to_bits();
+            assert_eq!(
+                single::round(b, 4),
+                y.round_ties_even().to_bits(),
+                "nearest {y}"
+            );
+            assert_eq!(single::round(b, 9), y.floor().to_bits(), "floor {y}");
+            assert_eq!(single::round(b, 10), y.ceil().to_bits(), "ceil {y}");
+            assert_eq!(single::round(b, 11), y.trunc().to_bits(), "trunc {y}");
+        }
     }
 
     #[test]
