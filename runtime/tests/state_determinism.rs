@@ -307,3 +307,50 @@ fn a_corrupt_stored_package_is_an_error_not_a_result() {
     assert!(matches!(err, StateError::BadProgram { .. }), "{err}");
     assert_eq!(broken.state_root().unwrap(), root, "nothing committed");
 }
+
+#[test]
+fn a_buffered_block_commits_once_with_the_same_receipts() {
+    use echovm_runtime::state::{Buffered, MemBackend};
+    let mut plain = Chain::in_memory(schedule()).unwrap();
+    let genesis = snapshot(plain.backend()).unwrap();
+    let mut block = Chain::new(
+        Buffered::new(MemBackend {
+            map: genesis.clone(),
+        }),
+        schedule(),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut receipts = Vec::new();
+    let d1 = plain
+        .deploy(probe(), &DEFAULT_CALLER, 3, GAS, Vec::new())
+        .unwrap();
+    let d2 = block
+        .deploy(probe(), &DEFAULT_CALLER, 3, GAS, Vec::new())
+        .unwrap();
+    receipts.push((
+        d1.diff_bytes(),
+        d1.state_root,
+        d2.diff_bytes(),
+        d2.state_root,
+    ));
+    for _ in 0..2 {
+        let a = plain
+            .call(&d1.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes())
+            .unwrap();
+        let b = block
+            .call(&d2.address, &DEFAULT_CALLER, 0, GAS, busy_script().bytes())
+            .unwrap();
+        receipts.push((a.diff_bytes(), a.state_root, b.diff_bytes(), b.state_root));
+    }
+    for (da, ra, db, rb) in &receipts {
+        assert_eq!((da, ra), (db, rb));
+    }
+    // Nothing reached the base state yet; one flush writes the whole block.
+    assert_eq!(snapshot(block.backend().base()).unwrap(), genesis);
+    block.backend_mut().flush().unwrap();
+    assert_eq!(
+        snapshot(block.backend().base()).unwrap(),
+        snapshot(plain.backend()).unwrap()
+    );
+}

@@ -161,6 +161,10 @@ impl<B: Backend> Chain<B> {
     pub fn backend(&self) -> &B {
         &self.backend
     }
+    /// The backend, e.g. to [`super::Buffered::flush`] a block's operations.
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
     pub fn schedule(&self) -> &Schedule {
         &self.schedule
     }

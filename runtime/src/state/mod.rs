@@ -7,6 +7,7 @@
 //! docs/STATE.md.
 
 pub mod backend;
+pub mod buffered;
 pub mod chain;
 pub mod diff;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod root;
 pub mod session;
 
 pub use backend::{Backend, MemBackend};
+pub use buffered::Buffered;
 pub use chain::{code_hash, deploy_address, run_address, Chain, ChainConfig, Receipt};
 pub use diff::{DiffEntry, Event, StateDiff};
 pub use error::StateError;
