@@ -9,6 +9,8 @@
 mod chain;
 #[path = "examples/cli.rs"]
 mod cli;
+#[path = "examples/cli_state.rs"]
+mod cli_state;
 #[path = "examples/contracts.rs"]
 mod contracts;
 #[path = "examples/scenarios.rs"]
