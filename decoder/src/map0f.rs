@@ -168,7 +168,8 @@ pub(crate) fn decode(c: &mut Cursor<'_>) -> R<()> {
             }
             c.mem();
             match (c.modrm >> 3) & 7 {
-                1 => {
+                // /3 is a reserved prefetch that iced (and the CPU) treat as prefetchw.
+                1 | 3 => {
                     c.insn.ops[0] = Operand::Mem { size: 0 };
                     c.done(Op::Prefetchw, 0, false)
                 }
@@ -400,11 +401,11 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
         0x05 => ("syscall", Extension::SystemCall),
         0x06 => ("clts", Extension::Privileged),
         0x07 => (
-            if c.w { "sysretq" } else { "sysretd" },
+            if c.w { "sysretq" } else { "sysret" },
             Extension::SystemCall,
         ),
         0x08 => ("invd", Extension::Privileged),
-        0x09 => ("wbinvd", Extension::Privileged),
+        0x09 => (if c.rep == Rep::F3 { "wbnoinvd" } else { "wbinvd" }, Extension::Privileged),
         0x0E => ("femms", Extension::Other),
         0x0F => {
             c.read_modrm();
@@ -455,8 +456,8 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
         0x32 => ("rdmsr", Extension::Privileged),
         0x33 => ("rdpmc", Extension::NonDeterministic),
         0x34 => ("sysenter", Extension::SystemCall),
-        0x35 => ("sysexit", Extension::SystemCall),
-        0x37 if c.rep == Rep::None && !c.p66 => ("getsec", Extension::Privileged),
+        0x35 => (if c.w { "sysexitq" } else { "sysexit" }, Extension::SystemCall),
+        0x37 if c.rep == Rep::None && !c.p66 => (if c.w { "getsecq" } else { "getsec" }, Extension::Privileged),
         0x77 => {
             if c.rep != Rep::None || c.p66 {
                 return invalid("emms with a prefix");
@@ -602,6 +603,7 @@ fn grp7(c: &mut Cursor<'_>) -> R<()> {
         (0xFC, _, _) => ("clzero", Extension::Other),
         (0xFD, Rep::None, false) => ("rdpru", Extension::NonDeterministic),
         (0xD8, _, _) => ("vmrun", Extension::Privileged),
+        (0xD9, Rep::F2 | Rep::F3, _) => ("vmgexit", Extension::Privileged),
         (0xD9, _, _) => ("vmmcall", Extension::Privileged),
         (0xDA, _, _) => ("vmload", Extension::Privileged),
         (0xDB, _, _) => ("vmsave", Extension::Privileged),

@@ -81,12 +81,15 @@ fn body(c: &mut Cursor<'_>, v: Vex) -> R<()> {
         }
     }
     // Unsupported AVX: compute the length, find a name.
-    let (name, imm) = avx_name(&v, opc, c.w);
+    let has_modrm = !(v.map == 1 && opc == 0x77);
+    if has_modrm {
+        c.read_modrm();
+    }
+    let (name, imm) = avx_name(&v, opc, c.w, has_modrm && c.is_reg_form(), (c.modrm >> 3) & 7);
     if name.is_empty() {
         return invalid("undefined VEX opcode");
     }
-    if !(v.map == 1 && opc == 0x77) {
-        c.read_modrm();
+    if has_modrm {
         c.skip_modrm_mem();
     }
     c.skip(imm);
@@ -200,18 +203,37 @@ fn v_of(name: &str) -> &'static str {
 
 /// Name and immediate byte count of an unsupported VEX instruction, or "" when
 /// the encoding is undefined.
-fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
+fn avx_name(v: &Vex, opc: u8, w: bool, reg_form: bool, modrm_reg: u8) -> (&'static str, usize) {
     let imm = match v.map {
         3 => 1,
         1 if matches!(opc, 0x70..=0x73 | 0xC2 | 0xC4..=0xC6) => 1,
         _ => 0,
     };
     if let Some(e) = legacy_entry(v.map, opc, v.pp) {
-        let n = if e.f == F::U {
-            v_of(e.name)
-        } else {
-            e.op.vex_name()
+        // Forms whose name depends on VEX.W or on the register form.
+        let op = match (e.op, w) {
+            (Op::Movd, true) => Op::Movq,
+            (Op::Pinsrd, true) => Op::Pinsrq,
+            (Op::Pextrd, true) => Op::Pextrq,
+            (Op::Pcmpestri, true) => return ("vpcmpestri64", imm),
+            (Op::Pcmpestrm, true) => return ("vpcmpestrm64", imm),
+            (_, _) if e.f == F::LoHi && reg_form => e.alt,
+            (_, _) if e.f == F::ShImm => match (opc, modrm_reg) {
+                (0x71, 2) => Op::Psrlw,
+                (0x71, 4) => Op::Psraw,
+                (0x71, 6) => Op::Psllw,
+                (0x72, 2) => Op::Psrld,
+                (0x72, 4) => Op::Psrad,
+                (0x72, 6) => Op::Pslld,
+                (0x73, 2) => Op::Psrlq,
+                (0x73, 3) => Op::Psrldq,
+                (0x73, 6) => Op::Psllq,
+                (0x73, 7) => Op::Pslldq,
+                _ => return ("", imm),
+            },
+            (op, _) => op,
         };
+        let n = if e.f == F::U { v_of(e.name) } else { op.vex_name() };
         if !n.is_empty() {
             return (n, imm);
         }
@@ -224,7 +246,8 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
                 "vzeroall"
             }
         }
-        (1, 0xAE, 0) => "vldmxcsr",
+        (1, 0xAE, 0) if !reg_form && modrm_reg == 2 => "vldmxcsr",
+        (1, 0xAE, 0) if !reg_form && modrm_reg == 3 => "vstmxcsr",
         (1, 0x41..=0x4B | 0x90..=0x93 | 0x98 | 0x99, _) => "kmov",
         (2, 0x0C, 1) => "vpermilps",
         (2, 0x0D, 1) => "vpermilpd",
@@ -237,23 +260,20 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
         (2, 0x1A, 1) => "vbroadcastf128",
         (2, 0x2C..=0x2F, 1) => "vmaskmovps",
         (2, 0x36, 1) => "vpermd",
-        (2, 0x45, 1) => "vpsrlvd",
+        (2, 0x45, 1) => ["vpsrlvd", "vpsrlvq"][w as usize],
         (2, 0x46, 1) => "vpsravd",
-        (2, 0x47, 1) => "vpsllvd",
+        (2, 0x47, 1) => ["vpsllvd", "vpsllvq"][w as usize],
         (2, 0x58, 1) => "vpbroadcastd",
         (2, 0x59, 1) => "vpbroadcastq",
         (2, 0x5A, 1) => "vbroadcasti128",
         (2, 0x78, 1) => "vpbroadcastb",
         (2, 0x79, 1) => "vpbroadcastw",
-        (2, 0x8C | 0x8E, 1) => "vpmaskmovd",
-        (2, 0x90..=0x93, 1) => "vpgatherdd",
-        (2, 0x96..=0x9F | 0xA6..=0xAF | 0xB6..=0xBF, 1) => {
-            if w {
-                "vfmadd231pd"
-            } else {
-                "vfmadd231ps"
-            }
-        }
+        (2, 0x8C | 0x8E, 1) => ["vpmaskmovd", "vpmaskmovq"][w as usize],
+        (2, 0x90, 1) => ["vpgatherdd", "vpgatherdq"][w as usize],
+        (2, 0x91, 1) => ["vpgatherqd", "vpgatherqq"][w as usize],
+        (2, 0x92, 1) => ["vgatherdps", "vgatherdpd"][w as usize],
+        (2, 0x93, 1) => ["vgatherqps", "vgatherqpd"][w as usize],
+        (2, 0x96..=0x9F | 0xA6..=0xAF | 0xB6..=0xBF, 1) => fma_name(opc, w),
         (2, 0xF3, 0) => "blsr",
         (3, 0x30..=0x33, 1) => "kshift",
         (3, 0x00, 1) => "vpermq",
@@ -274,6 +294,44 @@ fn avx_name(v: &Vex, opc: u8, w: bool) -> (&'static str, usize) {
         _ => "",
     };
     (n, imm)
+}
+
+/// FMA3 mnemonics (VEX.66.0F38 96..9F, A6..AF, B6..BF), `[W0, W1]`.
+fn fma_name(opc: u8, w: bool) -> &'static str {
+    let n: [&'static str; 2] = match opc {
+        0x96 => ["vfmaddsub132ps", "vfmaddsub132pd"],
+        0x97 => ["vfmsubadd132ps", "vfmsubadd132pd"],
+        0x98 => ["vfmadd132ps", "vfmadd132pd"],
+        0x99 => ["vfmadd132ss", "vfmadd132sd"],
+        0x9A => ["vfmsub132ps", "vfmsub132pd"],
+        0x9B => ["vfmsub132ss", "vfmsub132sd"],
+        0x9C => ["vfnmadd132ps", "vfnmadd132pd"],
+        0x9D => ["vfnmadd132ss", "vfnmadd132sd"],
+        0x9E => ["vfnmsub132ps", "vfnmsub132pd"],
+        0x9F => ["vfnmsub132ss", "vfnmsub132sd"],
+        0xA6 => ["vfmaddsub213ps", "vfmaddsub213pd"],
+        0xA7 => ["vfmsubadd213ps", "vfmsubadd213pd"],
+        0xA8 => ["vfmadd213ps", "vfmadd213pd"],
+        0xA9 => ["vfmadd213ss", "vfmadd213sd"],
+        0xAA => ["vfmsub213ps", "vfmsub213pd"],
+        0xAB => ["vfmsub213ss", "vfmsub213sd"],
+        0xAC => ["vfnmadd213ps", "vfnmadd213pd"],
+        0xAD => ["vfnmadd213ss", "vfnmadd213sd"],
+        0xAE => ["vfnmsub213ps", "vfnmsub213pd"],
+        0xAF => ["vfnmsub213ss", "vfnmsub213sd"],
+        0xB6 => ["vfmaddsub231ps", "vfmaddsub231pd"],
+        0xB7 => ["vfmsubadd231ps", "vfmsubadd231pd"],
+        0xB8 => ["vfmadd231ps", "vfmadd231pd"],
+        0xB9 => ["vfmadd231ss", "vfmadd231sd"],
+        0xBA => ["vfmsub231ps", "vfmsub231pd"],
+        0xBB => ["vfmsub231ss", "vfmsub231sd"],
+        0xBC => ["vfnmadd231ps", "vfnmadd231pd"],
+        0xBD => ["vfnmadd231ss", "vfnmadd231sd"],
+        0xBE => ["vfnmsub231ps", "vfnmsub231pd"],
+        0xBF => ["vfnmsub231ss", "vfnmsub231sd"],
+        _ => return "",
+    };
+    n[w as usize]
 }
 
 /// EVEX (AVX-512): `62 P0 P1 P2 opcode modrm ...`.
