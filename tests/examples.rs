@@ -100,3 +100,33 @@ fn a_package_runs_like_its_elf() {
     assert_eq!(a.json, b.json);
     assert_eq!(a.ret(), 41u64.to_le_bytes());
 }
+
+/// The SDK crate is outside the workspace (it is built for contracts with
+/// panic=abort), so `cargo test --workspace` would not run its host unit
+/// tests (codec, fmt, storage keys); run them from here.
+#[test]
+fn rust_sdk_unit_tests_pass() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-unit");
+    let out = std::process::Command::new(option_env!("CARGO").unwrap_or("cargo"))
+        .args(["test", "--quiet", "--manifest-path"])
+        .arg(root.join("sdk/rust/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo test for sdk/rust");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert!(passed >= 5, "only {passed} SDK unit tests ran:\n{stdout}");
+}
