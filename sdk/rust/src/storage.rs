@@ -12,8 +12,8 @@ use crate::sys;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
-/// Values up to this size are read through a stack buffer, larger ones
-/// through the heap.
+/// Values (and `Map` keys) up to this size go through a stack buffer, larger
+/// ones through the heap.
 const STACK_VALUE: usize = 128;
 
 /// Length of the value at `key`, `None` if absent.
@@ -120,27 +120,40 @@ impl<K: Fixed, V: Fixed> Map<K, V> {
         key
     }
 
+    /// Run `f` on the storage key of `k`, built in a stack buffer when it
+    /// fits (the common case) so an access costs no heap interrupts.
+    fn with_key<R>(&self, k: &K, f: impl FnOnce(&[u8]) -> R) -> R {
+        let n = self.prefix.len() + K::SIZE;
+        if n > STACK_VALUE {
+            return f(&self.key(k));
+        }
+        let mut buf = [0u8; STACK_VALUE];
+        buf[..self.prefix.len()].copy_from_slice(self.prefix);
+        k.encode(&mut buf[self.prefix.len()..n]);
+        f(&buf[..n])
+    }
+
     pub fn get(&self, k: &K) -> Option<V> {
-        get(&self.key(k))
+        self.with_key(k, get)
     }
 
     pub fn get_or_default(&self, k: &K) -> V
     where
         V: Default,
     {
-        get_or_default(&self.key(k))
+        self.with_key(k, get_or_default)
     }
 
     pub fn set(&self, k: &K, v: &V) {
-        set(&self.key(k), v)
+        self.with_key(k, |key| set(key, v))
     }
 
     pub fn remove(&self, k: &K) -> bool {
-        remove(&self.key(k))
+        self.with_key(k, remove)
     }
 
     pub fn contains(&self, k: &K) -> bool {
-        contains(&self.key(k))
+        self.with_key(k, contains)
     }
 }
 
@@ -182,5 +195,15 @@ mod tests {
     fn map_key_is_prefix_then_le_encoding() {
         let m: Map<u32, u8> = Map::new(b"p:");
         assert_eq!(m.key(&0x0a0b0c0d), b"p:\x0d\x0c\x0b\x0a".to_vec());
+    }
+
+    #[test]
+    fn stack_key_matches_heap_key() {
+        let small: Map<[u8; 32], u8> = Map::new(b"bal:");
+        let k = [7u8; 32];
+        assert_eq!(small.with_key(&k, |b| b.to_vec()), small.key(&k));
+        let large: Map<[u8; 200], u8> = Map::new(b"big:");
+        let k = [9u8; 200];
+        assert_eq!(large.with_key(&k, |b| b.to_vec()), large.key(&k));
     }
 }
