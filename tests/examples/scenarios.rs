@@ -457,3 +457,70 @@ fn sdk_context_block_transfer_and_nested_calls() {
         "nested change kept"
     );
 }
+
+// ------------------------------------------------------------ hostile input
+
+/// Random inputs (valid selectors with random lengths and bytes, and pure
+/// noise) against every deployed example: each call must end `success` or
+/// `reverted` with a message (or run out of gas) — never a fault, which
+/// would mean the SDK or a contract read outside its input or hit an
+/// unsupported path.
+#[test]
+fn random_inputs_never_fault() {
+    let mut t = TestChain::new();
+    let mut owners = vec![1u8, 1];
+    owners.extend_from_slice(&owner("fuzz").address);
+    let targets = [
+        (t.deploy("counter", &DEPLOYER, 0, Vec::new()).address, 2u8),
+        (
+            t.deploy("token", &DEPLOYER, 0, 1000u128.to_le_bytes().to_vec())
+                .address,
+            4,
+        ),
+        (
+            t.deploy("commit_reveal", &DEPLOYER, 0, 2u32.to_le_bytes().to_vec())
+                .address,
+            5,
+        ),
+        (t.deploy("multisig", &DEPLOYER, 10, owners).address, 4),
+        (t.deploy("sdk_check", &DEPLOYER, 0, vec![0x09]).address, 13),
+    ];
+    // xorshift64*: deterministic, no dependency.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut statuses = [0usize; 2];
+    for round in 0..400 {
+        let (addr, selectors) = targets[round % targets.len()];
+        let len = (next() % 200) as usize;
+        let mut input: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        if !input.is_empty() && round % 4 != 0 {
+            input[0] = (next() % selectors as u64) as u8;
+        }
+        let r = t.call(&addr, &[0x77; 32], 0, input.clone());
+        match r.outcome.status {
+            Status::Success => statuses[0] += 1,
+            Status::Reverted => {
+                statuses[1] += 1;
+                assert!(
+                    !r.outcome.return_data.is_empty(),
+                    "revert without message for {}",
+                    hex::encode(&input)
+                );
+            }
+            // Legitimate for hostile input (e.g. sdk_check's heap selector with a large n).
+            Status::OutOfGas => {}
+            other => panic!(
+                "{other:?} for input {} to {}: {:?}",
+                hex::encode(&input),
+                hex::encode(addr),
+                r.outcome
+            ),
+        }
+    }
+    assert!(statuses[0] > 0 && statuses[1] > 0, "{statuses:?}");
+}
