@@ -353,12 +353,29 @@ impl<'o> Cursor<'o> {
     /// informational prefix bits.
     #[inline(always)]
     pub fn done(&mut self, op: Op, osize: u8, lockable: bool) -> R<()> {
-        if self.lock && (!lockable || self.is_reg_form()) {
-            return Err(DecodeError::Invalid {
-                reason: "LOCK prefix on an instruction that cannot be locked",
-            });
-        }
         let len = self.pos as u8;
+        // LOCK and RIP-relative operands are the uncommon cases: one test.
+        if self.lock | self.rip_rel {
+            self.done_slow(lockable, len)?;
+        }
+        self.insn.prefixes |= (self.p66 as u8 * crate::prefix::OPSIZE) | (self.p67 as u8 * crate::prefix::ADDR32);
+        self.insn.op = op;
+        self.insn.len = len;
+        self.insn.osize = osize;
+        Ok(())
+    }
+
+    /// LOCK legality and the RIP-relative fix-up for [`Cursor::done`].
+    #[inline(never)]
+    fn done_slow(&mut self, lockable: bool, len: u8) -> R<()> {
+        if self.lock {
+            if !lockable || self.is_reg_form() {
+                return Err(DecodeError::Invalid {
+                    reason: "LOCK prefix on an instruction that cannot be locked",
+                });
+            }
+            self.insn.prefixes |= crate::prefix::LOCK;
+        }
         if self.rip_rel {
             let next = self.ip.wrapping_add(len as u64);
             let mut a = next.wrapping_add(self.insn.mem.disp as u64);
@@ -367,20 +384,6 @@ impl<'o> Cursor<'o> {
             }
             self.insn.mem.disp = a as i64;
         }
-        let mut p = 0;
-        if self.lock {
-            p |= crate::prefix::LOCK;
-        }
-        if self.p66 {
-            p |= crate::prefix::OPSIZE;
-        }
-        if self.p67 {
-            p |= crate::prefix::ADDR32;
-        }
-        self.insn.prefixes |= p;
-        self.insn.op = op;
-        self.insn.len = len;
-        self.insn.osize = osize;
         Ok(())
     }
 
