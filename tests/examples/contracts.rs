@@ -127,3 +127,80 @@ fn rust_contracts_refuse_calls_before_deploy() {
         assert_eq!(r.ret(), b"not deployed", "{name}");
     }
 }
+
+// ------------------------------------------------- native differential check
+
+/// The C examples built natively (`sdk/c/build.sh --native`: the host's gcc
+/// and CPU are the oracle) and in the VM must agree on return data, status
+/// and events, for inputs that do not depend on chain context (the native
+/// world has a zero caller, the VM's `run` a funded one).
+#[test]
+fn c_examples_match_their_native_builds() {
+    let ex = build_examples();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cases: [(&str, Vec<String>); 2] = [
+        (
+            "counter",
+            vec![
+                String::new(),
+                "00".into(),
+                Call::new(0x01).u64(5).hex(),
+                Call::new(0x01).u64(u64::MAX).hex(),
+                "0105".into(),
+                "ff".into(),
+            ],
+        ),
+        (
+            "token",
+            vec![
+                Call::new(0x02).bytes(&[0x42; 32]).hex(),
+                "03".into(),
+                String::new(),
+                "09".into(),
+                Call::new(0x02).bytes(&[1; 31]).hex(),
+                Call::new(0x01).bytes(&[0x22; 32]).u128(1).hex(),
+            ],
+        ),
+    ];
+    for (name, inputs) in cases {
+        let native = ex.dir.join(format!("{name}.native"));
+        let out = std::process::Command::new("sh")
+            .arg(root.join("sdk/c/build.sh"))
+            .args(["--native", "-o"])
+            .arg(&native)
+            .arg(root.join(format!("examples/{name}/{name}.c")))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for input in inputs {
+            let bytes = hex::decode(&input).unwrap();
+            let mut child = std::process::Command::new(&native)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&bytes).unwrap();
+            let n = child.wait_with_output().unwrap();
+            let native_events: Vec<String> = String::from_utf8_lossy(&n.stderr)
+                .lines()
+                .filter_map(|l| l.strip_prefix("event: ").map(str::to_owned))
+                .collect();
+
+            let vm = run(&ex.elf(name), &input, None);
+            assert_eq!(vm.ret(), n.stdout, "{name} {input}: return data");
+            assert_eq!(Some(vm.exit), n.status.code(), "{name} {input}: status");
+            let vm_events: Vec<String> = vm
+                .events()
+                .iter()
+                .map(|(t, d)| format!("{} {}", hex::encode(t), hex::encode(d)))
+                .collect();
+            assert_eq!(vm_events, native_events, "{name} {input}: events");
+        }
+    }
+}
