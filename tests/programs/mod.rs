@@ -108,14 +108,16 @@ fn parse_line(line: &str) -> Result<Program, String> {
     })
 }
 
-/// The corpus, built once per process into the target directory's
-/// `echovm-corpus` (under `CARGO_TARGET_TMPDIR` for integration tests).
+/// The corpus, built once per process into `echovm-corpus-<test binary>`
+/// under `CARGO_TARGET_TMPDIR` (integration tests) or the system temp dir.
+/// One directory per test binary, so test binaries run in parallel (e.g. by
+/// nextest) never write the same files.
 pub fn corpus() -> &'static [Program] {
     static CORPUS: OnceLock<Vec<Program>> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let base = option_env!("CARGO_TARGET_TMPDIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("echovm-corpus-{}", std::process::id())));
-        build_all(&base.join("echovm-corpus"))
+        let base = option_env!("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let exe = std::env::current_exe().ok();
+        let stem = exe.as_deref().and_then(Path::file_stem).and_then(|s| s.to_str()).unwrap_or("tests");
+        build_all(&base.join(format!("echovm-corpus-{stem}")))
     })
 }
