@@ -11,7 +11,8 @@ use echovm_runtime::program::Program;
 use echovm_runtime::{run_call, CallParams};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use crate::clock::CpuInstant as Instant;
+use std::time::Duration;
 
 /// Gas limit of every benchmark call: far above what any kernel uses, so the
 /// meter is active (charged per block as always) but never stops a run.
@@ -94,6 +95,14 @@ impl EchoBench {
 
     /// One call on empty storage, timed from load to the end of the call.
     pub fn call(&mut self, input: &[u8]) -> Result<EchoRun, BenchError> {
+        let t = Instant::now();
+        let (gas_used, return_data) = self.call_untimed(input)?;
+        Ok(EchoRun { time: t.elapsed(), gas_used, return_data })
+    }
+
+    /// One call on empty storage (fresh address space, reused code cache):
+    /// gas used and return data, or why it did not succeed.
+    pub fn call_untimed(&mut self, input: &[u8]) -> Result<(u64, Vec<u8>), BenchError> {
         self.host.clear();
         let params = CallParams {
             program: &self.program,
@@ -102,13 +111,11 @@ impl EchoBench {
             input: input.to_vec(),
             gas_limit: GAS_LIMIT,
         };
-        let t = Instant::now();
         let out = run_call(params, &mut self.cache, &mut self.host);
-        let time = t.elapsed();
         if out.status != Status::Success {
             let why = out.trap.map(|t| t.to_string()).unwrap_or_else(|| String::from_utf8_lossy(&out.return_data).into());
             return Err(BenchError::Echo(format!("{}: {why}", out.status.as_str())));
         }
-        Ok(EchoRun { time, gas_used: out.gas_used, return_data: out.return_data })
+        Ok((out.gas_used, out.return_data))
     }
 }

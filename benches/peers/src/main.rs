@@ -4,11 +4,12 @@
 //! Markdown table; exits 1 if any engine failed or disagreed on a checksum.
 //!
 //! ```text
-//! echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--budget-ms N]
+//! echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--quick] [--budget-ms N]
 //! echovm-peer-bench --artifacts DIR --profile NAME [--reps N]   (echovm only, for callgrind)
 //! ```
 //! DIR holds `NAME.elf` (sdk/c/build.sh), `NAME.wasm` and `native_main`.
 
+mod clock;
 mod echo;
 mod native;
 mod qemu;
@@ -20,7 +21,8 @@ mod wasm;
 
 use report::{Cell, Row};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use crate::clock::CpuInstant as Instant;
+use std::time::Duration;
 use timing::{measure, median, Budget};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,18 +52,20 @@ struct Args {
     budget: Duration,
     profile: Option<String>,
     reps: u32,
+    quick: bool,
 }
 
 fn parse_args() -> Result<Args, BenchError> {
-    let mut a = Args { artifacts: PathBuf::new(), only: None, qemu: true, budget: Duration::from_millis(1500), profile: None, reps: 3 };
+    let mut a = Args { artifacts: PathBuf::new(), only: None, qemu: true, budget: Duration::from_millis(1500), profile: None, reps: 3, quick: false };
     let mut it = std::env::args().skip(1);
-    let usage = |m: &str| BenchError::Usage(format!("{m}\nusage: echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--budget-ms N] [--profile NAME [--reps N]]"));
+    let usage = |m: &str| BenchError::Usage(format!("{m}\nusage: echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--quick] [--budget-ms N] [--profile NAME [--reps N]]"));
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| usage(&format!("{name} needs a value")));
         match arg.as_str() {
             "--artifacts" => a.artifacts = PathBuf::from(value("--artifacts")?),
             "--only" => a.only = Some(value("--only")?.split(',').map(str::to_string).collect()),
             "--no-qemu" => a.qemu = false,
+            "--quick" => a.quick = true,
             "--budget-ms" => {
                 a.budget = Duration::from_millis(value("--budget-ms")?.parse().map_err(|_| usage("bad --budget-ms"))?)
             }
@@ -88,17 +92,17 @@ fn cell(r: &Result<timing::Sample, BenchError>) -> Cell {
     }
 }
 
-fn bench_row(b: &spec::Bench, dir: &Path, budget: Budget, qemu: Option<&Path>) -> Row {
-    let native = match native::kernel(b.name) {
-        Some(k) => measure(budget, || Ok(native::run(k, b.n))),
-        None => Err(BenchError::Usage(format!("no native kernel {}", b.name))),
+fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&Path>) -> Row {
+    let native = match native::kernel(name) {
+        Some(k) => measure(budget, || Ok(native::run(k, n))),
+        None => Err(BenchError::Usage(format!("no native kernel {}", name))),
     };
     let mut gas = None;
     if let Ok(s) = &native {
         eprintln!("  native: {} runs", s.runs);
     }
-    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", b.name))).and_then(|mut vm| {
-        let input = spec::vm_input(b.n);
+    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", name))).and_then(|mut vm| {
+        let input = spec::vm_input(n);
         measure(budget, || {
             let r = vm.call(&input)?;
             gas = Some(r.gas_used);
@@ -106,16 +110,16 @@ fn bench_row(b: &spec::Bench, dir: &Path, budget: Budget, qemu: Option<&Path>) -
         })
     });
     let mut fuel = None;
-    let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", b.name)))
+    let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", name)))
         .and_then(|m| m.instantiate())
         .and_then(|mut inst| {
             measure(budget, || {
-                let (t, sum, f) = inst.call(b.n)?;
+                let (t, sum, f) = inst.call(n)?;
                 fuel = Some(f);
                 Ok((t, sum))
             })
         });
-    let qemu_res = qemu.map(|q| qemu::run(q, &dir.join("native_main"), b.name, b.n, 3));
+    let qemu_res = qemu.map(|q| qemu::run(q, &dir.join("native_main"), name, n, 3));
 
     let mut mismatch = Vec::new();
     if let Ok(reference) = &native {
@@ -131,8 +135,8 @@ fn bench_row(b: &spec::Bench, dir: &Path, budget: Budget, qemu: Option<&Path>) -
         check("qemu", qemu_res.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.1));
     }
     Row {
-        name: b.name,
-        size: b.size,
+        name: name,
+        size: if n == b.n { b.size.to_string() } else { format!("n={n} (quick)") },
         native: cell(&native),
         echo: cell(&echo),
         wasm: cell(&wasm),
@@ -147,35 +151,51 @@ fn bench_row(b: &spec::Bench, dir: &Path, budget: Budget, qemu: Option<&Path>) -
     }
 }
 
-/// Per-call overhead of the empty contract: (echovm, wasmi) medians.
-fn call_overhead(dir: &Path, calls: usize) -> (Result<Duration, BenchError>, Result<Duration, BenchError>) {
-    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", spec::EMPTY))).and_then(|mut vm| {
-        vm.call(&[])?;
-        let mut times = Vec::with_capacity(calls);
-        for _ in 0..calls {
-            let r = vm.call(&[])?;
-            if !r.return_data.is_empty() {
-                return Err(BenchError::BadReturn(r.return_data.len()));
-            }
-            times.push(r.time);
+/// Calls per timed batch in the call-overhead measurement (one clock read
+/// per batch, so the clock's own cost — a syscall for the thread CPU clock —
+/// does not inflate a figure of a few microseconds).
+const BATCH: usize = 100;
+
+/// Median over `batches` batches of the mean time of one `call()`.
+fn per_call(batches: usize, mut call: impl FnMut() -> Result<(), BenchError>) -> Result<Duration, BenchError> {
+    call()?; // warm-up: code cache, lazy compilation
+    let mut times = Vec::with_capacity(batches);
+    for _ in 0..batches {
+        let t = Instant::now();
+        for _ in 0..BATCH {
+            call()?;
         }
-        Ok(median(&mut times))
+        times.push(t.elapsed() / BATCH as u32);
+    }
+    Ok(median(&mut times))
+}
+
+/// Per-call overhead of the empty contract: (echovm, wasmi). echovm: load
+/// the parsed program into a fresh address space and run `_start` (which
+/// returns at once) with a reused code cache; wasmi: a fresh store and
+/// instance of the compiled module, then call its `run` export.
+fn call_overhead(dir: &Path, batches: usize) -> (Result<Duration, BenchError>, Result<Duration, BenchError>) {
+    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", spec::EMPTY))).and_then(|mut vm| {
+        per_call(batches, || match vm.call_untimed(&[])? {
+            (_, ret) if ret.is_empty() => Ok(()),
+            (_, ret) => Err(BenchError::BadReturn(ret.len())),
+        })
     });
     let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", spec::EMPTY))).and_then(|m| {
-        let mut times = Vec::with_capacity(calls);
-        for _ in 0..=calls {
-            let t = Instant::now();
-            let mut inst = m.instantiate()?;
-            let (_, sum, _) = inst.call(0)?;
-            times.push(t.elapsed());
-            if sum != 0 {
-                return Err(BenchError::Unstable { first: 0, later: sum });
-            }
-        }
-        times.remove(0); // warm-up
-        Ok(median(&mut times))
+        per_call(batches, || match m.instantiate()?.call_untimed(0)? {
+            0 => Ok(()),
+            sum => Err(BenchError::Unstable { first: 0, later: sum }),
+        })
     });
     (echo, wasm)
+}
+
+/// `/proc/loadavg`'s first three fields: other work on this shared 2-core
+/// machine inflates every figure, so the run reports it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn profile(args: &Args, name: &str) -> Result<(), BenchError> {
@@ -203,26 +223,34 @@ fn main() {
         }
         return;
     }
-    let budget = Budget { time: args.budget, min_runs: 3, max_runs: 21 };
+    let budget = if args.quick {
+        Budget { time: Duration::ZERO, min_runs: 1, max_runs: 1 }
+    } else {
+        Budget { time: args.budget, min_runs: 3, max_runs: 21 }
+    };
     let qemu_path = if args.qemu { qemu::find() } else { None };
+    let load_before = load_average();
     let mut rows = Vec::new();
     for b in spec::BENCHES {
         if args.only.as_ref().is_some_and(|o| !o.iter().any(|x| x == b.name)) {
             continue;
         }
         eprintln!("running {} ...", b.name);
-        rows.push(bench_row(b, &args.artifacts, budget, qemu_path.as_deref()));
+        let n = if args.quick { b.quick_n } else { b.n };
+        rows.push(bench_row(b, n, &args.artifacts, budget, qemu_path.as_deref()));
     }
     println!("{}", report::table(&rows, qemu_path.is_some()));
+    println!("load average (1/5/15 min): {load_before} before, {} after the program runs\n", load_average());
 
-    let (echo_call, wasm_call) = call_overhead(&args.artifacts, 3000);
+    let batches = 50;
+    let (echo_call, wasm_call) = call_overhead(&args.artifacts, batches);
     let fmt = |r: &Result<Duration, BenchError>| match r {
         Ok(t) => format!("{:.2} µs", t.as_secs_f64() * 1e6),
         Err(e) => format!("FAILED ({e})"),
     };
     println!("| empty call (instantiate + call) | echovm | wasmi (fuel) |");
     println!("|---|---:|---:|");
-    println!("| median of 3000 | {} | {} |", fmt(&echo_call), fmt(&wasm_call));
+    println!("| µs per call (median of {batches} batches of {BATCH}) | {} | {} |", fmt(&echo_call), fmt(&wasm_call));
     println!();
 
     let sm = report::summarize(&rows);

@@ -4,7 +4,8 @@
 
 use crate::store::KvStore;
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use crate::clock::CpuInstant as Instant;
+use std::time::Duration;
 
 extern "C" {
     fn bench_fib(n: u32) -> u64;

@@ -23,7 +23,7 @@ impl Cell {
 /// One program's row.
 pub struct Row {
     pub name: &'static str,
-    pub size: &'static str,
+    pub size: String,
     pub native: Cell,
     pub echo: Cell,
     pub wasm: Cell,
