@@ -62,6 +62,10 @@ impl Region {
 pub struct Memory {
     regions: Vec<Region>,
     last: Cell<usize>,
+    /// Region of the last successful read / write (separate, because code
+    /// typically reads data while it writes the stack).
+    last_read: Cell<usize>,
+    last_write: Cell<usize>,
     /// Stack size limit, for the stack-overflow message.
     pub stack_limit: u64,
     /// Unmapped range below the stack: an access there is reported as a stack overflow.
@@ -88,6 +92,8 @@ impl Memory {
         let pos = self.regions.partition_point(|r| r.start < region.start);
         self.regions.insert(pos, region);
         self.last.set(0);
+        self.last_read.set(0);
+        self.last_write.set(0);
         Ok(())
     }
 
@@ -193,49 +199,85 @@ impl Memory {
         self.check_slow(addr, len, access)
     }
 
-    /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
-    #[inline]
-    pub fn read(&self, addr: u64, size: u8) -> Result<u64, Fault> {
-        match self.range(addr, size as usize, Access::Read) {
-            Ok((i, off)) => {
-                let d = &self.regions[i].data[off..off + size as usize];
-                let mut b = [0u8; 8];
-                b[..size as usize].copy_from_slice(d);
-                Ok(u64::from_le_bytes(b))
+    /// Region index and offset of `[addr, addr+len)` if it lies in one region
+    /// whose permissions include `perm`; tries the cached region first, then
+    /// scans (contracts have only a handful of regions).
+    #[inline(always)]
+    fn hit(&self, cache: &Cell<usize>, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
+        let i = cache.get();
+        if let Some(r) = self.regions.get(i) {
+            let off = addr.wrapping_sub(r.start);
+            if off < r.data.len() as u64 && len <= r.data.len() as u64 - off && r.perm.0 & perm == perm {
+                return Some((i, off as usize));
             }
-            Err(e) => self.read_split(addr, size, e),
         }
+        self.hit_scan(cache, addr, len, perm)
+    }
+
+    #[inline(never)]
+    fn hit_scan(&self, cache: &Cell<usize>, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
+        for (i, r) in self.regions.iter().enumerate() {
+            let off = addr.wrapping_sub(r.start);
+            if off < r.data.len() as u64 && len <= r.data.len() as u64 - off && r.perm.0 & perm == perm {
+                cache.set(i);
+                return Some((i, off as usize));
+            }
+        }
+        None
+    }
+
+    /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
+    #[inline(always)]
+    pub fn read(&self, addr: u64, size: u8) -> Result<u64, Fault> {
+        if let Some((i, off)) = self.hit(&self.last_read, addr, size as u64, Perm::R.0) {
+            let d = &self.regions[i].data[off..];
+            return Ok(match size {
+                1 => d[0] as u64,
+                2 => u16::from_le_bytes([d[0], d[1]]) as u64,
+                4 => u32::from_le_bytes(d[..4].try_into().unwrap()) as u64,
+                _ => u64::from_le_bytes(d[..8].try_into().unwrap()),
+            });
+        }
+        self.read_cold(addr, size)
     }
 
     #[cold]
-    fn read_split(&self, addr: u64, size: u8, e: Fault) -> Result<u64, Fault> {
+    #[inline(never)]
+    fn read_cold(&self, addr: u64, size: u8) -> Result<u64, Fault> {
+        self.check(addr, size as u64, Access::Read)?;
         let mut b = [0u8; 8];
-        if self.check(addr, size as u64, Access::Read).is_err() {
-            return Err(e);
-        }
         self.read_bytes(addr, &mut b[..size as usize])?;
         Ok(u64::from_le_bytes(b))
     }
 
     /// Write the low `size` (1, 2, 4 or 8) bytes of `val`.
-    #[inline]
+    #[inline(always)]
     pub fn write(&mut self, addr: u64, size: u8, val: u64) -> Result<(), Fault> {
-        match self.range(addr, size as usize, Access::Write) {
-            Ok((i, off)) => {
-                self.regions[i].data[off..off + size as usize].copy_from_slice(&val.to_le_bytes()[..size as usize]);
-                Ok(())
+        if let Some((i, off)) = self.hit(&self.last_write, addr, size as u64, Perm::W.0) {
+            let d = &mut self.regions[i].data[off..];
+            match size {
+                1 => d[0] = val as u8,
+                2 => d[..2].copy_from_slice(&(val as u16).to_le_bytes()),
+                4 => d[..4].copy_from_slice(&(val as u32).to_le_bytes()),
+                _ => d[..8].copy_from_slice(&val.to_le_bytes()),
             }
-            Err(e) => {
-                if self.check(addr, size as u64, Access::Write).is_err() {
-                    return Err(e);
-                }
-                self.write_bytes(addr, &val.to_le_bytes()[..size as usize])
-            }
+            return Ok(());
         }
+        self.write_cold(addr, size, val)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn write_cold(&mut self, addr: u64, size: u8, val: u64) -> Result<(), Fault> {
+        self.check(addr, size as u64, Access::Write)?;
+        self.write_bytes(addr, &val.to_le_bytes()[..size as usize])
     }
 
     #[inline]
     pub fn read_u128(&self, addr: u64) -> Result<u128, Fault> {
+        if let Some((i, off)) = self.hit(&self.last_read, addr, 16, Perm::R.0) {
+            return Ok(u128::from_le_bytes(self.regions[i].data[off..off + 16].try_into().unwrap()));
+        }
         let mut b = [0u8; 16];
         self.read_bytes(addr, &mut b)?;
         Ok(u128::from_le_bytes(b))
@@ -243,6 +285,10 @@ impl Memory {
 
     #[inline]
     pub fn write_u128(&mut self, addr: u64, val: u128) -> Result<(), Fault> {
+        if let Some((i, off)) = self.hit(&self.last_write, addr, 16, Perm::W.0) {
+            self.regions[i].data[off..off + 16].copy_from_slice(&val.to_le_bytes());
+            return Ok(());
+        }
         self.write_bytes(addr, &val.to_le_bytes())
     }
 
