@@ -3,4 +3,4 @@
 # differential and contract tests (which compile C and Rust with gcc/rustc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --workspace --release --no-fail-fast 2>&1
+cargo test --workspace --profile ci --no-fail-fast 2>&1
