@@ -93,15 +93,15 @@ fn cell(r: &Result<timing::Sample, BenchError>) -> Cell {
 }
 
 fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&Path>) -> Row {
-    let native = match native::kernel(name) {
+    let native = match native::kernel(b.name) {
         Some(k) => measure(budget, || Ok(native::run(k, n))),
-        None => Err(BenchError::Usage(format!("no native kernel {}", name))),
+        None => Err(BenchError::Usage(format!("no native kernel {}", b.name))),
     };
     let mut gas = None;
     if let Ok(s) = &native {
         eprintln!("  native: {} runs", s.runs);
     }
-    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", name))).and_then(|mut vm| {
+    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", b.name))).and_then(|mut vm| {
         let input = spec::vm_input(n);
         measure(budget, || {
             let r = vm.call(&input)?;
@@ -110,7 +110,7 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
         })
     });
     let mut fuel = None;
-    let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", name)))
+    let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", b.name)))
         .and_then(|m| m.instantiate())
         .and_then(|mut inst| {
             measure(budget, || {
@@ -119,7 +119,7 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
                 Ok((t, sum))
             })
         });
-    let qemu_res = qemu.map(|q| qemu::run(q, &dir.join("native_main"), name, n, 3));
+    let qemu_res = qemu.map(|q| qemu::run(q, &dir.join("native_main"), b.name, n, 3));
 
     let mut mismatch = Vec::new();
     if let Ok(reference) = &native {
@@ -135,7 +135,7 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
         check("qemu", qemu_res.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.1));
     }
     Row {
-        name: name,
+        name: b.name,
         size: if n == b.n { b.size.to_string() } else { format!("n={n} (quick)") },
         native: cell(&native),
         echo: cell(&echo),
