@@ -41,10 +41,20 @@ pub fn f32_bits(r: &mut Rng) -> u32 {
         6 => sign | 0x0080_0000 | frac,
         7 => sign | 0x7f7f_ffff,
         // Around 2^31 and 2^63 (conversion limits), a few ulps either side.
-        8 => sign | (0x4f00_0000u32).wrapping_add(r.below(5) as u32).wrapping_sub(2),
-        9 => sign | (0x5f00_0000u32).wrapping_add(r.below(5) as u32).wrapping_sub(2),
+        8 => {
+            sign | (0x4f00_0000u32)
+                .wrapping_add(r.below(5) as u32)
+                .wrapping_sub(2)
+        }
+        9 => {
+            sign | (0x5f00_0000u32)
+                .wrapping_add(r.below(5) as u32)
+                .wrapping_sub(2)
+        }
         // Halfway and near-integer values (rounding modes).
-        10 | 11 => ((r.below(64) as f32 - 32.0) * 0.5 + if r.chance(30) { 0.25 } else { 0.0 }).to_bits(),
+        10 | 11 => {
+            ((r.below(64) as f32 - 32.0) * 0.5 + if r.chance(30) { 0.25 } else { 0.0 }).to_bits()
+        }
         // Same binade, so sums and differences round.
         12..=15 => sign | ((124 + r.below(8) as u32) << 23) | frac,
         _ => sign | ((r.below(254) as u32 + 1) << 23) | frac,
@@ -65,9 +75,19 @@ pub fn f64_bits(r: &mut Rng) -> u64 {
         5 => sign | frac,
         6 => sign | 0x0010_0000_0000_0000 | frac,
         7 => sign | 0x7fef_ffff_ffff_ffff,
-        8 => sign | (0x41e0_0000_0000_0000u64).wrapping_add(r.below(2049)).wrapping_sub(1024),
-        9 => sign | (0x43e0_0000_0000_0000u64).wrapping_add(r.below(5)).wrapping_sub(2),
-        10 | 11 => ((r.below(64) as f64 - 32.0) * 0.5 + if r.chance(30) { 0.25 } else { 0.0 }).to_bits(),
+        8 => {
+            sign | (0x41e0_0000_0000_0000u64)
+                .wrapping_add(r.below(2049))
+                .wrapping_sub(1024)
+        }
+        9 => {
+            sign | (0x43e0_0000_0000_0000u64)
+                .wrapping_add(r.below(5))
+                .wrapping_sub(2)
+        }
+        10 | 11 => {
+            ((r.below(64) as f64 - 32.0) * 0.5 + if r.chance(30) { 0.25 } else { 0.0 }).to_bits()
+        }
         // Doubles that are exactly representable or halfway in single precision.
         12 => (f32::from_bits(f32_bits(r)) as f64).to_bits() ^ (r.below(2) << 28),
         13..=15 => sign | ((1020 + r.below(8)) << 52) | frac,
@@ -94,7 +114,8 @@ pub fn xmm(r: &mut Rng) -> u128 {
         }
         // Integer boundaries in every lane width.
         _ => {
-            let b: [u8; 16] = core::array::from_fn(|_| [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe][r.below(6) as usize]);
+            let b: [u8; 16] =
+                core::array::from_fn(|_| [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe][r.below(6) as usize]);
             u128::from_le_bytes(b)
         }
     }
@@ -103,7 +124,16 @@ pub fn xmm(r: &mut Rng) -> u128 {
 /// A general register value: boundaries, small signed numbers or random bits.
 pub fn gpr(r: &mut Rng) -> u64 {
     match r.below(6) {
-        0 => [0, 1, u64::MAX, 1 << 63, (1 << 63) - 1, 0x8000_0000, 0x7fff_ffff, 0xffff_ffff][r.below(8) as usize],
+        0 => [
+            0,
+            1,
+            u64::MAX,
+            1 << 63,
+            (1 << 63) - 1,
+            0x8000_0000,
+            0x7fff_ffff,
+            0xffff_ffff,
+        ][r.below(8) as usize],
         1 | 2 => (r.below(41) as i64 - 20) as u64,
         3 => r.next() & 0xffff_ffff,
         _ => r.next(),
