@@ -7,6 +7,7 @@
 //! [`abi`] (interrupts, through [`host::Host`]) → state diff.
 
 pub mod abi;
+pub mod block;
 pub mod cache;
 pub mod classify;
 pub mod cpu;
