@@ -1,6 +1,6 @@
 //! Differential whole-program test: every corpus contract (tests/programs)
 //! runs in the VM through the `echovm run --json` command line, and its
-//! status, return data and debug lines must equal those of the same source
+//! status, return data, debug lines and events must equal those of the same source
 //! compiled and run natively on the host (the oracle).
 
 #[path = "programs/mod.rs"]
@@ -48,6 +48,20 @@ fn corpus_contracts_match_native_runs() {
             json["debug"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
         if debug != p.native_debug {
             failures.push(format!("{}: debug {:?} (want {:?})", p.name, debug, p.native_debug));
+        }
+        let events: Vec<(Vec<u8>, Vec<u8>)> = json["events"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        let field = |k: &str| hex::decode(e[k].as_str().unwrap_or("")).unwrap_or_default();
+                        (field("topic"), field("data"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if events != p.native_events {
+            failures.push(format!("{}: events {:?} (want {:?})", p.name, json["events"], p.native_events));
         }
     }
     assert!(failures.is_empty(), "{} of {} programs differ:\n{}", failures.len(), programs::corpus().len(), failures.join("\n"));

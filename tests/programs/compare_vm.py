@@ -7,7 +7,7 @@ OUT_DIR is what tests/programs/build.sh produced. For each manifest line the
 contract runs as `echovm run ELF --input HEX --gas N --json`; the program
 passes when the status matches the native exit status (0 success, 1
 reverted), the return data equals the native stdout byte for byte, and the
-debug lines equal the native `debug:` lines. Prints one line per program and
+debug lines and events equal the native `debug:` / `event:` lines. Prints one line per program and
 exits 1 if any differs. (The Rust-side equivalent belongs in the runtime's
 integration tests via tests/programs/mod.rs.)
 """
@@ -53,6 +53,14 @@ def main():
             problems.append(f"return differs at byte {at}: got {got[max(0, at - 20):at + 40]!r} want {want[max(0, at - 20):at + 40]!r}")
         if j.get("debug", []) != want_debug:
             problems.append(f"debug {j.get('debug')} (want {want_debug})")
+        want_events = []
+        for line in open(expected[: -len(".expected")] + ".stderr", encoding="utf-8", errors="replace").read().splitlines():
+            if line.startswith("event: "):
+                topic, _, data = line[len("event: "):].partition(" ")
+                want_events.append({"topic": topic, "data": data})
+        got_events = [{"topic": e.get("topic", ""), "data": e.get("data", "")} for e in j.get("events", [])]
+        if got_events != want_events:
+            problems.append(f"events {got_events} (want {want_events})")
         if problems:
             failed += 1
             print(f"FAIL {name}: " + "; ".join(problems))

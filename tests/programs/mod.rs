@@ -45,6 +45,8 @@ pub struct Program {
     pub native_status: i32,
     /// Text of each native `debug_print`, in order.
     pub native_debug: Vec<String>,
+    /// `(topic, data)` of each native `emit_event`, in order.
+    pub native_events: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// Directory holding the corpus sources and build script.
@@ -105,7 +107,26 @@ fn parse_line(line: &str) -> Result<Program, String> {
         native_output: read(expected)?,
         native_status: status.parse().map_err(|e| format!("status {status:?}: {e}"))?,
         native_debug: stderr.lines().filter_map(|l| l.strip_prefix("debug: ")).map(str::to_string).collect(),
+        native_events: stderr.lines().filter_map(|l| l.strip_prefix("event: ")).map(parse_event).collect::<Result<_, _>>()?,
     })
+}
+
+/// `event: <topic hex> <data hex>` as printed by sdk/c/echovm_native.c.
+fn parse_event(l: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let mut parts = l.splitn(2, ' ');
+    let topic = parts.next().unwrap_or("");
+    let data = parts.next().unwrap_or("");
+    Ok((unhex(topic)?, unhex(data)?))
+}
+
+fn unhex(s: &str) -> Result<Vec<u8>, String> {
+    if s.len() % 2 != 0 {
+        return Err(format!("odd-length hex {s:?} in native event line"));
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("hex {s:?}: {e}")))
+        .collect()
 }
 
 /// The corpus, built once per process into `echovm-corpus-<test binary>`

@@ -105,6 +105,10 @@ ECHOVM_ENTRY {
     uint8_t base[3] = {2, 0, 0}, ex[1] = {100}, mod[3] = {0x61, 0xe6, 0x01}, res[3]; /* 2^100 mod 124513 */
     evm_modexp(base, 3, ex, 1, mod, 3, res);
     out_str("modexp "); out_hex(res, 3); out_str("\n");
+    /* events: topic = keccak256("Transfer"), data = the input */
+    evm_keccak256("Transfer", 8, &h);
+    evm_emit_event(&h, in, n);
+    evm_emit_event(&h, "", 0);
     evm_print("sdk_interrupts done");
     evm_set_return(out_buf, out_len);
 }
