@@ -73,7 +73,7 @@ impl Arena {
             return Ok(());
         }
         let page = asm::instruction_page(INSN_ADDR, code);
-        debug_assert!(page.len() <= PAGE);
+        assert!(page.len() <= PAGE, "MAX_CODE_LEN leaves room for the epilogue");
         protect(INSN_ADDR, PAGE, libc::PROT_READ | libc::PROT_WRITE)?;
         // SAFETY: INSN_ADDR is a writable page of our code mapping; the rest
         // is filled with int3 so a stray jump traps instead of sliding.

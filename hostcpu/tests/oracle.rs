@@ -240,3 +240,12 @@ fn alignment_check_flag_does_not_leak_into_the_host() {
     }
     assert_eq!(sum, 0);
 }
+
+#[test]
+fn longest_allowed_code_runs() {
+    // MAX_CODE_LEN nops followed by the epilogue must still fit the page.
+    let code = vec![0x90; hostcpu::MAX_CODE_LEN];
+    let mut s = State::default();
+    s.gpr[RAX] = 7;
+    assert_eq!(run(&code, &s, None).unwrap().gpr[RAX], 7);
+}
