@@ -199,8 +199,15 @@ fn load_average() -> String {
 }
 
 fn profile(args: &Args, name: &str) -> Result<(), BenchError> {
-    let b = spec::BENCHES.iter().find(|b| b.name == name).ok_or_else(|| BenchError::Usage(format!("unknown benchmark {name}")))?;
     let mut vm = echo::EchoBench::load(&args.artifacts.join(format!("{name}.elf")))?;
+    if name == spec::EMPTY {
+        for _ in 0..args.reps {
+            vm.call_untimed(&[])?;
+        }
+        println!("{name}: {} calls", args.reps);
+        return Ok(());
+    }
+    let b = spec::BENCHES.iter().find(|b| b.name == name).ok_or_else(|| BenchError::Usage(format!("unknown benchmark {name}")))?;
     for _ in 0..args.reps {
         let r = vm.call(&spec::vm_input(b.n))?;
         println!("{name}: {} gas, checksum {:#x}, {}", r.gas_used, checksum_of(&r.return_data)?, report::fmt_time(r.time));
