@@ -386,5 +386,5 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
 
 /// Intel-syntax text of an instruction for messages.
 pub fn insn_text(i: &Insn) -> String {
-    i.op.name().to_string()
+    i.to_string()
 }

@@ -83,15 +83,15 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
                 Ok(insn) => {
                     if insn.op == Op::Int && Vector::from_u8(insn.imm as u8).is_none() {
                         problems.push(problem(format!(
-                            "int {:#x}: interrupt vector is not part of ABI v1{}",
-                            insn.imm,
-                            if insn.imm == 0x80 { " (Linux system calls are not available)" } else { "" }
+                            "int {:#x}: interrupt vector is not part of ABI v1",
+                            insn.imm
                         )));
                     }
                     off += insn.len as usize;
                 }
                 Err(e @ DecodeError::Unsupported { len, .. }) => {
-                    problems.push(problem(format!("{e}: {}", echovm_decoder::disasm_line(bytes, ip).1)));
+                    let hex = hex_bytes(&bytes[..(len as usize).min(bytes.len())]);
+                    problems.push(problem(format!("{e} (bytes {hex})")));
                     off += len as usize;
                 }
                 Err(DecodeError::Truncated { .. }) => {

@@ -17,8 +17,15 @@ pub fn run(path: &Path) -> Result<ExitCode, CliError> {
             if let Some(sym) = program.symbols.iter().find(|s| s.addr == ip) {
                 let _ = writeln!(out, "\n<{}>:", sym.name);
             }
-            let (len, text) = echovm_decoder::disasm_line(&seg.data[off..], ip);
-            let len = len.max(1);
+            let bytes = &seg.data[off..];
+            let res = echovm_decoder::decode(bytes, ip);
+            let len = match &res {
+                Ok(i) => i.len as usize,
+                Err(echovm_decoder::DecodeError::Unsupported { len, .. }) => *len as usize,
+                Err(_) => 1,
+            }
+            .clamp(1, bytes.len());
+            let text = echovm_decoder::format_result(&res, ip);
             let hex: String = seg.data[off..off + len].iter().map(|b| format!("{b:02x}")).collect();
             let _ = writeln!(out, "{ip:x}: {hex}  {text}");
             off += len;
