@@ -2474,3 +2474,60 @@ fn random_instructions_never_panic() {
         "too few random byte strings decoded to integer instructions"
     );
 }
+
+/// Throughput of `execute` alone on two pre-decoded loops (register-only, and
+/// one with stack loads/stores and setcc), for tuning the integer semantics:
+/// `cargo test --release -p echovm-runtime --test diff_int -- --ignored --nocapture throughput`.
+/// Wall-clock numbers; use `valgrind --tool=callgrind` for stable counts.
+#[test]
+#[ignore]
+fn execute_throughput() {
+    // add rax,rcx; xor rdx,rax; sub rcx,1; jnz top
+    let reg_only: &[u8] = &[
+        0x48, 0x01, 0xc8, 0x48, 0x31, 0xc2, 0x48, 0x83, 0xe9, 0x01, 0x75, 0x00,
+    ];
+    // add rax,rcx; xor rdx,rax; mov [rsp+8],rdx; movzx esi,byte [rsp+8];
+    // cmp rsi,7; setb bl; sub rcx,1; jnz top
+    let mixed: &[u8] = &[
+        0x48, 0x01, 0xc8, 0x48, 0x31, 0xc2, 0x48, 0x89, 0x54, 0x24, 0x08, 0x0f, 0xb6, 0x74, 0x24,
+        0x08, 0x48, 0x83, 0xfe, 0x07, 0x0f, 0x92, 0xc3, 0x48, 0x83, 0xe9, 0x01, 0x75, 0x00,
+    ];
+    for (name, body) in [("register-only", reg_only), ("mixed", mixed)] {
+        let mut code = body.to_vec();
+        let n = code.len();
+        code[n - 1] = (256 - n) as u8; // jnz back to the top
+        let mut insns = Vec::new();
+        let mut off = 0;
+        while off < code.len() {
+            let i = decode(&code[off..], INSN_ADDR + off as u64).unwrap();
+            insns.push(i);
+            off += i.len as usize;
+        }
+        let mut mem = Memory::new();
+        mem.map(Region {
+            start: STACK_BASE,
+            perm: Perm::RW,
+            kind: RegionKind::Stack,
+            data: vec![0; STACK_SIZE],
+        })
+        .unwrap();
+        let mut cpu = Cpu::default();
+        cpu.gpr[4] = DEFAULT_RSP;
+        cpu.gpr[1] = 5_000_000;
+        let start = std::time::Instant::now();
+        let (mut idx, mut rip, mut count) = (0usize, INSN_ADDR, 0u64);
+        while idx < insns.len() {
+            let next = rip + insns[idx].len as u64;
+            count += 1;
+            match execute(&mut cpu, &mut mem, &insns[idx], next).unwrap() {
+                Step::Jump(t) if t == INSN_ADDR => (idx, rip) = (0, INSN_ADDR),
+                _ => (idx, rip) = (idx + 1, next),
+            }
+        }
+        let dt = start.elapsed();
+        println!(
+            "{name}: {count} instructions, {:.2} ns each",
+            dt.as_nanos() as f64 / count as f64
+        );
+    }
+}
