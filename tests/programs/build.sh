@@ -14,9 +14,9 @@
 # C programs may carry a first-line marker `/* echovm-cflags: -O3 ... */`;
 # its -O level and flags apply to both builds.
 #
-# ECHOVM_CORPUS_VARIANTS="O0 O3 Os v2" additionally builds every C program
-# at those settings (O0/O1/O2/O3/Os = that -O level, v2 = -O2
-# -march=x86-64-v2), named NAME@VARIANT; slow, for occasional wide checks.
+# ECHOVM_CORPUS_VARIANTS="O0 O3 Os v2" additionally builds every program
+# at those settings (O0/O1/O2/O3/Os = that -O level / rustc opt-level, v2 =
+# x86-64-v2), named NAME@VARIANT; slow, for occasional wide checks.
 # A program can restrict its variants with `echovm-variants: O3 v2` in its
 # first three lines (e.g. math builtins are only inlined when optimising).
 set -eu
@@ -82,20 +82,34 @@ done
 # Rust: no_std contract linked against the SDK's freestanding libc (memcpy,
 # memset, memcmp, bcmp) and libgcc; see docs/SDK.md for each flag.
 "$SDK/build.sh" --object -o "$OUT/echovm_libc.o" "$SDK/echovm_libc.c"
-for src in "$HERE"/rust/*.rs; do
-    name=$(basename "$src" .rs)
-    case "$name" in evm | evm_*) continue ;; esac # shared binding modules, not programs
-    rustc --edition 2021 --crate-type bin -C opt-level=3 -C panic=abort \
-        -C relocation-model=static -C target-feature=+crt-static -C target-cpu=x86-64 \
+build_rust() { # src name opt-level target-cpu
+    rustc --edition 2021 --crate-type bin -C opt-level="$3" -C panic=abort \
+        -C relocation-model=static -C target-feature=+crt-static -C target-cpu="$4" \
         -C strip=debuginfo \
         -C link-arg=-nostartfiles -C link-arg=-nostdlib -C link-arg=-static -C link-arg=-no-pie \
         -C link-arg=-Wl,--gc-sections -C link-arg=-Wl,--build-id=none \
         -C link-arg="$OUT/echovm_libc.o" -C link-arg=-lgcc \
-        -o "$OUT/$name.elf" "$src"
-    rustc --edition 2021 --crate-type bin -C opt-level=3 --cfg echovm_native -o "$OUT/$name.native" "$src"
+        -o "$OUT/$2.elf" "$1"
+    rustc --edition 2021 --crate-type bin -C opt-level="$3" -C target-cpu="$4" --cfg echovm_native \
+        -o "$OUT/$2.native" "$1"
     input=""
-    [ -f "$HERE/rust/$name.input" ] && input="$HERE/rust/$name.input"
-    run_native "$name" "$input"
-    record "$name" rust "$input"
+    base=$(basename "$1" .rs)
+    [ -f "$HERE/rust/$base.input" ] && input="$HERE/rust/$base.input"
+    run_native "$2" "$input"
+    record "$2" rust "$input"
+}
+
+for src in "$HERE"/rust/*.rs; do
+    name=$(basename "$src" .rs)
+    case "$name" in evm | evm_*) continue ;; esac # shared binding modules, not programs
+    build_rust "$src" "$name" 3 x86-64
+    for v in ${ECHOVM_CORPUS_VARIANTS:-}; do
+        case "$v" in
+            O0 | O1 | O2) build_rust "$src" "$name@$v" "${v#O}" x86-64 ;;
+            O3) ;; # the default build
+            Os) build_rust "$src" "$name@$v" s x86-64 ;;
+            v2) build_rust "$src" "$name@$v" 3 x86-64-v2 ;;
+        esac
+    done
 done
 mv "$MANIFEST.tmp" "$MANIFEST"
