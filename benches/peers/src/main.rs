@@ -233,7 +233,7 @@ fn main() {
     let budget = if args.quick {
         Budget { time: Duration::ZERO, min_runs: 1, max_runs: 1 }
     } else {
-        Budget { time: args.budget, min_runs: 3, max_runs: 21 }
+        Budget { time: args.budget, min_runs: 3, max_runs: 501 }
     };
     let qemu_path = if args.qemu { qemu::find() } else { None };
     let load_before = load_average();
