@@ -17,6 +17,8 @@ mod contracts;
 mod scenarios;
 #[path = "examples/sdk_check.rs"]
 mod sdk_check;
+#[path = "examples/gas_golden.rs"]
+mod gas_golden;
 
 use cli::{build_examples, echovm, run, Call};
 

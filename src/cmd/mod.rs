@@ -1,5 +1,6 @@
 pub mod block;
 pub mod disasm;
+pub mod gas_scenarios;
 pub mod pack;
 pub mod run;
 pub mod schedule;
