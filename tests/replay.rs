@@ -174,6 +174,49 @@ fn golden_corpus_replays_to_the_checked_in_roots() {
         .iter()
         .any(|t| matches!(t, Transaction::Call { value, .. } if *value > 0)));
     assert!(blocks.iter().all(|b| b.header.gas_price > 0));
+    // A protocol upgrade (new gas schedule) from block 5 on.
+    let protocols: Vec<u32> = blocks.iter().map(|b| b.header.protocol_version).collect();
+    assert_eq!(protocols, [1, 1, 1, 1, 2, 2]);
+}
+
+#[test]
+fn the_header_protocol_version_selects_the_schedule() {
+    let blocks = corpus();
+    let store: Store<MemBackend> = Rc::new(RefCell::new(MemBackend::new()));
+    for b in &blocks[..4] {
+        replay_block(&store, b, Verify::Check).unwrap();
+    }
+    // Block 5 claims protocol 2 results; run under protocol 1 (schedule v1,
+    // cheaper storage writes) a receipt must differ.
+    let mut b = blocks[4].clone();
+    b.header.protocol_version = 1;
+    let e = replay_block(&store, &b, Verify::Check)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("block 5, transaction ") && e.contains("differs"),
+        "{e}"
+    );
+    // Protocol 99 selects the newest schedule whose activation is ≤ 99 (v2):
+    // every receipt matches, but the recorded block hash, and so the root, differ.
+    b.header.protocol_version = 99;
+    let e = replay_block(&store, &b, Verify::Check)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("block 5: post-state root differs"), "{e}");
+    replay_block(&store, &b, Verify::Trust).unwrap();
+    // Applied under a different header hash: block 6 no longer follows.
+    let e = replay_block(&store, &blocks[5], Verify::Check)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("parent hash"), "{e}");
+    let store: Store<MemBackend> = Rc::new(RefCell::new(MemBackend::new()));
+    let mut b = blocks[0].clone();
+    b.header.protocol_version = 0;
+    let e = replay_block(&store, &b, Verify::Check)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "block 1: protocol version 0 has no gas schedule");
 }
 
 #[test]

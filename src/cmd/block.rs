@@ -71,8 +71,26 @@ pub struct GenblocksArgs {
     pub txs: usize,
     #[arg(long, default_value_t = 1)]
     pub gas_price: u128,
+    /// Protocol version of block 1.
     #[arg(long, default_value_t = 1)]
     pub protocol: u32,
+    /// Protocol upgrade `HEIGHT:PROTOCOL`: from that block on, that protocol
+    /// (and its gas schedule) applies. Repeatable.
+    #[arg(long, value_parser = parse_upgrade)]
+    pub upgrade: Vec<(u64, u32)>,
+}
+
+fn parse_upgrade(s: &str) -> Result<(u64, u32), String> {
+    let (h, p) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?}: expected HEIGHT:PROTOCOL"))?;
+    let h = h
+        .parse()
+        .map_err(|_| format!("{h:?} is not a block height"))?;
+    let p = p
+        .parse()
+        .map_err(|_| format!("{p:?} is not a protocol version"))?;
+    Ok((h, p))
 }
 
 /// Open the store in `dir`, creating it atomically: a new database is built
@@ -241,6 +259,11 @@ pub fn genblocks(a: GenblocksArgs) -> Result<ExitCode, CliError> {
         txs_per_block: a.txs,
         gas_price: a.gas_price,
         protocol_version: a.protocol,
+        upgrades: {
+            let mut u = a.upgrade.clone();
+            u.sort();
+            u
+        },
     };
     let blocks = gen::generate(&examples, &cfg).map_err(|e| CliError::Other(e.to_string()))?;
     std::fs::create_dir_all(&a.output).map_err(|source| CliError::Write {

@@ -45,7 +45,23 @@ pub struct GenConfig {
     /// Transactions per block after the setup block.
     pub txs_per_block: usize,
     pub gas_price: u128,
+    /// Protocol version of block 1.
     pub protocol_version: u32,
+    /// Protocol upgrades: from block `height` on, `protocol` (and so its gas
+    /// schedule) applies. Ascending by height.
+    pub upgrades: Vec<(u64, u32)>,
+}
+
+impl GenConfig {
+    /// The protocol version block `height` runs under.
+    pub fn protocol_at(&self, height: u64) -> u32 {
+        self.upgrades
+            .iter()
+            .filter(|(h, _)| *h <= height)
+            .map(|(_, p)| *p)
+            .next_back()
+            .unwrap_or(self.protocol_version)
+    }
 }
 
 impl Default for GenConfig {
@@ -56,6 +72,7 @@ impl Default for GenConfig {
             txs_per_block: 40,
             gas_price: 1,
             protocol_version: 1,
+            upgrades: Vec::new(),
         }
     }
 }
@@ -426,7 +443,7 @@ pub fn generate_on<B: crate::state::Backend>(
             height,
             timestamp_ms: BASE_TIME_MS + height * 2_000 + w.rng.below(500),
             author: keccak(&[&b"author"[..], &w.rng.below(4).to_le_bytes()].concat()),
-            protocol_version: cfg.protocol_version,
+            protocol_version: cfg.protocol_at(height),
             gas_price: cfg.gas_price,
         };
         let produced = produce(store, &params, std::mem::take(&mut txs))?;
