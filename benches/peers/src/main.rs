@@ -12,6 +12,8 @@
 mod clock;
 mod echo;
 mod native;
+#[cfg(test)]
+mod oracle;
 mod qemu;
 mod report;
 mod spec;
