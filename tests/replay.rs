@@ -468,6 +468,34 @@ fn verification_names_the_first_differing_transaction_and_commits_nothing() {
         "nothing committed"
     );
 
+    // A transaction that cannot run at all (no contract at its target)
+    // makes the block invalid.
+    let mut b = blocks[2].clone();
+    let k = b
+        .transactions
+        .iter()
+        .position(|t| matches!(t, Transaction::Call { .. }))
+        .unwrap();
+    if let Transaction::Call { target, .. } = &mut b.transactions[k] {
+        *target = [0x5a; 32];
+    }
+    b.header.transactions_hash = echovm_runtime::block::transactions_hash(&b.transactions);
+    let e = replay_block(&store, &b, Verify::Check)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "block 3, transaction {k} (call) is invalid: no contract at address {}",
+            hex(&[0x5a; 32])
+        )
+    );
+    assert_eq!(
+        state_root(&*store.borrow()).unwrap(),
+        before,
+        "nothing committed"
+    );
+
     // Blocks out of order are refused up front; a file whose transactions
     // were edited no longer matches its header.
     let e = replay_block(&store, &blocks[3], Verify::Check)
