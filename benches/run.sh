@@ -16,19 +16,28 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-bench}
 OUT=$CARGO_TARGET_DIR/peer-artifacts
 PROGRAMS="fib sha256 keccak sort bigint interp matmul storage empty"
 
-need_apt=""
-command -v clang >/dev/null 2>&1 || need_apt="$need_apt clang"
-command -v wasm-ld >/dev/null 2>&1 || need_apt="$need_apt lld"
-if ! command -v qemu-x86_64 >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1 &&
-    apt-cache policy qemu-user 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-    need_apt="$need_apt qemu-user"
+# Tools: clang + wasm-ld for the wasm build (required), qemu-x86_64 for the
+# fourth column (optional: the column is left out when Debian has no package).
+if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1 ||
+    ! command -v qemu-x86_64 >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq >&2
+        pkgs=""
+        command -v clang >/dev/null 2>&1 || pkgs="$pkgs clang"
+        command -v wasm-ld >/dev/null 2>&1 || pkgs="$pkgs lld"
+        if ! command -v qemu-x86_64 >/dev/null 2>&1 &&
+            apt-cache policy qemu-user 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+            pkgs="$pkgs qemu-user"
+        fi
+        if [ -n "$pkgs" ]; then
+            echo "installing:$pkgs" >&2
+            # shellcheck disable=SC2086
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >&2
+        fi
+    fi
 fi
-if [ -n "$need_apt" ]; then
-    echo "installing:$need_apt" >&2
-    apt-get update -qq >&2
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need_apt >&2
-fi
+command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 ||
+    { echo "$0: clang and wasm-ld (lld) are required for the wasm build" >&2; exit 2; }
 
 mkdir -p "$OUT"
 echo "building kernels into $OUT" >&2

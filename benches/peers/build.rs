@@ -7,10 +7,14 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Kernels linked natively; must match `spec::BENCHES` plus `empty`.
-const KERNELS: &[&str] = &["fib", "sha256", "keccak", "sort", "bigint", "interp", "matmul", "storage", "empty"];
+const KERNELS: &[&str] = &[
+    "fib", "sha256", "keccak", "sort", "bigint", "interp", "matmul", "storage", "empty",
+];
 
 fn run(cmd: &mut Command) {
-    let status = cmd.status().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(status.success(), "{cmd:?} failed with {status}");
 }
 
@@ -25,7 +29,10 @@ fn main() {
         let c = src.join(format!("{k}.c"));
         let o = out.join(format!("{k}.o"));
         println!("cargo:rerun-if-changed={}", c.display());
-        run(Command::new(&cc).args(["-O2", "-DBENCH_NATIVE", "-c", "-o"]).arg(&o).arg(&c));
+        run(Command::new(&cc)
+            .args(["-O2", "-DBENCH_NATIVE", "-c", "-o"])
+            .arg(&o)
+            .arg(&c));
         objects.push(o);
     }
     let lib = out.join("libbenchnative.a");

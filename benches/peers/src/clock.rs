@@ -13,7 +13,10 @@ pub struct CpuInstant(Duration);
 
 impl CpuInstant {
     pub fn now() -> CpuInstant {
-        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
         // SAFETY: `ts` is a valid out-pointer; CLOCK_THREAD_CPUTIME_ID exists on
         // every Linux since 2.6.12, so the call cannot fail here.
         let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
@@ -35,12 +38,18 @@ mod tests {
     fn counts_cpu_work_but_not_sleep() {
         let t = CpuInstant::now();
         std::thread::sleep(Duration::from_millis(50));
-        assert!(t.elapsed() < Duration::from_millis(20), "sleep counted as CPU time");
+        assert!(
+            t.elapsed() < Duration::from_millis(20),
+            "sleep counted as CPU time"
+        );
         let t = CpuInstant::now();
         let mut x = 0u64;
         for i in 0..20_000_000u64 {
             x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
         }
-        assert!(t.elapsed() > Duration::from_millis(1), "busy loop not counted ({x})");
+        assert!(
+            t.elapsed() > Duration::from_millis(1),
+            "busy loop not counted ({x})"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! `run_call` (fresh address space per call, code cache reused) against an
 //! in-memory [`Host`].
 
+use crate::clock::CpuInstant as Instant;
 use crate::store::KvStore;
 use crate::BenchError;
 use echovm_gas::Schedule;
@@ -11,7 +12,6 @@ use echovm_runtime::program::Program;
 use echovm_runtime::{run_call, CallParams};
 use std::collections::BTreeMap;
 use std::path::Path;
-use crate::clock::CpuInstant as Instant;
 use std::time::Duration;
 
 /// Gas limit of every benchmark call: far above what any kernel uses, so the
@@ -57,7 +57,9 @@ impl Host for BenchHost {
         self.storage.entry(*contract).or_default().write(key, value)
     }
     fn storage_remove(&mut self, contract: &Address, key: &[u8]) -> bool {
-        self.storage.get_mut(contract).is_some_and(|s| s.remove(key))
+        self.storage
+            .get_mut(contract)
+            .is_some_and(|s| s.remove(key))
     }
     fn emit_event(&mut self, _contract: &Address, _topic: &Hash, _data: &[u8]) {
         self.events += 1;
@@ -65,8 +67,19 @@ impl Host for BenchHost {
     fn event_count(&self) -> u64 {
         self.events
     }
-    fn call(&mut self, _ctx: &CallContext, _to: &Address, _input: &[u8], _gas: u64, _value: u128) -> NestedResult {
-        NestedResult { status: Status::Fault, gas_used: 0, return_data: Vec::new() }
+    fn call(
+        &mut self,
+        _ctx: &CallContext,
+        _to: &Address,
+        _input: &[u8],
+        _gas: u64,
+        _value: u128,
+    ) -> NestedResult {
+        NestedResult {
+            status: Status::Fault,
+            gas_used: 0,
+            return_data: Vec::new(),
+        }
     }
 }
 
@@ -87,17 +100,27 @@ pub struct EchoRun {
 
 impl EchoBench {
     pub fn load(path: &Path) -> Result<Self, BenchError> {
-        let bytes = std::fs::read(path).map_err(|e| BenchError::Io(path.display().to_string(), e))?;
-        let program =
-            echovm_runtime::elf::parse(&bytes).map_err(|e| BenchError::Elf(path.display().to_string(), e.to_string()))?;
-        Ok(EchoBench { program, schedule: echovm_gas::latest(), cache: CodeCache::new(), host: BenchHost::default() })
+        let bytes =
+            std::fs::read(path).map_err(|e| BenchError::Io(path.display().to_string(), e))?;
+        let program = echovm_runtime::elf::parse(&bytes)
+            .map_err(|e| BenchError::Elf(path.display().to_string(), e.to_string()))?;
+        Ok(EchoBench {
+            program,
+            schedule: echovm_gas::latest(),
+            cache: CodeCache::new(),
+            host: BenchHost::default(),
+        })
     }
 
     /// One call on empty storage, timed from load to the end of the call.
     pub fn call(&mut self, input: &[u8]) -> Result<EchoRun, BenchError> {
         let t = Instant::now();
         let (gas_used, return_data) = self.call_untimed(input)?;
-        Ok(EchoRun { time: t.elapsed(), gas_used, return_data })
+        Ok(EchoRun {
+            time: t.elapsed(),
+            gas_used,
+            return_data,
+        })
     }
 
     /// One call on empty storage (fresh address space, reused code cache):
@@ -113,7 +136,10 @@ impl EchoBench {
         };
         let out = run_call(params, &mut self.cache, &mut self.host);
         if out.status != Status::Success {
-            let why = out.trap.map(|t| t.to_string()).unwrap_or_else(|| String::from_utf8_lossy(&out.return_data).into());
+            let why = out
+                .trap
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| String::from_utf8_lossy(&out.return_data).into());
             return Err(BenchError::Echo(format!("{}: {why}", out.status.as_str())));
         }
         Ok((out.gas_used, out.return_data))

@@ -21,9 +21,9 @@ mod store;
 mod timing;
 mod wasm;
 
+use crate::clock::CpuInstant as Instant;
 use report::{Cell, Row};
 use std::path::{Path, PathBuf};
-use crate::clock::CpuInstant as Instant;
 use std::time::Duration;
 use timing::{measure, median, Budget};
 
@@ -58,18 +58,35 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, BenchError> {
-    let mut a = Args { artifacts: PathBuf::new(), only: None, qemu: true, budget: Duration::from_millis(1500), profile: None, reps: 3, quick: false };
+    let mut a = Args {
+        artifacts: PathBuf::new(),
+        only: None,
+        qemu: true,
+        budget: Duration::from_millis(1500),
+        profile: None,
+        reps: 3,
+        quick: false,
+    };
     let mut it = std::env::args().skip(1);
-    let usage = |m: &str| BenchError::Usage(format!("{m}\nusage: echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--quick] [--budget-ms N] [--profile NAME [--reps N]]"));
+    let usage = |m: &str| {
+        BenchError::Usage(format!("{m}\nusage: echovm-peer-bench --artifacts DIR [--only a,b] [--no-qemu] [--quick] [--budget-ms N] [--profile NAME [--reps N]]"))
+    };
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().ok_or_else(|| usage(&format!("{name} needs a value")));
+        let mut value = |name: &str| {
+            it.next()
+                .ok_or_else(|| usage(&format!("{name} needs a value")))
+        };
         match arg.as_str() {
             "--artifacts" => a.artifacts = PathBuf::from(value("--artifacts")?),
             "--only" => a.only = Some(value("--only")?.split(',').map(str::to_string).collect()),
             "--no-qemu" => a.qemu = false,
             "--quick" => a.quick = true,
             "--budget-ms" => {
-                a.budget = Duration::from_millis(value("--budget-ms")?.parse().map_err(|_| usage("bad --budget-ms"))?)
+                a.budget = Duration::from_millis(
+                    value("--budget-ms")?
+                        .parse()
+                        .map_err(|_| usage("bad --budget-ms"))?,
+                )
             }
             "--profile" => a.profile = Some(value("--profile")?),
             "--reps" => a.reps = value("--reps")?.parse().map_err(|_| usage("bad --reps"))?,
@@ -83,7 +100,9 @@ fn parse_args() -> Result<Args, BenchError> {
 }
 
 fn checksum_of(ret: &[u8]) -> Result<u64, BenchError> {
-    let bytes: [u8; 8] = ret.try_into().map_err(|_| BenchError::BadReturn(ret.len()))?;
+    let bytes: [u8; 8] = ret
+        .try_into()
+        .map_err(|_| BenchError::BadReturn(ret.len()))?;
     Ok(u64::from_le_bytes(bytes))
 }
 
@@ -128,17 +147,27 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
         let mut check = |engine: &str, sum: Option<u64>| {
             if let Some(s) = sum {
                 if s != reference.checksum {
-                    mismatch.push(format!("{engine} {s:#x} != native {:#x}", reference.checksum));
+                    mismatch.push(format!(
+                        "{engine} {s:#x} != native {:#x}",
+                        reference.checksum
+                    ));
                 }
             }
         };
         check("echovm", echo.as_ref().ok().map(|s| s.checksum));
         check("wasmi", wasm.as_ref().ok().map(|s| s.checksum));
-        check("qemu", qemu_res.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.1));
+        check(
+            "qemu",
+            qemu_res.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.1),
+        );
     }
     Row {
         name: b.name,
-        size: if n == b.n { b.size.to_string() } else { format!("n={n} (quick)") },
+        size: if n == b.n {
+            b.size.to_string()
+        } else {
+            format!("n={n} (quick)")
+        },
         native: cell(&native),
         echo: cell(&echo),
         wasm: cell(&wasm),
@@ -159,7 +188,10 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
 const BATCH: usize = 100;
 
 /// Median over `batches` batches of the mean time of one `call()`.
-fn per_call(batches: usize, mut call: impl FnMut() -> Result<(), BenchError>) -> Result<Duration, BenchError> {
+fn per_call(
+    batches: usize,
+    mut call: impl FnMut() -> Result<(), BenchError>,
+) -> Result<Duration, BenchError> {
     call()?; // warm-up: code cache, lazy compilation
     let mut times = Vec::with_capacity(batches);
     for _ in 0..batches {
@@ -176,17 +208,24 @@ fn per_call(batches: usize, mut call: impl FnMut() -> Result<(), BenchError>) ->
 /// the parsed program into a fresh address space and run `_start` (which
 /// returns at once) with a reused code cache; wasmi: a fresh store and
 /// instance of the compiled module, then call its `run` export.
-fn call_overhead(dir: &Path, batches: usize) -> (Result<Duration, BenchError>, Result<Duration, BenchError>) {
-    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", spec::EMPTY))).and_then(|mut vm| {
-        per_call(batches, || match vm.call_untimed(&[])? {
-            (_, ret) if ret.is_empty() => Ok(()),
-            (_, ret) => Err(BenchError::BadReturn(ret.len())),
-        })
-    });
+fn call_overhead(
+    dir: &Path,
+    batches: usize,
+) -> (Result<Duration, BenchError>, Result<Duration, BenchError>) {
+    let echo =
+        echo::EchoBench::load(&dir.join(format!("{}.elf", spec::EMPTY))).and_then(|mut vm| {
+            per_call(batches, || match vm.call_untimed(&[])? {
+                (_, ret) if ret.is_empty() => Ok(()),
+                (_, ret) => Err(BenchError::BadReturn(ret.len())),
+            })
+        });
     let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", spec::EMPTY))).and_then(|m| {
         per_call(batches, || match m.instantiate()?.call_untimed(0)? {
             0 => Ok(()),
-            sum => Err(BenchError::Unstable { first: 0, later: sum }),
+            sum => Err(BenchError::Unstable {
+                first: 0,
+                later: sum,
+            }),
         })
     });
     (echo, wasm)
@@ -209,10 +248,18 @@ fn profile(args: &Args, name: &str) -> Result<(), BenchError> {
         println!("{name}: {} calls", args.reps);
         return Ok(());
     }
-    let b = spec::BENCHES.iter().find(|b| b.name == name).ok_or_else(|| BenchError::Usage(format!("unknown benchmark {name}")))?;
+    let b = spec::BENCHES
+        .iter()
+        .find(|b| b.name == name)
+        .ok_or_else(|| BenchError::Usage(format!("unknown benchmark {name}")))?;
     for _ in 0..args.reps {
         let r = vm.call(&spec::vm_input(b.n))?;
-        println!("{name}: {} gas, checksum {:#x}, {}", r.gas_used, checksum_of(&r.return_data)?, report::fmt_time(r.time));
+        println!(
+            "{name}: {} gas, checksum {:#x}, {}",
+            r.gas_used,
+            checksum_of(&r.return_data)?,
+            report::fmt_time(r.time)
+        );
     }
     Ok(())
 }
@@ -233,23 +280,44 @@ fn main() {
         return;
     }
     let budget = if args.quick {
-        Budget { time: Duration::ZERO, min_runs: 1, max_runs: 1 }
+        Budget {
+            time: Duration::ZERO,
+            min_runs: 1,
+            max_runs: 1,
+        }
     } else {
-        Budget { time: args.budget, min_runs: 3, max_runs: 501 }
+        Budget {
+            time: args.budget,
+            min_runs: 3,
+            max_runs: 501,
+        }
     };
     let qemu_path = if args.qemu { qemu::find() } else { None };
     let load_before = load_average();
     let mut rows = Vec::new();
     for b in spec::BENCHES {
-        if args.only.as_ref().is_some_and(|o| !o.iter().any(|x| x == b.name)) {
+        if args
+            .only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|x| x == b.name))
+        {
             continue;
         }
         eprintln!("running {} ...", b.name);
         let n = if args.quick { b.quick_n } else { b.n };
-        rows.push(bench_row(b, n, &args.artifacts, budget, qemu_path.as_deref()));
+        rows.push(bench_row(
+            b,
+            n,
+            &args.artifacts,
+            budget,
+            qemu_path.as_deref(),
+        ));
     }
     println!("{}", report::table(&rows, qemu_path.is_some()));
-    println!("load average (1/5/15 min): {load_before} before, {} after the program runs\n", load_average());
+    println!(
+        "load average (1/5/15 min): {load_before} before, {} after the program runs\n",
+        load_average()
+    );
 
     let batches = 50;
     let (echo_call, wasm_call) = call_overhead(&args.artifacts, batches);
@@ -259,12 +327,19 @@ fn main() {
     };
     println!("| empty call (instantiate + call) | echovm | wasmi (fuel) |");
     println!("|---|---:|---:|");
-    println!("| µs per call (median of {batches} batches of {BATCH}) | {} | {} |", fmt(&echo_call), fmt(&wasm_call));
+    println!(
+        "| µs per call (median of {batches} batches of {BATCH}) | {} | {} |",
+        fmt(&echo_call),
+        fmt(&wasm_call)
+    );
     println!();
 
     let sm = report::summarize(&rows);
     let failed = rows.iter().any(|r| {
-        !r.mismatch.is_empty() || [&r.native, &r.echo, &r.wasm, &r.qemu].iter().any(|c| matches!(c, Cell::Failed(_)))
+        !r.mismatch.is_empty()
+            || [&r.native, &r.echo, &r.wasm, &r.qemu]
+                .iter()
+                .any(|c| matches!(c, Cell::Failed(_)))
     }) || echo_call.is_err()
         || wasm_call.is_err();
     let within_10x = rows

@@ -2,9 +2,9 @@
 //! called in-process. Their storage callbacks land in a thread-local
 //! [`KvStore`].
 
+use crate::clock::CpuInstant as Instant;
 use crate::store::KvStore;
 use std::cell::RefCell;
-use crate::clock::CpuInstant as Instant;
 use std::time::Duration;
 
 extern "C" {
@@ -29,7 +29,12 @@ thread_local! {
 /// `key` must be valid for `key_len` bytes and `dst` for `cap` bytes — the
 /// kernels pass their own stack buffers.
 #[no_mangle]
-pub unsafe extern "C" fn bench_storage_read(key: *const u8, key_len: usize, dst: *mut u8, cap: usize) -> i64 {
+pub unsafe extern "C" fn bench_storage_read(
+    key: *const u8,
+    key_len: usize,
+    dst: *mut u8,
+    cap: usize,
+) -> i64 {
     let key = std::slice::from_raw_parts(key, key_len);
     let dst = std::slice::from_raw_parts_mut(dst, cap);
     STORE.with(|s| s.borrow().read_into(key, dst))
@@ -40,7 +45,12 @@ pub unsafe extern "C" fn bench_storage_read(key: *const u8, key_len: usize, dst:
 /// # Safety
 /// `key` and `val` must be valid for their lengths.
 #[no_mangle]
-pub unsafe extern "C" fn bench_storage_write(key: *const u8, key_len: usize, val: *const u8, val_len: usize) {
+pub unsafe extern "C" fn bench_storage_write(
+    key: *const u8,
+    key_len: usize,
+    val: *const u8,
+    val_len: usize,
+) {
     let key = std::slice::from_raw_parts(key, key_len);
     let val = std::slice::from_raw_parts(val, val_len);
     STORE.with(|s| s.borrow_mut().write(key, val))

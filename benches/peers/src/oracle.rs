@@ -42,7 +42,11 @@ fn sha256_matches_sha2_crate() {
             h.update(&chunk);
         }
         let d = h.finalize();
-        assert_eq!(run("sha256", n), u64::from_be_bytes(d[..8].try_into().unwrap()), "n = {n}");
+        assert_eq!(
+            run("sha256", n),
+            u64::from_be_bytes(d[..8].try_into().unwrap()),
+            "n = {n}"
+        );
     }
 }
 
@@ -57,7 +61,10 @@ fn keccak_matches_keccak_crate() {
         for _ in 0..n {
             keccak::f1600(&mut a);
         }
-        let x = a.iter().enumerate().fold(0u64, |x, (i, l)| x ^ l.wrapping_mul(2 * i as u64 + 1));
+        let x = a
+            .iter()
+            .enumerate()
+            .fold(0u64, |x, (i, l)| x ^ l.wrapping_mul(2 * i as u64 + 1));
         assert_eq!(run("keccak", n), x, "n = {n}");
     }
 }
@@ -68,7 +75,10 @@ fn sort_matches_std_sort() {
         let mut seed = 0x853c_49e6_748f_ea9bu64;
         let mut v: Vec<u32> = (0..n).map(|_| xorshift(&mut seed) as u32).collect();
         v.sort_unstable();
-        let sum = v.iter().enumerate().fold(0u64, |s, (i, &x)| s.wrapping_add(x as u64 * (i as u64 + 1)));
+        let sum = v
+            .iter()
+            .enumerate()
+            .fold(0u64, |s, (i, &x)| s.wrapping_add(x as u64 * (i as u64 + 1)));
         assert_eq!(run("sort", n), sum, "n = {n}");
     }
 }
@@ -85,7 +95,9 @@ fn bigint_matches_num_bigint() {
         }
         let mut limbs = (BigUint::from_slice(&a) * BigUint::from_slice(&b)).to_u32_digits();
         limbs.resize(2 * n as usize, 0);
-        let h = limbs.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &l| (h ^ l as u64).wrapping_mul(0x100_0000_01b3));
+        let h = limbs.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &l| {
+            (h ^ l as u64).wrapping_mul(0x100_0000_01b3)
+        });
         assert_eq!(run("bigint", n), h, "n = {n}");
     }
 }

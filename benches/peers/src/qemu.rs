@@ -8,7 +8,13 @@ use std::process::Command;
 use std::time::Duration;
 
 /// Median kernel time and checksum reported by the driver for `reps` runs.
-pub fn run(qemu: &Path, driver: &Path, name: &str, n: u32, reps: u32) -> Result<(Duration, u64), BenchError> {
+pub fn run(
+    qemu: &Path,
+    driver: &Path,
+    name: &str,
+    n: u32,
+    reps: u32,
+) -> Result<(Duration, u64), BenchError> {
     let out = Command::new(qemu)
         .arg(driver)
         .args([name, &n.to_string(), &reps.to_string()])
@@ -16,12 +22,18 @@ pub fn run(qemu: &Path, driver: &Path, name: &str, n: u32, reps: u32) -> Result<
         .map_err(|e| BenchError::Io(qemu.display().to_string(), e))?;
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(BenchError::Qemu(format!("{} {}", out.status, String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(BenchError::Qemu(format!(
+            "{} {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     let mut fields = text.split_whitespace().map(str::parse::<u64>);
     match (fields.next(), fields.next()) {
         (Some(Ok(ns)), Some(Ok(sum))) => Ok((Duration::from_nanos(ns), sum)),
-        _ => Err(BenchError::Qemu(format!("unexpected driver output {text:?}"))),
+        _ => Err(BenchError::Qemu(format!(
+            "unexpected driver output {text:?}"
+        ))),
     }
 }
 

@@ -73,10 +73,22 @@ pub struct Summary {
 }
 
 pub fn summarize(rows: &[Row]) -> Summary {
-    let full: Vec<&Row> = rows.iter().filter(|r| r.echo.time().is_some() && r.native.time().is_some()).collect();
-    let en: Vec<f64> = full.iter().filter_map(|r| ratio(&r.echo, &r.native)).collect();
-    let ew: Vec<f64> = rows.iter().filter_map(|r| ratio(&r.echo, &r.wasm)).collect();
-    let wn: Vec<f64> = rows.iter().filter_map(|r| ratio(&r.wasm, &r.native)).collect();
+    let full: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.echo.time().is_some() && r.native.time().is_some())
+        .collect();
+    let en: Vec<f64> = full
+        .iter()
+        .filter_map(|r| ratio(&r.echo, &r.native))
+        .collect();
+    let ew: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| ratio(&r.echo, &r.wasm))
+        .collect();
+    let wn: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| ratio(&r.wasm, &r.native))
+        .collect();
     let worst = full
         .iter()
         .filter_map(|r| Some((r.name, ratio(&r.echo, &r.native)?)))
@@ -100,10 +112,21 @@ pub fn table(rows: &[Row], with_qemu: bool) -> String {
         s,
         "| program | size | native |{q} echovm | wasmi (fuel) | echovm/native | echovm/wasmi | wasmi/native | echovm gas | wasmi fuel | checksums |"
     );
-    let _ = writeln!(s, "|---|---|---:|{qs}---:|---:|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(
+        s,
+        "|---|---|---:|{qs}---:|---:|---:|---:|---:|---:|---:|---|"
+    );
     for r in rows {
-        let qcell = if with_qemu { format!(" {} |", fmt_cell(&r.qemu)) } else { String::new() };
-        let check = if r.mismatch.is_empty() { "agree".to_string() } else { format!("MISMATCH: {}", r.mismatch.join("; ")) };
+        let qcell = if with_qemu {
+            format!(" {} |", fmt_cell(&r.qemu))
+        } else {
+            String::new()
+        };
+        let check = if r.mismatch.is_empty() {
+            "agree".to_string()
+        } else {
+            format!("MISMATCH: {}", r.mismatch.join("; "))
+        };
         let _ = writeln!(
             s,
             "| {} | {} | {} |{qcell} {} | {} | {} | {} | {} | {} | {} | {check} |",

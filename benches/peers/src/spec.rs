@@ -14,14 +14,54 @@ pub struct Bench {
 }
 
 pub const BENCHES: &[Bench] = &[
-    Bench { name: "fib", n: 25, quick_n: 15, size: "fib(25)" },
-    Bench { name: "sha256", n: 64, quick_n: 2, size: "256 KiB" },
-    Bench { name: "keccak", n: 1000, quick_n: 20, size: "1000 perms" },
-    Bench { name: "sort", n: 30_000, quick_n: 1000, size: "30k u32" },
-    Bench { name: "bigint", n: 1000, quick_n: 50, size: "1000x1000 limbs" },
-    Bench { name: "interp", n: 100_000, quick_n: 2000, size: "100k loops" },
-    Bench { name: "matmul", n: 100, quick_n: 12, size: "100x100 f64" },
-    Bench { name: "storage", n: 20_000, quick_n: 500, size: "20k r+w" },
+    Bench {
+        name: "fib",
+        n: 25,
+        quick_n: 15,
+        size: "fib(25)",
+    },
+    Bench {
+        name: "sha256",
+        n: 64,
+        quick_n: 2,
+        size: "256 KiB",
+    },
+    Bench {
+        name: "keccak",
+        n: 1000,
+        quick_n: 20,
+        size: "1000 perms",
+    },
+    Bench {
+        name: "sort",
+        n: 30_000,
+        quick_n: 1000,
+        size: "30k u32",
+    },
+    Bench {
+        name: "bigint",
+        n: 1000,
+        quick_n: 50,
+        size: "1000x1000 limbs",
+    },
+    Bench {
+        name: "interp",
+        n: 100_000,
+        quick_n: 2000,
+        size: "100k loops",
+    },
+    Bench {
+        name: "matmul",
+        n: 100,
+        quick_n: 12,
+        size: "100x100 f64",
+    },
+    Bench {
+        name: "storage",
+        n: 20_000,
+        quick_n: 500,
+        size: "20k r+w",
+    },
 ];
 
 /// The call-overhead program.

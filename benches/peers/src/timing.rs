@@ -38,24 +38,35 @@ pub fn median(durations: &mut [Duration]) -> Duration {
 
 /// Warm up once, then time `run` until the budget is spent. `run` returns the
 /// time of its kernel only and its checksum.
-pub fn measure(budget: Budget, mut run: impl FnMut() -> Result<(Duration, u64), BenchError>) -> Result<Sample, BenchError> {
+pub fn measure(
+    budget: Budget,
+    mut run: impl FnMut() -> Result<(Duration, u64), BenchError>,
+) -> Result<Sample, BenchError> {
     let (_, checksum) = run()?;
     let mut times = Vec::with_capacity(budget.max_runs);
     let mut total = Duration::ZERO;
     while times.len() < budget.max_runs && (times.len() < budget.min_runs || total < budget.time) {
         let (t, sum) = run()?;
         if sum != checksum {
-            return Err(BenchError::Unstable { first: checksum, later: sum });
+            return Err(BenchError::Unstable {
+                first: checksum,
+                later: sum,
+            });
         }
         total += t;
         times.push(t);
     }
-    Ok(Sample { median: median(&mut times), runs: times.len(), checksum })
+    Ok(Sample {
+        median: median(&mut times),
+        runs: times.len(),
+        checksum,
+    })
 }
 
 /// Geometric mean of positive ratios; `None` when there are none.
 pub fn geomean(values: &[f64]) -> Option<f64> {
-    if values.is_empty() || values.iter().any(|v| !(*v > 0.0)) {
+    // `v > 0.0` is false for NaN too, so NaN ratios are rejected with the rest.
+    if values.is_empty() || !values.iter().all(|&v| v > 0.0) {
         return None;
     }
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
@@ -69,7 +80,10 @@ mod tests {
     fn median_of_odd_and_even_counts() {
         let ms = Duration::from_millis;
         assert_eq!(median(&mut [ms(5), ms(1), ms(3)]), ms(3));
-        assert_eq!(median(&mut [ms(4), ms(1), ms(2), ms(3)]), Duration::from_micros(2500));
+        assert_eq!(
+            median(&mut [ms(4), ms(1), ms(2), ms(3)]),
+            Duration::from_micros(2500)
+        );
         assert_eq!(median(&mut []), Duration::ZERO);
     }
 
@@ -82,7 +96,11 @@ mod tests {
 
     #[test]
     fn measure_rejects_a_changing_checksum() {
-        let budget = Budget { time: Duration::from_secs(1), min_runs: 3, max_runs: 5 };
+        let budget = Budget {
+            time: Duration::from_secs(1),
+            min_runs: 3,
+            max_runs: 5,
+        };
         let mut k = 0u64;
         let err = measure(budget, || {
             k += 1;

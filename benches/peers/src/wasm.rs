@@ -2,10 +2,10 @@
 //! metered VM): storage imports `env.storage_read/storage_write` backed by a
 //! [`KvStore`] in the store's data.
 
+use crate::clock::CpuInstant as Instant;
 use crate::store::KvStore;
 use crate::BenchError;
 use std::path::Path;
-use crate::clock::CpuInstant as Instant;
 use std::time::Duration;
 use wasmi::{Caller, Config, Engine, Extern, Linker, Module, Store, TypedFunc};
 
@@ -17,7 +17,9 @@ fn wasm_err(e: impl std::fmt::Display) -> BenchError {
 }
 
 /// Guest memory of the calling instance and the host data.
-fn memory_and_store<'a>(caller: &'a mut Caller<'_, KvStore>) -> Result<(&'a mut [u8], &'a mut KvStore), wasmi::Error> {
+fn memory_and_store<'a>(
+    caller: &'a mut Caller<'_, KvStore>,
+) -> Result<(&'a mut [u8], &'a mut KvStore), wasmi::Error> {
     let Some(Extern::Memory(mem)) = caller.get_export("memory") else {
         return Err(wasmi::Error::new("module exports no memory"));
     };
@@ -27,7 +29,8 @@ fn memory_and_store<'a>(caller: &'a mut Caller<'_, KvStore>) -> Result<(&'a mut 
 fn range(len: usize, ptr: u32, n: u32) -> Result<std::ops::Range<usize>, wasmi::Error> {
     let start = ptr as usize;
     let end = start.checked_add(n as usize).filter(|&e| e <= len);
-    end.map(|e| start..e).ok_or_else(|| wasmi::Error::new("storage pointer out of bounds"))
+    end.map(|e| start..e)
+        .ok_or_else(|| wasmi::Error::new("storage pointer out of bounds"))
 }
 
 fn linker(engine: &Engine) -> Result<Linker<KvStore>, BenchError> {
@@ -36,7 +39,12 @@ fn linker(engine: &Engine) -> Result<Linker<KvStore>, BenchError> {
         .func_wrap(
             "env",
             "storage_read",
-            |mut caller: Caller<'_, KvStore>, key: u32, key_len: u32, dst: u32, cap: u32| -> Result<i64, wasmi::Error> {
+            |mut caller: Caller<'_, KvStore>,
+             key: u32,
+             key_len: u32,
+             dst: u32,
+             cap: u32|
+             -> Result<i64, wasmi::Error> {
                 let (mem, store) = memory_and_store(&mut caller)?;
                 let k = range(mem.len(), key, key_len)?;
                 let d = range(mem.len(), dst, cap)?;
@@ -55,7 +63,12 @@ fn linker(engine: &Engine) -> Result<Linker<KvStore>, BenchError> {
         .func_wrap(
             "env",
             "storage_write",
-            |mut caller: Caller<'_, KvStore>, key: u32, key_len: u32, val: u32, val_len: u32| -> Result<(), wasmi::Error> {
+            |mut caller: Caller<'_, KvStore>,
+             key: u32,
+             key_len: u32,
+             val: u32,
+             val_len: u32|
+             -> Result<(), wasmi::Error> {
                 let (mem, store) = memory_and_store(&mut caller)?;
                 let k = range(mem.len(), key, key_len)?;
                 let v = range(mem.len(), val, val_len)?;
@@ -82,21 +95,31 @@ pub struct WasmInstance {
 
 impl WasmModule {
     pub fn load(path: &Path) -> Result<Self, BenchError> {
-        let bytes = std::fs::read(path).map_err(|e| BenchError::Io(path.display().to_string(), e))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| BenchError::Io(path.display().to_string(), e))?;
         let mut config = Config::default();
         config.consume_fuel(true);
         let engine = Engine::new(&config);
         let module = Module::new(&engine, &bytes[..]).map_err(wasm_err)?;
         let linker = linker(&engine)?;
-        Ok(WasmModule { engine, module, linker })
+        Ok(WasmModule {
+            engine,
+            module,
+            linker,
+        })
     }
 
     /// A fresh store and instance (what a wasm chain does per call).
     pub fn instantiate(&self) -> Result<WasmInstance, BenchError> {
         let mut store = Store::new(&self.engine, KvStore::default());
         store.set_fuel(FUEL).map_err(wasm_err)?;
-        let instance = self.linker.instantiate_and_start(&mut store, &self.module).map_err(wasm_err)?;
-        let run = instance.get_typed_func::<u32, u64>(&store, "run").map_err(wasm_err)?;
+        let instance = self
+            .linker
+            .instantiate_and_start(&mut store, &self.module)
+            .map_err(wasm_err)?;
+        let run = instance
+            .get_typed_func::<u32, u64>(&store, "run")
+            .map_err(wasm_err)?;
         Ok(WasmInstance { store, run })
     }
 }
