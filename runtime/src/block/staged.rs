@@ -15,7 +15,7 @@
 
 use crate::state::backend::{Backend, Change};
 use crate::state::StateError;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -24,9 +24,22 @@ pub type Store<B> = Rc<RefCell<B>>;
 
 pub struct Staged<B: Backend> {
     store: Store<B>,
-    /// Writes of this block: key → new value (`None` = removed). Sorted, so
-    /// merged scans stay in canonical key order.
-    pending: RefCell<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
+    /// Writes of this block by key. Sorted, so merged scans stay in
+    /// canonical key order.
+    pending: RefCell<BTreeMap<Vec<u8>, Pending>>,
+    /// Entry count of the view minus the store's, kept up to date by
+    /// `apply`, so `len` (needed for every state root) costs no lookups.
+    delta: Cell<i64>,
+    /// The store's entry count; the store only changes through `commit`.
+    store_len: Cell<Option<u64>>,
+}
+
+/// One staged write.
+struct Pending {
+    /// New value, `None` = removed.
+    new: Option<Vec<u8>>,
+    /// Whether the store holds the key (looked up once, at the first write).
+    in_store: bool,
 }
 
 impl<B: Backend> Staged<B> {
@@ -34,6 +47,8 @@ impl<B: Backend> Staged<B> {
         Staged {
             store,
             pending: RefCell::new(BTreeMap::new()),
+            delta: Cell::new(0),
+            store_len: Cell::new(None),
         }
     }
 
@@ -42,7 +57,10 @@ impl<B: Backend> Staged<B> {
     pub fn commit(&self) -> Result<(), StateError> {
         let changes: Vec<Change> = std::mem::take(&mut *self.pending.borrow_mut())
             .into_iter()
+            .map(|(k, p)| (k, p.new))
             .collect();
+        self.store_len.set(None);
+        self.delta.set(0);
         if changes.is_empty() {
             return Ok(());
         }
@@ -50,8 +68,9 @@ impl<B: Backend> Staged<B> {
     }
 
     /// Drop every pending change.
-    pub fn discard(&self) {
-        self.pending.borrow_mut().clear();
+    pub fn discard(&mut self) {
+        self.pending.get_mut().clear();
+        self.delta.set(0);
     }
 
     /// Number of pending keys.
@@ -62,31 +81,55 @@ impl<B: Backend> Staged<B> {
 
 impl<B: Backend> Backend for Staged<B> {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(v) = self.pending.borrow().get(key) {
-            return Ok(v.clone());
+        if let Some(p) = self.pending.borrow().get(key) {
+            return Ok(p.new.clone());
         }
         self.store.borrow().get(key)
     }
 
     fn apply(&mut self, changes: &[Change]) -> Result<(), StateError> {
-        let p = self.pending.get_mut();
         for (k, v) in changes {
-            p.insert(k.clone(), v.clone());
+            let present_before = match self.pending.get_mut().get(k) {
+                Some(p) => p.new.is_some(),
+                None => {
+                    let in_store = self.store.borrow().get(k)?.is_some();
+                    self.pending.get_mut().insert(
+                        k.clone(),
+                        Pending {
+                            new: None,
+                            in_store,
+                        },
+                    );
+                    in_store
+                }
+            };
+            let p = self
+                .pending
+                .get_mut()
+                .get_mut(k)
+                .expect("inserted above when absent");
+            p.new = v.clone();
+            self.delta
+                .set(self.delta.get() + i64::from(v.is_some()) - i64::from(present_before));
         }
         Ok(())
     }
 
     fn len(&self) -> Result<u64, StateError> {
-        let store = self.store.borrow();
-        let mut n = store.len()?;
-        for (k, v) in self.pending.borrow().iter() {
-            match (store.get(k)?.is_some(), v.is_some()) {
-                (false, true) => n += 1,
-                (true, false) => n -= 1,
-                _ => {}
+        let base = match self.store_len.get() {
+            Some(n) => n,
+            None => {
+                let n = self.store.borrow().len()?;
+                self.store_len.set(Some(n));
+                n
             }
-        }
-        Ok(n)
+        };
+        base.checked_add_signed(self.delta.get()).ok_or_else(|| {
+            StateError::Db(format!(
+                "staged entry count out of range: {base} {:+}",
+                self.delta.get()
+            ))
+        })
     }
 
     /// Merge of the store's ascending scan and the pending map: pending
@@ -99,14 +142,14 @@ impl<B: Backend> Backend for Staged<B> {
                 if pk.as_slice() >= k {
                     break;
                 }
-                if let Some(pv) = pv {
+                if let Some(pv) = &pv.new {
                     visit(pk, pv);
                 }
                 ahead.next();
             }
             match ahead.peek() {
                 Some((pk, pv)) if pk.as_slice() == k => {
-                    if let Some(pv) = pv {
+                    if let Some(pv) = &pv.new {
                         visit(pk, pv);
                     }
                     ahead.next();
@@ -115,7 +158,7 @@ impl<B: Backend> Backend for Staged<B> {
             }
         })?;
         for (pk, pv) in ahead {
-            if let Some(pv) = pv {
+            if let Some(pv) = &pv.new {
                 visit(pk, pv);
             }
         }
@@ -145,6 +188,7 @@ mod tests {
             ],
             vec![(vec![9], Some(vec![1, 2, 3])), (vec![10], Some(vec![10]))],
             vec![(vec![4], None), (vec![5], None), (vec![11], None)],
+            vec![(vec![12], Some(vec![12])), (vec![13], Some(vec![]))],
         ];
         let mut direct = base.clone();
         for b in &batches {
@@ -161,8 +205,18 @@ mod tests {
         assert_eq!(store.borrow().map, direct.map);
         assert_eq!(staged.pending_len(), 0);
 
+        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
+
+        // Writes that cancel out within the view, then a discard.
         staged.apply(&[(vec![1], None)]).unwrap();
+        staged
+            .apply(&[(vec![1], Some(vec![5])), (vec![2], Some(vec![]))])
+            .unwrap();
+        staged.apply(&[(vec![2], None)]).unwrap();
+        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
         staged.discard();
         assert_eq!(store.borrow().map, direct.map);
+        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
+        assert_eq!(snapshot(&staged).unwrap(), direct.map);
     }
 }
