@@ -163,6 +163,13 @@ impl Op {
         None
     }
 
+    /// True for the string instructions (movs, stos, lods, scas, cmps at every
+    /// size), which are declared contiguously.
+    #[inline]
+    pub fn is_string(self) -> bool {
+        self >= Op::Movsb && self <= Op::Cmpsq
+    }
+
     /// True for operations that work on XMM registers (SSE family), used to
     /// route execution and to pick gas classes.
     pub fn is_sse(self) -> bool {

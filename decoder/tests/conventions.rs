@@ -110,3 +110,16 @@ fn errors() {
     assert!(matches!(decode(&[0xd9, 0xe8], 0), Err(DecodeError::Unsupported { mnemonic: "fld1", .. })));
     assert!(matches!(decode(&[0x0f, 0x31], 0), Err(DecodeError::Unsupported { mnemonic: "rdtsc", .. })));
 }
+
+#[test]
+fn string_ops_are_contiguous() {
+    use echovm_decoder::Op;
+    let strings = [
+        Op::Movsb, Op::Movsw, Op::MovsdString, Op::Movsq, Op::Stosb, Op::Stosw, Op::Stosd, Op::Stosq,
+        Op::Lodsb, Op::Lodsw, Op::Lodsd, Op::Lodsq, Op::Scasb, Op::Scasw, Op::Scasd, Op::Scasq,
+        Op::Cmpsb, Op::Cmpsw, Op::CmpsdString, Op::Cmpsq,
+    ];
+    for op in Op::ALL {
+        assert_eq!(op.is_string(), strings.contains(op), "{op:?}");
+    }
+}

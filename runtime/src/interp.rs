@@ -18,7 +18,7 @@ use crate::fault::Fault;
 use crate::host::{CallContext, Host, Status};
 use crate::memory::Memory;
 use crate::program::Program;
-use echovm_decoder::{prefix, Insn, Op};
+use echovm_decoder::{prefix, Insn};
 use echovm_gas::Schedule;
 use std::fmt;
 
@@ -191,31 +191,10 @@ impl<'a> Vm<'a> {
 
 }
 
+/// A string instruction with a REP/REPE/REPNE prefix: charged per iteration.
+#[inline(always)]
 fn is_rep_string(insn: &Insn) -> bool {
-    insn.prefixes & (prefix::REP | prefix::REPNE) != 0
-        && matches!(
-            insn.op,
-            Op::Movsb
-                | Op::Movsw
-                | Op::MovsdString
-                | Op::Movsq
-                | Op::Stosb
-                | Op::Stosw
-                | Op::Stosd
-                | Op::Stosq
-                | Op::Lodsb
-                | Op::Lodsw
-                | Op::Lodsd
-                | Op::Lodsq
-                | Op::Scasb
-                | Op::Scasw
-                | Op::Scasd
-                | Op::Scasq
-                | Op::Cmpsb
-                | Op::Cmpsw
-                | Op::CmpsdString
-                | Op::Cmpsq
-        )
+    insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string()
 }
 
 /// The meter ran out.
