@@ -22,6 +22,8 @@ pub const STACK_GUARD: u64 = 0x1_0000;
 pub const THREAD_BLOCK: u64 = 0x7fe0_0000_0000;
 pub const THREAD_BLOCK_SIZE: u64 = 4096;
 pub const HEAP_BASE: u64 = 0x10_0000_0000;
+/// End of the user address space (47-bit canonical lower half).
+const USER_END: u64 = 1 << 47;
 
 /// Sizes the loader needs from the schedule.
 #[derive(Clone, Copy, Debug)]
@@ -49,9 +51,19 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
 
     let mut prev_end = 0u64;
     for (i, seg) in program.segments.iter().enumerate() {
+        // A package's program did not come through the ELF parser: refuse
+        // what cannot be laid out instead of overflowing (found by fuzzing).
+        let seg_end = seg
+            .vaddr
+            .checked_add(seg.mem_size)
+            .filter(|&e| e <= USER_END && seg.data.len() as u64 <= seg.mem_size)
+            .ok_or_else(|| Fault::Abi(format!("segment at {:#x} (+{:#x}) cannot be mapped", seg.vaddr, seg.mem_size)))?;
         let next_start = program.segments.get(i + 1).map(|n| n.vaddr).unwrap_or(u64::MAX);
         let start = (seg.vaddr / PAGE * PAGE).max(prev_end);
-        let end = round_up(seg.vaddr + seg.mem_size).min(next_start / PAGE * PAGE).max(seg.vaddr + seg.mem_size);
+        let end = round_up(seg_end).min(next_start / PAGE * PAGE).max(seg_end);
+        if start > seg.vaddr {
+            return Err(Fault::Abi(format!("segment at {:#x} overlaps the previous one", seg.vaddr)));
+        }
         let mut data = vec![0u8; (end - start) as usize];
         let off = (seg.vaddr - start) as usize;
         data[off..off + seg.data.len()].copy_from_slice(&seg.data);
@@ -70,11 +82,17 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
         Some(t) => (t.mem_size, t.align.max(16)),
         None => (0, 16),
     };
-    let tls_span = round_up(tls_size.div_ceil(tls_align) * tls_align);
+    // Checked: a package's TLS template did not come through the ELF parser.
+    let tls_aligned = tls_size
+        .div_ceil(tls_align)
+        .checked_mul(tls_align)
+        .filter(|&n| n <= limits.memory && !matches!(&program.tls, Some(t) if t.init.len() as u64 > t.mem_size))
+        .ok_or_else(|| Fault::Abi(format!("TLS template ({tls_size} bytes, alignment {tls_align}) cannot be mapped")))?;
+    let tls_span = round_up(tls_aligned);
     let tb_start = THREAD_BLOCK - tls_span;
     let mut tb = vec![0u8; (tls_span + THREAD_BLOCK_SIZE) as usize];
     if let Some(t) = &program.tls {
-        let off = (tls_span - tls_size.div_ceil(tls_align) * tls_align) as usize;
+        let off = (tls_span - tls_aligned) as usize;
         tb[off..off + t.init.len()].copy_from_slice(&t.init);
     }
     let tcb = tls_span as usize;

@@ -48,6 +48,15 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
         if s.data.len() as u64 > s.mem_size {
             problems.push(plain(format!("segment at {:#x} has inconsistent sizes", s.vaddr)));
         }
+        // Packages are not parsed from ELF, so their layout is checked here too (found by fuzzing).
+        if s.vaddr < crate::memory::MIN_ADDR || s.vaddr.checked_add(s.mem_size).map_or(true, |e| e > 1 << 47) {
+            problems.push(plain(format!(
+                "segment at {:#x} (+{:#x}) is outside the user address space [{:#x}, 2^47)",
+                s.vaddr,
+                s.mem_size,
+                crate::memory::MIN_ADDR
+            )));
+        }
     }
     for w in program.segments.windows(2) {
         if w[0].vaddr.saturating_add(w[0].mem_size) > w[1].vaddr {
@@ -57,7 +66,7 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
     if !program.code_segments().any(|s| program.entry >= s.vaddr && program.entry - s.vaddr < s.mem_size) {
         problems.push(plain(format!("entry point {:#x} is not in an executable segment", program.entry)));
     }
-    let code: u64 = program.code_segments().map(|s| s.mem_size).sum();
+    let code: u64 = program.code_segments().fold(0u64, |a, s| a.saturating_add(s.mem_size));
     if code > limits.code_bytes {
         problems.push(plain(format!("code is {code} bytes, over the schedule's limit of {}", limits.code_bytes)));
     }
@@ -72,7 +81,8 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
     for seg in program.code_segments() {
         let mut off = 0usize;
         while off < seg.data.len() {
-            let ip = seg.vaddr + off as u64;
+            // Wrapping: a segment past the address space is reported above.
+            let ip = seg.vaddr.wrapping_add(off as u64);
             let bytes = &seg.data[off..];
             let problem = |message: String| Problem {
                 addr: Some(ip),

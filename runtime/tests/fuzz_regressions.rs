@@ -1,0 +1,95 @@
+//! Regression tests for crashes the fuzz targets found (docs/FUZZING.md).
+//! Each test is the minimised input of one finding, replayed through the same
+//! property the target checks.
+
+use echovm_runtime::loader::{self, LoadLimits};
+use echovm_runtime::program::{Program, Segment, SegmentFlags};
+use echovm_runtime::validate;
+
+fn limits() -> LoadLimits {
+    let l = echovm_gas::latest().limits();
+    LoadLimits { stack: l.stack_bytes, memory: l.guest_memory_bytes }
+}
+
+fn one_segment(vaddr: u64, mem_size: u64, flags: u8) -> Program {
+    Program {
+        entry: vaddr,
+        segments: vec![Segment { vaddr, mem_size, flags: SegmentFlags(flags), data: vec![0xc3] }],
+        symbols: Vec::new(),
+        tls: None,
+    }
+}
+
+/// Found by hand from the package target's crash below: a segment whose end
+/// wraps the address space passed the validator, and `vaddr + mem_size`
+/// overflowed in the loader (debug: panic; release: a huge allocation). Now
+/// the validator reports it and the loader faults.
+#[test]
+fn segment_end_past_the_address_space() {
+    let p = one_segment(0xffff_ffff_ffff_f000, 0x2000, SegmentFlags::R | SegmentFlags::X);
+    assert!(!validate::validate(&p, echovm_gas::latest()).is_empty());
+    assert!(loader::load(&p, limits()).is_err());
+    // Just below the top of the user address space is refused too.
+    let p = one_segment((1 << 47) - 0x1000, 0x2000, SegmentFlags::R | SegmentFlags::X);
+    assert!(loader::load(&p, limits()).is_err());
+}
+
+/// package target (bare program): a TLS alignment of 2^63 overflowed the
+/// TLS span computation; the loader must refuse it.
+#[test]
+fn tls_alignment_overflow() {
+    let mut p = one_segment(0x40_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
+    p.tls = Some(echovm_runtime::program::TlsTemplate { init: Vec::new(), mem_size: 16, align: 1 << 63 });
+    assert!(loader::load(&p, limits()).is_err());
+}
+
+/// Same origin: a TLS image longer than its memory size overwrote the thread
+/// block's self pointer (no panic, wrong memory); the loader refuses it.
+#[test]
+fn tls_image_longer_than_its_memory() {
+    let mut p = one_segment(0x40_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
+    p.tls = Some(echovm_runtime::program::TlsTemplate { init: vec![1; 100], mem_size: 0, align: 16 });
+    assert!(loader::load(&p, limits()).is_err());
+}
+
+/// Found while fixing the above (not by the fuzzer, which only loads validated
+/// packages): segments the validator flags as overlapping (or unsorted) made
+/// `end - start` underflow in the loader; called directly it now fails cleanly.
+#[test]
+fn unsorted_segments_are_refused_by_the_loader() {
+    let mut p = one_segment(0x50_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
+    p.segments.push(Segment { vaddr: 0x40_0000, mem_size: 0x1000, flags: SegmentFlags(SegmentFlags::R), data: vec![] });
+    assert!(loader::load(&p, limits()).is_err());
+}
+
+/// Same origin: a segment whose file image is longer than its memory size
+/// (validator-flagged) panicked on a slice bound in the loader.
+#[test]
+fn segment_data_longer_than_memory_size() {
+    let mut p = one_segment(0x40_0000, 0x10, SegmentFlags::R | SegmentFlags::X);
+    p.segments[0].data = vec![0x90; 0x2000];
+    assert!(loader::load(&p, limits()).is_err());
+}
+
+/// package target, crash-7fed95da: a bare borsh program (not a package, so
+/// the target wrapped it with `Package::new`) with an executable segment at
+/// 0xffff_ffff_ffff_ffff: `vaddr + off` overflowed in the validator's decode
+/// sweep. The validator now reports the segment as outside the user address
+/// space and sums code sizes saturating.
+#[test]
+fn validator_segment_at_the_top_of_the_address_space() {
+    let bytes = hex(CRASH_7FED95DA);
+    let program: Program = borsh::from_slice(&bytes).expect("the crash input is a canonical program");
+    let problems = validate::validate(&program, echovm_gas::latest());
+    assert!(
+        problems.iter().any(|p| p.message.contains("outside the user address space")),
+        "{problems:?}"
+    );
+    assert!(loader::load(&program, limits()).is_err());
+}
+
+const CRASH_7FED95DA: &str = "4543504b000000c601000000ffffffffffffffff080000002e2e00000108000000ff9dffff00ffffff0000000000";
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
