@@ -14,6 +14,8 @@
 //! buffer (rbx and rsp are never written), string instructions get rsi/rdi/rcx
 //! set up in range first, and pushes are paired with pops.
 //! Encodings the VM's decoder reports as unsupported end the case unchecked.
+//! With ECHOVM_FUZZ_TRACE set, each case prints how it ended (compared,
+//! fault class, unsupported), to check the mix when changing the generator.
 #![no_main]
 
 use arbitrary::{Arbitrary, Result, Unstructured};
@@ -201,13 +203,12 @@ impl Gen<'_, '_> {
                 let s = if which == 4 { 8 } else { *self.u.choose(&[2u8, 4, 8])? };
                 let mut e = self.sized(op, s, false);
                 e.modrm = Some(self.rm(&mut e, src)?);
-                if src == 1 {
-                    // rm() chose legacy or REX registers for the 8-bit source;
-                    // the destination must then come from the same set.
+                if src == 1 && !e.force_rex {
+                    // A legacy (no REX) 8-bit source: the wide destination
+                    // must be encodable without REX too, and not rbx/rsp.
+                    let dest = *self.u.choose(&[0u8, 1, 2, 5, 6, 7])?;
                     if let Some((r, _)) = e.modrm.as_mut() {
-                        if !e.force_rex && *r >= 8 {
-                            *r &= 7;
-                        }
+                        *r = dest;
                     }
                 }
                 self.emit(&e);
@@ -542,8 +543,18 @@ fuzz_target!(|case: Case| {
     if case.code.is_empty() {
         return;
     }
-    let Some(v) = vm(&case.code, &case.state) else { return };
+    let trace = std::env::var_os("ECHOVM_FUZZ_TRACE").is_some();
+    let Some(v) = vm(&case.code, &case.state) else {
+        if trace {
+            eprintln!("unsupported {} bytes", case.code.len());
+        }
+        return;
+    };
     let n = native(&case.code, &case.state);
+    if trace {
+        let kind = match &n { Outcome::Done(_) => "compared", Outcome::Fault(c) => c };
+        eprintln!("{kind} {} bytes", case.code.len());
+    }
     let (v, n) = (masked(v), masked(n));
     if v != n {
         let show = |o: &Outcome| match o {
