@@ -26,20 +26,12 @@ pub struct Staged<B: Backend> {
     store: Store<B>,
     /// Writes of this block by key. Sorted, so merged scans stay in
     /// canonical key order.
-    pending: RefCell<BTreeMap<Vec<u8>, Pending>>,
+    pending: RefCell<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
     /// Entry count of the view minus the store's, kept up to date by
     /// `apply`, so `len` (needed for every state root) costs no lookups.
     delta: Cell<i64>,
     /// The store's entry count; the store only changes through `commit`.
     store_len: Cell<Option<u64>>,
-}
-
-/// One staged write.
-struct Pending {
-    /// New value, `None` = removed.
-    new: Option<Vec<u8>>,
-    /// Whether the store holds the key (looked up once, at the first write).
-    in_store: bool,
 }
 
 impl<B: Backend> Staged<B> {
@@ -57,7 +49,6 @@ impl<B: Backend> Staged<B> {
     pub fn commit(&self) -> Result<(), StateError> {
         let changes: Vec<Change> = std::mem::take(&mut *self.pending.borrow_mut())
             .into_iter()
-            .map(|(k, p)| (k, p.new))
             .collect();
         self.store_len.set(None);
         self.delta.set(0);
@@ -82,7 +73,7 @@ impl<B: Backend> Staged<B> {
 impl<B: Backend> Backend for Staged<B> {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         if let Some(p) = self.pending.borrow().get(key) {
-            return Ok(p.new.clone());
+            return Ok(p.clone());
         }
         self.store.borrow().get(key)
     }
@@ -90,25 +81,10 @@ impl<B: Backend> Backend for Staged<B> {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StateError> {
         for (k, v) in changes {
             let present_before = match self.pending.get_mut().get(k) {
-                Some(p) => p.new.is_some(),
-                None => {
-                    let in_store = self.store.borrow().get(k)?.is_some();
-                    self.pending.get_mut().insert(
-                        k.clone(),
-                        Pending {
-                            new: None,
-                            in_store,
-                        },
-                    );
-                    in_store
-                }
+                Some(old) => old.is_some(),
+                None => self.store.borrow().get(k)?.is_some(),
             };
-            let p = self
-                .pending
-                .get_mut()
-                .get_mut(k)
-                .expect("inserted above when absent");
-            p.new = v.clone();
+            self.pending.get_mut().insert(k.clone(), v.clone());
             self.delta
                 .set(self.delta.get() + i64::from(v.is_some()) - i64::from(present_before));
         }
@@ -142,14 +118,14 @@ impl<B: Backend> Backend for Staged<B> {
                 if pk.as_slice() >= k {
                     break;
                 }
-                if let Some(pv) = &pv.new {
+                if let Some(pv) = pv {
                     visit(pk, pv);
                 }
                 ahead.next();
             }
             match ahead.peek() {
                 Some((pk, pv)) if pk.as_slice() == k => {
-                    if let Some(pv) = &pv.new {
+                    if let Some(pv) = pv {
                         visit(pk, pv);
                     }
                     ahead.next();
@@ -158,7 +134,7 @@ impl<B: Backend> Backend for Staged<B> {
             }
         })?;
         for (pk, pv) in ahead {
-            if let Some(pv) = &pv.new {
+            if let Some(pv) = pv {
                 visit(pk, pv);
             }
         }
