@@ -14,6 +14,9 @@ pub struct RunArgs {
     /// Call input as hex (with or without 0x).
     #[arg(long, default_value = "")]
     pub input: String,
+    /// Read the call input (raw bytes) from this file instead of --input.
+    #[arg(long, conflicts_with = "input")]
+    pub input_file: Option<PathBuf>,
     /// Gas limit (any u64).
     #[arg(long, default_value_t = 10_000_000)]
     pub gas: u64,
@@ -66,7 +69,10 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, CliError> {
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let schedule = contract::schedule(args.schedule)?;
     let program = contract::load(&args.contract, schedule)?;
-    let input = parse_hex(&args.input)?;
+    let input = match &args.input_file {
+        Some(path) => contract::read(path)?,
+        None => parse_hex(&args.input)?,
+    };
     let report = crate::chain::run_program(&program, schedule, input, args.gas, args.state.as_deref(), args.trace)?;
     print_report(&report, args.json);
     crate::exit(if report.status == "success" { 0 } else { 1 })
