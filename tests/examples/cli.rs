@@ -23,11 +23,39 @@ impl Examples {
     }
 }
 
+/// Fixed directory the example sources are copied to before building.
+///
+/// Cargo mixes the absolute path of path dependencies into symbol hashes, so a
+/// Rust contract's code — and the gas its calls use — depends on where it was
+/// built (docs/EXAMPLES.md). Building from one fixed path makes the packages,
+/// code hashes and the golden gas figures (tests/golden/gas.tsv) the same in
+/// every checkout.
+pub const STAGE: &str = "/tmp/echovm-examples-src";
+
+fn stage_sources() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stage = PathBuf::from(STAGE);
+    let _ = std::fs::remove_dir_all(&stage);
+    std::fs::create_dir_all(&stage).unwrap();
+    for dir in ["examples", "sdk"] {
+        let st = Command::new("cp")
+            .arg("-r")
+            .arg(root.join(dir))
+            .arg(&stage)
+            .status()
+            .expect("cp");
+        assert!(st.success(), "copying {dir} to {STAGE}");
+    }
+    // Never reuse build products of another checkout.
+    let _ = std::fs::remove_dir_all(stage.join("examples/target"));
+    stage
+}
+
 /// Build every example with examples/build.sh, once per test process.
 pub fn build_examples() -> &'static Examples {
     static BUILT: OnceLock<Examples> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = stage_sources();
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("examples");
         let out = Command::new("sh")
             .arg(root.join("examples/build.sh"))
