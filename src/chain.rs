@@ -26,7 +26,7 @@ impl AnyChain {
             None => AnyChain::Memory(Chain::in_memory(schedule.clone()).map_err(state_err)?),
             Some(dir) => AnyChain::Redb(Chain::open(dir, schedule.clone()).map_err(state_err)?),
         };
-        c.with(|ch| ch.set_run_options(RunOptions { trace }));
+        c.with(|ch| ch.set_run_options(RunOptions { trace, ..Default::default() }));
         Ok(c)
     }
 

@@ -145,7 +145,13 @@ impl CodeCache {
                     total = total.saturating_add(c);
                     count += 1;
                     pc = pc.wrapping_add(insn.len as u64);
-                    if ends_block(insn.op) || count as usize >= MAX_BLOCK {
+                    // A REP string instruction also ends its block: its iterations are
+                    // charged as they run, so nothing after it may be precharged before
+                    // them (out-of-gas must stop at the same instruction as per-instruction
+                    // charging would).
+                    let rep = insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE) != 0
+                        && insn.op.is_string();
+                    if ends_block(insn.op) || rep || count as usize >= MAX_BLOCK {
                         break;
                     }
                 }

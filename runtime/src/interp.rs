@@ -53,6 +53,11 @@ pub struct Outcome {
     pub return_data: Vec<u8>,
     pub trap: Option<Trap>,
     pub debug: Vec<String>,
+    /// Where execution stopped: 0 after the final `ret`, the interrupt's return
+    /// address after finish/revert, the faulting instruction, or the instruction
+    /// that could not be paid for. Not part of consensus results; used by the
+    /// metering property tests.
+    pub end_rip: u64,
 }
 
 /// One call frame's machine: CPU, memory, gas and what the call has produced so far.
@@ -76,6 +81,9 @@ pub struct Vm<'a> {
     pub heap: crate::heap::Heap,
     /// Print each executed block's address and the instruction count to stderr (`echovm run --trace`).
     pub trace: bool,
+    /// Reference metering: charge every instruction individually, never a whole
+    /// block (see [`RunOptions::per_instruction_gas`]).
+    pub per_instruction_gas: bool,
 }
 
 impl<'a> Vm<'a> {
@@ -119,6 +127,7 @@ impl<'a> Vm<'a> {
             },
             trap,
             debug: std::mem::take(&mut self.debug),
+            end_rip: self.cpu.rip,
         }
     }
 
@@ -139,7 +148,7 @@ impl<'a> Vm<'a> {
             if self.trace {
                 eprintln!("trace: block {rip:#x} ({} instructions, gas left {})", block.count, self.gas_left());
             }
-            let precharged = block.cost <= self.gas_left();
+            let precharged = !self.per_instruction_gas && block.cost <= self.gas_left();
             if precharged {
                 self.gas_used += block.cost;
             }
@@ -301,6 +310,10 @@ pub struct CallParams<'a> {
 pub struct RunOptions {
     /// Print each executed block to stderr.
     pub trace: bool,
+    /// Charge each instruction just before it runs instead of a block at a
+    /// time. Results are identical by design (the property tests compare the
+    /// two); this mode exists as the reference the fast path is checked against.
+    pub per_instruction_gas: bool,
 }
 
 /// Load `program` into a fresh address space and run one call to completion.
@@ -325,6 +338,7 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
                 return_data: Vec::new(),
                 trap: Some(Trap { fault, rip: p.program.entry, insn: None, function: None }),
                 debug: Vec::new(),
+                end_rip: p.program.entry,
             }
         }
     };
@@ -340,6 +354,7 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
                 function: None,
             }),
             debug: Vec::new(),
+            end_rip: p.program.entry,
         };
     }
     let mut vm = Vm {
@@ -359,6 +374,7 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
         last_return: Vec::new(),
         heap: Default::default(),
         trace: opts.trace,
+        per_instruction_gas: opts.per_instruction_gas,
     };
     vm.run()
 }
