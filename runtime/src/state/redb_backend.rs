@@ -31,9 +31,25 @@ impl RedbBackend {
             ))
         })?;
         let path = dir.join(DB_FILE);
+        if !path.exists() {
+            // Create the database under a temporary name and rename it into place:
+            // a process killed while redb initialises a new file must not leave a
+            // half-written store at the real path (it could never be opened again).
+            let tmp = dir.join(format!("{DB_FILE}.creating-{}", std::process::id()));
+            let _ = std::fs::remove_file(&tmp);
+            {
+                let db = Database::create(&tmp)
+                    .map_err(|e| StateError::Db(format!("{}: {e}", tmp.display())))?;
+                // Create the table up front so readers never see "table does not exist".
+                let txn = db.begin_write().map_err(StateError::db)?;
+                txn.open_table(STATE).map_err(StateError::db)?;
+                txn.commit().map_err(StateError::db)?;
+            }
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| StateError::Db(format!("cannot move new store into {}: {e}", path.display())))?;
+        }
         let db = Database::create(&path)
             .map_err(|e| StateError::Db(format!("{}: {e}", path.display())))?;
-        // Create the table up front so readers never see "table does not exist".
         let txn = db.begin_write().map_err(StateError::db)?;
         txn.open_table(STATE).map_err(StateError::db)?;
         txn.commit().map_err(StateError::db)?;
