@@ -123,3 +123,14 @@ fn string_ops_are_contiguous() {
         assert_eq!(op.is_string(), strings.contains(op), "{op:?}");
     }
 }
+
+/// Fuzz findings (fuzz/crash-14c6…, fuzz/crash-902b…): VEX 0F38 2D/2F are vmaskmovpd.
+#[test]
+fn vmaskmovpd_is_named_as_iced_names_it() {
+    for bytes in [&[0xc4u8, 0x22, 0x0d, 0x2f, 0x18][..], &[0xc4, 0x02, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d]] {
+        match echovm_decoder::decode(bytes, 0x1000) {
+            Err(echovm_decoder::DecodeError::Unsupported { mnemonic, .. }) => assert_eq!(mnemonic, "vmaskmovpd"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
