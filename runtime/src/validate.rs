@@ -66,6 +66,24 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
     if !program.code_segments().any(|s| program.entry >= s.vaddr && program.entry - s.vaddr < s.mem_size) {
         problems.push(plain(format!("entry point {:#x} is not in an executable segment", program.entry)));
     }
+    if let Some(t) = &program.tls {
+        if !t.align.is_power_of_two() || t.align > 4096 {
+            problems.push(plain(format!("TLS template alignment {} is not a power of two up to 4096", t.align)));
+        }
+        if t.init.len() as u64 > t.mem_size {
+            problems.push(plain(format!(
+                "TLS template image ({} bytes) is larger than its size ({})",
+                t.init.len(),
+                t.mem_size
+            )));
+        }
+        if t.mem_size > limits.stack_bytes {
+            problems.push(plain(format!(
+                "TLS template of {} bytes exceeds the schedule's stack size {} (its bound for thread data)",
+                t.mem_size, limits.stack_bytes
+            )));
+        }
+    }
     let code: u64 = program.code_segments().fold(0u64, |a, s| a.saturating_add(s.mem_size));
     if code > limits.code_bytes {
         problems.push(plain(format!("code is {code} bytes, over the schedule's limit of {}", limits.code_bytes)));

@@ -93,3 +93,32 @@ const CRASH_7FED95DA: &str = "4543504b000000c601000000ffffffffffffffff080000002e
 fn hex(s: &str) -> Vec<u8> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
 }
+
+/// The validator itself refuses malformed TLS templates (before, such a
+/// package installed and then faulted at load on every call).
+#[test]
+fn validator_refuses_bad_tls_templates() {
+    use echovm_runtime::program::{Program, Segment, SegmentFlags, TlsTemplate};
+    let base = Program {
+        entry: 0x401000,
+        segments: vec![Segment {
+            vaddr: 0x401000,
+            mem_size: 1,
+            flags: SegmentFlags(SegmentFlags::R | SegmentFlags::X),
+            data: vec![0xc3],
+        }],
+        symbols: Vec::new(),
+        tls: None,
+    };
+    let schedule = echovm_gas::latest();
+    assert!(echovm_runtime::validate::validate(&base, schedule).is_empty());
+    for (tls, what) in [
+        (TlsTemplate { init: vec![], mem_size: 64, align: 1 << 63 }, "alignment"),
+        (TlsTemplate { init: vec![0; 65], mem_size: 64, align: 16 }, "larger than its size"),
+        (TlsTemplate { init: vec![], mem_size: u64::MAX, align: 16 }, "exceeds"),
+    ] {
+        let p = Program { tls: Some(tls), ..base.clone() };
+        let problems = echovm_runtime::validate::validate(&p, schedule);
+        assert!(problems.iter().any(|x| x.message.contains(what)), "{what}: {problems:?}");
+    }
+}
