@@ -7,16 +7,12 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Options every call-running command takes (`run`, `deploy`, `call`).
 #[derive(Args)]
-pub struct RunArgs {
-    /// Contract: a static ELF64 x86-64 executable or an echovm package.
-    pub contract: PathBuf,
+pub struct CallOpts {
     /// Call input as hex (with or without 0x).
     #[arg(long, default_value = "")]
     pub input: String,
-    /// Read the call input (raw bytes) from this file instead of --input.
-    #[arg(long, conflicts_with = "input")]
-    pub input_file: Option<PathBuf>,
     /// Gas limit (any u64).
     #[arg(long, default_value_t = 10_000_000)]
     pub gas: u64,
@@ -32,6 +28,17 @@ pub struct RunArgs {
     /// Print every executed basic block's address to stderr.
     #[arg(long)]
     pub trace: bool,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Contract: a static ELF64 x86-64 executable or an echovm package.
+    pub contract: PathBuf,
+    /// Read the call input (raw bytes) from this file instead of --input.
+    #[arg(long, conflicts_with = "input")]
+    pub input_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub call: CallOpts,
 }
 
 /// The `--json` object of SPEC §6.
@@ -67,14 +74,15 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, CliError> {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
-    let schedule = contract::schedule(args.schedule)?;
+    let opts = &args.call;
+    let schedule = contract::schedule(opts.schedule)?;
     let program = contract::load(&args.contract, schedule)?;
     let input = match &args.input_file {
         Some(path) => contract::read(path)?,
-        None => parse_hex(&args.input)?,
+        None => parse_hex(&opts.input)?,
     };
-    let report = crate::chain::run_program(&program, schedule, input, args.gas, args.state.as_deref(), args.trace)?;
-    print_report(&report, args.json);
+    let report = crate::chain::run_program(&program, schedule, input, opts.gas, opts.state.as_deref(), opts.trace)?;
+    print_report(&report, opts.json);
     crate::exit(if report.status == "success" { 0 } else { 1 })
 }
 

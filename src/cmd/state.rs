@@ -1,7 +1,7 @@
 //! `echovm deploy` and `echovm call` against a persistent (or in-memory) state.
 
 use crate::chain::{to_json, AnyChain};
-use crate::cmd::run::{parse_hex, print_report};
+use crate::cmd::run::{parse_hex, print_report, CallOpts};
 use crate::contract;
 use crate::error::CliError;
 use clap::Args;
@@ -11,26 +11,14 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct TxArgs {
-    /// Call input as hex.
-    #[arg(long, default_value = "")]
-    pub input: String,
-    #[arg(long, default_value_t = 10_000_000)]
-    pub gas: u64,
+    #[command(flatten)]
+    pub call: CallOpts,
     /// Value transferred with the call (u128).
     #[arg(long, default_value_t = 0)]
     pub value: u128,
     /// Sender address, 32 bytes hex (default: the genesis account 1111…11).
     #[arg(long)]
     pub sender: Option<String>,
-    #[arg(long)]
-    pub schedule: Option<u32>,
-    /// Persistent state directory (without it, a throw-away copy of the default state).
-    #[arg(long)]
-    pub state: Option<PathBuf>,
-    #[arg(long)]
-    pub json: bool,
-    #[arg(long)]
-    pub trace: bool,
 }
 
 #[derive(Args)]
@@ -62,13 +50,13 @@ fn sender(tx: &TxArgs) -> Result<[u8; 32], CliError> {
 }
 
 pub fn deploy(a: DeployArgs) -> Result<ExitCode, CliError> {
-    let schedule = contract::schedule(a.tx.schedule)?;
+    let schedule = contract::schedule(a.tx.call.schedule)?;
     let program = contract::load(&a.contract, schedule)?;
-    let input = parse_hex(&a.tx.input)?;
-    let mut chain = AnyChain::open(a.tx.state.as_deref(), schedule, a.tx.trace)?;
-    let r = chain.deploy(&program, &sender(&a.tx)?, a.tx.value, a.tx.gas, input)?;
+    let input = parse_hex(&a.tx.call.input)?;
+    let mut chain = AnyChain::open(a.tx.call.state.as_deref(), schedule, a.tx.call.trace)?;
+    let r = chain.deploy(&program, &sender(&a.tx)?, a.tx.value, a.tx.call.gas, input)?;
     let ok = r.succeeded();
-    if a.tx.json {
+    if a.tx.call.json {
         let mut v = serde_json::to_value(to_json(&r)).expect("plain data");
         v["address"] = serde_json::Value::String(hex::encode(r.address));
         v["state_root"] = serde_json::Value::String(hex::encode(r.state_root));
@@ -82,13 +70,13 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, CliError> {
 }
 
 pub fn call(a: CallArgs) -> Result<ExitCode, CliError> {
-    let schedule = contract::schedule(a.tx.schedule)?;
+    let schedule = contract::schedule(a.tx.call.schedule)?;
     let address = parse_address(&a.address, "ADDRESS")?;
-    let input = parse_hex(&a.tx.input)?;
-    let mut chain = AnyChain::open(a.tx.state.as_deref(), schedule, a.tx.trace)?;
-    let r = chain.call(&address, &sender(&a.tx)?, a.tx.value, a.tx.gas, input)?;
+    let input = parse_hex(&a.tx.call.input)?;
+    let mut chain = AnyChain::open(a.tx.call.state.as_deref(), schedule, a.tx.call.trace)?;
+    let r = chain.call(&address, &sender(&a.tx)?, a.tx.value, a.tx.call.gas, input)?;
     let ok = r.succeeded();
-    if a.tx.json {
+    if a.tx.call.json {
         let mut v = serde_json::to_value(to_json(&r)).expect("plain data");
         v["state_root"] = serde_json::Value::String(hex::encode(r.state_root));
         println!("{v}");
