@@ -21,12 +21,21 @@ fn state_err(e: StateError) -> CliError {
 }
 
 impl AnyChain {
-    pub fn open(state: Option<&Path>, schedule: &Schedule, trace: bool) -> Result<AnyChain, CliError> {
+    pub fn open(
+        state: Option<&Path>,
+        schedule: &Schedule,
+        trace: bool,
+    ) -> Result<AnyChain, CliError> {
         let mut c = match state {
             None => AnyChain::Memory(Chain::in_memory(schedule.clone()).map_err(state_err)?),
             Some(dir) => AnyChain::Redb(Chain::open(dir, schedule.clone()).map_err(state_err)?),
         };
-        c.with(|ch| ch.set_run_options(RunOptions { trace, ..Default::default() }));
+        c.with(|ch| {
+            ch.set_run_options(RunOptions {
+                trace,
+                ..Default::default()
+            })
+        });
         Ok(c)
     }
 
@@ -37,36 +46,92 @@ impl AnyChain {
         }
     }
 
-    pub fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, CliError> {
-        self.with(|c| c.run_program(p, input, gas)).map_err(state_err)
+    pub fn run_program(
+        &mut self,
+        p: &Program,
+        input: Vec<u8>,
+        gas: u64,
+    ) -> Result<Receipt, CliError> {
+        self.with(|c| c.run_program(p, input, gas))
+            .map_err(state_err)
     }
-    pub fn deploy(&mut self, p: &Program, sender: &[u8; 32], value: u128, gas: u64, input: Vec<u8>) -> Result<Receipt, CliError> {
-        self.with(|c| c.deploy(p, sender, value, gas, input)).map_err(state_err)
+    pub fn deploy(
+        &mut self,
+        p: &Program,
+        sender: &[u8; 32],
+        value: u128,
+        gas: u64,
+        input: Vec<u8>,
+    ) -> Result<Receipt, CliError> {
+        self.with(|c| c.deploy(p, sender, value, gas, input))
+            .map_err(state_err)
     }
-    pub fn call(&mut self, to: &[u8; 32], sender: &[u8; 32], value: u128, gas: u64, input: Vec<u8>) -> Result<Receipt, CliError> {
-        self.with(|c| c.call(to, sender, value, gas, input)).map_err(state_err)
+    pub fn call(
+        &mut self,
+        to: &[u8; 32],
+        sender: &[u8; 32],
+        value: u128,
+        gas: u64,
+        input: Vec<u8>,
+    ) -> Result<Receipt, CliError> {
+        self.with(|c| c.call(to, sender, value, gas, input))
+            .map_err(state_err)
     }
 }
 
 /// Object-safe view of the `Chain` operations the CLI uses.
 trait ChainOps {
     fn set_run_options(&mut self, o: RunOptions);
-    fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, StateError>;
-    fn deploy(&mut self, p: &Program, s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError>;
-    fn call(&mut self, a: &[u8; 32], s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError>;
+    fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64)
+        -> Result<Receipt, StateError>;
+    fn deploy(
+        &mut self,
+        p: &Program,
+        s: &[u8; 32],
+        v: u128,
+        g: u64,
+        i: Vec<u8>,
+    ) -> Result<Receipt, StateError>;
+    fn call(
+        &mut self,
+        a: &[u8; 32],
+        s: &[u8; 32],
+        v: u128,
+        g: u64,
+        i: Vec<u8>,
+    ) -> Result<Receipt, StateError>;
 }
 
 impl<B: Backend> ChainOps for Chain<B> {
     fn set_run_options(&mut self, o: RunOptions) {
         Chain::set_run_options(self, o)
     }
-    fn run_program(&mut self, p: &Program, input: Vec<u8>, gas: u64) -> Result<Receipt, StateError> {
+    fn run_program(
+        &mut self,
+        p: &Program,
+        input: Vec<u8>,
+        gas: u64,
+    ) -> Result<Receipt, StateError> {
         Chain::run_program(self, p, input, gas)
     }
-    fn deploy(&mut self, p: &Program, s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError> {
+    fn deploy(
+        &mut self,
+        p: &Program,
+        s: &[u8; 32],
+        v: u128,
+        g: u64,
+        i: Vec<u8>,
+    ) -> Result<Receipt, StateError> {
         Chain::deploy(self, p, s, v, g, i)
     }
-    fn call(&mut self, a: &[u8; 32], s: &[u8; 32], v: u128, g: u64, i: Vec<u8>) -> Result<Receipt, StateError> {
+    fn call(
+        &mut self,
+        a: &[u8; 32],
+        s: &[u8; 32],
+        v: u128,
+        g: u64,
+        i: Vec<u8>,
+    ) -> Result<Receipt, StateError> {
         Chain::call(self, a, s, v, g, i)
     }
 }
@@ -84,7 +149,10 @@ pub fn to_json(r: &Receipt) -> RunJson {
             .diff
             .events
             .iter()
-            .map(|e| EventJson { topic: hex::encode(e.topic), data: hex::encode(&e.data) })
+            .map(|e| EventJson {
+                topic: hex::encode(e.topic),
+                data: hex::encode(&e.data),
+            })
             .collect(),
         state_diff: r
             .diff

@@ -15,7 +15,10 @@ pub fn schedule(version: Option<u32>) -> Result<&'static Schedule, CliError> {
 }
 
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Read { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Parse an ELF or package without validating it.
@@ -24,9 +27,15 @@ pub fn parse(path: &Path, schedule: &Schedule) -> Result<Program, CliError> {
     if is_package(&bytes) {
         Package::from_bytes(&bytes, schedule.limits().package_bytes)
             .map(|p| p.program)
-            .map_err(|source| CliError::Package { path: path.to_path_buf(), source })
+            .map_err(|source| CliError::Package {
+                path: path.to_path_buf(),
+                source,
+            })
     } else {
-        elf::parse(&bytes).map_err(|source| CliError::Elf { path: path.to_path_buf(), source })
+        elf::parse(&bytes).map_err(|source| CliError::Elf {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 }
 
@@ -35,11 +44,18 @@ pub fn load(path: &Path, schedule: &Schedule) -> Result<Program, CliError> {
     let program = parse(path, schedule)?;
     let problems = validate::validate(&program, schedule);
     if !problems.is_empty() {
-        return Err(CliError::Rejected { path: path.to_path_buf(), problems: render(&problems) });
+        return Err(CliError::Rejected {
+            path: path.to_path_buf(),
+            problems: render(&problems),
+        });
     }
     Ok(program)
 }
 
 pub fn render(problems: &[validate::Problem]) -> String {
-    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

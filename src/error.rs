@@ -5,13 +5,25 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
-    Elf { path: PathBuf, source: echovm_runtime::elf::ElfError },
+    Elf {
+        path: PathBuf,
+        source: echovm_runtime::elf::ElfError,
+    },
     #[error("{path}: {source}")]
-    Package { path: PathBuf, source: echovm_runtime::package::PackageError },
+    Package {
+        path: PathBuf,
+        source: echovm_runtime::package::PackageError,
+    },
     #[error("{path} is rejected:\n{problems}")]
     Rejected { path: PathBuf, problems: String },
     #[error("unknown schedule version {0}")]

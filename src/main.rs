@@ -15,7 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "echovm", version, about = "Deterministic, metered x86-64 contract VM")]
+#[command(
+    name = "echovm",
+    version,
+    about = "Deterministic, metered x86-64 contract VM"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,7 +70,11 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Disasm { file } => cmd::disasm::run(&file),
         Command::Validate { file, schedule } => cmd::pack::validate(&file, schedule),
-        Command::Pack { elf, output, schedule } => cmd::pack::pack(&elf, &output, schedule),
+        Command::Pack {
+            elf,
+            output,
+            schedule,
+        } => cmd::pack::pack(&elf, &output, schedule),
         Command::Deploy(a) => cmd::state::deploy(a),
         Command::Call(a) => cmd::state::call(a),
         Command::Schedule(c) => cmd::schedule::run(c),

@@ -13,12 +13,12 @@ mod cli;
 mod cli_state;
 #[path = "examples/contracts.rs"]
 mod contracts;
+#[path = "examples/gas_golden.rs"]
+mod gas_golden;
 #[path = "examples/scenarios.rs"]
 mod scenarios;
 #[path = "examples/sdk_check.rs"]
 mod sdk_check;
-#[path = "examples/gas_golden.rs"]
-mod gas_golden;
 
 use cli::{build_examples, echovm, run, Call};
 

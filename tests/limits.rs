@@ -34,7 +34,12 @@ fn run(elf: &Path, input: &str, gas: u64) -> serde_json::Value {
         .args(["--input", input, "--gas", &gas.to_string(), "--json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -64,7 +69,10 @@ fn stack_bomb_faults_naming_the_stack_limit() {
     let r = run(&elf, "", 1 << 40);
     assert_eq!(r["status"], "fault");
     let e = r["error"].as_str().unwrap();
-    assert!(e.contains("stack overflow") && e.contains("stack limit"), "{e}");
+    assert!(
+        e.contains("stack overflow") && e.contains("stack limit"),
+        "{e}"
+    );
     assert!(e.contains("in deep"), "names the function: {e}");
 }
 
@@ -79,9 +87,17 @@ fn heap_bomb_gets_null_then_faults_when_it_ignores_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let blocks = u64::from_le_bytes(hex::decode(r["return"].as_str().unwrap()).unwrap().try_into().unwrap());
+    let blocks = u64::from_le_bytes(
+        hex::decode(r["return"].as_str().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap(),
+    );
     let limits = echovm_gas::latest().limits();
-    assert!(blocks > 0 && blocks < limits.heap_bytes / (1 << 20) + 1, "{blocks} MiB blocks");
+    assert!(
+        blocks > 0 && blocks < limits.heap_bytes / (1 << 20) + 1,
+        "{blocks} MiB blocks"
+    );
     let r = run(&elf, "01", 100_000_000_000);
     assert_eq!(r["status"], "fault");
     let e = r["error"].as_str().unwrap();

@@ -40,15 +40,27 @@ fn contracts_are_static_exec_without_interp_or_wx() {
         assert_eq!(b[4], 2, "{}: ELFCLASS64", p.name);
         assert_eq!(u16_at(&b, 16), 2, "{}: ET_EXEC", p.name);
         assert_eq!(u16_at(&b, 18), 62, "{}: EM_X86_64", p.name);
-        let (phoff, phentsize, phnum) = (u64_at(&b, 32) as usize, u16_at(&b, 54) as usize, u16_at(&b, 56) as usize);
+        let (phoff, phentsize, phnum) = (
+            u64_at(&b, 32) as usize,
+            u16_at(&b, 54) as usize,
+            u16_at(&b, 56) as usize,
+        );
         let mut loads = 0;
         for i in 0..phnum {
             let ph = &b[phoff + i * phentsize..];
             let (ty, flags) = (u32_at(ph, 0), u32_at(ph, 4));
-            assert!(ty != PT_INTERP && ty != PT_DYNAMIC, "{}: program header type {ty}", p.name);
+            assert!(
+                ty != PT_INTERP && ty != PT_DYNAMIC,
+                "{}: program header type {ty}",
+                p.name
+            );
             if ty == PT_LOAD {
                 loads += 1;
-                assert!(flags & (PF_W | PF_X) != PF_W | PF_X, "{}: W+X segment", p.name);
+                assert!(
+                    flags & (PF_W | PF_X) != PF_W | PF_X,
+                    "{}: W+X segment",
+                    p.name
+                );
             }
         }
         assert!(loads >= 2, "{}: {loads} LOAD segments", p.name);
@@ -73,7 +85,11 @@ fn native_builds_succeed_and_are_deterministic() {
         child.stdin.take().unwrap().write_all(&p.input).unwrap();
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(want), "{}", p.name);
-        assert_eq!(out.stdout, p.native_output, "{}: second native run differs", p.name);
+        assert_eq!(
+            out.stdout, p.native_output,
+            "{}: second native run differs",
+            p.name
+        );
     }
 }
 
@@ -87,13 +103,21 @@ fn c_sdk_wrappers_cover_every_vector() {
         .lines()
         .filter_map(|l| l.strip_prefix("#define EVM_INT_"))
         .map(|l| {
-            let hex = l.split_whitespace().nth(1).unwrap().trim_start_matches("0x");
+            let hex = l
+                .split_whitespace()
+                .nth(1)
+                .unwrap()
+                .trim_start_matches("0x");
             u32::from_str_radix(hex, 16).unwrap()
         })
         .collect();
     vectors.sort_unstable();
     assert_eq!(vectors.len(), 43, "SPEC §3 lists 43 interrupts");
-    let dir = programs::corpus()[0].elf_path.parent().unwrap().to_path_buf();
+    let dir = programs::corpus()[0]
+        .elf_path
+        .parent()
+        .unwrap()
+        .to_path_buf();
     for opt in ["-O0", "-O2"] {
         let elf = dir.join(format!("all_wrappers{opt}.elf"));
         let st = std::process::Command::new("sh")
@@ -105,7 +129,11 @@ fn c_sdk_wrappers_cover_every_vector() {
             .status()
             .unwrap();
         assert!(st.success(), "all_wrappers.c {opt} failed to build");
-        let dis = std::process::Command::new("objdump").arg("-d").arg(&elf).output().unwrap();
+        let dis = std::process::Command::new("objdump")
+            .arg("-d")
+            .arg(&elf)
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&dis.stdout);
         let mut seen: Vec<u32> = text
             .lines()
@@ -124,8 +152,15 @@ fn c_sdk_wrappers_cover_every_vector() {
 #[test]
 fn c_sdk_libc_primitives_never_call_out() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = programs::corpus()[0].elf_path.parent().unwrap().to_path_buf();
-    let leaf = ["memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen", "strcmp", "strncmp", "strchr", "memchr", "strcpy"];
+    let dir = programs::corpus()[0]
+        .elf_path
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let leaf = [
+        "memcpy", "memmove", "memset", "memcmp", "bcmp", "strlen", "strcmp", "strncmp", "strchr",
+        "memchr", "strcpy",
+    ];
     for opt in ["-O0", "-O1", "-O2", "-O3", "-Os"] {
         let obj = dir.join(format!("echovm_libc{opt}.o"));
         let st = std::process::Command::new("sh")
@@ -136,7 +171,11 @@ fn c_sdk_libc_primitives_never_call_out() {
             .status()
             .unwrap();
         assert!(st.success(), "echovm_libc.c {opt} failed to build");
-        let dis = std::process::Command::new("objdump").args(["-dr", "--no-show-raw-insn"]).arg(&obj).output().unwrap();
+        let dis = std::process::Command::new("objdump")
+            .args(["-dr", "--no-show-raw-insn"])
+            .arg(&obj)
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&dis.stdout);
         let mut func = String::new();
         let mut checked = 0;
@@ -145,11 +184,21 @@ fn c_sdk_libc_primitives_never_call_out() {
                 func = name.to_string();
                 checked += leaf.contains(&name) as usize;
             } else if leaf.contains(&func.as_str()) {
-                assert!(!line.contains("R_X86_64_PLT32") && !line.contains("R_X86_64_PC32"), "{opt}: {func} calls out: {line}");
+                assert!(
+                    !line.contains("R_X86_64_PLT32") && !line.contains("R_X86_64_PC32"),
+                    "{opt}: {func} calls out: {line}"
+                );
                 let insn = line.split('\t').nth(1).unwrap_or("");
-                assert!(!(insn.starts_with("jmp") && insn.contains(&format!("<{func}>"))), "{opt}: {func} jumps to itself: {line}");
+                assert!(
+                    !(insn.starts_with("jmp") && insn.contains(&format!("<{func}>"))),
+                    "{opt}: {func} jumps to itself: {line}"
+                );
             }
         }
-        assert_eq!(checked, leaf.len(), "{opt}: not every primitive found in the object");
+        assert_eq!(
+            checked,
+            leaf.len(),
+            "{opt}: not every primitive found in the object"
+        );
     }
 }

@@ -262,7 +262,13 @@ impl<'o> Cursor<'o> {
         // the displacement is read as 4 bytes and then narrowed.
         let md = self.modrm >> 6;
         let rm = self.modrm & 7;
-        let mut dsz: usize = if md == 1 { 1 } else if md == 2 { 4 } else { 0 };
+        let mut dsz: usize = if md == 1 {
+            1
+        } else if md == 2 {
+            4
+        } else {
+            0
+        };
         let mut index = NO_REG;
         let mut scale = 1;
         let base;
@@ -272,7 +278,11 @@ impl<'o> Cursor<'o> {
             let idx = ((sib >> 3) & 7) | self.rex_x;
             index = if idx != 4 { idx } else { NO_REG };
             let no_base = sib & 7 == 5 && md == 0;
-            base = if no_base { NO_REG } else { (sib & 7) | self.rex_b };
+            base = if no_base {
+                NO_REG
+            } else {
+                (sib & 7) | self.rex_b
+            };
             dsz = if no_base { 4 } else { dsz };
         } else {
             let rip = rm == 5 && md == 0;
@@ -289,7 +299,14 @@ impl<'o> Cursor<'o> {
             0
         };
         self.pos += dsz;
-        self.insn.mem = MemRef { base, index, scale, seg: self.seg, addr32: self.p67, disp };
+        self.insn.mem = MemRef {
+            base,
+            index,
+            scale,
+            seg: self.seg,
+            addr32: self.p67,
+            disp,
+        };
     }
 
     /// The next 4 bytes without consuming them (zero-filled past the window).
@@ -358,7 +375,8 @@ impl<'o> Cursor<'o> {
         if self.lock | self.rip_rel {
             self.done_slow(lockable, len)?;
         }
-        self.insn.prefixes |= (self.p66 as u8 * crate::prefix::OPSIZE) | (self.p67 as u8 * crate::prefix::ADDR32);
+        self.insn.prefixes |=
+            (self.p66 as u8 * crate::prefix::OPSIZE) | (self.p67 as u8 * crate::prefix::ADDR32);
         self.insn.op = op;
         self.insn.len = len;
         self.insn.osize = osize;

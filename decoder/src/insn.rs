@@ -86,7 +86,14 @@ pub struct MemRef {
 
 impl Default for MemRef {
     fn default() -> Self {
-        MemRef { base: NO_REG, index: NO_REG, scale: 1, seg: Seg::None, addr32: false, disp: 0 }
+        MemRef {
+            base: NO_REG,
+            index: NO_REG,
+            scale: 1,
+            seg: Seg::None,
+            addr32: false,
+            disp: 0,
+        }
     }
 }
 
@@ -150,7 +157,10 @@ pub struct Insn {
 impl Insn {
     /// Number of explicit operands.
     pub fn op_count(&self) -> usize {
-        self.ops.iter().take_while(|o| !matches!(o, Operand::None)).count()
+        self.ops
+            .iter()
+            .take_while(|o| !matches!(o, Operand::None))
+            .count()
     }
     pub fn has_prefix(&self, p: u8) -> bool {
         self.prefixes & p != 0
@@ -208,7 +218,11 @@ pub enum DecodeError {
     Invalid { reason: &'static str },
     /// A valid x86-64 instruction, `len` bytes long, that echovm does not execute.
     #[error("{mnemonic} is {}, not supported", ext.describe())]
-    Unsupported { len: u8, mnemonic: &'static str, ext: Extension },
+    Unsupported {
+        len: u8,
+        mnemonic: &'static str,
+        ext: Extension,
+    },
 }
 
 impl DecodeError {

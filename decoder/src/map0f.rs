@@ -405,7 +405,14 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
             Extension::SystemCall,
         ),
         0x08 => ("invd", Extension::Privileged),
-        0x09 => (if c.rep == Rep::F3 { "wbnoinvd" } else { "wbinvd" }, Extension::Privileged),
+        0x09 => (
+            if c.rep == Rep::F3 {
+                "wbnoinvd"
+            } else {
+                "wbinvd"
+            },
+            Extension::Privileged,
+        ),
         0x0E => ("femms", Extension::Other),
         0x0F => {
             c.read_modrm();
@@ -456,8 +463,14 @@ fn other(c: &mut Cursor<'_>, opc: u8) -> R<()> {
         0x32 => ("rdmsr", Extension::Privileged),
         0x33 => ("rdpmc", Extension::NonDeterministic),
         0x34 => ("sysenter", Extension::SystemCall),
-        0x35 => (if c.w { "sysexitq" } else { "sysexit" }, Extension::SystemCall),
-        0x37 if c.rep == Rep::None && !c.p66 => (if c.w { "getsecq" } else { "getsec" }, Extension::Privileged),
+        0x35 => (
+            if c.w { "sysexitq" } else { "sysexit" },
+            Extension::SystemCall,
+        ),
+        0x37 if c.rep == Rep::None && !c.p66 => (
+            if c.w { "getsecq" } else { "getsec" },
+            Extension::Privileged,
+        ),
         0x77 => {
             if c.rep != Rep::None || c.p66 {
                 return invalid("emms with a prefix");

@@ -832,9 +832,15 @@ fn h_invalid(c: &mut Cursor<'_>, opc: u8, ent: E) -> R<()> {
 fn unsupported(c: &mut Cursor<'_>, opc: u8) -> R<()> {
     let (name, ext): (&'static str, Extension) = match opc {
         0x6C => ("insb", Extension::Privileged),
-        0x6D => (if c.p66 && !c.w { "insw" } else { "insd" }, Extension::Privileged),
+        0x6D => (
+            if c.p66 && !c.w { "insw" } else { "insd" },
+            Extension::Privileged,
+        ),
         0x6E => ("outsb", Extension::Privileged),
-        0x6F => (if c.p66 && !c.w { "outsw" } else { "outsd" }, Extension::Privileged),
+        0x6F => (
+            if c.p66 && !c.w { "outsw" } else { "outsd" },
+            Extension::Privileged,
+        ),
         0x8C | 0x8E => {
             c.read_modrm();
             if opc == 0x8E && (c.modrm >> 3) & 7 == 1 {

@@ -85,7 +85,13 @@ fn body(c: &mut Cursor<'_>, v: Vex) -> R<()> {
     if has_modrm {
         c.read_modrm();
     }
-    let (name, imm) = avx_name(&v, opc, c.w, has_modrm && c.is_reg_form(), (c.modrm >> 3) & 7);
+    let (name, imm) = avx_name(
+        &v,
+        opc,
+        c.w,
+        has_modrm && c.is_reg_form(),
+        (c.modrm >> 3) & 7,
+    );
     if name.is_empty() {
         return invalid("undefined VEX opcode");
     }
@@ -233,7 +239,11 @@ fn avx_name(v: &Vex, opc: u8, w: bool, reg_form: bool, modrm_reg: u8) -> (&'stat
             },
             (op, _) => op,
         };
-        let n = if e.f == F::U { v_of(e.name) } else { op.vex_name() };
+        let n = if e.f == F::U {
+            v_of(e.name)
+        } else {
+            op.vex_name()
+        };
         if !n.is_empty() {
             return (n, imm);
         }

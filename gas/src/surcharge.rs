@@ -70,8 +70,15 @@ mod tests {
         assert_eq!(s.heap_growth(1), 128);
         assert_eq!(s.heap_growth(4096), 128);
         assert_eq!(s.heap_growth(4097), 256);
-        assert_eq!(s.heap_growth(u64::MAX), 128 << 52, "⌈(2⁶⁴−1)/4096⌉ = 2⁵² pages");
-        let dear = Surcharges { heap_page: u64::MAX / 2, ..sample() };
+        assert_eq!(
+            s.heap_growth(u64::MAX),
+            128 << 52,
+            "⌈(2⁶⁴−1)/4096⌉ = 2⁵² pages"
+        );
+        let dear = Surcharges {
+            heap_page: u64::MAX / 2,
+            ..sample()
+        };
         assert_eq!(dear.heap_growth(8193), u64::MAX, "saturates");
     }
 

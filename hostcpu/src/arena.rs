@@ -28,13 +28,19 @@ fn map_fixed(addr: u64, len: usize, prot: libc::c_int) -> Result<(), NativeError
         )
     };
     if p == libc::MAP_FAILED {
-        return Err(NativeError::Map { addr, source: std::io::Error::last_os_error() });
+        return Err(NativeError::Map {
+            addr,
+            source: std::io::Error::last_os_error(),
+        });
     }
     if p as u64 != addr {
         // Kernels before 4.17 treat the flag as a hint.
         // SAFETY: unmapping what we just mapped.
         unsafe { libc::munmap(p, len) };
-        return Err(NativeError::Map { addr, source: std::io::Error::from_raw_os_error(libc::EEXIST) });
+        return Err(NativeError::Map {
+            addr,
+            source: std::io::Error::from_raw_os_error(libc::EEXIST),
+        });
     }
     Ok(())
 }
@@ -45,7 +51,10 @@ fn protect(addr: u64, len: usize, prot: libc::c_int) -> Result<(), NativeError> 
     }
     // SAFETY: the range is inside one of our own fixed mappings.
     if unsafe { libc::mprotect(addr as *mut libc::c_void, len, prot) } != 0 {
-        return Err(NativeError::Map { addr, source: std::io::Error::last_os_error() });
+        return Err(NativeError::Map {
+            addr,
+            source: std::io::Error::last_os_error(),
+        });
     }
     Ok(())
 }
@@ -65,7 +74,10 @@ impl Arena {
         // SAFETY: CODE_ADDR is our RW mapping of CODE_SIZE bytes.
         unsafe { std::ptr::copy_nonoverlapping(page.as_ptr(), CODE_ADDR as *mut u8, page.len()) };
         protect(CODE_ADDR, CODE_SIZE, libc::PROT_READ | libc::PROT_EXEC)?;
-        Ok(Arena { entry: CODE_ADDR + entry_off as u64, last_code: None })
+        Ok(Arena {
+            entry: CODE_ADDR + entry_off as u64,
+            last_code: None,
+        })
     }
 
     fn install_code(&mut self, code: &[u8]) -> Result<(), NativeError> {
@@ -73,7 +85,10 @@ impl Arena {
             return Ok(());
         }
         let page = asm::instruction_page(INSN_ADDR, code);
-        assert!(page.len() <= PAGE, "MAX_CODE_LEN leaves room for the epilogue");
+        assert!(
+            page.len() <= PAGE,
+            "MAX_CODE_LEN leaves room for the epilogue"
+        );
         protect(INSN_ADDR, PAGE, libc::PROT_READ | libc::PROT_WRITE)?;
         // SAFETY: INSN_ADDR is a writable page of our code mapping; the rest
         // is filled with int3 so a stray jump traps instead of sliding.
@@ -95,7 +110,11 @@ impl Arena {
         // SAFETY: [SCRATCH_BASE, +rounded) was just made writable.
         unsafe {
             std::ptr::copy_nonoverlapping(mem.as_ptr(), SCRATCH_BASE as *mut u8, mem.len());
-            std::ptr::write_bytes((SCRATCH_BASE as *mut u8).add(mem.len()), 0, rounded - mem.len());
+            std::ptr::write_bytes(
+                (SCRATCH_BASE as *mut u8).add(mem.len()),
+                0,
+                rounded - mem.len(),
+            );
         }
         Ok(rounded)
     }
@@ -114,10 +133,14 @@ impl Arena {
         // SAFETY: the context page is ours and the mutex gives exclusive use.
         unsafe {
             for (i, v) in gpr.iter().enumerate() {
-                ctx_ptr(ctx::IN_GPR + 8 * i as u32).cast::<u64>().write_unaligned(*v);
+                ctx_ptr(ctx::IN_GPR + 8 * i as u32)
+                    .cast::<u64>()
+                    .write_unaligned(*v);
             }
             for (i, v) in input.xmm.iter().enumerate() {
-                ctx_ptr(ctx::IN_XMM + 16 * i as u32).cast::<u128>().write_unaligned(*v);
+                ctx_ptr(ctx::IN_XMM + 16 * i as u32)
+                    .cast::<u128>()
+                    .write_unaligned(*v);
             }
             ctx_ptr(ctx::IN_RFLAGS).cast::<u64>().write(rflags);
             ctx_ptr(ctx::TEST_MXCSR).cast::<u32>().write(0x1f80);
@@ -128,17 +151,34 @@ impl Arena {
             if signo != 0 {
                 let addr = ctx_ptr(ctx::SIG_ADDR).cast::<u64>().read_volatile();
                 let rip = ctx_ptr(ctx::SIG_RIP).cast::<u64>().read_volatile();
-                return Err(NativeError::Signal { signo: signo as i32, addr, rip });
+                return Err(NativeError::Signal {
+                    signo: signo as i32,
+                    addr,
+                    rip,
+                });
             }
-            let mut out = State { gpr: [0; 16], rflags: 0, xmm: [0; 16], mem: input.mem.clone() };
+            let mut out = State {
+                gpr: [0; 16],
+                rflags: 0,
+                xmm: [0; 16],
+                mem: input.mem.clone(),
+            };
             for (i, v) in out.gpr.iter_mut().enumerate() {
-                *v = ctx_ptr(ctx::OUT_GPR + 8 * i as u32).cast::<u64>().read_volatile();
+                *v = ctx_ptr(ctx::OUT_GPR + 8 * i as u32)
+                    .cast::<u64>()
+                    .read_volatile();
             }
             for (i, v) in out.xmm.iter_mut().enumerate() {
-                *v = ctx_ptr(ctx::OUT_XMM + 16 * i as u32).cast::<u128>().read_unaligned();
+                *v = ctx_ptr(ctx::OUT_XMM + 16 * i as u32)
+                    .cast::<u128>()
+                    .read_unaligned();
             }
             out.rflags = ctx_ptr(ctx::OUT_RFLAGS).cast::<u64>().read_volatile();
-            std::ptr::copy_nonoverlapping(SCRATCH_BASE as *const u8, out.mem.as_mut_ptr(), out.mem.len());
+            std::ptr::copy_nonoverlapping(
+                SCRATCH_BASE as *const u8,
+                out.mem.as_mut_ptr(),
+                out.mem.len(),
+            );
             Ok(out)
         }
     }

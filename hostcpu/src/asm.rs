@@ -17,7 +17,10 @@ pub(crate) struct Emitter {
 
 impl Emitter {
     pub fn new(origin: u64) -> Self {
-        Emitter { bytes: Vec::with_capacity(1024), origin }
+        Emitter {
+            bytes: Vec::with_capacity(1024),
+            origin,
+        }
     }
 
     fn here(&self) -> u64 {

@@ -55,7 +55,9 @@ mod asm;
 mod layout;
 mod signal;
 
-pub use layout::{DEFAULT_RSP, INSN_ADDR, MAX_CODE_LEN, SCRATCH_BASE, SCRATCH_MAX, STACK_BASE, STACK_SIZE};
+pub use layout::{
+    DEFAULT_RSP, INSN_ADDR, MAX_CODE_LEN, SCRATCH_BASE, SCRATCH_MAX, STACK_BASE, STACK_SIZE,
+};
 
 use std::sync::Mutex;
 
@@ -84,7 +86,12 @@ pub enum NativeError {
     #[error("scratch buffer is {len} bytes; at most {max} are supported")]
     MemTooLarge { len: usize, max: usize },
     #[error("mem_base_reg {reg} holds {value:#x}, outside the scratch buffer [{base:#x}, {base:#x}+{len:#x}]")]
-    BaseOutsideScratch { reg: u8, value: u64, base: u64, len: usize },
+    BaseOutsideScratch {
+        reg: u8,
+        value: u64,
+        base: u64,
+        len: usize,
+    },
     #[error("mem_base_reg {reg} is not a general register number (0..16)")]
     BadBaseReg { reg: u8 },
     #[error("cannot map oracle memory at {addr:#x}: {source}")]
@@ -103,16 +110,30 @@ static ARENA: Mutex<Option<arena::Arena>> = Mutex::new(None);
 /// it is checked so a forgotten base yields an error instead of a fault.
 pub fn run(code: &[u8], state: &State, mem_base_reg: Option<u8>) -> Result<State, NativeError> {
     if code.len() > MAX_CODE_LEN {
-        return Err(NativeError::CodeTooLong { len: code.len(), max: MAX_CODE_LEN });
+        return Err(NativeError::CodeTooLong {
+            len: code.len(),
+            max: MAX_CODE_LEN,
+        });
     }
     if state.mem.len() > SCRATCH_MAX {
-        return Err(NativeError::MemTooLarge { len: state.mem.len(), max: SCRATCH_MAX });
+        return Err(NativeError::MemTooLarge {
+            len: state.mem.len(),
+            max: SCRATCH_MAX,
+        });
     }
     if let Some(reg) = mem_base_reg {
-        let value = *state.gpr.get(reg as usize).ok_or(NativeError::BadBaseReg { reg })?;
+        let value = *state
+            .gpr
+            .get(reg as usize)
+            .ok_or(NativeError::BadBaseReg { reg })?;
         let end = SCRATCH_BASE + state.mem.len() as u64;
         if !(SCRATCH_BASE..=end).contains(&value) {
-            return Err(NativeError::BaseOutsideScratch { reg, value, base: SCRATCH_BASE, len: state.mem.len() });
+            return Err(NativeError::BaseOutsideScratch {
+                reg,
+                value,
+                base: SCRATCH_BASE,
+                len: state.mem.len(),
+            });
         }
     }
     signal::install().map_err(NativeError::SignalSetup)?;
@@ -121,10 +142,16 @@ pub fn run(code: &[u8], state: &State, mem_base_reg: Option<u8>) -> Result<State
     if guard.is_none() {
         *guard = Some(arena::Arena::new()?);
     }
-    guard.as_mut().expect("arena initialised above").execute(code, state)
+    guard
+        .as_mut()
+        .expect("arena initialised above")
+        .execute(code, state)
 }
 
 /// Convenience: a state whose scratch buffer has `len` zero bytes.
 pub fn state_with_mem(len: usize) -> State {
-    State { mem: vec![0; len], ..State::default() }
+    State {
+        mem: vec![0; len],
+        ..State::default()
+    }
 }

@@ -12,7 +12,13 @@
 use crate::layout::{ctx, CODE_ADDR, CODE_SIZE, CTX_ADDR};
 use std::sync::OnceLock;
 
-const SIGNALS: [libc::c_int; 5] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE, libc::SIGILL, libc::SIGTRAP];
+const SIGNALS: [libc::c_int; 5] = [
+    libc::SIGSEGV,
+    libc::SIGBUS,
+    libc::SIGFPE,
+    libc::SIGILL,
+    libc::SIGTRAP,
+];
 
 /// Previous dispositions, indexed like [`SIGNALS`].
 static PREVIOUS: OnceLock<[libc::sigaction; 5]> = OnceLock::new();
@@ -33,7 +39,9 @@ pub(crate) fn install() -> std::io::Result<()> {
             let mut prev: [libc::sigaction; 5] = std::mem::zeroed();
             for (i, &sig) in SIGNALS.iter().enumerate() {
                 let mut act: libc::sigaction = std::mem::zeroed();
-                act.sa_sigaction = handler as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) as usize;
+                act.sa_sigaction = handler
+                    as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+                    as usize;
                 act.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
                 libc::sigemptyset(&mut act.sa_mask);
                 if libc::sigaction(sig, &act, &mut prev[i]) != 0 {
@@ -64,7 +72,11 @@ pub(crate) fn ensure_alt_stack() -> std::io::Result<()> {
         }
         if cur.ss_flags & libc::SS_DISABLE != 0 {
             let mem = Box::leak(vec![0u8; ALT_STACK_SIZE].into_boxed_slice());
-            let st = libc::stack_t { ss_sp: mem.as_mut_ptr().cast(), ss_flags: 0, ss_size: ALT_STACK_SIZE };
+            let st = libc::stack_t {
+                ss_sp: mem.as_mut_ptr().cast(),
+                ss_flags: 0,
+                ss_size: ALT_STACK_SIZE,
+            };
             if libc::sigaltstack(&st, std::ptr::null_mut()) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
@@ -82,8 +94,12 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, uctx: *mut l
         let rip = uc.uc_mcontext.gregs[libc::REG_RIP as usize] as u64;
         if (CODE_ADDR..CODE_ADDR + CODE_SIZE as u64).contains(&rip) {
             let base = CTX_ADDR as *mut u8;
-            base.add(ctx::SIG_NO as usize).cast::<u64>().write(sig as u64);
-            base.add(ctx::SIG_ADDR as usize).cast::<u64>().write((*info).si_addr() as u64);
+            base.add(ctx::SIG_NO as usize)
+                .cast::<u64>()
+                .write(sig as u64);
+            base.add(ctx::SIG_ADDR as usize)
+                .cast::<u64>()
+                .write((*info).si_addr() as u64);
             base.add(ctx::SIG_RIP as usize).cast::<u64>().write(rip);
             // Recovery stub sits at the start of the first code page.
             uc.uc_mcontext.gregs[libc::REG_RIP as usize] = CODE_ADDR as i64;
@@ -96,14 +112,17 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, uctx: *mut l
 /// Hand a foreign fault to whoever handled it before us.
 unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, uctx: *mut libc::c_void) {
     let Some(prev) = PREVIOUS.get() else { return };
-    let Some(i) = SIGNALS.iter().position(|&s| s == sig) else { return };
+    let Some(i) = SIGNALS.iter().position(|&s| s == sig) else {
+        return;
+    };
     let old = &prev[i];
     if old.sa_sigaction == libc::SIG_DFL || old.sa_sigaction == libc::SIG_IGN {
         // Re-install the old disposition; the faulting instruction re-executes
         // and gets the default action (core dump) as if we never existed.
         libc::sigaction(sig, old, std::ptr::null_mut());
     } else if old.sa_flags & libc::SA_SIGINFO != 0 {
-        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) = std::mem::transmute(old.sa_sigaction);
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            std::mem::transmute(old.sa_sigaction);
         f(sig, info, uctx);
     } else {
         let f: extern "C" fn(libc::c_int) = std::mem::transmute(old.sa_sigaction);

@@ -2,7 +2,9 @@
 //! architectural definitions in the Intel SDM (e.g. ADD sets CF on unsigned
 //! carry-out, AF on carry out of bit 3, PF on even parity of the low byte).
 
-use hostcpu::{run, state_with_mem, NativeError, State, DEFAULT_RSP, DF, SCRATCH_BASE, STATUS_FLAGS};
+use hostcpu::{
+    run, state_with_mem, NativeError, State, DEFAULT_RSP, DF, SCRATCH_BASE, STATUS_FLAGS,
+};
 
 const CF: u64 = 1;
 const PF: u64 = 4;
@@ -96,7 +98,10 @@ fn memory_load_sees_input_bytes_and_zero_slack() {
     assert_eq!(out.gpr[RAX], u64::from_le_bytes(*b"23456789"));
     s.gpr[RDI] = SCRATCH_BASE + 8;
     let out = run(&[0x48, 0x8b, 0x07], &s, None).unwrap();
-    assert_eq!(out.gpr[RAX], u64::from_le_bytes([b'8', b'9', 0, 0, 0, 0, 0, 0]));
+    assert_eq!(
+        out.gpr[RAX],
+        u64::from_le_bytes([b'8', b'9', 0, 0, 0, 0, 0, 0])
+    );
 }
 
 #[test]
@@ -115,7 +120,9 @@ fn access_outside_scratch_is_sigsegv() {
     let mut s = state_with_mem(16);
     s.gpr[RDI] = SCRATCH_BASE + 8192;
     match run(&[0x48, 0x89, 0x07], &s, None) {
-        Err(NativeError::Signal { signo: 11, addr, .. }) => assert_eq!(addr, SCRATCH_BASE + 8192),
+        Err(NativeError::Signal {
+            signo: 11, addr, ..
+        }) => assert_eq!(addr, SCRATCH_BASE + 8192),
         other => panic!("expected SIGSEGV, got {other:?}"),
     }
 }
@@ -123,8 +130,14 @@ fn access_outside_scratch_is_sigsegv() {
 #[test]
 fn ud2_is_sigill_and_int3_is_sigtrap() {
     let s = State::default();
-    assert!(matches!(run(&[0x0f, 0x0b], &s, None), Err(NativeError::Signal { signo: 4, .. })));
-    assert!(matches!(run(&[0xcc], &s, None), Err(NativeError::Signal { signo: 5, .. })));
+    assert!(matches!(
+        run(&[0x0f, 0x0b], &s, None),
+        Err(NativeError::Signal { signo: 4, .. })
+    ));
+    assert!(matches!(
+        run(&[0xcc], &s, None),
+        Err(NativeError::Signal { signo: 5, .. })
+    ));
 }
 
 #[test]
@@ -144,7 +157,10 @@ fn push_into_scratch_when_rsp_points_there() {
     let out = run(&[0x50], &s, Some(RSP as u8)).unwrap(); // push rax
     assert_eq!(out.gpr[RSP], SCRATCH_BASE + 56);
     assert_eq!(&out.mem[56..], &0x0102_0304_0506_0708u64.to_le_bytes());
-    assert!(out.mem[..56].iter().all(|&b| b == 0), "harness must not write the test stack");
+    assert!(
+        out.mem[..56].iter().all(|&b| b == 0),
+        "harness must not write the test stack"
+    );
 }
 
 #[test]
@@ -173,10 +189,22 @@ fn rep_movsb_backwards_with_df() {
 
 #[test]
 fn argument_errors() {
-    assert!(matches!(run(&vec![0x90; 5000], &State::default(), None), Err(NativeError::CodeTooLong { .. })));
-    assert!(matches!(run(&[0x90], &state_with_mem(2 << 20), None), Err(NativeError::MemTooLarge { .. })));
-    assert!(matches!(run(&[0x90], &state_with_mem(8), Some(7)), Err(NativeError::BaseOutsideScratch { reg: 7, .. })));
-    assert!(matches!(run(&[0x90], &state_with_mem(8), Some(16)), Err(NativeError::BadBaseReg { reg: 16 })));
+    assert!(matches!(
+        run(&vec![0x90; 5000], &State::default(), None),
+        Err(NativeError::CodeTooLong { .. })
+    ));
+    assert!(matches!(
+        run(&[0x90], &state_with_mem(2 << 20), None),
+        Err(NativeError::MemTooLarge { .. })
+    ));
+    assert!(matches!(
+        run(&[0x90], &state_with_mem(8), Some(7)),
+        Err(NativeError::BaseOutsideScratch { reg: 7, .. })
+    ));
+    assert!(matches!(
+        run(&[0x90], &state_with_mem(8), Some(16)),
+        Err(NativeError::BadBaseReg { reg: 16 })
+    ));
 }
 
 #[test]
@@ -209,7 +237,10 @@ fn fault_with_unusable_rsp_is_still_recovered() {
     // Signal delivery must not need the test stack: RSP points at unmapped memory.
     let mut s = State::default();
     s.gpr[RSP] = 0x18;
-    assert!(matches!(run(&[0x0f, 0x0b], &s, None), Err(NativeError::Signal { signo: 4, .. })));
+    assert!(matches!(
+        run(&[0x0f, 0x0b], &s, None),
+        Err(NativeError::Signal { signo: 4, .. })
+    ));
     let out = run(&[0x48, 0x89, 0xe0], &s, None).unwrap(); // mov rax, rsp
     assert_eq!(out.gpr[RAX], 0x18);
 }
@@ -223,7 +254,10 @@ fn throughput_is_usable_for_random_testing() {
     }
     let per_run = t.elapsed() / 2000;
     eprintln!("hostcpu: {per_run:?} per run");
-    assert!(per_run < std::time::Duration::from_millis(1), "{per_run:?} per run");
+    assert!(
+        per_run < std::time::Duration::from_millis(1),
+        "{per_run:?} per run"
+    );
 }
 
 #[test]

@@ -65,7 +65,8 @@ fn slot(addr: u64) -> usize {
 
 /// True if the instruction ends a basic block.
 pub fn ends_block(op: Op) -> bool {
-    op.condition().is_some_and(|_| (op as u16) < Op::Seto as u16)
+    op.condition()
+        .is_some_and(|_| (op as u16) < Op::Seto as u16)
         || matches!(
             op,
             Op::Jmp
@@ -100,7 +101,12 @@ impl CodeCache {
     /// The block starting at `addr`, decoding it on first use. Fails only when
     /// the very first instruction cannot be fetched or decoded.
     #[inline]
-    pub fn block(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+    pub fn block(
+        &mut self,
+        mem: &Memory,
+        addr: u64,
+        cost: &dyn Fn(&Insn) -> u64,
+    ) -> Result<Block, Fault> {
         if let Some(&(a, i)) = self.recent.get(slot(addr)) {
             if a == addr && i != 0 {
                 return Ok(self.blocks[i as usize - 1]);
@@ -110,7 +116,12 @@ impl CodeCache {
     }
 
     #[cold]
-    fn lookup_slow(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+    fn lookup_slow(
+        &mut self,
+        mem: &Memory,
+        addr: u64,
+        cost: &dyn Fn(&Insn) -> u64,
+    ) -> Result<Block, Fault> {
         if self.recent.is_empty() {
             self.recent = vec![(0, 0); RECENT];
         }
@@ -126,7 +137,12 @@ impl CodeCache {
     }
 
     #[cold]
-    fn decode_block(&mut self, mem: &Memory, addr: u64, cost: &dyn Fn(&Insn) -> u64) -> Result<Block, Fault> {
+    fn decode_block(
+        &mut self,
+        mem: &Memory,
+        addr: u64,
+        cost: &dyn Fn(&Insn) -> u64,
+    ) -> Result<Block, Fault> {
         let first = self.insns.len() as u32;
         let mut pc = addr;
         let mut total = 0u64;
@@ -149,7 +165,9 @@ impl CodeCache {
                     // charged as they run, so nothing after it may be precharged before
                     // them (out-of-gas must stop at the same instruction as per-instruction
                     // charging would).
-                    let rep = insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE) != 0
+                    let rep = insn.prefixes
+                        & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
+                        != 0
                         && insn.op.is_string();
                     if ends_block(insn.op) || rep || count as usize >= MAX_BLOCK {
                         break;
@@ -167,7 +185,11 @@ impl CodeCache {
                 Err(_) => break,
             }
         }
-        let b = Block { first, count, cost: total };
+        let b = Block {
+            first,
+            count,
+            cost: total,
+        };
         self.map.insert(addr, self.blocks.len() as u32);
         self.blocks.push(b);
         Ok(b)

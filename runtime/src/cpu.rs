@@ -37,7 +37,15 @@ pub struct Cpu {
 
 impl Default for Cpu {
     fn default() -> Self {
-        Cpu { gpr: [0; 16], rip: 0, flags: Flags::default(), xmm: [0; 16], mxcsr: MXCSR_DEFAULT, fs_base: 0, gs_base: 0 }
+        Cpu {
+            gpr: [0; 16],
+            rip: 0,
+            flags: Flags::default(),
+            xmm: [0; 16],
+            mxcsr: MXCSR_DEFAULT,
+            fs_base: 0,
+            gs_base: 0,
+        }
     }
 }
 
@@ -107,7 +115,13 @@ impl Cpu {
 
     /// Write a non-XMM destination operand.
     #[inline]
-    pub fn write_op(&mut self, mem: &mut Memory, insn: &Insn, op: Operand, v: u64) -> Result<(), Fault> {
+    pub fn write_op(
+        &mut self,
+        mem: &mut Memory,
+        insn: &Insn,
+        op: Operand,
+        v: u64,
+    ) -> Result<(), Fault> {
         match op {
             Operand::Gpr { reg, size } => {
                 self.write_gpr(reg, size, v);
@@ -133,7 +147,10 @@ impl Cpu {
 /// Size in bytes of an operand (0 for none).
 pub fn op_size(op: Operand) -> u8 {
     match op {
-        Operand::Gpr { size, .. } | Operand::Mem { size } | Operand::Imm { size } | Operand::Imm2 { size } => size,
+        Operand::Gpr { size, .. }
+        | Operand::Mem { size }
+        | Operand::Imm { size }
+        | Operand::Imm2 { size } => size,
         Operand::GprHigh8 { .. } => 1,
         Operand::Xmm(_) => 16,
         Operand::None => 0,

@@ -40,7 +40,9 @@ pub enum ElfError {
     NoSegments,
     #[error("entry point {0:#x} is not inside an executable segment")]
     BadEntry(u64),
-    #[error("unsupported relocation type {rtype} at {offset:#x} (only R_X86_64_RELATIVE is applied)")]
+    #[error(
+        "unsupported relocation type {rtype} at {offset:#x} (only R_X86_64_RELATIVE is applied)"
+    )]
     Relocation { rtype: u32, offset: u64 },
     #[error("relocation at {0:#x} is outside the loaded image")]
     RelocationTarget(u64),
@@ -75,7 +77,11 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
     if let Some(lib) = elf.libraries.first() {
         return Err(ElfError::Needed(lib.to_string()));
     }
-    if elf.program_headers.iter().any(|p| p.p_type == ph::PT_INTERP) {
+    if elf
+        .program_headers
+        .iter()
+        .any(|p| p.p_type == ph::PT_INTERP)
+    {
         return Err(ElfError::Interp("(unnamed)".into()));
     }
 
@@ -87,22 +93,46 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
         }
         let bad = |detail: String| ElfError::BadSegment { index, detail };
         if p.p_filesz > p.p_memsz {
-            return Err(bad(format!("file size {} exceeds memory size {}", p.p_filesz, p.p_memsz)));
+            return Err(bad(format!(
+                "file size {} exceeds memory size {}",
+                p.p_filesz, p.p_memsz
+            )));
         }
-        let file_end = p.p_offset.checked_add(p.p_filesz).ok_or_else(|| bad("file range wraps".into()))?;
+        let file_end = p
+            .p_offset
+            .checked_add(p.p_filesz)
+            .ok_or_else(|| bad("file range wraps".into()))?;
         if file_end > bytes.len() as u64 {
-            return Err(bad(format!("file range {:#x}..{file_end:#x} is past the end of the file", p.p_offset)));
+            return Err(bad(format!(
+                "file range {:#x}..{file_end:#x} is past the end of the file",
+                p.p_offset
+            )));
         }
-        let vaddr = p.p_vaddr.checked_add(base).ok_or_else(|| bad("address wraps".into()))?;
-        vaddr.checked_add(p.p_memsz).ok_or_else(|| bad("address range wraps".into()))?;
+        let vaddr = p
+            .p_vaddr
+            .checked_add(base)
+            .ok_or_else(|| bad("address wraps".into()))?;
+        vaddr
+            .checked_add(p.p_memsz)
+            .ok_or_else(|| bad("address range wraps".into()))?;
         total = total.saturating_add(p.p_memsz);
         if total > MAX_IMAGE {
             return Err(ElfError::TooLarge(total));
         }
         let flags = SegmentFlags(
-            (if p.p_flags & ph::PF_R != 0 { SegmentFlags::R } else { 0 })
-                | (if p.p_flags & ph::PF_W != 0 { SegmentFlags::W } else { 0 })
-                | (if p.p_flags & ph::PF_X != 0 { SegmentFlags::X } else { 0 }),
+            (if p.p_flags & ph::PF_R != 0 {
+                SegmentFlags::R
+            } else {
+                0
+            }) | (if p.p_flags & ph::PF_W != 0 {
+                SegmentFlags::W
+            } else {
+                0
+            }) | (if p.p_flags & ph::PF_X != 0 {
+                SegmentFlags::X
+            } else {
+                0
+            }),
         );
         if flags.writable() && flags.executable() {
             return Err(ElfError::WriteExec { index, vaddr });
@@ -110,7 +140,15 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
         // Only the file image is kept; the loader zero-fills up to mem_size, after
         // checking the schedule's memory limit (so a hostile p_memsz costs nothing here).
         let data = bytes[p.p_offset as usize..file_end as usize].to_vec();
-        segments.push((index, Segment { vaddr, mem_size: p.p_memsz, flags, data }));
+        segments.push((
+            index,
+            Segment {
+                vaddr,
+                mem_size: p.p_memsz,
+                flags,
+                data,
+            },
+        ));
     }
     if segments.is_empty() {
         return Err(ElfError::NoSegments);
@@ -118,7 +156,10 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
     segments.sort_by_key(|(_, s)| s.vaddr);
     for w in segments.windows(2) {
         if w[0].1.vaddr + w[0].1.mem_size > w[1].1.vaddr {
-            return Err(ElfError::Overlap { a: w[0].0, b: w[1].0 });
+            return Err(ElfError::Overlap {
+                a: w[0].0,
+                b: w[1].0,
+            });
         }
     }
     let mut segments: Vec<Segment> = segments.into_iter().map(|(_, s)| s).collect();
@@ -128,21 +169,28 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
     }
 
     let entry = elf.entry.wrapping_add(base);
-    if !segments.iter().any(|s| s.flags.executable() && entry >= s.vaddr && entry < s.vaddr + s.mem_size) {
+    if !segments
+        .iter()
+        .any(|s| s.flags.executable() && entry >= s.vaddr && entry < s.vaddr + s.mem_size)
+    {
         return Err(ElfError::BadEntry(entry));
     }
 
-    let tls = elf.program_headers.iter().find(|p| p.p_type == ph::PT_TLS).and_then(|p| {
-        let end = p.p_offset.checked_add(p.p_filesz)?;
-        if end > bytes.len() as u64 || p.p_memsz > (1 << 20) || p.p_filesz > p.p_memsz {
-            return None;
-        }
-        Some(TlsTemplate {
-            init: bytes[p.p_offset as usize..end as usize].to_vec(),
-            mem_size: p.p_memsz,
-            align: p.p_align.clamp(1, 4096).next_power_of_two(),
-        })
-    });
+    let tls = elf
+        .program_headers
+        .iter()
+        .find(|p| p.p_type == ph::PT_TLS)
+        .and_then(|p| {
+            let end = p.p_offset.checked_add(p.p_filesz)?;
+            if end > bytes.len() as u64 || p.p_memsz > (1 << 20) || p.p_filesz > p.p_memsz {
+                return None;
+            }
+            Some(TlsTemplate {
+                init: bytes[p.p_offset as usize..end as usize].to_vec(),
+                mem_size: p.p_memsz,
+                align: p.p_align.clamp(1, 4096).next_power_of_two(),
+            })
+        });
 
     let mut symbols: Vec<Symbol> = elf
         .syms
@@ -150,13 +198,22 @@ pub fn parse(bytes: &[u8]) -> Result<Program, ElfError> {
         .filter(|s| s.st_type() == sym::STT_FUNC && s.st_value != 0)
         .filter_map(|s| {
             let name = elf.strtab.get_at(s.st_name)?;
-            Some(Symbol { addr: s.st_value.wrapping_add(base), size: s.st_size, name: name.to_string() })
+            Some(Symbol {
+                addr: s.st_value.wrapping_add(base),
+                size: s.st_size,
+                name: name.to_string(),
+            })
         })
         .collect();
     symbols.sort_by(|a, b| a.addr.cmp(&b.addr).then_with(|| a.name.cmp(&b.name)));
     symbols.dedup_by_key(|s| s.addr);
 
-    Ok(Program { entry, segments, symbols, tls })
+    Ok(Program {
+        entry,
+        segments,
+        symbols,
+        tls,
+    })
 }
 
 fn apply_relocations(elf: &Elf, segments: &mut [Segment], base: u64) -> Result<(), ElfError> {
@@ -165,7 +222,12 @@ fn apply_relocations(elf: &Elf, segments: &mut [Segment], base: u64) -> Result<(
             return Err(ElfError::Needed("(DT_NEEDED entry)".into()));
         }
     }
-    for r in elf.dynrelas.iter().chain(elf.dynrels.iter()).chain(elf.pltrelocs.iter()) {
+    for r in elf
+        .dynrelas
+        .iter()
+        .chain(elf.dynrels.iter())
+        .chain(elf.pltrelocs.iter())
+    {
         let at = r.r_offset.wrapping_add(base);
         match r.r_type {
             reloc::R_X86_64_NONE => {}
@@ -173,7 +235,10 @@ fn apply_relocations(elf: &Elf, segments: &mut [Segment], base: u64) -> Result<(
                 let value = base.wrapping_add(r.r_addend.unwrap_or(0) as u64);
                 let seg = segments
                     .iter_mut()
-                    .find(|s| at >= s.vaddr && at.checked_add(8).is_some_and(|e| e <= s.vaddr + s.mem_size))
+                    .find(|s| {
+                        at >= s.vaddr
+                            && at.checked_add(8).is_some_and(|e| e <= s.vaddr + s.mem_size)
+                    })
                     .ok_or(ElfError::RelocationTarget(at))?;
                 let off = (at - seg.vaddr) as usize;
                 if seg.data.len() < off + 8 {

@@ -50,7 +50,11 @@ pub enum Fault {
     #[error("interrupt vector {0:#x} is not part of ABI v1")]
     BadVector(u8),
     #[error("{what} limit exceeded: {value} > {limit}")]
-    Limit { what: &'static str, value: u64, limit: u64 },
+    Limit {
+        what: &'static str,
+        value: u64,
+        limit: u64,
+    },
     #[error("{0}")]
     Abi(String),
     #[error("instruction not implemented by the interpreter: {0}")]

@@ -89,5 +89,12 @@ pub trait Host {
     /// `ctx.depth + 1` (the ABI has checked the depth limit). The host rolls
     /// back the callee's changes, value transfer included, unless it succeeds.
     /// A target without code receives the value and succeeds with no return data.
-    fn call(&mut self, ctx: &CallContext, to: &Address, input: &[u8], gas: u64, value: u128) -> NestedResult;
+    fn call(
+        &mut self,
+        ctx: &CallContext,
+        to: &Address,
+        input: &[u8],
+        gas: u64,
+        value: u128,
+    ) -> NestedResult;
 }

@@ -146,7 +146,11 @@ impl<'a> Vm<'a> {
                 Err(f) => return self.finish(Status::Fault, Some(self.trap(f, rip, None))),
             };
             if self.trace {
-                eprintln!("trace: block {rip:#x} ({} instructions, gas left {})", block.count, self.gas_left());
+                eprintln!(
+                    "trace: block {rip:#x} ({} instructions, gas left {})",
+                    block.count,
+                    self.gas_left()
+                );
             }
             let precharged = !self.per_instruction_gas && block.cost <= self.gas_left();
             if precharged {
@@ -154,7 +158,11 @@ impl<'a> Vm<'a> {
             }
             let first = block.first as usize;
             let end = first + block.count as usize;
-            let mut gas = Gas { used: self.gas_used, limit: self.gas_limit, iter: iter_cost };
+            let mut gas = Gas {
+                used: self.gas_used,
+                limit: self.gas_limit,
+                iter: iter_cost,
+            };
             let exit = run_block(
                 &mut self.cpu,
                 &mut self.mem,
@@ -167,7 +175,12 @@ impl<'a> Vm<'a> {
             self.gas_used = gas.used;
             match exit {
                 BlockExit::Done(next) => self.cpu.rip = next,
-                BlockExit::Interrupt { vector, k, pc, next } => {
+                BlockExit::Interrupt {
+                    vector,
+                    k,
+                    pc,
+                    next,
+                } => {
                     self.cpu.rip = next;
                     match abi::dispatch(self, vector) {
                         Ok(Flow::Continue) => {}
@@ -197,7 +210,6 @@ impl<'a> Vm<'a> {
             }
         }
     }
-
 }
 
 /// A string instruction with a REP/REPE/REPNE prefix: charged per iteration.
@@ -224,9 +236,20 @@ enum BlockExit {
     /// Fell off the end or branched: continue at this address.
     Done(u64),
     /// `int vector` at block index `k`; the next instruction is at `next`.
-    Interrupt { vector: u8, k: usize, pc: u64, next: u64 },
-    OutOfGas { pc: u64 },
-    Fault { fault: Fault, k: usize, pc: u64 },
+    Interrupt {
+        vector: u8,
+        k: usize,
+        pc: u64,
+        next: u64,
+    },
+    OutOfGas {
+        pc: u64,
+    },
+    Fault {
+        fault: Fault,
+        k: usize,
+        pc: u64,
+    },
 }
 
 /// Execute one decoded block. When `precharged` is false, each instruction is
@@ -267,10 +290,21 @@ fn run_block(
         match step {
             Step::Next => pc = next,
             Step::Jump(t) => return BlockExit::Done(t),
-            Step::Interrupt(vector) => return BlockExit::Interrupt { vector, k, pc, next },
+            Step::Interrupt(vector) => {
+                return BlockExit::Interrupt {
+                    vector,
+                    k,
+                    pc,
+                    next,
+                }
+            }
             // Only REP string instructions repeat, and they go through run_rep.
             Step::Repeat => {
-                return BlockExit::Fault { fault: Fault::NotImplemented("repeat without a REP prefix"), k, pc }
+                return BlockExit::Fault {
+                    fault: Fault::NotImplemented("repeat without a REP prefix"),
+                    k,
+                    pc,
+                }
             }
         }
     }
@@ -279,8 +313,18 @@ fn run_block(
 
 /// Execute a REP-prefixed string instruction to completion, charging one
 /// string iteration before each iteration runs. `Err(None)` = out of gas.
-fn run_rep(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn, next: u64, gas: &mut Gas) -> Result<Step, Option<Fault>> {
-    let count_size = if insn.has_prefix(prefix::ADDR32) { 4 } else { 8 };
+fn run_rep(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+    next: u64,
+    gas: &mut Gas,
+) -> Result<Step, Option<Fault>> {
+    let count_size = if insn.has_prefix(prefix::ADDR32) {
+        4
+    } else {
+        8
+    };
     loop {
         if cpu.read_gpr(reg::RCX, count_size) != 0 {
             if gas.iter > gas.limit - gas.used {
@@ -323,11 +367,19 @@ pub fn run_call(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host) -
 }
 
 /// [`run_call`] with diagnostics options.
-pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Host, opts: RunOptions) -> Outcome {
+pub fn run_call_with(
+    p: CallParams<'_>,
+    cache: &mut CodeCache,
+    host: &mut dyn Host,
+    opts: RunOptions,
+) -> Outcome {
     let limits = p.schedule.limits();
     let loaded = crate::loader::load(
         p.program,
-        crate::loader::LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes },
+        crate::loader::LoadLimits {
+            stack: limits.stack_bytes,
+            memory: limits.guest_memory_bytes,
+        },
     );
     let (cpu, mem) = match loaded {
         Ok(x) => x,
@@ -336,7 +388,12 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
                 status: Status::Fault,
                 gas_used: 0,
                 return_data: Vec::new(),
-                trap: Some(Trap { fault, rip: p.program.entry, insn: None, function: None }),
+                trap: Some(Trap {
+                    fault,
+                    rip: p.program.entry,
+                    insn: None,
+                    function: None,
+                }),
                 debug: Vec::new(),
                 end_rip: p.program.entry,
             }
@@ -348,7 +405,11 @@ pub fn run_call_with(p: CallParams<'_>, cache: &mut CodeCache, host: &mut dyn Ho
             gas_used: 0,
             return_data: Vec::new(),
             trap: Some(Trap {
-                fault: Fault::Limit { what: "input", value: p.input.len() as u64, limit: limits.input_bytes },
+                fault: Fault::Limit {
+                    what: "input",
+                    value: p.input.len() as u64,
+                    limit: limits.input_bytes,
+                },
                 rip: p.program.entry,
                 insn: None,
                 function: None,

@@ -46,7 +46,11 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
 
     let image = program.image_size();
     if image.saturating_add(stack) > limits.memory {
-        return Err(Fault::Limit { what: "guest memory", value: image.saturating_add(stack), limit: limits.memory });
+        return Err(Fault::Limit {
+            what: "guest memory",
+            value: image.saturating_add(stack),
+            limit: limits.memory,
+        });
     }
 
     let mut prev_end = 0u64;
@@ -57,23 +61,43 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
             .vaddr
             .checked_add(seg.mem_size)
             .filter(|&e| e <= USER_END && seg.data.len() as u64 <= seg.mem_size)
-            .ok_or_else(|| Fault::Abi(format!("segment at {:#x} (+{:#x}) cannot be mapped", seg.vaddr, seg.mem_size)))?;
-        let next_start = program.segments.get(i + 1).map(|n| n.vaddr).unwrap_or(u64::MAX);
+            .ok_or_else(|| {
+                Fault::Abi(format!(
+                    "segment at {:#x} (+{:#x}) cannot be mapped",
+                    seg.vaddr, seg.mem_size
+                ))
+            })?;
+        let next_start = program
+            .segments
+            .get(i + 1)
+            .map(|n| n.vaddr)
+            .unwrap_or(u64::MAX);
         let start = (seg.vaddr / PAGE * PAGE).max(prev_end);
         let end = round_up(seg_end).min(next_start / PAGE * PAGE).max(seg_end);
         if start > seg.vaddr {
-            return Err(Fault::Abi(format!("segment at {:#x} overlaps the previous one", seg.vaddr)));
+            return Err(Fault::Abi(format!(
+                "segment at {:#x} overlaps the previous one",
+                seg.vaddr
+            )));
         }
         let mut data = vec![0u8; (end - start) as usize];
         let off = (seg.vaddr - start) as usize;
         data[off..off + seg.data.len()].copy_from_slice(&seg.data);
         let perm = Perm(
-            (if seg.flags.readable() || seg.flags.executable() { Perm::R.0 } else { 0 })
-                | (if seg.flags.writable() { Perm::W.0 } else { 0 })
+            (if seg.flags.readable() || seg.flags.executable() {
+                Perm::R.0
+            } else {
+                0
+            }) | (if seg.flags.writable() { Perm::W.0 } else { 0 })
                 | (if seg.flags.executable() { Perm::X.0 } else { 0 }),
         );
-        mem.map(Region { start, perm, kind: RegionKind::Segment, data })
-            .map_err(|e| Fault::Abi(format!("cannot map segment at {:#x}: {e}", seg.vaddr)))?;
+        mem.map(Region {
+            start,
+            perm,
+            kind: RegionKind::Segment,
+            data,
+        })
+        .map_err(|e| Fault::Abi(format!("cannot map segment at {:#x}: {e}", seg.vaddr)))?;
         prev_end = end;
     }
 
@@ -86,8 +110,15 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
     let tls_aligned = tls_size
         .div_ceil(tls_align)
         .checked_mul(tls_align)
-        .filter(|&n| n <= limits.memory && !matches!(&program.tls, Some(t) if t.init.len() as u64 > t.mem_size))
-        .ok_or_else(|| Fault::Abi(format!("TLS template ({tls_size} bytes, alignment {tls_align}) cannot be mapped")))?;
+        .filter(|&n| {
+            n <= limits.memory
+                && !matches!(&program.tls, Some(t) if t.init.len() as u64 > t.mem_size)
+        })
+        .ok_or_else(|| {
+            Fault::Abi(format!(
+                "TLS template ({tls_size} bytes, alignment {tls_align}) cannot be mapped"
+            ))
+        })?;
     let tls_span = round_up(tls_aligned);
     let tb_start = THREAD_BLOCK - tls_span;
     let mut tb = vec![0u8; (tls_span + THREAD_BLOCK_SIZE) as usize];
@@ -97,22 +128,41 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
     }
     let tcb = tls_span as usize;
     tb[tcb..tcb + 8].copy_from_slice(&THREAD_BLOCK.to_le_bytes());
-    mem.map(Region { start: tb_start, perm: Perm::RW, kind: RegionKind::ThreadBlock, data: tb })
-        .map_err(|e| Fault::Abi(format!("cannot map thread block: {e}")))?;
+    mem.map(Region {
+        start: tb_start,
+        perm: Perm::RW,
+        kind: RegionKind::ThreadBlock,
+        data: tb,
+    })
+    .map_err(|e| Fault::Abi(format!("cannot map thread block: {e}")))?;
 
     // Stack and its guard.
     let stack_base = STACK_TOP - stack;
     mem.stack_guard = (stack_base - STACK_GUARD, stack_base);
-    mem.map(Region { start: stack_base, perm: Perm::RW, kind: RegionKind::Stack, data: vec![0u8; stack as usize] })
-        .map_err(|e| Fault::Abi(format!("cannot map stack: {e}")))?;
+    mem.map(Region {
+        start: stack_base,
+        perm: Perm::RW,
+        kind: RegionKind::Stack,
+        data: vec![0u8; stack as usize],
+    })
+    .map_err(|e| Fault::Abi(format!("cannot map stack: {e}")))?;
 
     // Heap starts empty and grows on demand.
-    mem.map(Region { start: HEAP_BASE, perm: Perm::RW, kind: RegionKind::Heap, data: Vec::new() })
-        .map_err(|e| Fault::Abi(format!("cannot map heap: {e}")))?;
+    mem.map(Region {
+        start: HEAP_BASE,
+        perm: Perm::RW,
+        kind: RegionKind::Heap,
+        data: Vec::new(),
+    })
+    .map_err(|e| Fault::Abi(format!("cannot map heap: {e}")))?;
 
     let used = mem.mapped_bytes();
     if used > limits.memory {
-        return Err(Fault::Limit { what: "guest memory", value: used, limit: limits.memory });
+        return Err(Fault::Limit {
+            what: "guest memory",
+            value: used,
+            limit: limits.memory,
+        });
     }
 
     let mut cpu = Cpu::default();

@@ -79,15 +79,30 @@ impl Memory {
 
     /// Map a region. Fails if it overlaps another, lies below [`MIN_ADDR`], or wraps.
     pub fn map(&mut self, region: Region) -> Result<(), String> {
-        let end = region.start.checked_add(region.data.len() as u64).ok_or("region wraps the address space")?;
+        let end = region
+            .start
+            .checked_add(region.data.len() as u64)
+            .ok_or("region wraps the address space")?;
         if region.start < MIN_ADDR {
-            return Err(format!("region at {:#x} is below {MIN_ADDR:#x}", region.start));
+            return Err(format!(
+                "region at {:#x} is below {MIN_ADDR:#x}",
+                region.start
+            ));
         }
         if end > (1u64 << 47) {
-            return Err(format!("region ending at {end:#x} is above the user address space"));
+            return Err(format!(
+                "region ending at {end:#x} is above the user address space"
+            ));
         }
-        if self.regions.iter().any(|r| region.start < r.end() && r.start < end) {
-            return Err(format!("region {:#x}..{end:#x} overlaps another", region.start));
+        if self
+            .regions
+            .iter()
+            .any(|r| region.start < r.end() && r.start < end)
+        {
+            return Err(format!(
+                "region {:#x}..{end:#x} overlaps another",
+                region.start
+            ));
         }
         let pos = self.regions.partition_point(|r| r.start < region.start);
         self.regions.insert(pos, region);
@@ -154,7 +169,10 @@ impl Memory {
         match self.find(addr) {
             Some(_) => Fault::Protection { addr, access },
             None if addr >= self.stack_guard.0 && addr < self.stack_guard.1 => {
-                Fault::StackOverflow { addr, limit: self.stack_limit }
+                Fault::StackOverflow {
+                    addr,
+                    limit: self.stack_limit,
+                }
             }
             None => Fault::Unmapped { addr, access },
         }
@@ -163,7 +181,9 @@ impl Memory {
     /// Slice of `len` bytes at `addr` if the whole range is in one region that allows `access`.
     #[inline]
     fn range(&self, addr: u64, len: usize, access: Access) -> Result<(usize, usize), Fault> {
-        let Some(i) = self.find(addr) else { return Err(self.fault(addr, access)) };
+        let Some(i) = self.find(addr) else {
+            return Err(self.fault(addr, access));
+        };
         let r = &self.regions[i];
         if !r.perm.allows(access) {
             return Err(self.fault(addr, access));
@@ -173,15 +193,23 @@ impl Memory {
             Ok((i, off))
         } else {
             // Spans into the next region (or unmapped space): report the first bad byte.
-            Err(self.check_slow(addr, len as u64, access).err().unwrap_or(Fault::Unmapped { addr, access }))
+            Err(self
+                .check_slow(addr, len as u64, access)
+                .err()
+                .unwrap_or(Fault::Unmapped { addr, access }))
         }
     }
 
     fn check_slow(&self, addr: u64, len: u64, access: Access) -> Result<(), Fault> {
         let mut a = addr;
-        let end = addr.checked_add(len).ok_or(Fault::Unmapped { addr: u64::MAX, access })?;
+        let end = addr.checked_add(len).ok_or(Fault::Unmapped {
+            addr: u64::MAX,
+            access,
+        })?;
         while a < end {
-            let Some(i) = self.find(a) else { return Err(self.fault(a, access)) };
+            let Some(i) = self.find(a) else {
+                return Err(self.fault(a, access));
+            };
             let r = &self.regions[i];
             if !r.perm.allows(access) {
                 return Err(self.fault(a, access));
@@ -207,7 +235,10 @@ impl Memory {
         let i = cache.get();
         if let Some(r) = self.regions.get(i) {
             let off = addr.wrapping_sub(r.start);
-            if off < r.data.len() as u64 && len <= r.data.len() as u64 - off && r.perm.0 & perm == perm {
+            if off < r.data.len() as u64
+                && len <= r.data.len() as u64 - off
+                && r.perm.0 & perm == perm
+            {
                 return Some((i, off as usize));
             }
         }
@@ -215,10 +246,19 @@ impl Memory {
     }
 
     #[inline(never)]
-    fn hit_scan(&self, cache: &Cell<usize>, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
+    fn hit_scan(
+        &self,
+        cache: &Cell<usize>,
+        addr: u64,
+        len: u64,
+        perm: u8,
+    ) -> Option<(usize, usize)> {
         for (i, r) in self.regions.iter().enumerate() {
             let off = addr.wrapping_sub(r.start);
-            if off < r.data.len() as u64 && len <= r.data.len() as u64 - off && r.perm.0 & perm == perm {
+            if off < r.data.len() as u64
+                && len <= r.data.len() as u64 - off
+                && r.perm.0 & perm == perm
+            {
                 cache.set(i);
                 return Some((i, off as usize));
             }
@@ -230,13 +270,17 @@ impl Memory {
     #[inline(always)]
     pub fn read(&self, addr: u64, size: u8) -> Result<u64, Fault> {
         if let Some((i, off)) = self.hit(&self.last_read, addr, size as u64, Perm::R.0) {
+            // `hit` guarantees `size` bytes at `off`; the chunk look-ups cannot fail.
             let d = &self.regions[i].data[off..];
-            return Ok(match size {
-                1 => d[0] as u64,
-                2 => u16::from_le_bytes([d[0], d[1]]) as u64,
-                4 => u32::from_le_bytes(d[..4].try_into().unwrap()) as u64,
-                _ => u64::from_le_bytes(d[..8].try_into().unwrap()),
-            });
+            let v = match size {
+                1 => d.first().map(|&b| b as u64),
+                2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
+                4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
+                _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
+            };
+            if let Some(v) = v {
+                return Ok(v);
+            }
         }
         self.read_cold(addr, size)
     }
@@ -276,7 +320,9 @@ impl Memory {
     #[inline]
     pub fn read_u128(&self, addr: u64) -> Result<u128, Fault> {
         if let Some((i, off)) = self.hit(&self.last_read, addr, 16, Perm::R.0) {
-            return Ok(u128::from_le_bytes(self.regions[i].data[off..off + 16].try_into().unwrap()));
+            if let Some(c) = self.regions[i].data[off..].first_chunk::<16>() {
+                return Ok(u128::from_le_bytes(*c));
+            }
         }
         let mut b = [0u8; 16];
         self.read_bytes(addr, &mut b)?;
@@ -305,7 +351,10 @@ impl Memory {
         let mut done = 0usize;
         while done < buf.len() {
             let a = addr + done as u64;
-            let i = self.find(a).ok_or(Fault::Unmapped { addr: a, access: Access::Read })?;
+            let i = self.find(a).ok_or(Fault::Unmapped {
+                addr: a,
+                access: Access::Read,
+            })?;
             let r = &self.regions[i];
             let off = (a - r.start) as usize;
             let n = (r.data.len() - off).min(buf.len() - done);
@@ -329,7 +378,10 @@ impl Memory {
         let mut done = 0usize;
         while done < data.len() {
             let a = addr + done as u64;
-            let i = self.find(a).ok_or(Fault::Unmapped { addr: a, access: Access::Write })?;
+            let i = self.find(a).ok_or(Fault::Unmapped {
+                addr: a,
+                access: Access::Write,
+            })?;
             let r = &mut self.regions[i];
             let off = (a - r.start) as usize;
             let n = (r.data.len() - off).min(data.len() - done);
@@ -350,10 +402,18 @@ impl Memory {
     /// Executable bytes starting at `addr` (up to `max`), for the decoder.
     /// Stops at the end of the executable region.
     pub fn fetch(&self, addr: u64, max: usize) -> Result<&[u8], Fault> {
-        let Some(i) = self.find(addr) else { return Err(Fault::Unmapped { addr, access: Access::Execute }) };
+        let Some(i) = self.find(addr) else {
+            return Err(Fault::Unmapped {
+                addr,
+                access: Access::Execute,
+            });
+        };
         let r = &self.regions[i];
         if !r.perm.has(Perm::X) {
-            return Err(Fault::Protection { addr, access: Access::Execute });
+            return Err(Fault::Protection {
+                addr,
+                access: Access::Execute,
+            });
         }
         let off = (addr - r.start) as usize;
         let end = (off + max).min(r.data.len());
@@ -374,8 +434,20 @@ mod tests {
 
     fn mem() -> Memory {
         let mut m = Memory::new();
-        m.map(Region { start: 0x10000, perm: Perm::RX, kind: RegionKind::Segment, data: vec![0x90; 4096] }).unwrap();
-        m.map(Region { start: 0x11000, perm: Perm::RW, kind: RegionKind::Segment, data: vec![0; 4096] }).unwrap();
+        m.map(Region {
+            start: 0x10000,
+            perm: Perm::RX,
+            kind: RegionKind::Segment,
+            data: vec![0x90; 4096],
+        })
+        .unwrap();
+        m.map(Region {
+            start: 0x11000,
+            perm: Perm::RW,
+            kind: RegionKind::Segment,
+            data: vec![0; 4096],
+        })
+        .unwrap();
         m
     }
 
@@ -383,7 +455,10 @@ mod tests {
     fn permissions_and_spans() {
         let mut m = mem();
         assert_eq!(m.read(0x10000, 1).unwrap(), 0x90);
-        assert!(matches!(m.write(0x10000, 1, 0), Err(Fault::Protection { .. })));
+        assert!(matches!(
+            m.write(0x10000, 1, 0),
+            Err(Fault::Protection { .. })
+        ));
         assert!(matches!(m.read(0x0, 8), Err(Fault::Unmapped { .. })));
         m.write(0x11000, 8, 0x1122334455667788).unwrap();
         assert_eq!(m.read(0x11000, 4).unwrap(), 0x55667788);
@@ -391,8 +466,25 @@ mod tests {
         assert_eq!(m.read(0x10ffe, 4).unwrap(), 0x77889090);
         assert!(m.write(0x10fff, 2, 0xffff).is_err());
         assert_eq!(m.read(0x11000, 1).unwrap(), 0x88);
-        assert!(matches!(m.read(0x11ffc, 8), Err(Fault::Unmapped { addr: 0x12000, .. })));
-        assert!(m.map(Region { start: 0x100, perm: Perm::R, kind: RegionKind::Segment, data: vec![0; 1] }).is_err());
-        assert!(m.map(Region { start: 0x10800, perm: Perm::R, kind: RegionKind::Segment, data: vec![0; 1] }).is_err());
+        assert!(matches!(
+            m.read(0x11ffc, 8),
+            Err(Fault::Unmapped { addr: 0x12000, .. })
+        ));
+        assert!(m
+            .map(Region {
+                start: 0x100,
+                perm: Perm::R,
+                kind: RegionKind::Segment,
+                data: vec![0; 1]
+            })
+            .is_err());
+        assert!(m
+            .map(Region {
+                start: 0x10800,
+                perm: Perm::R,
+                kind: RegionKind::Segment,
+                data: vec![0; 1]
+            })
+            .is_err());
     }
 }

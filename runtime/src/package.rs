@@ -27,7 +27,9 @@ pub struct Package {
 pub enum PackageError {
     #[error("not an echovm package (bad magic)")]
     Magic,
-    #[error("package format version {0} is not supported (this echovm reads version {FORMAT_VERSION})")]
+    #[error(
+        "package format version {0} is not supported (this echovm reads version {FORMAT_VERSION})"
+    )]
     FormatVersion(u16),
     #[error("package targets ABI version {0}; this echovm implements ABI version {ABI_VERSION}")]
     AbiVersion(u16),
@@ -48,7 +50,13 @@ pub fn code_hash(program: &Program) -> [u8; 32] {
 impl Package {
     pub fn new(program: Program) -> Package {
         let content_hash = code_hash(&program);
-        Package { magic: MAGIC, format_version: FORMAT_VERSION, abi_version: ABI_VERSION, program, content_hash }
+        Package {
+            magic: MAGIC,
+            format_version: FORMAT_VERSION,
+            abi_version: ABI_VERSION,
+            program,
+            content_hash,
+        }
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -58,12 +66,16 @@ impl Package {
     /// Decode and verify a package. `limit` is the schedule's package size limit.
     pub fn from_bytes(bytes: &[u8], limit: u64) -> Result<Package, PackageError> {
         if bytes.len() as u64 > limit {
-            return Err(PackageError::TooLarge { size: bytes.len() as u64, limit });
+            return Err(PackageError::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            });
         }
         if bytes.len() < 8 || bytes[..8] != MAGIC {
             return Err(PackageError::Magic);
         }
-        let p: Package = borsh::from_slice(bytes).map_err(|e| PackageError::Malformed(e.to_string()))?;
+        let p: Package =
+            borsh::from_slice(bytes).map_err(|e| PackageError::Malformed(e.to_string()))?;
         if p.format_version != FORMAT_VERSION {
             return Err(PackageError::FormatVersion(p.format_version));
         }

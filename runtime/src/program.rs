@@ -29,7 +29,13 @@ impl SegmentFlags {
 impl std::fmt::Display for SegmentFlags {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let c = |b, ch| if self.0 & b != 0 { ch } else { '-' };
-        write!(f, "{}{}{}", c(Self::R, 'r'), c(Self::W, 'w'), c(Self::X, 'x'))
+        write!(
+            f,
+            "{}{}{}",
+            c(Self::R, 'r'),
+            c(Self::W, 'w'),
+            c(Self::X, 'x')
+        )
     }
 }
 
@@ -85,6 +91,9 @@ impl Program {
 
     /// Total bytes the segments occupy in memory.
     pub fn image_size(&self) -> u64 {
-        self.segments.iter().map(|s| s.mem_size).fold(0u64, |a, b| a.saturating_add(b))
+        self.segments
+            .iter()
+            .map(|s| s.mem_size)
+            .fold(0u64, |a, b| a.saturating_add(b))
     }
 }

@@ -39,17 +39,31 @@ impl fmt::Display for Problem {
 pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
     let limits = schedule.limits();
     let mut problems = Vec::new();
-    let plain = |message: String| Problem { addr: None, function: None, message };
+    let plain = |message: String| Problem {
+        addr: None,
+        function: None,
+        message,
+    };
 
     for s in &program.segments {
         if s.flags.writable() && s.flags.executable() {
-            problems.push(plain(format!("segment at {:#x} is writable and executable (W+X)", s.vaddr)));
+            problems.push(plain(format!(
+                "segment at {:#x} is writable and executable (W+X)",
+                s.vaddr
+            )));
         }
         if s.data.len() as u64 > s.mem_size {
-            problems.push(plain(format!("segment at {:#x} has inconsistent sizes", s.vaddr)));
+            problems.push(plain(format!(
+                "segment at {:#x} has inconsistent sizes",
+                s.vaddr
+            )));
         }
         // Packages are not parsed from ELF, so their layout is checked here too (found by fuzzing).
-        if s.vaddr < crate::memory::MIN_ADDR || s.vaddr.checked_add(s.mem_size).map_or(true, |e| e > 1 << 47) {
+        if s.vaddr < crate::memory::MIN_ADDR
+            || s.vaddr
+                .checked_add(s.mem_size)
+                .map_or(true, |e| e > 1 << 47)
+        {
             problems.push(plain(format!(
                 "segment at {:#x} (+{:#x}) is outside the user address space [{:#x}, 2^47)",
                 s.vaddr,
@@ -60,15 +74,27 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
     }
     for w in program.segments.windows(2) {
         if w[0].vaddr.saturating_add(w[0].mem_size) > w[1].vaddr {
-            problems.push(plain(format!("segments at {:#x} and {:#x} overlap", w[0].vaddr, w[1].vaddr)));
+            problems.push(plain(format!(
+                "segments at {:#x} and {:#x} overlap",
+                w[0].vaddr, w[1].vaddr
+            )));
         }
     }
-    if !program.code_segments().any(|s| program.entry >= s.vaddr && program.entry - s.vaddr < s.mem_size) {
-        problems.push(plain(format!("entry point {:#x} is not in an executable segment", program.entry)));
+    if !program
+        .code_segments()
+        .any(|s| program.entry >= s.vaddr && program.entry - s.vaddr < s.mem_size)
+    {
+        problems.push(plain(format!(
+            "entry point {:#x} is not in an executable segment",
+            program.entry
+        )));
     }
     if let Some(t) = &program.tls {
         if !t.align.is_power_of_two() || t.align > 4096 {
-            problems.push(plain(format!("TLS template alignment {} is not a power of two up to 4096", t.align)));
+            problems.push(plain(format!(
+                "TLS template alignment {} is not a power of two up to 4096",
+                t.align
+            )));
         }
         if t.init.len() as u64 > t.mem_size {
             problems.push(plain(format!(
@@ -84,9 +110,14 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
             )));
         }
     }
-    let code: u64 = program.code_segments().fold(0u64, |a, s| a.saturating_add(s.mem_size));
+    let code: u64 = program
+        .code_segments()
+        .fold(0u64, |a, s| a.saturating_add(s.mem_size));
     if code > limits.code_bytes {
-        problems.push(plain(format!("code is {code} bytes, over the schedule's limit of {}", limits.code_bytes)));
+        problems.push(plain(format!(
+            "code is {code} bytes, over the schedule's limit of {}",
+            limits.code_bytes
+        )));
     }
     let image = program.image_size();
     if image.saturating_add(limits.stack_bytes) > limits.guest_memory_bytes {
@@ -126,12 +157,17 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
                     // Trailing bytes at the end of a segment that are not a whole instruction:
                     // only zero/int3 padding is acceptable.
                     if bytes.iter().any(|&b| b != 0 && b != 0xcc) {
-                        problems.push(problem("truncated instruction at the end of the code segment".into()));
+                        problems.push(problem(
+                            "truncated instruction at the end of the code segment".into(),
+                        ));
                     }
                     break;
                 }
                 Err(e) => {
-                    problems.push(problem(format!("{e}: bytes {}", hex_bytes(&bytes[..bytes.len().min(8)]))));
+                    problems.push(problem(format!(
+                        "{e}: bytes {}",
+                        hex_bytes(&bytes[..bytes.len().min(8)])
+                    )));
                     off += 1;
                 }
             }

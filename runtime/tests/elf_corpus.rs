@@ -34,8 +34,18 @@ impl Elf {
             machine: 62,
             entry: 0x401000,
             segs: vec![
-                Seg { vaddr: 0x401000, flags: PF_R | PF_X, data: vec![0xc3], memsz: 1 },
-                Seg { vaddr: 0x402000, flags: PF_R | PF_W, data: vec![1, 2, 3], memsz: 16 },
+                Seg {
+                    vaddr: 0x401000,
+                    flags: PF_R | PF_X,
+                    data: vec![0xc3],
+                    memsz: 1,
+                },
+                Seg {
+                    vaddr: 0x402000,
+                    flags: PF_R | PF_W,
+                    data: vec![1, 2, 3],
+                    memsz: 16,
+                },
             ],
             interp: false,
         }
@@ -57,7 +67,13 @@ impl Elf {
         out[54..56].copy_from_slice(&56u16.to_le_bytes());
         out[56..58].copy_from_slice(&(phnum as u16).to_le_bytes());
         let mut ph = 64;
-        let mut put = |out: &mut Vec<u8>, ptype: u32, flags: u32, off: u64, vaddr: u64, filesz: u64, memsz: u64| {
+        let mut put = |out: &mut Vec<u8>,
+                       ptype: u32,
+                       flags: u32,
+                       off: u64,
+                       vaddr: u64,
+                       filesz: u64,
+                       memsz: u64| {
             let h = &mut out[ph..ph + 56];
             h[0..4].copy_from_slice(&ptype.to_le_bytes());
             h[4..8].copy_from_slice(&flags.to_le_bytes());
@@ -77,7 +93,15 @@ impl Elf {
         for s in &self.segs {
             let off = out.len() as u64;
             out.extend_from_slice(&s.data);
-            put(&mut out, 1, s.flags, off, s.vaddr, s.data.len() as u64, s.memsz);
+            put(
+                &mut out,
+                1,
+                s.flags,
+                off,
+                s.vaddr,
+                s.data.len() as u64,
+                s.memsz,
+            );
         }
         out
     }
@@ -99,32 +123,52 @@ fn each_bad_elf_gets_its_reason() {
     let mut cases: Vec<(&str, Vec<u8>, Check)> = Vec::new();
     let mut e = Elf::valid();
     e.class = 1;
-    cases.push(("32-bit", e.bytes(), |e| matches!(e, ElfError::Not64 | ElfError::Parse(_))));
+    cases.push(("32-bit", e.bytes(), |e| {
+        matches!(e, ElfError::Not64 | ElfError::Parse(_))
+    }));
     let mut e = Elf::valid();
     e.machine = 40;
-    cases.push(("wrong machine", e.bytes(), |e| matches!(e, ElfError::Machine(40))));
+    cases.push(("wrong machine", e.bytes(), |e| {
+        matches!(e, ElfError::Machine(40))
+    }));
     let mut e = Elf::valid();
     e.etype = 1;
-    cases.push(("relocatable object", e.bytes(), |e| matches!(e, ElfError::Type(1))));
+    cases.push(("relocatable object", e.bytes(), |e| {
+        matches!(e, ElfError::Type(1))
+    }));
     let mut e = Elf::valid();
     e.interp = true;
     cases.push(("dynamic", e.bytes(), |e| matches!(e, ElfError::Interp(_))));
     let mut e = Elf::valid();
     e.segs[0].flags = PF_R | PF_W | PF_X;
-    cases.push(("W+X", e.bytes(), |e| matches!(e, ElfError::WriteExec { .. })));
+    cases.push(("W+X", e.bytes(), |e| {
+        matches!(e, ElfError::WriteExec { .. })
+    }));
     let mut e = Elf::valid();
     e.segs[1].memsz = 1 << 40;
-    cases.push(("huge segment", e.bytes(), |e| matches!(e, ElfError::TooLarge(_))));
+    cases.push(("huge segment", e.bytes(), |e| {
+        matches!(e, ElfError::TooLarge(_))
+    }));
     let mut e = Elf::valid();
     e.segs[1].vaddr = 0x401000;
-    cases.push(("overlapping", e.bytes(), |e| matches!(e, ElfError::Overlap { .. })));
+    cases.push(("overlapping", e.bytes(), |e| {
+        matches!(e, ElfError::Overlap { .. })
+    }));
     let mut e = Elf::valid();
     e.entry = 0x402000;
-    cases.push(("entry outside code", e.bytes(), |e| matches!(e, ElfError::BadEntry(0x402000))));
+    cases.push(("entry outside code", e.bytes(), |e| {
+        matches!(e, ElfError::BadEntry(0x402000))
+    }));
     let mut e = Elf::valid();
     e.segs[1].vaddr = u64::MAX - 4;
-    cases.push(("wrapping address", e.bytes(), |e| matches!(e, ElfError::BadSegment { .. } | ElfError::Overlap { .. })));
-    cases.push(("not an ELF", b"MZ\x90\x00 this is not an elf".to_vec(), |e| matches!(e, ElfError::Parse(_))));
+    cases.push(("wrapping address", e.bytes(), |e| {
+        matches!(e, ElfError::BadSegment { .. } | ElfError::Overlap { .. })
+    }));
+    cases.push((
+        "not an ELF",
+        b"MZ\x90\x00 this is not an elf".to_vec(),
+        |e| matches!(e, ElfError::Parse(_)),
+    ));
     cases.push(("empty", Vec::new(), |e| matches!(e, ElfError::Parse(_))));
     for (name, bytes, ok) in cases {
         match parse(&bytes) {

@@ -8,13 +8,21 @@ use echovm_runtime::validate;
 
 fn limits() -> LoadLimits {
     let l = echovm_gas::latest().limits();
-    LoadLimits { stack: l.stack_bytes, memory: l.guest_memory_bytes }
+    LoadLimits {
+        stack: l.stack_bytes,
+        memory: l.guest_memory_bytes,
+    }
 }
 
 fn one_segment(vaddr: u64, mem_size: u64, flags: u8) -> Program {
     Program {
         entry: vaddr,
-        segments: vec![Segment { vaddr, mem_size, flags: SegmentFlags(flags), data: vec![0xc3] }],
+        segments: vec![Segment {
+            vaddr,
+            mem_size,
+            flags: SegmentFlags(flags),
+            data: vec![0xc3],
+        }],
         symbols: Vec::new(),
         tls: None,
     }
@@ -26,11 +34,19 @@ fn one_segment(vaddr: u64, mem_size: u64, flags: u8) -> Program {
 /// the validator reports it and the loader faults.
 #[test]
 fn segment_end_past_the_address_space() {
-    let p = one_segment(0xffff_ffff_ffff_f000, 0x2000, SegmentFlags::R | SegmentFlags::X);
+    let p = one_segment(
+        0xffff_ffff_ffff_f000,
+        0x2000,
+        SegmentFlags::R | SegmentFlags::X,
+    );
     assert!(!validate::validate(&p, echovm_gas::latest()).is_empty());
     assert!(loader::load(&p, limits()).is_err());
     // Just below the top of the user address space is refused too.
-    let p = one_segment((1 << 47) - 0x1000, 0x2000, SegmentFlags::R | SegmentFlags::X);
+    let p = one_segment(
+        (1 << 47) - 0x1000,
+        0x2000,
+        SegmentFlags::R | SegmentFlags::X,
+    );
     assert!(loader::load(&p, limits()).is_err());
 }
 
@@ -39,7 +55,11 @@ fn segment_end_past_the_address_space() {
 #[test]
 fn tls_alignment_overflow() {
     let mut p = one_segment(0x40_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
-    p.tls = Some(echovm_runtime::program::TlsTemplate { init: Vec::new(), mem_size: 16, align: 1 << 63 });
+    p.tls = Some(echovm_runtime::program::TlsTemplate {
+        init: Vec::new(),
+        mem_size: 16,
+        align: 1 << 63,
+    });
     assert!(loader::load(&p, limits()).is_err());
 }
 
@@ -48,7 +68,11 @@ fn tls_alignment_overflow() {
 #[test]
 fn tls_image_longer_than_its_memory() {
     let mut p = one_segment(0x40_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
-    p.tls = Some(echovm_runtime::program::TlsTemplate { init: vec![1; 100], mem_size: 0, align: 16 });
+    p.tls = Some(echovm_runtime::program::TlsTemplate {
+        init: vec![1; 100],
+        mem_size: 0,
+        align: 16,
+    });
     assert!(loader::load(&p, limits()).is_err());
 }
 
@@ -58,7 +82,12 @@ fn tls_image_longer_than_its_memory() {
 #[test]
 fn unsorted_segments_are_refused_by_the_loader() {
     let mut p = one_segment(0x50_0000, 0x1000, SegmentFlags::R | SegmentFlags::X);
-    p.segments.push(Segment { vaddr: 0x40_0000, mem_size: 0x1000, flags: SegmentFlags(SegmentFlags::R), data: vec![] });
+    p.segments.push(Segment {
+        vaddr: 0x40_0000,
+        mem_size: 0x1000,
+        flags: SegmentFlags(SegmentFlags::R),
+        data: vec![],
+    });
     assert!(loader::load(&p, limits()).is_err());
 }
 
@@ -79,19 +108,26 @@ fn segment_data_longer_than_memory_size() {
 #[test]
 fn validator_segment_at_the_top_of_the_address_space() {
     let bytes = hex(CRASH_7FED95DA);
-    let program: Program = borsh::from_slice(&bytes).expect("the crash input is a canonical program");
+    let program: Program =
+        borsh::from_slice(&bytes).expect("the crash input is a canonical program");
     let problems = validate::validate(&program, echovm_gas::latest());
     assert!(
-        problems.iter().any(|p| p.message.contains("outside the user address space")),
+        problems
+            .iter()
+            .any(|p| p.message.contains("outside the user address space")),
         "{problems:?}"
     );
     assert!(loader::load(&program, limits()).is_err());
 }
 
-const CRASH_7FED95DA: &str = "4543504b000000c601000000ffffffffffffffff080000002e2e00000108000000ff9dffff00ffffff0000000000";
+const CRASH_7FED95DA: &str =
+    "4543504b000000c601000000ffffffffffffffff080000002e2e00000108000000ff9dffff00ffffff0000000000";
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 /// The validator itself refuses malformed TLS templates (before, such a
@@ -113,12 +149,39 @@ fn validator_refuses_bad_tls_templates() {
     let schedule = echovm_gas::latest();
     assert!(echovm_runtime::validate::validate(&base, schedule).is_empty());
     for (tls, what) in [
-        (TlsTemplate { init: vec![], mem_size: 64, align: 1 << 63 }, "alignment"),
-        (TlsTemplate { init: vec![0; 65], mem_size: 64, align: 16 }, "larger than its size"),
-        (TlsTemplate { init: vec![], mem_size: u64::MAX, align: 16 }, "exceeds"),
+        (
+            TlsTemplate {
+                init: vec![],
+                mem_size: 64,
+                align: 1 << 63,
+            },
+            "alignment",
+        ),
+        (
+            TlsTemplate {
+                init: vec![0; 65],
+                mem_size: 64,
+                align: 16,
+            },
+            "larger than its size",
+        ),
+        (
+            TlsTemplate {
+                init: vec![],
+                mem_size: u64::MAX,
+                align: 16,
+            },
+            "exceeds",
+        ),
     ] {
-        let p = Program { tls: Some(tls), ..base.clone() };
+        let p = Program {
+            tls: Some(tls),
+            ..base.clone()
+        };
         let problems = echovm_runtime::validate::validate(&p, schedule);
-        assert!(problems.iter().any(|x| x.message.contains(what)), "{what}: {problems:?}");
+        assert!(
+            problems.iter().any(|x| x.message.contains(what)),
+            "{what}: {problems:?}"
+        );
     }
 }

@@ -35,7 +35,11 @@ impl Host for NoState {
     }
     fn emit_event(&mut self, _: &Address, _: &Hash, _: &[u8]) {}
     fn call(&mut self, _: &CallContext, _: &Address, _: &[u8], _: u64, _: u128) -> NestedResult {
-        NestedResult { status: Status::Fault, gas_used: 0, return_data: Vec::new() }
+        NestedResult {
+            status: Status::Fault,
+            gas_used: 0,
+            return_data: Vec::new(),
+        }
     }
 }
 
@@ -69,15 +73,26 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             code.extend([0x48, 0xc7, 0xc0 | a]);
             code.extend((r.next() as u32).to_le_bytes());
         }
-        1 => code.extend([0x48, [0x01, 0x29, 0x31, 0x21, 0x09][r.below(5) as usize], 0xc0 | b << 3 | a]),
+        1 => code.extend([
+            0x48,
+            [0x01, 0x29, 0x31, 0x21, 0x09][r.below(5) as usize],
+            0xc0 | b << 3 | a,
+        ]),
         2 => code.extend([0x48, 0x0f, 0xaf, 0xc0 | a << 3 | b]),
-        3 => code.extend([0x48, 0xc1, [0xe0, 0xc8, 0xf8][r.below(3) as usize] | a, r.below(64) as u8]),
+        3 => code.extend([
+            0x48,
+            0xc1,
+            [0xe0, 0xc8, 0xf8][r.below(3) as usize] | a,
+            r.below(64) as u8,
+        ]),
         4 => code.extend([0x50 | a, 0x58 | b]),
         5 => code.extend([0x48, 0x89, 0x44 | a << 3, 0x24, 0xf0]),
         6 => code.extend([0x48, 0x8b, 0x44 | a << 3, 0x24, 0xf0]),
         // gas_left(), accumulated in r8 with a flag-neutral lea (nothing else reads r8,
         // so neither data nor control flow depends on the limit); rax is saved in r9.
-        7 => code.extend([0x49, 0x89, 0xc1, 0xcd, 0x2f, 0x4d, 0x8d, 0x04, 0x00, 0x4c, 0x89, 0xc8]),
+        7 => code.extend([
+            0x49, 0x89, 0xc1, 0xcd, 0x2f, 0x4d, 0x8d, 0x04, 0x00, 0x4c, 0x89, 0xc8,
+        ]),
         // rep stosb of 0..40 bytes below the stack pointer.
         8 => {
             code.extend([0x48, 0x8d, 0xbc, 0x24, 0x00, 0xfe, 0xff, 0xff, 0xb9]);
@@ -87,8 +102,24 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
         // xor edx, edx; div rsi (faults when rsi is 0).
         9 => code.extend([0x31, 0xd2, 0x48, 0xf7, 0xf6]),
         // setcc + movzx
-        10 => code.extend([0x0f, 0x90 | r.below(16) as u8, 0xc0 | a, 0x48, 0x0f, 0xb6, 0xc0 | b << 3 | a]),
-        _ => code.extend([0x48, 0x39, 0xc0 | b << 3 | a, 0x48, 0x0f, 0x40 | r.below(16) as u8, 0xc0 | a << 3 | b]),
+        10 => code.extend([
+            0x0f,
+            0x90 | r.below(16) as u8,
+            0xc0 | a,
+            0x48,
+            0x0f,
+            0xb6,
+            0xc0 | b << 3 | a,
+        ]),
+        _ => code.extend([
+            0x48,
+            0x39,
+            0xc0 | b << 3 | a,
+            0x48,
+            0x0f,
+            0x40 | r.below(16) as u8,
+            0xc0 | a << 3 | b,
+        ]),
     }
 }
 
@@ -124,7 +155,9 @@ fn program(seed: u64) -> Program {
         code.extend([0x48, 0x89, 0x44 | reg << 3, 0x24, (0xc0 + 8 * i) as u8]);
     }
     code.extend([0x4c, 0x89, 0x44, 0x24, 0xe0]);
-    code.extend([0x48, 0x8d, 0x7c, 0x24, 0xc0, 0xbe, 0x28, 0, 0, 0, 0xcd, 0x50, 0xc3]);
+    code.extend([
+        0x48, 0x8d, 0x7c, 0x24, 0xc0, 0xbe, 0x28, 0, 0, 0, 0xcd, 0x50, 0xc3,
+    ]);
     Program {
         entry: 0x401000,
         segments: vec![Segment {
@@ -141,8 +174,22 @@ fn program(seed: u64) -> Program {
 fn run(p: &Program, gas: u64, per_instruction_gas: bool) -> Outcome {
     let mut host = NoState(BlockContext::default());
     let mut cache = CodeCache::new();
-    let params = CallParams { program: p, schedule: latest(), ctx: CallContext::default(), input: Vec::new(), gas_limit: gas };
-    run_call_with(params, &mut cache, &mut host, RunOptions { trace: false, per_instruction_gas })
+    let params = CallParams {
+        program: p,
+        schedule: latest(),
+        ctx: CallContext::default(),
+        input: Vec::new(),
+        gas_limit: gas,
+    };
+    run_call_with(
+        params,
+        &mut cache,
+        &mut host,
+        RunOptions {
+            trace: false,
+            per_instruction_gas,
+        },
+    )
 }
 
 #[test]
@@ -152,8 +199,16 @@ fn block_metering_equals_per_instruction_metering_at_every_limit() {
     for seed in 1..=300u64 {
         let p = program(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let full = run(&p, 10_000_000, false);
-        assert_eq!(full, run(&p, 10_000_000, true), "seed {seed}: unlimited runs differ");
-        assert_ne!(full.status, Status::OutOfGas, "seed {seed}: generated program does not end");
+        assert_eq!(
+            full,
+            run(&p, 10_000_000, true),
+            "seed {seed}: unlimited runs differ"
+        );
+        assert_ne!(
+            full.status,
+            Status::OutOfGas,
+            "seed {seed}: generated program does not end"
+        );
         let g = full.gas_used;
         // Every limit for small programs, a spread (including both sides of g) otherwise.
         let limits: Vec<u64> = if g <= 400 {
@@ -169,7 +224,11 @@ fn block_metering_equals_per_instruction_metering_at_every_limit() {
             let insn = run(&p, limit, true);
             assert_eq!(block, insn, "seed {seed}, limit {limit}");
             if limit < g {
-                assert_eq!(block.status, Status::OutOfGas, "seed {seed}, limit {limit} < {g}");
+                assert_eq!(
+                    block.status,
+                    Status::OutOfGas,
+                    "seed {seed}, limit {limit} < {g}"
+                );
                 assert_eq!(block.gas_used, limit);
             } else {
                 // Enough gas: the same ending and figure (return data differs only

@@ -26,7 +26,10 @@ pub fn run(path: &Path) -> Result<ExitCode, CliError> {
             }
             .clamp(1, bytes.len());
             let text = echovm_decoder::format_result(&res, ip);
-            let hex: String = seg.data[off..off + len].iter().map(|b| format!("{b:02x}")).collect();
+            let hex: String = seg.data[off..off + len]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             let _ = writeln!(out, "{ip:x}: {hex}  {text}");
             off += len;
         }

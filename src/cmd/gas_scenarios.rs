@@ -43,20 +43,33 @@ pub struct Measured {
 }
 
 fn hexarg(s: &str, what: &str) -> Result<Vec<u8>, CliError> {
-    hex::decode(s.trim_start_matches("0x")).map_err(|e| CliError::Usage(format!("{what}: bad hex: {e}")))
+    hex::decode(s.trim_start_matches("0x"))
+        .map_err(|e| CliError::Usage(format!("{what}: bad hex: {e}")))
 }
 
 /// Run every scenario of `scenarios` (contracts found in `contracts`) under `schedule`.
-pub fn measure(scenarios: &Path, contracts: &Path, schedule: &Schedule) -> Result<Vec<Measured>, CliError> {
-    let text = std::fs::read_to_string(scenarios)
-        .map_err(|source| CliError::Read { path: scenarios.to_path_buf(), source })?;
-    let file: File =
-        toml::from_str(&text).map_err(|e| CliError::Usage(format!("{}: {e}", scenarios.display())))?;
+pub fn measure(
+    scenarios: &Path,
+    contracts: &Path,
+    schedule: &Schedule,
+) -> Result<Vec<Measured>, CliError> {
+    let text = std::fs::read_to_string(scenarios).map_err(|source| CliError::Read {
+        path: scenarios.to_path_buf(),
+        source,
+    })?;
+    let file: File = toml::from_str(&text)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", scenarios.display())))?;
     let mut out = Vec::new();
     for s in &file.scenario {
         let program = crate::contract::load(&contracts.join(&s.contract), schedule)?;
         let mut chain = AnyChain::open(None, schedule, false)?;
-        let r = chain.deploy(&program, &DEFAULT_CALLER, 0, GAS, hexarg(&s.deploy, &s.name)?)?;
+        let r = chain.deploy(
+            &program,
+            &DEFAULT_CALLER,
+            0,
+            GAS,
+            hexarg(&s.deploy, &s.name)?,
+        )?;
         out.push(Measured {
             scenario: s.name.clone(),
             call: "deploy".into(),
@@ -65,7 +78,13 @@ pub fn measure(scenarios: &Path, contracts: &Path, schedule: &Schedule) -> Resul
         });
         let address = r.address;
         for c in &s.calls {
-            let r = chain.call(&address, &DEFAULT_CALLER, 0, GAS, hexarg(&c.input, &c.name)?)?;
+            let r = chain.call(
+                &address,
+                &DEFAULT_CALLER,
+                0,
+                GAS,
+                hexarg(&c.input, &c.name)?,
+            )?;
             out.push(Measured {
                 scenario: s.name.clone(),
                 call: c.name.clone(),
@@ -101,12 +120,24 @@ pub fn table(scenarios: &Path, contracts: &Path, versions: &[u32]) -> Result<Str
 
 /// The gas change of every call between two versions, for `schedule diff --contracts`.
 pub fn delta(scenarios: &Path, contracts: &Path, from: u32, to: u32) -> Result<String, CliError> {
-    let a = measure(scenarios, contracts, echovm_gas::by_version(from).ok_or(CliError::Schedule(from))?)?;
-    let b = measure(scenarios, contracts, echovm_gas::by_version(to).ok_or(CliError::Schedule(to))?)?;
+    let a = measure(
+        scenarios,
+        contracts,
+        echovm_gas::by_version(from).ok_or(CliError::Schedule(from))?,
+    )?;
+    let b = measure(
+        scenarios,
+        contracts,
+        echovm_gas::by_version(to).ok_or(CliError::Schedule(to))?,
+    )?;
     let mut text = format!("gas of the example calls, v{from} -> v{to}:\n");
     for (x, y) in a.iter().zip(&b) {
         let change = y.gas as i128 - x.gas as i128;
-        let pct = if x.gas == 0 { 0.0 } else { change as f64 * 100.0 / x.gas as f64 };
+        let pct = if x.gas == 0 {
+            0.0
+        } else {
+            change as f64 * 100.0 / x.gas as f64
+        };
         text.push_str(&format!(
             "  {:<16} {:<24} {:>10} -> {:>10}  {:+} ({:+.1}%){}\n",
             x.scenario,
@@ -115,7 +146,11 @@ pub fn delta(scenarios: &Path, contracts: &Path, from: u32, to: u32) -> Result<S
             y.gas,
             change,
             pct,
-            if x.status != y.status { format!("  status {} -> {}", x.status, y.status) } else { String::new() }
+            if x.status != y.status {
+                format!("  status {} -> {}", x.status, y.status)
+            } else {
+                String::new()
+            }
         ));
     }
     Ok(text)

@@ -12,10 +12,18 @@ pub fn validate(path: &Path, schedule: Option<u32>) -> Result<ExitCode, CliError
     let program = contract::parse(path, schedule)?;
     let problems = validate::validate(&program, schedule);
     if problems.is_empty() {
-        println!("{}: ok ({} segments, entry {:#x})", path.display(), program.segments.len(), program.entry);
+        println!(
+            "{}: ok ({} segments, entry {:#x})",
+            path.display(),
+            program.segments.len(),
+            program.entry
+        );
         crate::exit(0)
     } else {
-        Err(CliError::Rejected { path: path.to_path_buf(), problems: contract::render(&problems) })
+        Err(CliError::Rejected {
+            path: path.to_path_buf(),
+            problems: contract::render(&problems),
+        })
     }
 }
 
@@ -28,10 +36,21 @@ pub fn pack(elf: &Path, output: &Path, schedule: Option<u32>) -> Result<ExitCode
     if bytes.len() as u64 > limit {
         return Err(CliError::Rejected {
             path: elf.to_path_buf(),
-            problems: format!("  package is {} bytes, over the schedule's limit of {limit}", bytes.len()),
+            problems: format!(
+                "  package is {} bytes, over the schedule's limit of {limit}",
+                bytes.len()
+            ),
         });
     }
-    std::fs::write(output, &bytes).map_err(|source| CliError::Write { path: output.to_path_buf(), source })?;
-    println!("{}: {} bytes, code hash {}", output.display(), bytes.len(), hex::encode(package.content_hash));
+    std::fs::write(output, &bytes).map_err(|source| CliError::Write {
+        path: output.to_path_buf(),
+        source,
+    })?;
+    println!(
+        "{}: {} bytes, code hash {}",
+        output.display(),
+        bytes.len(),
+        hex::encode(package.content_hash)
+    );
     crate::exit(0)
 }

@@ -81,7 +81,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         Some(path) => contract::read(path)?,
         None => parse_hex(&opts.input)?,
     };
-    let report = crate::chain::run_program(&program, schedule, input, opts.gas, opts.state.as_deref(), opts.trace)?;
+    let report = crate::chain::run_program(
+        &program,
+        schedule,
+        input,
+        opts.gas,
+        opts.state.as_deref(),
+        opts.trace,
+    )?;
     print_report(&report, opts.json);
     crate::exit(if report.status == "success" { 0 } else { 1 })
 }
@@ -93,7 +100,14 @@ pub fn print_report(r: &RunJson, json: bool) {
     }
     println!("status: {}", r.status);
     println!("gas used: {}", r.gas_used);
-    println!("return: {}", if r.return_hex.is_empty() { "(empty)" } else { &r.return_hex });
+    println!(
+        "return: {}",
+        if r.return_hex.is_empty() {
+            "(empty)"
+        } else {
+            &r.return_hex
+        }
+    );
     if let Some(e) = &r.error {
         println!("error: {e}");
     }

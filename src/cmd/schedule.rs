@@ -40,11 +40,17 @@ pub fn run(c: ScheduleCmd) -> Result<ExitCode, CliError> {
         ScheduleCmd::Show { version } => {
             echovm_gas::report::show(version).map_err(|_| CliError::Schedule(version))?
         }
-        ScheduleCmd::Diff { from, to, contracts, scenarios } => {
+        ScheduleCmd::Diff {
+            from,
+            to,
+            contracts,
+            scenarios,
+        } => {
             let unknown = |v| CliError::Schedule(v);
             echovm_gas::by_version(from).ok_or_else(|| unknown(from))?;
             echovm_gas::by_version(to).ok_or_else(|| unknown(to))?;
-            let mut text = echovm_gas::report::diff(from, to).map_err(|e| CliError::Other(e.to_string()))?;
+            let mut text =
+                echovm_gas::report::diff(from, to).map_err(|e| CliError::Other(e.to_string()))?;
             if let Some(dir) = contracts {
                 if !text.ends_with('\n') {
                     text.push('\n');
@@ -53,8 +59,14 @@ pub fn run(c: ScheduleCmd) -> Result<ExitCode, CliError> {
             }
             text
         }
-        ScheduleCmd::Gas { contracts, scenarios } => {
-            let versions: Vec<u32> = echovm_gas::schedules().iter().map(|s| s.version()).collect();
+        ScheduleCmd::Gas {
+            contracts,
+            scenarios,
+        } => {
+            let versions: Vec<u32> = echovm_gas::schedules()
+                .iter()
+                .map(|s| s.version())
+                .collect();
             gas_scenarios::table(&scenarios, &contracts, &versions)?
         }
     };

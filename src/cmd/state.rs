@@ -39,7 +39,8 @@ pub struct CallArgs {
 
 pub fn parse_address(s: &str, what: &str) -> Result<[u8; 32], CliError> {
     let b = parse_hex(s).map_err(|_| CliError::Usage(format!("{what} is not hex")))?;
-    b.try_into().map_err(|_| CliError::Usage(format!("{what} must be 32 bytes (64 hex digits)")))
+    b.try_into()
+        .map_err(|_| CliError::Usage(format!("{what} must be 32 bytes (64 hex digits)")))
 }
 
 fn sender(tx: &TxArgs) -> Result<[u8; 32], CliError> {

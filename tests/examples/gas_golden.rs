@@ -20,14 +20,19 @@ fn example_call_gas_matches_the_checked_in_figures() {
         "--scenarios",
         scenarios.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "schedule gas failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "schedule gas failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = String::from_utf8(out.stdout).unwrap();
     let golden = root.join("tests/golden/gas.tsv");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &got).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(&golden).expect("tests/golden/gas.tsv (create with UPDATE_GOLDEN=1)");
+    let want = std::fs::read_to_string(&golden)
+        .expect("tests/golden/gas.tsv (create with UPDATE_GOLDEN=1)");
     if got != want {
         let mut report = String::new();
         for (g, w) in got.lines().zip(want.lines()) {

@@ -51,7 +51,9 @@ pub struct Program {
 
 /// Directory holding the corpus sources and build script.
 pub fn source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("programs")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("programs")
 }
 
 /// Build every program into `out_dir` (created if missing), run the native
@@ -82,7 +84,8 @@ pub fn try_build_all(out_dir: &Path) -> Result<Vec<Program>, String> {
         ));
     }
     let manifest_path = out_dir.join("manifest.tsv");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     manifest.lines().map(parse_line).collect()
 }
 
@@ -93,7 +96,8 @@ fn parse_line(line: &str) -> Result<Program, String> {
     };
     let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: {e}"));
     let stderr_path = Path::new(expected).with_extension("stderr");
-    let stderr = std::fs::read_to_string(&stderr_path).map_err(|e| format!("{}: {e}", stderr_path.display()))?;
+    let stderr = std::fs::read_to_string(&stderr_path)
+        .map_err(|e| format!("{}: {e}", stderr_path.display()))?;
     Ok(Program {
         name: name.to_string(),
         lang: match lang {
@@ -103,11 +107,25 @@ fn parse_line(line: &str) -> Result<Program, String> {
         },
         elf_path: PathBuf::from(elf),
         native_path: PathBuf::from(native),
-        input: if input == "-" { Vec::new() } else { read(input)? },
+        input: if input == "-" {
+            Vec::new()
+        } else {
+            read(input)?
+        },
         native_output: read(expected)?,
-        native_status: status.parse().map_err(|e| format!("status {status:?}: {e}"))?,
-        native_debug: stderr.lines().filter_map(|l| l.strip_prefix("debug: ")).map(str::to_string).collect(),
-        native_events: stderr.lines().filter_map(|l| l.strip_prefix("event: ")).map(parse_event).collect::<Result<_, _>>()?,
+        native_status: status
+            .parse()
+            .map_err(|e| format!("status {status:?}: {e}"))?,
+        native_debug: stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("debug: "))
+            .map(str::to_string)
+            .collect(),
+        native_events: stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("event: "))
+            .map(parse_event)
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -136,9 +154,15 @@ fn unhex(s: &str) -> Result<Vec<u8>, String> {
 pub fn corpus() -> &'static [Program] {
     static CORPUS: OnceLock<Vec<Program>> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let base = option_env!("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let base = option_env!("CARGO_TARGET_TMPDIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
         let exe = std::env::current_exe().ok();
-        let stem = exe.as_deref().and_then(Path::file_stem).and_then(|s| s.to_str()).unwrap_or("tests");
+        let stem = exe
+            .as_deref()
+            .and_then(Path::file_stem)
+            .and_then(|s| s.to_str())
+            .unwrap_or("tests");
         build_all(&base.join(format!("echovm-corpus-{stem}")))
     })
 }

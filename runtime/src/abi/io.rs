@@ -48,7 +48,11 @@ pub(super) fn call_io(vm: &mut Vm, v: Vector) -> AbiResult {
         }
         Vector::DebugPrint => {
             let (ptr, len) = (vm.arg(0), vm.arg(1));
-            Vm::within("debug output", vm.debug_bytes.saturating_add(len), limits.debug_bytes)?;
+            Vm::within(
+                "debug output",
+                vm.debug_bytes.saturating_add(len),
+                limits.debug_bytes,
+            )?;
             vm.charge_vector(v, len)?;
             let bytes = vm.read_guest(ptr, len)?;
             vm.debug_bytes += len;

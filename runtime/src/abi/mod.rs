@@ -64,7 +64,11 @@ impl Vm<'_> {
 
     /// Charge the vector's cost for a metered length of `len` bytes.
     pub fn charge_vector(&mut self, v: Vector, len: u64) -> Result<(), Stop> {
-        let cost = self.schedule.interrupt(v as u8).map(|c| c.cost(len)).unwrap_or(u64::MAX);
+        let cost = self
+            .schedule
+            .interrupt(v as u8)
+            .map(|c| c.cost(len))
+            .unwrap_or(u64::MAX);
         self.charge(cost).map_err(|_| Stop::OutOfGas)
     }
 
@@ -109,14 +113,16 @@ pub fn dispatch(vm: &mut Vm, vector: u8) -> AbiResult {
     use Vector::*;
     match v {
         Memmove | Memcmp | Memset => io::memory(vm, v),
-        GasLimit | GasLeft | InputSize | InputRead | SetReturn | Revert | Finish | DebugPrint => io::call_io(vm, v),
+        GasLimit | GasLeft | InputSize | InputRead | SetReturn | Revert | Finish | DebugPrint => {
+            io::call_io(vm, v)
+        }
         HeapAlloc | HeapRealloc | HeapFree => heap::heap(vm, v),
-        Balance | Transfer | BlockHash | BlockAuthor | BlockHeight | BlockTimestamp | CallValue | Caller
-        | Origin | SelfAddress | IsDeploy => context::context(vm, v),
+        Balance | Transfer | BlockHash | BlockAuthor | BlockHeight | BlockTimestamp | CallValue
+        | Caller | Origin | SelfAddress | IsDeploy => context::context(vm, v),
         Call | ReturnDataSize | ReturnDataRead => call::call(vm, v),
         EmitEvent => event::emit_event(vm, v),
         StorageRead | StorageWrite | StorageRemove | StorageSize => storage::storage(vm, v),
-        Keccak256 | Sha256 | Secp256k1Recover | Secp256k1Verify | U256Mulmod | U256Addmod | U256Powmod
-        | U256Divmod | U256MulWide | Modexp => crypto::crypto(vm, v),
+        Keccak256 | Sha256 | Secp256k1Recover | Secp256k1Verify | U256Mulmod | U256Addmod
+        | U256Powmod | U256Divmod | U256MulWide | Modexp => crypto::crypto(vm, v),
     }
 }

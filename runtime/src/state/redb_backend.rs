@@ -45,8 +45,12 @@ impl RedbBackend {
                 txn.open_table(STATE).map_err(StateError::db)?;
                 txn.commit().map_err(StateError::db)?;
             }
-            std::fs::rename(&tmp, &path)
-                .map_err(|e| StateError::Db(format!("cannot move new store into {}: {e}", path.display())))?;
+            std::fs::rename(&tmp, &path).map_err(|e| {
+                StateError::Db(format!(
+                    "cannot move new store into {}: {e}",
+                    path.display()
+                ))
+            })?;
         }
         let db = Database::create(&path)
             .map_err(|e| StateError::Db(format!("{}: {e}", path.display())))?;
