@@ -36,6 +36,7 @@ cargo fuzz build -s none --target-dir "$TARGET_DIR" >"$LOGS/build.log" 2>&1 || {
 BIN=$TARGET_DIR/x86_64-unknown-linux-gnu/release
 
 status=0
+failed_logs=
 printf '%-13s %8s %12s %10s %8s %8s  %s\n' target seconds executions exec/s cov ft crashes
 # "seconds" is the wall time the target actually ran (less than SECONDS when it crashed).
 for t in $TARGETS; do
@@ -51,6 +52,7 @@ for t in $TARGETS; do
         :
     else
         status=1
+        failed_logs="$failed_logs $log"
     fi
     took=$(( $(date +%s) - start ))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -62,7 +64,14 @@ for t in $TARGETS; do
     if [ "$new" -gt 0 ]; then
         crashes="$new: $(ls -t "artifacts/$t" | head -1)"
         status=1
+        case " $failed_logs " in *" $log "*) ;; *) failed_logs="$failed_logs $log" ;; esac
     fi
     printf '%-13s %8s %12s %10s %8s %8s  %s\n' "$t" "$took" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$crashes"
+done
+# On a crash, show the end of each failing log (panic message, input as Base64) so a CI log
+# alone is enough to reproduce it even when fuzz/artifacts is not kept.
+for log in $failed_logs; do
+    echo "--- end of $log" >&2
+    grep -v '^#[0-9]' "$log" | tail -40 >&2
 done
 exit $status
