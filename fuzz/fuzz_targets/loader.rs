@@ -1,8 +1,8 @@
 //! Fuzz target: arbitrary bytes as an ELF file. `elf::parse` must return a
 //! program or an error, never panic; a parsed program must survive
 //! `validate::validate` and `loader::load`, its package must round-trip
-//! canonically, and a program the validator accepts must run (briefly,
-//! through `run_call`) without panicking.
+//! canonically, and a program the validator accepts must load and run
+//! (briefly, through `run_call`) without panicking.
 #![no_main]
 
 use echovm_runtime::host::CallContext;
@@ -19,7 +19,10 @@ fuzz_target!(|bytes: &[u8]| {
     let schedule = echovm_gas::latest();
     let problems = validate::validate(&program, schedule);
     let limits = schedule.limits();
-    let _ = loader::load(&program, LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes });
+    let loaded = loader::load(&program, LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes });
+    if problems.is_empty() {
+        assert!(loaded.is_ok(), "validator accepted a program the loader refuses: {:?}", loaded.err());
+    }
 
     let package = Package::new(program.clone());
     let encoded = package.to_bytes();

@@ -1,7 +1,8 @@
 //! Fuzz target: arbitrary bytes as a contract package. `Package::from_bytes`
 //! must never panic; an accepted package must re-encode to exactly the input
-//! bytes (borsh is canonical, trailing bytes are rejected), and its program
-//! must survive `validate::validate` and, if valid, `loader::load`.
+//! bytes (borsh is canonical, trailing bytes are rejected), its program must
+//! survive `validate::validate` and `loader::load`, and a program the
+//! validator accepts must load.
 //!
 //! Mutated packages almost never carry a matching content hash, so bytes that
 //! are not a package are also decoded as a bare borsh `Program` and wrapped
@@ -32,7 +33,12 @@ fuzz_target!(|bytes: &[u8]| {
             p
         }
     };
-    if validate::validate(&package.program, schedule).is_empty() {
-        let _ = loader::load(&package.program, LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes });
+    // The loader must refuse hostile layouts cleanly whatever the validator
+    // says, and must build every program the validator accepts (otherwise a
+    // deployed contract would fault at load on every call).
+    let valid = validate::validate(&package.program, schedule).is_empty();
+    let loaded = loader::load(&package.program, LoadLimits { stack: limits.stack_bytes, memory: limits.guest_memory_bytes });
+    if valid {
+        assert!(loaded.is_ok(), "validator accepted a program the loader refuses: {:?}", loaded.err());
     }
 });

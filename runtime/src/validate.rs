@@ -127,6 +127,23 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
         )));
     }
 
+    // The checks above say what is wrong in the contract's own terms; the
+    // loader is the one authority on whether its address space can be built
+    // (segments clear of the thread block, stack and heap, page-rounded sizes
+    // and the thread block within guest memory). Asking it means an accepted
+    // contract always loads, instead of installing and then faulting on every
+    // call (found by review while giving the package and loader fuzz targets
+    // that property; runtime/tests/fuzz_regressions.rs).
+    if problems.is_empty() {
+        let load_limits = crate::loader::LoadLimits {
+            stack: limits.stack_bytes,
+            memory: limits.guest_memory_bytes,
+        };
+        if let Err(fault) = crate::loader::load(program, load_limits) {
+            problems.push(plain(format!("the contract cannot be loaded: {fault}")));
+        }
+    }
+
     for seg in program.code_segments() {
         let mut off = 0usize;
         while off < seg.data.len() {

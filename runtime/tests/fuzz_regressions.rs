@@ -185,3 +185,96 @@ fn validator_refuses_bad_tls_templates() {
         );
     }
 }
+
+/// A valid code segment plus `extra` as a second segment.
+fn code_and(extra: Segment) -> Program {
+    let mut p = one_segment(0x40_1000, 1, SegmentFlags::R | SegmentFlags::X);
+    p.segments.push(extra);
+    p.segments.sort_by_key(|s| s.vaddr);
+    p
+}
+
+/// F3 (found by review while giving the package and loader targets the
+/// property "validator accepts ⇒ loader builds the address space"; the
+/// validator now asks the loader). For these programs the validator reported
+/// nothing, so the package installed and then every call faulted at load.
+/// Accepted by the validator ⇔ the loader builds its address space.
+fn assert_validator_agrees_with_loader(p: &Program) {
+    let problems = validate::validate(p, echovm_gas::latest());
+    let load = loader::load(p, limits());
+    assert_eq!(
+        problems.is_empty(),
+        load.is_ok(),
+        "validator: {problems:?}, loader: {:?}",
+        load.err()
+    );
+}
+
+/// A data segment where the loader puts the thread block (or just below it,
+/// which is fine without TLS).
+#[test]
+fn segment_on_the_thread_block_is_refused_by_the_validator() {
+    for vaddr in [loader::THREAD_BLOCK, loader::THREAD_BLOCK - 0x1000] {
+        assert_validator_agrees_with_loader(&code_and(Segment {
+            vaddr,
+            mem_size: 0x1000,
+            flags: SegmentFlags(SegmentFlags::R | SegmentFlags::W),
+            data: vec![],
+        }));
+    }
+}
+
+/// A data segment inside the stack mapping.
+#[test]
+fn segment_on_the_stack_is_refused_by_the_validator() {
+    assert_validator_agrees_with_loader(&code_and(Segment {
+        vaddr: loader::STACK_TOP - 0x1000,
+        mem_size: 0x1000,
+        flags: SegmentFlags(SegmentFlags::R | SegmentFlags::W),
+        data: vec![],
+    }));
+}
+
+/// A data segment across the heap's base address.
+#[test]
+fn segment_on_the_heap_base_is_refused_by_the_validator() {
+    assert_validator_agrees_with_loader(&code_and(Segment {
+        vaddr: loader::HEAP_BASE - 0x1000,
+        mem_size: 0x2000,
+        flags: SegmentFlags(SegmentFlags::R | SegmentFlags::W),
+        data: vec![],
+    }));
+}
+
+/// The validator counted `mem_size`s; the loader maps whole pages plus the
+/// thread block, so an image that fits by the validator's sum may not load.
+#[test]
+fn image_that_fits_only_without_page_rounding() {
+    let l = echovm_gas::latest().limits();
+    let room = l.guest_memory_bytes - l.stack_bytes - 1;
+    assert_validator_agrees_with_loader(&code_and(Segment {
+        vaddr: 0x50_0000,
+        mem_size: room,
+        flags: SegmentFlags(SegmentFlags::R | SegmentFlags::W),
+        data: vec![],
+    }));
+}
+
+/// A TLS template the validator allowed (≤ stack size) that, with an image
+/// that fits by itself, exceeds guest memory.
+#[test]
+fn tls_that_does_not_fit_with_the_image() {
+    let l = echovm_gas::latest().limits();
+    let mut p = code_and(Segment {
+        vaddr: 0x50_0000,
+        mem_size: l.guest_memory_bytes - 2 * l.stack_bytes,
+        flags: SegmentFlags(SegmentFlags::R | SegmentFlags::W),
+        data: vec![],
+    });
+    p.tls = Some(echovm_runtime::program::TlsTemplate {
+        init: Vec::new(),
+        mem_size: l.stack_bytes,
+        align: 16,
+    });
+    assert_validator_agrees_with_loader(&p);
+}
