@@ -11,6 +11,7 @@
 //! execute so that it can be reported precisely.
 
 mod cursor;
+mod fast;
 mod format;
 mod insn;
 mod map0f;
@@ -43,6 +44,39 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 /// unspecified contents.
 #[inline]
 pub fn decode_into(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
+    // Common instructions with a full 15-byte window take the fast path;
+    // everything else (and whatever it declines) the general decoder.
+    if let Some(w) = bytes.first_chunk::<{ cursor::MAX_LEN }>() {
+        if fast::decode(w, ip, out) {
+            return Ok(());
+        }
+    }
+    general(bytes, ip, out)
+}
+
+/// The general decoder alone, without the fast path: every instruction the
+/// fast path accepts must decode identically here. Public only so that the
+/// tests can compare the two (`tests/fast_path.rs`).
+#[doc(hidden)]
+pub fn decode_general(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
+    let mut insn = cursor::EMPTY;
+    general(bytes, ip, &mut insn)?;
+    Ok(insn)
+}
+
+/// The fast path alone: `Some` when it accepts the instruction (then equal to
+/// [`decode`]'s result), `None` when the general decoder would run. For tests
+/// and profiling (how much of real code the fast path covers).
+#[doc(hidden)]
+pub fn decode_fast_only(bytes: &[u8], ip: u64) -> Option<Insn> {
+    let mut insn = cursor::EMPTY;
+    let w = bytes.first_chunk::<{ cursor::MAX_LEN }>()?;
+    fast::decode(w, ip, &mut insn).then_some(insn)
+}
+
+/// Every prefix combination, truncation, error and rare form.
+#[inline(never)]
+fn general(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
     let mut c = Cursor::new(bytes, ip, out);
     let mut b = c.u8();
     // Fast path: at most one REX and no legacy prefix (most instructions).

@@ -128,7 +128,7 @@ const fn lohi(mem: Op, reg: Op) -> S {
     }
 }
 
-type T = [[S; 4]; 256];
+pub(crate) type T = [[S; 4]; 256];
 
 const fn row(t: &mut T, o: usize, np: S, p66: S, f3: S, f2: S) {
     t[o] = [np, p66, f3, f2];
@@ -144,7 +144,7 @@ const fn arith(t: &mut T, o: usize, ps: Op, pd: Op, ss: Op, sd: Op) {
     row(t, o, xx16(ps), xx16(pd), xx(ss, 4), xx(sd, 8));
 }
 
-const fn build_0f() -> T {
+pub(crate) const fn build_0f() -> T {
     let mut t = [[INV; 4]; 256];
     row(
         &mut t,
