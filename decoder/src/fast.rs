@@ -417,30 +417,18 @@ fn imm_z_s(w: &[u8; 15], p: usize, sz: u8) -> (u64, usize) {
     }
 }
 
-/// The ModRM r/m operand and, for memory forms, its address (SIB and
-/// displacement). `pos` is just past the ModRM byte and is advanced.
+/// The memory operand of a ModRM byte with `mod != 3`: SIB and displacement
+/// into `mem`. `pos` is just past the ModRM byte and is advanced.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)] // inlined; the state lives in registers
-fn rm(
-    w: &[u8; 15],
-    pos: &mut usize,
-    modrm: u8,
-    rex: u8,
-    size: u8,
-    hi8: bool,
-    mem: &mut MemRef,
-    rip: &mut bool,
-) -> Operand {
+fn mem_operand(w: &[u8; 15], pos: &mut usize, modrm: u8, rex: u8, mem: &mut MemRef) -> bool {
     let rex_b = (rex & 1) << 3;
-    if modrm >= 0xC0 {
-        return gpr((modrm & 7) | rex_b, size, hi8);
-    }
     let md = modrm >> 6;
     let r = modrm & 7;
     let mut p = *pos;
     let mut base = r | rex_b;
     let mut index = NO_REG;
     let mut scale = 1;
+    let mut rip = false;
     // Displacement size by mod: 0, 1, 4.
     let mut dsz = md as usize + (md as usize >> 1) * 2;
     if r == 4 {
@@ -460,7 +448,7 @@ fn rm(
     } else if r == 5 && md == 0 {
         base = RIP_BASE;
         dsz = 4;
-        *rip = true;
+        rip = true;
     }
     let raw = u32at(w, p);
     let disp = if dsz == 1 {
@@ -478,8 +466,62 @@ fn rm(
         addr32: false,
         disp,
     };
-    Operand::Mem { size }
+    rip
 }
+
+/// The ModRM r/m operand of a general-register form (`hi8`: see [`gpr`]);
+/// writes `mem` in both cases (the address, or "no memory operand").
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // inlined; the state lives in registers
+fn rm(
+    w: &[u8; 15],
+    pos: &mut usize,
+    modrm: u8,
+    rex: u8,
+    size: u8,
+    hi8: bool,
+    mem: &mut MemRef,
+    rip: &mut bool,
+) -> Operand {
+    if modrm >= 0xC0 {
+        *mem = NO_MEM;
+        gpr((modrm & 7) | ((rex & 1) << 3), size, hi8)
+    } else {
+        *rip = mem_operand(w, pos, modrm, rex, mem);
+        Operand::Mem { size }
+    }
+}
+
+/// The ModRM r/m operand of an XMM form (memory of `size` bytes).
+#[inline(always)]
+fn rm_xmm(
+    w: &[u8; 15],
+    pos: &mut usize,
+    modrm: u8,
+    rex: u8,
+    size: u8,
+    mem: &mut MemRef,
+    rip: &mut bool,
+) -> Operand {
+    if modrm >= 0xC0 {
+        *mem = NO_MEM;
+        Operand::Xmm((modrm & 7) | ((rex & 1) << 3))
+    } else {
+        *rip = mem_operand(w, pos, modrm, rex, mem);
+        Operand::Mem { size }
+    }
+}
+
+const NO_MEM: MemRef = MemRef {
+    base: NO_REG,
+    index: NO_REG,
+    scale: 1,
+    seg: Seg::None,
+    addr32: false,
+    disp: 0,
+};
+
+const NONE: Operand = Operand::None;
 
 /// Legacy prefixes the fast path accepts: returns the position after them,
 /// 1 if 66 was seen, and the last F2/F3 as its SSE column (2/3, 0 if none).
@@ -504,15 +546,6 @@ fn prefixes(w: &[u8; 15]) -> Option<(usize, usize, usize)> {
     }
 }
 
-const NO_MEM: MemRef = MemRef {
-    base: NO_REG,
-    index: NO_REG,
-    scale: 1,
-    seg: Seg::None,
-    addr32: false,
-    disp: 0,
-};
-
 /// Decode the instruction at the start of `w` (located at `ip`) into `out`
 /// if it is one of the common forms; `false` means "use the general decoder"
 /// (and `out` holds unspecified contents).
@@ -523,7 +556,7 @@ pub(crate) fn decode(w: &[u8; 15], ip: u64, out: &mut Insn) -> bool {
     // followed by a prefix, which maps to `Slow` as an opcode) is left to the
     // general decoder.
     if PREFIX[w[0] as usize] == 0 {
-        core(w, ip, out, 0, 0, 0)
+        core::<false>(w, ip, out, 0, 0, 0)
     } else {
         prefixed(w, ip, out)
     }
@@ -534,15 +567,28 @@ pub(crate) fn decode(w: &[u8; 15], ip: u64, out: &mut Insn) -> bool {
 #[inline(never)]
 fn prefixed(w: &[u8; 15], ip: u64, out: &mut Insn) -> bool {
     match prefixes(w) {
-        Some((pos, p66, rep)) => core(w, ip, out, pos, p66 & 1, rep & 3),
+        Some((pos, p66, rep)) => core::<true>(w, ip, out, pos, p66 & 1, rep & 3),
         None => false,
     }
 }
 
 /// Decode from the REX/opcode at `pos`; `p66` is 1 after a 66 prefix, `rep`
-/// the SSE column of the last F2/F3 (2/3) or 0.
+/// the SSE column of the last F2/F3 (2/3) or 0. `PFX` is false for the copy
+/// that only sees prefix-free instructions (then at most 13 bytes long).
+///
+/// Every arm writes `ops`, `mem` and `imm` of `out` exactly once (straight
+/// from registers: collecting them in locals for one final store made LLVM
+/// shuffle dozens of byte-sized values through the stack); `op`, `len`,
+/// `osize`, `prefixes` and `imm2` are written at the end.
 #[inline(always)]
-fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: usize) -> bool {
+fn core<const PFX: bool>(
+    w: &[u8; 15],
+    ip: u64,
+    out: &mut Insn,
+    mut pos: usize,
+    p66: usize,
+    rep: usize,
+) -> bool {
     let b = u8at(w, pos);
     let has_rex = b & 0xF0 == 0x40;
     let rex = if has_rex { b } else { 0 };
@@ -550,15 +596,14 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
     let mut opc = u8at(w, pos);
     pos += 1;
     let mut ent = MAP1[opc as usize];
-    let mut alt = Op::Nop;
+    let mut col = 0;
     if ent.form == Form::Esc0F {
         opc = u8at(w, pos);
         pos += 1;
-        let col = if rep != 0 { rep } else { p66 };
-        let s = SSE[opc as usize][col];
+        col = if rep != 0 { rep } else { p66 };
+        let s = SSE[opc as usize][col & 3];
         if s.form != Form::Esc0F {
             ent = e(s.form, s.m, s.op);
-            alt = s.alt;
         } else if rep == 0 {
             ent = MAP0F[opc as usize];
         } else if rep == 2 && opc == 0x1E && u8at(w, pos) == 0xFA {
@@ -570,73 +615,64 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
         // REP/REPNE and ignored F2/F3 on one-byte opcodes.
         return false;
     }
-    let szi = ((rex >> 2) & 2) as usize | p66;
-    let osz = OSZ[szi & 3];
+    let szi = (((rex >> 2) & 2) as usize | p66) & 3;
+    // "v" operand size: 8 with REX.W, else 2 with 66, else 4.
+    let osz = OSZ[szi];
     let sz = if ent.sz == 0 { osz } else { ent.sz };
     let rex_r = (rex & 4) << 1;
     let rex_b = (rex & 1) << 3;
+    let nrex = !has_rex;
 
     let mut op = ent.op;
     let mut osize = sz;
-    // Fields are written straight into `out` as they are decoded (never read
-    // back, except the RIP-relative displacement): collecting them in locals
-    // and storing the whole `Insn` at the end made LLVM shuffle dozens of
-    // byte-sized values between registers and the stack at the join.
-    out.ops = [Operand::None; 4];
-    out.mem = NO_MEM;
-    out.imm = 0;
     let mut rip = false;
-    // Branch targets are relative to the end of the instruction.
-    let mut rel: Option<u64> = None;
+    let mem = &mut out.mem;
 
     match ent.form {
         Form::Slow | Form::Esc0F => return false,
         Form::RmReg => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = rm(w, &mut pos, m, rex, sz, false, &mut out.mem, &mut rip);
-            out.ops[1] = gpr(((m >> 3) & 7) | rex_r, sz, false);
+            let a = rm(w, &mut pos, m, rex, sz, false, mem, &mut rip);
+            out.ops = [a, gpr(((m >> 3) & 7) | rex_r, sz, false), NONE, NONE];
+            out.imm = 0;
         }
         Form::RegRm => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, sz, false);
-            out.ops[1] = rm(w, &mut pos, m, rex, sz, false, &mut out.mem, &mut rip);
+            let b = rm(w, &mut pos, m, rex, sz, false, mem, &mut rip);
+            out.ops = [gpr(((m >> 3) & 7) | rex_r, sz, false), b, NONE, NONE];
+            out.imm = 0;
         }
         Form::RmRegB => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = rm(w, &mut pos, m, rex, 1, !has_rex, &mut out.mem, &mut rip);
-            out.ops[1] = gpr(((m >> 3) & 7) | rex_r, 1, !has_rex);
+            let a = rm(w, &mut pos, m, rex, 1, nrex, mem, &mut rip);
+            out.ops = [a, gpr(((m >> 3) & 7) | rex_r, 1, nrex), NONE, NONE];
+            out.imm = 0;
         }
         Form::RegRmB => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, 1, !has_rex);
-            out.ops[1] = rm(w, &mut pos, m, rex, 1, !has_rex, &mut out.mem, &mut rip);
+            let b = rm(w, &mut pos, m, rex, 1, nrex, mem, &mut rip);
+            out.ops = [gpr(((m >> 3) & 7) | rex_r, 1, nrex), b, NONE, NONE];
+            out.imm = 0;
         }
         Form::Movx => {
             let m = u8at(w, pos);
             pos += 1;
             osize = osz;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, osz, false);
-            out.ops[1] = rm(
-                w,
-                &mut pos,
-                m,
-                rex,
-                sz,
-                sz == 1 && !has_rex,
-                &mut out.mem,
-                &mut rip,
-            );
+            let b = rm(w, &mut pos, m, rex, sz, sz == 1 && nrex, mem, &mut rip);
+            out.ops = [gpr(((m >> 3) & 7) | rex_r, osz, false), b, NONE, NONE];
+            out.imm = 0;
         }
         Form::Movsxd => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, osz, false);
             let ssz = if osz == 8 { 4 } else { osz };
-            out.ops[1] = rm(w, &mut pos, m, rex, ssz, false, &mut out.mem, &mut rip);
+            let b = rm(w, &mut pos, m, rex, ssz, false, mem, &mut rip);
+            out.ops = [gpr(((m >> 3) & 7) | rex_r, osz, false), b, NONE, NONE];
+            out.imm = 0;
         }
         Form::Lea => {
             let m = u8at(w, pos);
@@ -644,8 +680,14 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 return false;
             }
             pos += 1;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, osz, false);
-            out.ops[1] = rm(w, &mut pos, m, rex, 0, false, &mut out.mem, &mut rip);
+            rip = mem_operand(w, &mut pos, m, rex, mem);
+            out.ops = [
+                gpr(((m >> 3) & 7) | rex_r, osz, false),
+                Operand::Mem { size: 0 },
+                NONE,
+                NONE,
+            ];
+            out.imm = 0;
         }
         Form::AccImm => {
             if sz == 1 {
@@ -656,23 +698,19 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 out.imm = v;
                 pos += n;
             }
-            out.ops[0] = Operand::Gpr { reg: 0, size: sz };
-            out.ops[1] = Operand::Imm { size: sz };
+            *mem = NO_MEM;
+            out.ops = [
+                Operand::Gpr { reg: 0, size: sz },
+                Operand::Imm { size: sz },
+                NONE,
+                NONE,
+            ];
         }
         Form::Grp1 => {
             let m = u8at(w, pos);
             pos += 1;
             op = ALU_OPS[((m >> 3) & 7) as usize];
-            out.ops[0] = rm(
-                w,
-                &mut pos,
-                m,
-                rex,
-                sz,
-                sz == 1 && !has_rex,
-                &mut out.mem,
-                &mut rip,
-            );
+            let a = rm(w, &mut pos, m, rex, sz, sz == 1 && nrex, mem, &mut rip);
             if opc == 0x81 {
                 let (v, n) = imm_z_s(w, pos, sz);
                 out.imm = v;
@@ -681,18 +719,25 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 out.imm = u8at(w, pos) as i8 as i64 as u64;
                 pos += 1;
             }
-            out.ops[1] = Operand::Imm { size: sz };
+            out.ops = [a, Operand::Imm { size: sz }, NONE, NONE];
         }
         Form::PushPopR => {
-            let s = OSZ64[szi & 3];
+            let s = OSZ64[szi];
             osize = s;
-            out.ops[0] = Operand::Gpr {
-                reg: (opc & 7) | rex_b,
-                size: s,
-            };
+            *mem = NO_MEM;
+            out.ops = [
+                Operand::Gpr {
+                    reg: (opc & 7) | rex_b,
+                    size: s,
+                },
+                NONE,
+                NONE,
+                NONE,
+            ];
+            out.imm = 0;
         }
         Form::PushImm8 | Form::PushImmZ => {
-            let s = OSZ64[szi & 3];
+            let s = OSZ64[szi];
             osize = s;
             if ent.form == Form::PushImm8 {
                 out.imm = u8at(w, pos) as i8 as i64 as u64;
@@ -702,13 +747,13 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 out.imm = v;
                 pos += n;
             }
-            out.ops[0] = Operand::Imm { size: s };
+            *mem = NO_MEM;
+            out.ops = [Operand::Imm { size: s }, NONE, NONE, NONE];
         }
         Form::ImulImm8 | Form::ImulImmZ => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = gpr(((m >> 3) & 7) | rex_r, osz, false);
-            out.ops[1] = rm(w, &mut pos, m, rex, osz, false, &mut out.mem, &mut rip);
+            let b = rm(w, &mut pos, m, rex, osz, false, mem, &mut rip);
             if ent.form == Form::ImulImm8 {
                 out.imm = u8at(w, pos) as i8 as i64 as u64;
                 pos += 1;
@@ -717,34 +762,57 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 out.imm = v;
                 pos += n;
             }
-            out.ops[2] = Operand::Imm { size: osz };
+            out.ops = [
+                gpr(((m >> 3) & 7) | rex_r, osz, false),
+                b,
+                Operand::Imm { size: osz },
+                NONE,
+            ];
         }
-        Form::Rel8 => {
-            rel = Some(u8at(w, pos) as i8 as i64 as u64);
-            pos += 1;
-        }
-        Form::Rel32 => {
-            rel = Some(u32at(w, pos) as i32 as i64 as u64);
-            pos += 4;
+        Form::Rel8 | Form::Rel32 => {
+            // The target is relative to the end of the instruction, which
+            // the displacement ends.
+            let rel = if ent.form == Form::Rel8 {
+                pos += 1;
+                u8at(w, pos - 1) as i8 as i64 as u64
+            } else {
+                pos += 4;
+                u32at(w, pos - 4) as i32 as i64 as u64
+            };
+            out.imm = ip.wrapping_add(pos as u64).wrapping_add(rel);
+            osize = 8;
+            *mem = NO_MEM;
+            out.ops = [Operand::Imm { size: 8 }, NONE, NONE, NONE];
         }
         Form::XchgAcc => {
             let r = (opc & 7) | rex_b;
-            if r == 0 {
+            out.ops = if r == 0 {
                 op = Op::Nop;
                 osize = 0;
+                [NONE; 4]
             } else {
-                out.ops[0] = Operand::Gpr { reg: r, size: osz };
-                out.ops[1] = Operand::Gpr { reg: 0, size: osz };
-            }
+                [
+                    Operand::Gpr { reg: r, size: osz },
+                    Operand::Gpr { reg: 0, size: osz },
+                    NONE,
+                    NONE,
+                ]
+            };
+            *mem = NO_MEM;
+            out.imm = 0;
         }
-        Form::Cbw => {
-            op = [Op::Cwde, Op::Cbw, Op::Cdqe, Op::Cdqe][szi & 3];
-        }
-        Form::Cwd => {
-            op = [Op::Cdq, Op::Cwd, Op::Cqo, Op::Cqo][szi & 3];
+        Form::Cbw | Form::Cwd => {
+            op = if ent.form == Form::Cbw {
+                [Op::Cwde, Op::Cbw, Op::Cdqe, Op::Cdqe][szi]
+            } else {
+                [Op::Cdq, Op::Cwd, Op::Cqo, Op::Cqo][szi]
+            };
+            *mem = NO_MEM;
+            out.ops = [NONE; 4];
+            out.imm = 0;
         }
         Form::Pushf | Form::Popf => {
-            let s = OSZ64[szi & 3];
+            let s = OSZ64[szi];
             osize = s;
             op = match (ent.form == Form::Pushf, s == 8) {
                 (true, true) => Op::Pushfq,
@@ -752,13 +820,30 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 (false, true) => Op::Popfq,
                 (false, false) => Op::Popf,
             };
+            *mem = NO_MEM;
+            out.ops = [NONE; 4];
+            out.imm = 0;
         }
-        Form::Plain => osize = 0,
+        Form::Plain | Form::Ret | Form::Leave => {
+            osize = match ent.form {
+                Form::Plain => 0,
+                Form::Ret => 8,
+                _ => OSZ64[szi],
+            };
+            *mem = NO_MEM;
+            out.ops = [NONE; 4];
+            out.imm = 0;
+        }
         Form::MovR8Imm => {
             out.imm = u8at(w, pos) as u64;
             pos += 1;
-            out.ops[0] = gpr((opc & 7) | rex_b, 1, !has_rex);
-            out.ops[1] = Operand::Imm { size: 1 };
+            *mem = NO_MEM;
+            out.ops = [
+                gpr((opc & 7) | rex_b, 1, nrex),
+                Operand::Imm { size: 1 },
+                NONE,
+                NONE,
+            ];
         }
         Form::MovRImm => {
             out.imm = match osz {
@@ -767,61 +852,49 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 _ => u32at(w, pos) as u64,
             };
             pos += osz as usize;
-            out.ops[0] = Operand::Gpr {
-                reg: (opc & 7) | rex_b,
-                size: osz,
-            };
-            out.ops[1] = Operand::Imm { size: osz };
+            *mem = NO_MEM;
+            out.ops = [
+                Operand::Gpr {
+                    reg: (opc & 7) | rex_b,
+                    size: osz,
+                },
+                Operand::Imm { size: osz },
+                NONE,
+                NONE,
+            ];
         }
         Form::Shift => {
             let m = u8at(w, pos);
             pos += 1;
             op = SHIFT_OPS[((m >> 3) & 7) as usize];
-            out.ops[0] = rm(
-                w,
-                &mut pos,
-                m,
-                rex,
-                sz,
-                sz == 1 && !has_rex,
-                &mut out.mem,
-                &mut rip,
-            );
-            if opc < 0xD0 {
+            let a = rm(w, &mut pos, m, rex, sz, sz == 1 && nrex, mem, &mut rip);
+            let b = if opc < 0xD0 {
                 out.imm = u8at(w, pos) as u64;
                 pos += 1;
-                out.ops[1] = Operand::Imm { size: 1 };
+                Operand::Imm { size: 1 }
             } else if opc < 0xD2 {
                 out.imm = 1;
-                out.ops[1] = Operand::Imm { size: 1 };
+                Operand::Imm { size: 1 }
             } else {
-                out.ops[1] = Operand::Gpr { reg: 1, size: 1 };
-            }
+                out.imm = 0;
+                Operand::Gpr { reg: 1, size: 1 }
+            };
+            out.ops = [a, b, NONE, NONE];
         }
         Form::RetImm => {
             out.imm = u16at(w, pos) as u64;
             pos += 2;
-            out.ops[0] = Operand::Imm { size: 2 };
             osize = 8;
+            *mem = NO_MEM;
+            out.ops = [Operand::Imm { size: 2 }, NONE, NONE, NONE];
         }
-        Form::Ret => osize = 8,
-        Form::Leave => osize = OSZ64[szi & 3],
         Form::MovRmImm => {
             let m = u8at(w, pos);
             if (m >> 3) & 7 != 0 {
                 return false;
             }
             pos += 1;
-            out.ops[0] = rm(
-                w,
-                &mut pos,
-                m,
-                rex,
-                sz,
-                sz == 1 && !has_rex,
-                &mut out.mem,
-                &mut rip,
-            );
+            let a = rm(w, &mut pos, m, rex, sz, sz == 1 && nrex, mem, &mut rip);
             if sz == 1 {
                 out.imm = u8at(w, pos) as u64;
                 pos += 1;
@@ -837,30 +910,22 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 };
                 pos += 4;
             }
-            out.ops[1] = Operand::Imm { size: sz };
+            out.ops = [a, Operand::Imm { size: sz }, NONE, NONE];
         }
         Form::IntN => {
             out.imm = u8at(w, pos) as u64;
             pos += 1;
-            out.ops[0] = Operand::Imm { size: 1 };
             osize = 0;
+            *mem = NO_MEM;
+            out.ops = [Operand::Imm { size: 1 }, NONE, NONE, NONE];
         }
         Form::Grp3 => {
             let m = u8at(w, pos);
             pos += 1;
             let r = (m >> 3) & 7;
             op = GRP3_OPS[r as usize];
-            out.ops[0] = rm(
-                w,
-                &mut pos,
-                m,
-                rex,
-                sz,
-                sz == 1 && !has_rex,
-                &mut out.mem,
-                &mut rip,
-            );
-            if r < 2 {
+            let a = rm(w, &mut pos, m, rex, sz, sz == 1 && nrex, mem, &mut rip);
+            let b = if r < 2 {
                 if sz == 1 {
                     out.imm = u8at(w, pos) as i8 as i64 as u64;
                     pos += 1;
@@ -869,8 +934,12 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                     out.imm = v;
                     pos += n;
                 }
-                out.ops[1] = Operand::Imm { size: sz };
-            }
+                Operand::Imm { size: sz }
+            } else {
+                out.imm = 0;
+                NONE
+            };
+            out.ops = [a, b, NONE, NONE];
         }
         Form::Grp4 => {
             let m = u8at(w, pos);
@@ -880,7 +949,9 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
             }
             pos += 1;
             op = if r == 0 { Op::Inc } else { Op::Dec };
-            out.ops[0] = rm(w, &mut pos, m, rex, 1, !has_rex, &mut out.mem, &mut rip);
+            let a = rm(w, &mut pos, m, rex, 1, nrex, mem, &mut rip);
+            out.ops = [a, NONE, NONE, NONE];
+            out.imm = 0;
         }
         Form::Grp5 => {
             let m = u8at(w, pos);
@@ -888,7 +959,7 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
             let s = match r {
                 0 | 1 => osz,
                 2 | 4 => 8,
-                6 => OSZ64[szi & 3],
+                6 => OSZ64[szi],
                 _ => return false,
             };
             pos += 1;
@@ -903,12 +974,16 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 Op::Nop,
             ][r as usize];
             osize = s;
-            out.ops[0] = rm(w, &mut pos, m, rex, s, false, &mut out.mem, &mut rip);
+            let a = rm(w, &mut pos, m, rex, s, false, mem, &mut rip);
+            out.ops = [a, NONE, NONE, NONE];
+            out.imm = 0;
         }
         Form::Setcc => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = rm(w, &mut pos, m, rex, 1, !has_rex, &mut out.mem, &mut rip);
+            let a = rm(w, &mut pos, m, rex, 1, nrex, mem, &mut rip);
+            out.ops = [a, NONE, NONE, NONE];
+            out.imm = 0;
         }
         Form::BtImm => {
             let m = u8at(w, pos);
@@ -918,32 +993,40 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
             }
             pos += 1;
             op = BT_OPS[(r & 3) as usize];
-            out.ops[0] = rm(w, &mut pos, m, rex, osz, false, &mut out.mem, &mut rip);
+            let a = rm(w, &mut pos, m, rex, osz, false, mem, &mut rip);
             out.imm = u8at(w, pos) as u64;
             pos += 1;
-            out.ops[1] = Operand::Imm { size: 1 };
+            out.ops = [a, Operand::Imm { size: 1 }, NONE, NONE];
         }
         Form::Shxd => {
             let m = u8at(w, pos);
             pos += 1;
-            out.ops[0] = rm(w, &mut pos, m, rex, osz, false, &mut out.mem, &mut rip);
-            out.ops[1] = gpr(((m >> 3) & 7) | rex_r, osz, false);
-            if opc & 1 == 0 {
+            let a = rm(w, &mut pos, m, rex, osz, false, mem, &mut rip);
+            let c = if opc & 1 == 0 {
                 out.imm = u8at(w, pos) as u64;
                 pos += 1;
-                out.ops[2] = Operand::Imm { size: 1 };
+                Operand::Imm { size: 1 }
             } else {
-                out.ops[2] = Operand::Gpr { reg: 1, size: 1 };
-            }
+                out.imm = 0;
+                Operand::Gpr { reg: 1, size: 1 }
+            };
+            out.ops = [a, gpr(((m >> 3) & 7) | rex_r, osz, false), c, NONE];
         }
         Form::Bswap => {
             if osz == 2 {
                 return false;
             }
-            out.ops[0] = Operand::Gpr {
-                reg: (opc & 7) | rex_b,
-                size: osz,
-            };
+            *mem = NO_MEM;
+            out.ops = [
+                Operand::Gpr {
+                    reg: (opc & 7) | rex_b,
+                    size: osz,
+                },
+                NONE,
+                NONE,
+                NONE,
+            ];
+            out.imm = 0;
         }
         Form::NopRm => {
             let m = u8at(w, pos);
@@ -951,51 +1034,70 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
                 return false;
             }
             pos += 1;
-            out.ops[0] = rm(w, &mut pos, m, rex, osz, false, &mut out.mem, &mut rip);
-            if m < 0xC0 {
-                out.ops[0] = Operand::Mem { size: 0 };
-            }
+            let a = rm(w, &mut pos, m, rex, 0, false, mem, &mut rip);
+            let a = if m < 0xC0 {
+                a
+            } else {
+                Operand::Gpr {
+                    reg: (m & 7) | rex_b,
+                    size: osz,
+                }
+            };
+            out.ops = [a, NONE, NONE, NONE];
+            out.imm = 0;
         }
         Form::Endbr64 => {
             pos += 1;
             osize = 0;
+            *mem = NO_MEM;
+            out.ops = [NONE; 4];
+            out.imm = 0;
         }
-        Form::SseXX | Form::SseXXI | Form::SseLdM | Form::SseLoHi => {
+        Form::SseXX | Form::SseXXI | Form::SseLoHi => {
             let m = u8at(w, pos);
             pos += 1;
-            if ent.form == Form::SseLdM && m >= 0xC0 {
-                return false;
-            }
             osize = 16;
-            out.ops[0] = Operand::Xmm(((m >> 3) & 7) | rex_r);
             let msize = if ent.form == Form::SseLoHi { 8 } else { ent.sz };
-            out.ops[1] = if m >= 0xC0 {
-                if ent.form == Form::SseLoHi {
-                    op = alt;
-                }
-                Operand::Xmm((m & 7) | rex_b)
-            } else {
-                rm(w, &mut pos, m, rex, msize, false, &mut out.mem, &mut rip)
-            };
-            if ent.form == Form::SseXXI {
+            if ent.form == Form::SseLoHi && m >= 0xC0 {
+                op = SSE[opc as usize][col & 3].alt;
+            }
+            let b = rm_xmm(w, &mut pos, m, rex, msize, mem, &mut rip);
+            let c = if ent.form == Form::SseXXI {
                 out.imm = u8at(w, pos) as u64;
                 pos += 1;
-                out.ops[2] = Operand::Imm { size: 1 };
+                Operand::Imm { size: 1 }
+            } else {
+                out.imm = 0;
+                NONE
+            };
+            out.ops = [Operand::Xmm(((m >> 3) & 7) | rex_r), b, c, NONE];
+        }
+        Form::SseLdM => {
+            let m = u8at(w, pos);
+            if m >= 0xC0 {
+                return false;
             }
+            pos += 1;
+            osize = 16;
+            rip = mem_operand(w, &mut pos, m, rex, mem);
+            out.ops = [
+                Operand::Xmm(((m >> 3) & 7) | rex_r),
+                Operand::Mem { size: ent.sz },
+                NONE,
+                NONE,
+            ];
+            out.imm = 0;
         }
         Form::SseSt | Form::SseStM => {
             let m = u8at(w, pos);
+            if ent.form == Form::SseStM && m >= 0xC0 {
+                return false;
+            }
             pos += 1;
             osize = 16;
-            out.ops[0] = if m >= 0xC0 {
-                if ent.form == Form::SseStM {
-                    return false;
-                }
-                Operand::Xmm((m & 7) | rex_b)
-            } else {
-                rm(w, &mut pos, m, rex, ent.sz, false, &mut out.mem, &mut rip)
-            };
-            out.ops[1] = Operand::Xmm(((m >> 3) & 7) | rex_r);
+            let a = rm_xmm(w, &mut pos, m, rex, ent.sz, mem, &mut rip);
+            out.ops = [a, Operand::Xmm(((m >> 3) & 7) | rex_r), NONE, NONE];
+            out.imm = 0;
         }
         Form::SseXG | Form::SseGX => {
             let m = u8at(w, pos);
@@ -1006,44 +1108,40 @@ fn core(w: &[u8; 15], ip: u64, out: &mut Insn, mut pos: usize, p66: usize, rep: 
             }
             osize = g;
             let x = Operand::Xmm(((m >> 3) & 7) | rex_r);
-            let r = rm(w, &mut pos, m, rex, g, false, &mut out.mem, &mut rip);
-            if ent.form == Form::SseXG {
-                out.ops[0] = x;
-                out.ops[1] = r;
+            let r = rm(w, &mut pos, m, rex, g, false, mem, &mut rip);
+            out.ops = if ent.form == Form::SseXG {
+                [x, r, NONE, NONE]
             } else {
-                out.ops[0] = r;
-                out.ops[1] = x;
-            }
+                [r, x, NONE, NONE]
+            };
+            out.imm = 0;
         }
         Form::SseRX => {
             let m = u8at(w, pos);
             pos += 1;
             let g = if rex & 8 != 0 { 8 } else { 4 };
             osize = g;
-            out.ops[0] = Operand::Gpr {
-                reg: ((m >> 3) & 7) | rex_r,
-                size: g,
-            };
-            out.ops[1] = if m >= 0xC0 {
-                Operand::Xmm((m & 7) | rex_b)
-            } else {
-                rm(w, &mut pos, m, rex, ent.sz, false, &mut out.mem, &mut rip)
-            };
+            let b = rm_xmm(w, &mut pos, m, rex, ent.sz, mem, &mut rip);
+            out.ops = [
+                Operand::Gpr {
+                    reg: ((m >> 3) & 7) | rex_r,
+                    size: g,
+                },
+                b,
+                NONE,
+                NONE,
+            ];
+            out.imm = 0;
         }
     }
     // Reads are clamped to the window, so an instruction running past 15
-    // bytes (possible with several prefixes) read garbage: let the general
+    // bytes (possible only with prefixes) read garbage: let the general
     // decoder report it.
-    if pos > w.len() {
+    if PFX && pos > w.len() {
         return false;
     }
-    let next = ip.wrapping_add(pos as u64);
-    if let Some(r) = rel {
-        out.imm = next.wrapping_add(r);
-        out.ops[0] = Operand::Imm { size: 8 };
-        osize = 8;
-    }
     if rip {
+        let next = ip.wrapping_add(pos as u64);
         out.mem.disp = next.wrapping_add(out.mem.disp as u64) as i64;
     }
     out.op = op;
