@@ -6,6 +6,7 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
+use crate::exec::fast::{translate, Uop};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op};
@@ -48,6 +49,8 @@ pub struct Block {
 #[derive(Default)]
 pub struct CodeCache {
     pub insns: Vec<Insn>,
+    /// Translated form of each instruction, parallel to `insns`.
+    pub uops: Vec<Uop>,
     /// Gas cost of each instruction, parallel to `insns`.
     pub costs: Vec<u64>,
     blocks: Vec<Block>,
@@ -96,6 +99,18 @@ impl CodeCache {
 
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()
+    }
+
+    /// The block starting at `addr` if it was used recently (one probe of the
+    /// direct-mapped front cache; the interpreter's per-block fast path).
+    #[inline(always)]
+    pub fn lookup(&self, addr: u64) -> Option<Block> {
+        let &(a, i) = self.recent.get(slot(addr))?;
+        if a == addr && i != 0 {
+            self.blocks.get(i as usize - 1).copied()
+        } else {
+            None
+        }
     }
 
     /// The block starting at `addr`, decoding it on first use. Fails only when
@@ -156,11 +171,13 @@ impl CodeCache {
             match decode(bytes, pc) {
                 Ok(insn) => {
                     let c = cost(&insn);
+                    let next = pc.wrapping_add(insn.len as u64);
                     self.insns.push(insn);
+                    self.uops.push(translate(&insn, next));
                     self.costs.push(c);
                     total = total.saturating_add(c);
                     count += 1;
-                    pc = pc.wrapping_add(insn.len as u64);
+                    pc = next;
                     // A REP string instruction also ends its block: its iterations are
                     // charged as they run, so nothing after it may be precharged before
                     // them (out-of-gas must stop at the same instruction as per-instruction

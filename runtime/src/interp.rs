@@ -136,14 +136,37 @@ impl<'a> Vm<'a> {
         let schedule = self.schedule;
         let cost = |i: &Insn| crate::classify::insn_cost(schedule, i);
         let iter_cost = schedule.surcharges().string_iteration;
+        // Without diagnostics, blocks already in the front cache that the
+        // meter can pay for in full run back to back in `hot_loop`; anything
+        // else (a new block, one that must be charged per instruction, a
+        // trace) goes once round the careful path below.
+        let hot = !self.trace && !self.per_instruction_gas;
         loop {
+            if hot {
+                let mut gas = Gas {
+                    used: self.gas_used,
+                    limit: self.gas_limit,
+                    iter: iter_cost,
+                };
+                let exit = hot_loop(&mut self.cpu, &mut self.mem, self.cache, &mut gas);
+                self.gas_used = gas.used;
+                if let Some((exit, block)) = exit {
+                    if let Some(outcome) = self.block_exit(exit, block, true) {
+                        return outcome;
+                    }
+                    continue;
+                }
+            }
             let rip = self.cpu.rip;
             if rip == 0 {
                 return self.finish(Status::Success, None);
             }
-            let block: Block = match self.cache.block(&self.mem, rip, &cost) {
-                Ok(b) => b,
-                Err(f) => return self.finish(Status::Fault, Some(self.trap(f, rip, None))),
+            let block: Block = match self.cache.lookup(rip) {
+                Some(b) => b,
+                None => match self.cache.block(&self.mem, rip, &cost) {
+                    Ok(b) => b,
+                    Err(f) => return self.finish(Status::Fault, Some(self.trap(f, rip, None))),
+                },
             };
             if self.trace {
                 eprintln!(
@@ -163,51 +186,111 @@ impl<'a> Vm<'a> {
                 limit: self.gas_limit,
                 iter: iter_cost,
             };
-            let exit = run_block(
-                &mut self.cpu,
-                &mut self.mem,
-                &self.cache.insns[first..end],
-                &self.cache.costs[first..end],
-                rip,
-                precharged,
-                &mut gas,
-            );
+            let cache: &CodeCache = self.cache;
+            let exit = if precharged {
+                run_block::<true>(
+                    &mut self.cpu,
+                    &mut self.mem,
+                    cache,
+                    first,
+                    end,
+                    rip,
+                    &mut gas,
+                )
+            } else {
+                run_block::<false>(
+                    &mut self.cpu,
+                    &mut self.mem,
+                    cache,
+                    first,
+                    end,
+                    rip,
+                    &mut gas,
+                )
+            };
             self.gas_used = gas.used;
-            match exit {
-                BlockExit::Done(next) => self.cpu.rip = next,
-                BlockExit::Interrupt {
-                    vector,
-                    k,
-                    pc,
-                    next,
-                } => {
-                    self.cpu.rip = next;
-                    match abi::dispatch(self, vector) {
-                        Ok(Flow::Continue) => {}
-                        Ok(Flow::End(status)) => return self.finish(status, None),
-                        Err(abi::Stop::OutOfGas) => return self.finish(Status::OutOfGas, None),
-                        Err(abi::Stop::Fault(f)) => {
-                            let insn = self.cache.insns[first + k];
-                            let t = self.trap(f, pc, Some(&insn));
-                            return self.finish(Status::Fault, Some(t));
-                        }
+            if let Some(outcome) = self.block_exit(exit, block, precharged) {
+                return outcome;
+            }
+        }
+    }
+
+    /// Act on how a block ended: continue (`None`), dispatch an interrupt,
+    /// or finish the call. `precharged` says whether the block's whole cost
+    /// was charged up front (then a fault refunds what never ran).
+    fn block_exit(&mut self, exit: BlockExit, block: Block, precharged: bool) -> Option<Outcome> {
+        let first = block.first as usize;
+        let end = first + block.count as usize;
+        match exit {
+            BlockExit::Done(next) => self.cpu.rip = next,
+            BlockExit::Interrupt {
+                vector,
+                k,
+                pc,
+                next,
+            } => {
+                self.cpu.rip = next;
+                match abi::dispatch(self, vector) {
+                    Ok(Flow::Continue) => {}
+                    Ok(Flow::End(status)) => return Some(self.finish(status, None)),
+                    Err(abi::Stop::OutOfGas) => return Some(self.finish(Status::OutOfGas, None)),
+                    Err(abi::Stop::Fault(f)) => {
+                        let insn = self.cache.insns.get(first + k).copied();
+                        let t = self.trap(f, pc, insn.as_ref());
+                        return Some(self.finish(Status::Fault, Some(t)));
                     }
-                }
-                BlockExit::OutOfGas { pc } => {
-                    self.cpu.rip = pc;
-                    return self.finish(Status::OutOfGas, None);
-                }
-                BlockExit::Fault { fault, k, pc } => {
-                    if precharged {
-                        let unused: u64 = self.cache.costs[first + k + 1..end].iter().sum();
-                        self.gas_used -= unused;
-                    }
-                    self.cpu.rip = pc;
-                    let insn = self.cache.insns[first + k];
-                    let t = self.trap(fault, pc, Some(&insn));
-                    return self.finish(Status::Fault, Some(t));
                 }
             }
+            BlockExit::OutOfGas { pc } => {
+                self.cpu.rip = pc;
+                return Some(self.finish(Status::OutOfGas, None));
+            }
+            BlockExit::Fault { fault, k, pc } => {
+                if precharged {
+                    let unused: u64 = self
+                        .cache
+                        .costs
+                        .get(first + k + 1..end)
+                        .map_or(0, |c| c.iter().sum());
+                    self.gas_used -= unused;
+                }
+                self.cpu.rip = pc;
+                let insn = self.cache.insns.get(first + k).copied();
+                let t = self.trap(fault, pc, insn.as_ref());
+                return Some(self.finish(Status::Fault, Some(t)));
+            }
+        }
+        None
+    }
+}
+
+/// Run cached, affordable blocks back to back from `cpu.rip`, charging each
+/// block's total up front. Returns `None`, with `cpu.rip` set, when the next
+/// block needs the careful path (the end address 0, a block not in the
+/// front cache, or one the gas left cannot pay for in full); otherwise the
+/// first exit other than falling through or branching, with its block.
+#[inline(never)]
+fn hot_loop(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    cache: &CodeCache,
+    gas: &mut Gas,
+) -> Option<(BlockExit, Block)> {
+    let mut rip = cpu.rip;
+    loop {
+        let block = match cache.lookup(rip) {
+            Some(b) if rip != 0 && b.cost <= gas.limit - gas.used => b,
+            _ => {
+                cpu.rip = rip;
+                return None;
+            }
+        };
+        gas.used += block.cost;
+        let first = block.first as usize;
+        let end = first + block.count as usize;
+        match run_block::<true>(cpu, mem, cache, first, end, rip, gas) {
+            BlockExit::Done(next) => rip = next,
+            exit => return Some((exit, block)),
         }
     }
 }
@@ -252,63 +335,105 @@ enum BlockExit {
     },
 }
 
-/// Execute one decoded block. When `precharged` is false, each instruction is
-/// charged before it runs (the block's total did not fit in the gas left).
+/// Execute one decoded block. Unless `PRECHARGED` (the block's total did not
+/// fit in the gas left), each instruction is charged before it runs.
+///
+/// Each instruction runs its translated handler (`exec::fast`); when that
+/// declines (no fast form, or an unusual case such as a faulting access) the
+/// instruction runs on the general path in [`general`].
 #[inline(always)]
-fn run_block(
+fn run_block<const PRECHARGED: bool>(
     cpu: &mut Cpu,
     mem: &mut Memory,
-    insns: &[Insn],
-    costs: &[u64],
+    cache: &CodeCache,
+    first: usize,
+    end: usize,
     start: u64,
-    precharged: bool,
     gas: &mut Gas,
 ) -> BlockExit {
+    let Some(uops) = cache.uops.get(first..end) else {
+        return out_of_step(start);
+    };
     let mut pc = start;
-    for (k, insn) in insns.iter().enumerate() {
-        if !precharged {
-            let c = costs[k];
+    for (k, u) in uops.iter().enumerate() {
+        if !PRECHARGED {
+            let c = cache.costs.get(first + k).copied().unwrap_or(0);
             if c > gas.limit - gas.used {
                 gas.used = gas.limit;
                 return BlockExit::OutOfGas { pc };
             }
             gas.used += c;
         }
-        let next = pc.wrapping_add(insn.len as u64);
-        let step = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && is_rep_string(insn) {
-            match run_rep(cpu, mem, insn, next, gas) {
-                Ok(s) => s,
-                Err(None) => return BlockExit::OutOfGas { pc },
-                Err(Some(fault)) => return BlockExit::Fault { fault, k, pc },
-            }
-        } else {
-            match exec::execute(cpu, mem, insn, next) {
-                Ok(s) => s,
-                Err(fault) => return BlockExit::Fault { fault, k, pc },
-            }
-        };
-        match step {
-            Step::Next => pc = next,
-            Step::Jump(t) => return BlockExit::Done(t),
-            Step::Interrupt(vector) => {
-                return BlockExit::Interrupt {
-                    vector,
-                    k,
-                    pc,
-                    next,
+        match (u.run)(cpu, mem, u) {
+            Some(n) if n == u.next => pc = n,
+            // Only the last instruction of a block transfers control.
+            Some(n) => return BlockExit::Done(n),
+            None => {
+                let Some(insn) = cache.insns.get(first + k) else {
+                    return out_of_step(pc);
+                };
+                if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
+                    return exit;
                 }
-            }
-            // Only REP string instructions repeat, and they go through run_rep.
-            Step::Repeat => {
-                return BlockExit::Fault {
-                    fault: Fault::NotImplemented("repeat without a REP prefix"),
-                    k,
-                    pc,
-                }
+                pc = u.next;
             }
         }
     }
     BlockExit::Done(pc)
+}
+
+/// The cache's parallel vectors disagree: cannot happen (they grow together
+/// in `CodeCache::decode_block`), reported as a fault rather than a panic.
+#[cold]
+fn out_of_step(pc: u64) -> BlockExit {
+    BlockExit::Fault {
+        fault: Fault::NotImplemented("code cache out of step"),
+        k: 0,
+        pc,
+    }
+}
+
+/// Run instruction `k` of a block (at `pc`, followed by `next`) on the
+/// general path: REP string instructions, interrupts, faults and every form
+/// without a fast handler. `None` = continue with the next instruction.
+#[inline(never)]
+fn general(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+    k: usize,
+    pc: u64,
+    next: u64,
+    gas: &mut Gas,
+) -> Option<BlockExit> {
+    let step = if is_rep_string(insn) {
+        match run_rep(cpu, mem, insn, next, gas) {
+            Ok(s) => s,
+            Err(None) => return Some(BlockExit::OutOfGas { pc }),
+            Err(Some(fault)) => return Some(BlockExit::Fault { fault, k, pc }),
+        }
+    } else {
+        match exec::execute(cpu, mem, insn, next) {
+            Ok(s) => s,
+            Err(fault) => return Some(BlockExit::Fault { fault, k, pc }),
+        }
+    };
+    match step {
+        Step::Next => None,
+        Step::Jump(t) => Some(BlockExit::Done(t)),
+        Step::Interrupt(vector) => Some(BlockExit::Interrupt {
+            vector,
+            k,
+            pc,
+            next,
+        }),
+        // Only REP string instructions repeat, and they go through run_rep.
+        Step::Repeat => Some(BlockExit::Fault {
+            fault: Fault::NotImplemented("repeat without a REP prefix"),
+            k,
+            pc,
+        }),
+    }
 }
 
 /// Execute a REP-prefixed string instruction to completion, charging one

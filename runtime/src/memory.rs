@@ -58,14 +58,32 @@ impl Region {
     }
 }
 
+/// The two regions most recently used for one kind of access (most recent
+/// first): code typically alternates between the stack and one data region.
+#[derive(Clone, Debug, Default)]
+struct Recent {
+    first: Cell<usize>,
+    second: Cell<usize>,
+}
+
+impl Recent {
+    #[inline]
+    fn promote(&self, i: usize) {
+        if self.first.get() != i {
+            self.second.set(self.first.get());
+            self.first.set(i);
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
     regions: Vec<Region>,
     last: Cell<usize>,
-    /// Region of the last successful read / write (separate, because code
+    /// Regions of the last successful reads / writes (separate, because code
     /// typically reads data while it writes the stack).
-    last_read: Cell<usize>,
-    last_write: Cell<usize>,
+    last_read: Recent,
+    last_write: Recent,
     /// Stack size limit, for the stack-overflow message.
     pub stack_limit: u64,
     /// Unmapped range below the stack: an access there is reported as a stack overflow.
@@ -107,8 +125,8 @@ impl Memory {
         let pos = self.regions.partition_point(|r| r.start < region.start);
         self.regions.insert(pos, region);
         self.last.set(0);
-        self.last_read.set(0);
-        self.last_write.set(0);
+        self.last_read = Recent::default();
+        self.last_write = Recent::default();
         Ok(())
     }
 
@@ -231,8 +249,8 @@ impl Memory {
     /// whose permissions include `perm`; tries the cached region first, then
     /// scans (contracts have only a handful of regions).
     #[inline(always)]
-    fn hit(&self, cache: &Cell<usize>, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
-        let i = cache.get();
+    fn hit(&self, cache: &Recent, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
+        let i = cache.first.get();
         if let Some(r) = self.regions.get(i) {
             let off = addr.wrapping_sub(r.start);
             if off < r.data.len() as u64
@@ -246,24 +264,76 @@ impl Memory {
     }
 
     #[inline(never)]
-    fn hit_scan(
-        &self,
-        cache: &Cell<usize>,
-        addr: u64,
-        len: u64,
-        perm: u8,
-    ) -> Option<(usize, usize)> {
+    fn hit_scan(&self, cache: &Recent, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
         for (i, r) in self.regions.iter().enumerate() {
             let off = addr.wrapping_sub(r.start);
             if off < r.data.len() as u64
                 && len <= r.data.len() as u64 - off
                 && r.perm.0 & perm == perm
             {
-                cache.set(i);
+                cache.promote(i);
                 return Some((i, off as usize));
             }
         }
         None
+    }
+
+    /// Fast-path read for translated instructions: `size` (1, 2, 4 or 8)
+    /// bytes when they lie in one readable region, else `None` — the caller
+    /// then re-runs the instruction on the general path, which reports the
+    /// exact fault (or handles an access spanning two regions).
+    ///
+    /// Everything, including the scan on a region-cache miss, is inlined so
+    /// that the translated handlers stay leaf functions (no calls, so no
+    /// callee-saved registers to spill on every guest instruction).
+    #[inline(always)]
+    pub fn try_read(&self, addr: u64, size: u8) -> Option<u64> {
+        let i = self.fast_region(&self.last_read, addr, Perm::R.0)?;
+        let r = self.regions.get(i)?;
+        load(r.data.get(addr.wrapping_sub(r.start) as usize..)?, size)
+    }
+
+    /// Fast-path write (see [`Memory::try_read`]); `None` leaves memory unchanged.
+    #[inline(always)]
+    pub fn try_write(&mut self, addr: u64, size: u8, val: u64) -> Option<()> {
+        let i = self.fast_region(&self.last_write, addr, Perm::W.0)?;
+        let r = self.regions.get_mut(i)?;
+        store(
+            r.data.get_mut(addr.wrapping_sub(r.start) as usize..)?,
+            size,
+            val,
+        )
+    }
+
+    /// Fast-path read-modify-write slot: the bytes from `addr` to the end of
+    /// its region when that region allows reading and writing (read with
+    /// [`load`], write with [`store`], which check the length). Checking once
+    /// lets an instruction commit nothing until it knows its write cannot fault.
+    #[inline(always)]
+    pub fn try_slot(&mut self, addr: u64) -> Option<&mut [u8]> {
+        let i = self.fast_region(&self.last_write, addr, Perm::RW.0)?;
+        let r = self.regions.get_mut(i)?;
+        r.data.get_mut(addr.wrapping_sub(r.start) as usize..)
+    }
+
+    /// Index of the region holding `addr` with permissions `perm` if it is
+    /// one of the two most recently used for this kind of access. Whether
+    /// the access's length fits is left to the caller's slice checks. On a
+    /// miss the general path runs the instruction and its scan refills the
+    /// cache; keeping the scan out of here keeps the handlers leaf functions.
+    #[inline(always)]
+    fn fast_region(&self, cache: &Recent, addr: u64, perm: u8) -> Option<usize> {
+        let fits = |i: usize| {
+            self.regions.get(i).is_some_and(|r| {
+                addr.wrapping_sub(r.start) < r.data.len() as u64 && r.perm.0 & perm == perm
+            })
+        };
+        let a = cache.first.get();
+        if fits(a) {
+            return Some(a);
+        }
+        let b = cache.second.get();
+        fits(b).then_some(b)
     }
 
     /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
@@ -487,4 +557,27 @@ mod tests {
             })
             .is_err());
     }
+}
+
+/// Little-endian load of `size` (1, 2, 4 or 8) bytes from the start of `d`.
+#[inline(always)]
+pub fn load(d: &[u8], size: u8) -> Option<u64> {
+    match size {
+        1 => d.first().map(|&b| b as u64),
+        2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
+        4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
+        _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
+    }
+}
+
+/// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v` at the start of `d`.
+#[inline(always)]
+pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
+    match size {
+        1 => *d.first_mut()? = v as u8,
+        2 => *d.first_chunk_mut::<2>()? = (v as u16).to_le_bytes(),
+        4 => *d.first_chunk_mut::<4>()? = (v as u32).to_le_bytes(),
+        _ => *d.first_chunk_mut::<8>()? = v.to_le_bytes(),
+    }
+    Some(())
 }

@@ -23,6 +23,7 @@ mod int_enc;
 
 use echovm_decoder::decode;
 use echovm_runtime::cpu::Cpu;
+use echovm_runtime::exec::fast::{execute_translated, translate};
 use echovm_runtime::exec::{execute, Step};
 use echovm_runtime::fault::Fault;
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
@@ -1910,7 +1911,21 @@ fn fault_class(f: &Fault) -> &'static str {
     }
 }
 
-fn vm(code: &[u8], st: &State) -> Result<Outcome, String> {
+/// Which of the VM's two execution paths runs a case: the general
+/// `exec::execute`, or the translated fast handlers the interpreter prefers
+/// (which fall back to the general path for what they do not cover).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    General,
+    Translated,
+}
+
+thread_local! {
+    /// Instructions the translated engine ran with a fast handler.
+    static FAST_RUN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn vm(code: &[u8], st: &State, engine: Engine) -> Result<Outcome, String> {
     let mut mem = Memory::new();
     let mut scratch = st.mem.clone();
     scratch.resize(st.mem.len().div_ceil(4096) * 4096, 0);
@@ -1954,7 +1969,16 @@ fn vm(code: &[u8], st: &State) -> Result<Outcome, String> {
         let bytes = mem.fetch(cpu.rip, 15).map_err(|e| format!("fetch: {e}"))?;
         let insn = decode(bytes, cpu.rip).map_err(|e| format!("decode at {:#x}: {e}", cpu.rip))?;
         let next = cpu.rip + insn.len as u64;
-        match execute(&mut cpu, &mut mem, &insn, next) {
+        let result = match engine {
+            Engine::General => execute(&mut cpu, &mut mem, &insn, next),
+            Engine::Translated => {
+                if translate(&insn, next).is_fast() {
+                    FAST_RUN.with(|c| c.set(c.get() + 1));
+                }
+                execute_translated(&mut cpu, &mut mem, &insn, next)
+            }
+        };
+        match result {
             Ok(Step::Next) => cpu.rip = next,
             Ok(Step::Jump(t)) => cpu.rip = t,
             Ok(Step::Repeat) => {}
@@ -2308,24 +2332,32 @@ fn integer_instructions_match_host_cpu() {
         for _ in 0..cases {
             let (code, st, base) = make_case(f, &mut rng);
             let nat = native(&code, &st, base);
-            let got = match vm(&code, &st) {
-                Ok(o) => o,
-                Err(e) => {
-                    failures.push(format!("{}: [{}] {e}", f.name, hex(&code)));
+            let mut failed = false;
+            for engine in [Engine::General, Engine::Translated] {
+                let got = match vm(&code, &st, engine) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        failures.push(format!("{} ({engine:?}): [{}] {e}", f.name, hex(&code)));
+                        failed = true;
+                        break;
+                    }
+                };
+                if let Err(m) = compare(f, &code, &st, &nat, &got, strict, &mut undef_diffs) {
+                    failures.push(format!(
+                        "{} ({engine:?}): [{}] gpr {:x?} flags {:#x}:{m}",
+                        f.name,
+                        hex(&code),
+                        st.gpr,
+                        st.rflags
+                    ));
+                    failed = true;
                     break;
                 }
-            };
-            ncases += 1;
-            if let Err(m) = compare(f, &code, &st, &nat, &got, strict, &mut undef_diffs) {
-                failures.push(format!(
-                    "{}: [{}] gpr {:x?} flags {:#x}:{m}",
-                    f.name,
-                    hex(&code),
-                    st.gpr,
-                    st.rflags
-                ));
+            }
+            if failed {
                 break;
             }
+            ncases += 1;
         }
         if undef_diffs > before {
             let bits = UNDEF_BITS.with(|b| b.replace(0));
@@ -2339,6 +2371,14 @@ fn integer_instructions_match_host_cpu() {
         "diff_int: {nforms} forms, {ncases} cases, {} failing forms; compared {} flags; {undef_diffs} cases where uncompared flags differ from this host",
         failures.len(),
         if strict { "all (AMD host)" } else { "defined" }
+    );
+    let fast = FAST_RUN.with(|c| c.get());
+    println!("diff_int: {fast} instructions ran on translated fast handlers");
+    // The translated engine must really exercise its handlers (not only
+    // fall back to the general path): mov/alu/jcc/push/pop... are common forms.
+    assert!(
+        filter.is_some() || fast > ncases / 10,
+        "only {fast} fast-handler runs in {ncases} cases"
     );
     if std::env::var("ECHOVM_DIFF_UNDEF").is_ok() {
         for (n, c) in &undef_by_form {
@@ -2388,7 +2428,7 @@ fn vm_faults_on_division_errors() {
         st.gpr[2] = rdx;
         st.gpr[4] = DEFAULT_RSP;
         let nat = native(code, &st, None);
-        let got = vm(code, &st).unwrap();
+        let got = vm(code, &st, Engine::Translated).unwrap();
         let mut u = 0;
         let f = Form {
             name: "div".into(),

@@ -7,6 +7,7 @@ use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::Insn;
 
+pub mod fast;
 mod int;
 mod sse;
 

@@ -63,7 +63,7 @@ fn binary_general<const OP: u16>(
 
 /// The result of `OP` on `a`, `b` (masked to `size`), recording its flags.
 #[inline(always)]
-fn compute<const OP: u16>(f: &mut Flags, size: u8, a: u64, b: u64) -> u64 {
+pub(crate) fn compute<const OP: u16>(f: &mut Flags, size: u8, a: u64, b: u64) -> u64 {
     let m = mask(size);
     if is(OP, Op::Add) {
         let r = a.wrapping_add(b) & m;
@@ -103,10 +103,17 @@ fn compute<const OP: u16>(f: &mut Flags, size: u8, a: u64, b: u64) -> u64 {
 pub(super) fn unary(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
-    let m = mask(size);
     let a = read(cpu, mem, d)?;
-    let f = &mut cpu.flags;
-    let res = match insn.op {
+    let res = unary_apply(insn.op, &mut cpu.flags, size, a);
+    write(cpu, mem, d, res).map(|_| Step::Next)
+}
+
+/// The result of inc/dec/neg/not (`op`; anything else is `not`) of `a` at
+/// `size` bytes, recording its flags. Shared with `exec::fast`.
+#[inline(always)]
+pub(crate) fn unary_apply(op: Op, f: &mut Flags, size: u8, a: u64) -> u64 {
+    let m = mask(size);
+    match op {
         Op::Inc => {
             let r = a.wrapping_add(1) & m;
             f.set_inc(size, a, r);
@@ -124,8 +131,7 @@ pub(super) fn unary(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
             r
         }
         _ => !a & m,
-    };
-    write(cpu, mem, d, res).map(|_| Step::Next)
+    }
 }
 
 /// cmpxchg r/m, r: compare the accumulator with the destination (flags as

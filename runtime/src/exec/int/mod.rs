@@ -20,15 +20,15 @@ use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
-mod alu;
+pub(crate) mod alu;
 mod bits;
 mod bmi;
 mod control;
 pub mod cpuid;
 mod misc;
 mod moves;
-mod muldiv;
-mod shift;
+pub(crate) mod muldiv;
+pub(crate) mod shift;
 mod stack;
 mod string;
 

@@ -18,7 +18,7 @@ use echovm_decoder::{Insn, Op, Operand};
 /// undefined in the SDM, keep their values (what AMD CPUs do; see
 /// docs/SEMANTICS.md).
 #[inline(always)]
-fn mul_flags(cpu: &mut Cpu, overflow: bool) {
+pub(crate) fn mul_flags(cpu: &mut Cpu, overflow: bool) {
     cpu.flags
         .update(CF | OF, if overflow { CF | OF } else { 0 });
 }

@@ -11,12 +11,12 @@ use super::{loc, msb, read, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{szp, AF, CF, OF};
+use crate::flags::{szp, Flags, AF, CF, OF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
 #[inline(always)]
-fn count_mask(size: u8) -> u64 {
+pub(crate) fn count_mask(size: u8) -> u64 {
     if size == 8 {
         63
     } else {
@@ -34,8 +34,6 @@ fn co(cf: bool, of: bool) -> u64 {
 pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step, Fault> {
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
-    let bits = size as u32 * 8;
-    let m = mask(size);
     let cnt = (src(cpu, mem, insn, insn.ops[1], 1)? & count_mask(size)) as u32;
     let v = read(cpu, mem, d)?;
     if cnt == 0 {
@@ -44,8 +42,22 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
         write(cpu, mem, d, v)?;
         return Ok(Step::Next);
     }
-    let f = &mut cpu.flags;
-    let res = match insn.op {
+    let Some(res) = apply(insn.op, &mut cpu.flags, size, v, cnt) else {
+        return Err(Fault::NotImplemented(insn.op.name()));
+    };
+    write(cpu, mem, d, res)?;
+    Ok(Step::Next)
+}
+
+/// The result of shift/rotate `op` of `v` (at `size` bytes) by the masked,
+/// non-zero count `cnt`, recording its flags. `None` for an `op` that is not
+/// a one-operand shift or rotate. Shared by the general path above and the
+/// translated handlers of `exec::fast`.
+#[inline(always)]
+pub(crate) fn apply(op: Op, f: &mut Flags, size: u8, v: u64, cnt: u32) -> Option<u64> {
+    let bits = size as u32 * 8;
+    let m = mask(size);
+    let res = match op {
         Op::Shl | Op::Sal => {
             let r = if cnt < bits { (v << cnt) & m } else { 0 };
             let cf = cnt <= bits && (v >> (bits - cnt)) & 1 != 0;
@@ -104,14 +116,14 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
                 let w = bits + 1;
                 let wm = (1u128 << w) - 1;
                 let x = (c as u128) << bits | v as u128;
-                let y = if insn.op == Op::Rcl {
+                let y = if op == Op::Rcl {
                     ((x << rc) | (x >> (w - rc))) & wm
                 } else {
                     ((x >> rc) | (x << (w - rc))) & wm
                 };
                 (y as u64 & m, (y >> bits) & 1 != 0)
             };
-            let of = if insn.op == Op::Rcl {
+            let of = if op == Op::Rcl {
                 msb(r, size) ^ cf
             } else {
                 msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
@@ -119,10 +131,9 @@ pub(super) fn shift(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step
             f.update(CF | OF, co(cf, of));
             r
         }
-        _ => return Err(Fault::NotImplemented(insn.op.name())),
+        _ => return None,
     };
-    write(cpu, mem, d, res)?;
-    Ok(Step::Next)
+    Some(res)
 }
 
 /// shld/shrd dest, src, count: shift `dest` and fill the vacated bits from `src`.

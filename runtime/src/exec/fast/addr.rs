@@ -1,0 +1,67 @@
+//! Memory operand shapes. Each fast handler with a memory operand has one
+//! instance per shape, so computing the effective address is straight-line
+//! code with no tests for absent base or index registers.
+
+use super::Uop;
+use crate::cpu::Cpu;
+use echovm_decoder::{Insn, Seg, NO_REG, RIP_BASE};
+
+/// `[disp]`, including RIP-relative operands (the decoder makes them absolute).
+pub const ABS: u8 = 0;
+/// `[base + disp]`.
+pub const BASE: u8 = 1;
+/// `[base + index*scale + disp]`.
+pub const BASE_INDEX: u8 = 2;
+/// `[index*scale + disp]`.
+pub const INDEX: u8 = 3;
+
+/// Fill the memory-operand fields of `u` and return its shape; `None` for a
+/// segment override or 32-bit addressing (left to the general path).
+pub fn shape(insn: &Insn, u: &mut Uop) -> Option<u8> {
+    let m = &insn.mem;
+    if m.seg != Seg::None || m.addr32 {
+        return None;
+    }
+    u.disp = m.disp as u64;
+    u.base = m.base & 15;
+    u.index = m.index & 15;
+    u.scale = m.scale.trailing_zeros() as u8 & 3;
+    let base = m.base != NO_REG && m.base != RIP_BASE;
+    let index = m.index != NO_REG;
+    Some(match (base, index) {
+        (false, false) => ABS,
+        (true, false) => BASE,
+        (true, true) => BASE_INDEX,
+        (false, true) => INDEX,
+    })
+}
+
+/// Effective address of the memory operand of shape `M`.
+#[inline(always)]
+pub fn ea<const M: u8>(c: &Cpu, u: &Uop) -> u64 {
+    let base = || c.gpr[u.base as usize & 15];
+    let index = || c.gpr[u.index as usize & 15] << (u.scale & 3);
+    match M {
+        ABS => u.disp,
+        BASE => u.disp.wrapping_add(base()),
+        BASE_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
+        _ => u.disp.wrapping_add(index()),
+    }
+}
+
+/// Select the instance of a generic handler `f::<M, extra…>` for shape `m`.
+macro_rules! by_shape {
+    ($m:expr, $f:ident $(, $g:expr)*) => {
+        match $m {
+            $crate::exec::fast::addr::ABS => {
+                $f::<{ $crate::exec::fast::addr::ABS } $(, { $g })*> as $crate::exec::fast::Handler
+            }
+            $crate::exec::fast::addr::BASE => $f::<{ $crate::exec::fast::addr::BASE } $(, { $g })*>,
+            $crate::exec::fast::addr::BASE_INDEX => {
+                $f::<{ $crate::exec::fast::addr::BASE_INDEX } $(, { $g })*>
+            }
+            _ => $f::<{ $crate::exec::fast::addr::INDEX } $(, { $g })*>,
+        }
+    };
+}
+pub(crate) use by_shape;

@@ -1,0 +1,261 @@
+//! Fast forms of the ALU group: add/or/adc/sbb/and/sub/xor/cmp/test with
+//! register, immediate and memory operands; inc/dec/neg/not, shifts and
+//! rotates by an immediate or CL, and two/three-operand imul on registers.
+//! The arithmetic and flag rules are the general path's own functions
+//! (`int::alu::compute`, `int::alu::unary_apply`, `int::shift::apply`).
+
+use super::addr::{by_shape, ea, shape};
+use super::{Handler, Uop};
+use crate::cpu::Cpu;
+use crate::exec::int::alu::{compute, unary_apply};
+use crate::exec::int::muldiv::mul_flags;
+use crate::exec::int::shift::{apply, count_mask};
+use crate::exec::int::{get_gpr, mask, set_gpr, sext};
+use crate::memory::{load, store, Memory};
+use echovm_decoder::{Insn, Op, Operand};
+
+/// True unless `OP` only sets flags (cmp, test).
+#[inline(always)]
+const fn writes(op: u16) -> bool {
+    op != Op::Cmp as u16 && op != Op::Test as u16
+}
+
+/// Pick the form of a two-operand ALU instruction.
+pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match (insn.ops[0], insn.ops[1]) {
+        (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
+            (u.r0, u.r1, u.size) = (reg, s, size);
+            rr::<OP>
+        }
+        (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
+            (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
+            ri::<OP>
+        }
+        (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
+            (u.r0, u.size) = (reg, size);
+            by_shape!(shape(insn, u)?, rm, OP)
+        }
+        (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
+            (u.r1, u.size) = (reg, size);
+            by_shape!(shape(insn, u)?, mr, OP)
+        }
+        (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
+            (u.size, u.imm) = (size, insn.imm & mask(size));
+            by_shape!(shape(insn, u)?, mi, OP)
+        }
+        _ => return None,
+    })
+}
+
+/// `op r, r`.
+fn rr<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = get_gpr(c, u.r0, u.size);
+    let b = get_gpr(c, u.r1, u.size);
+    let r = compute::<OP>(&mut c.flags, u.size, a, b);
+    if writes(OP) {
+        set_gpr(c, u.r0, u.size, r);
+    }
+    Some(u.next)
+}
+
+/// `op r, imm`.
+fn ri<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = get_gpr(c, u.r0, u.size);
+    let r = compute::<OP>(&mut c.flags, u.size, a, u.imm);
+    if writes(OP) {
+        set_gpr(c, u.r0, u.size, r);
+    }
+    Some(u.next)
+}
+
+/// `op r, [m]`.
+fn rm<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let b = m.try_read(ea::<M>(c, u), u.size)?;
+    let a = get_gpr(c, u.r0, u.size);
+    let r = compute::<OP>(&mut c.flags, u.size, a, b);
+    if writes(OP) {
+        set_gpr(c, u.r0, u.size, r);
+    }
+    Some(u.next)
+}
+
+/// `op [m], b` for a source value `b`: nothing changes unless the whole
+/// access is permitted.
+#[inline(always)]
+fn to_mem<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop, b: u64) -> Option<u64> {
+    let addr = ea::<M>(c, u);
+    if writes(OP) {
+        let slot = m.try_slot(addr)?;
+        let a = load(slot, u.size)?;
+        let r = compute::<OP>(&mut c.flags, u.size, a, b);
+        store(slot, u.size, r)?;
+    } else {
+        let a = m.try_read(addr, u.size)?;
+        compute::<OP>(&mut c.flags, u.size, a, b);
+    }
+    Some(u.next)
+}
+
+/// `op [m], r`.
+fn mr<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let b = get_gpr(c, u.r1, u.size);
+    to_mem::<M, OP>(c, m, u, b)
+}
+
+/// `op [m], imm`.
+fn mi<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    to_mem::<M, OP>(c, m, u, u.imm)
+}
+
+/// inc/dec/neg/not on a register.
+pub fn unary(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    Some(match insn.op {
+        Op::Inc => un::<{ Op::Inc as u16 }>,
+        Op::Dec => un::<{ Op::Dec as u16 }>,
+        Op::Neg => un::<{ Op::Neg as u16 }>,
+        _ => un::<{ Op::Not as u16 }>,
+    })
+}
+
+/// The `Op` named by a const parameter (only the ones instantiated here).
+#[inline(always)]
+const fn op_of(op: u16) -> Op {
+    const TABLE: [Op; 10] = [
+        Op::Inc,
+        Op::Dec,
+        Op::Neg,
+        Op::Not,
+        Op::Shl,
+        Op::Shr,
+        Op::Sar,
+        Op::Rol,
+        Op::Ror,
+        Op::Sal,
+    ];
+    let mut i = 0;
+    while i < TABLE.len() {
+        if TABLE[i] as u16 == op {
+            return TABLE[i];
+        }
+        i += 1;
+    }
+    Op::Not
+}
+
+fn un<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = get_gpr(c, u.r0, u.size);
+    let r = unary_apply(const { op_of(OP) }, &mut c.flags, u.size, a);
+    set_gpr(c, u.r0, u.size, r);
+    Some(u.next)
+}
+
+/// shl/sal/shr/sar/rol/ror of a register by an immediate or by CL.
+pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    let by_cl = match insn.ops[1] {
+        Operand::Imm { .. } => {
+            u.imm = insn.imm & count_mask(size);
+            false
+        }
+        Operand::Gpr { reg: 1, size: 1 } => true,
+        _ => return None,
+    };
+    macro_rules! pick {
+        ($op:expr) => {
+            if by_cl {
+                sh::<{ $op as u16 }, true> as Handler
+            } else {
+                sh::<{ $op as u16 }, false>
+            }
+        };
+    }
+    Some(match insn.op {
+        Op::Shl | Op::Sal => pick!(Op::Shl),
+        Op::Shr => pick!(Op::Shr),
+        Op::Sar => pick!(Op::Sar),
+        Op::Rol => pick!(Op::Rol),
+        _ => pick!(Op::Ror),
+    })
+}
+
+fn sh<const OP: u16, const CL: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let cnt = if CL {
+        c.gpr[1] & count_mask(u.size)
+    } else {
+        u.imm
+    } as u32;
+    let v = get_gpr(c, u.r0, u.size);
+    let r = if cnt == 0 {
+        // No flag changes; a 32-bit destination is still zero-extended.
+        v
+    } else {
+        apply(const { op_of(OP) }, &mut c.flags, u.size, v, cnt)?
+    };
+    set_gpr(c, u.r0, u.size, r);
+    Some(u.next)
+}
+
+/// `imul r, r/m` and `imul r, r/m, imm` with a register destination.
+pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    let three = match insn.ops[2] {
+        Operand::None => false,
+        Operand::Imm { .. } => {
+            u.imm = insn.imm & mask(size);
+            true
+        }
+        _ => return None,
+    };
+    Some(match insn.ops[1] {
+        Operand::Gpr { reg: s, .. } => {
+            u.r1 = s;
+            if three {
+                imul_r::<true>
+            } else {
+                imul_r::<false>
+            }
+        }
+        Operand::Mem { .. } => {
+            let m = shape(insn, u)?;
+            if three {
+                by_shape!(m, imul_m, true)
+            } else {
+                by_shape!(m, imul_m, false)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The product of `b` with the destination (or with the immediate, when
+/// `IMM`), truncated, with CF = OF = "the result did not fit".
+#[inline(always)]
+fn imul_finish<const IMM: bool>(c: &mut Cpu, u: &Uop, b: u64) -> Option<u64> {
+    let size = u.size;
+    let a = if IMM { u.imm } else { get_gpr(c, u.r0, size) };
+    let p = sext(a, size) as i64 as i128 * sext(b, size) as i64 as i128;
+    let l = p as u64 & mask(size);
+    set_gpr(c, u.r0, size, l);
+    mul_flags(c, sext(l, size) as i64 as i128 != p);
+    Some(u.next)
+}
+
+fn imul_r<const IMM: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let b = get_gpr(c, u.r1, u.size);
+    imul_finish::<IMM>(c, u, b)
+}
+
+fn imul_m<const M: u8, const IMM: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let b = m.try_read(ea::<M>(c, u), u.size)?;
+    imul_finish::<IMM>(c, u, b)
+}

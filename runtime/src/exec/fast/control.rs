@@ -1,0 +1,187 @@
+//! Fast forms of control transfer and the stack: jcc, jmp, call, ret
+//! (without an immediate), push/pop of 64-bit registers and immediates,
+//! leave, and the instructions that do nothing.
+
+use super::addr::{by_shape, ea, shape};
+use super::{by_cc, Handler, Uop};
+use crate::cpu::{reg::RBP, reg::RSP, Cpu};
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Operand};
+
+const SP: usize = RSP as usize;
+const BP: usize = RBP as usize;
+
+pub fn nop(_: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    Some(u.next)
+}
+
+/// jcc rel: the target is absolute in `u.imm`.
+pub fn jcc(cc: u8) -> Handler {
+    by_cc!(cc, jcc_rel)
+}
+
+fn jcc_rel<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    Some(if c.flags.cond(CC) { u.imm } else { u.next })
+}
+
+/// Where a jmp or call goes.
+enum Target {
+    /// Absolute target in `u.imm`.
+    Direct,
+    /// A 64-bit register, `u.r0`.
+    Reg,
+    /// A 64-bit memory operand of this shape.
+    Mem(u8),
+}
+
+fn target(insn: &Insn, u: &mut Uop) -> Option<Target> {
+    Some(match insn.ops[0] {
+        Operand::Imm { .. } | Operand::None => {
+            u.imm = insn.imm;
+            Target::Direct
+        }
+        Operand::Gpr { reg, size: 8 } => {
+            u.r0 = reg;
+            Target::Reg
+        }
+        Operand::Mem { size: 8 } => Target::Mem(shape(insn, u)?),
+        _ => return None,
+    })
+}
+
+pub fn jmp(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match target(insn, u)? {
+        Target::Direct => jmp_rel,
+        Target::Reg => jmp_r,
+        Target::Mem(m) => by_shape!(m, jmp_m),
+    })
+}
+
+fn jmp_rel(_: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    Some(u.imm)
+}
+
+fn jmp_r(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    Some(c.gpr[u.r0 as usize & 15])
+}
+
+fn jmp_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_read(ea::<M>(c, u), 8)
+}
+
+pub fn call(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match target(insn, u)? {
+        Target::Direct => call_rel,
+        Target::Reg => call_r,
+        Target::Mem(m) => by_shape!(m, call_m),
+    })
+}
+
+/// Push the return address and go to `t` (nothing changes if the push faults).
+#[inline(always)]
+fn call_to(c: &mut Cpu, m: &mut Memory, u: &Uop, t: u64) -> Option<u64> {
+    let sp = c.gpr[SP].wrapping_sub(8);
+    m.try_write(sp, 8, u.next)?;
+    c.gpr[SP] = sp;
+    Some(t)
+}
+
+fn call_rel(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    call_to(c, m, u, u.imm)
+}
+
+fn call_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let t = c.gpr[u.r0 as usize & 15];
+    call_to(c, m, u, t)
+}
+
+fn call_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let t = m.try_read(ea::<M>(c, u), 8)?;
+    call_to(c, m, u, t)
+}
+
+/// ret (without an immediate).
+pub fn ret(insn: &Insn) -> Option<Handler> {
+    match insn.ops[0] {
+        Operand::None => Some(ret_near),
+        _ => None,
+    }
+}
+
+fn ret_near(c: &mut Cpu, m: &mut Memory, _: &Uop) -> Option<u64> {
+    let sp = c.gpr[SP];
+    let t = m.try_read(sp, 8)?;
+    c.gpr[SP] = sp.wrapping_add(8);
+    Some(t)
+}
+
+/// push r64 / push imm (64-bit operand size only).
+pub fn push(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    if insn.osize == 2 {
+        return None;
+    }
+    Some(match insn.ops[0] {
+        Operand::Gpr { reg, size: 8 } => {
+            u.r0 = reg;
+            push_r
+        }
+        Operand::Imm { .. } => {
+            u.imm = insn.imm;
+            push_i
+        }
+        _ => return None,
+    })
+}
+
+#[inline(always)]
+fn push_value(c: &mut Cpu, m: &mut Memory, u: &Uop, v: u64) -> Option<u64> {
+    let sp = c.gpr[SP].wrapping_sub(8);
+    m.try_write(sp, 8, v)?;
+    c.gpr[SP] = sp;
+    Some(u.next)
+}
+
+fn push_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = c.gpr[u.r0 as usize & 15];
+    push_value(c, m, u, v)
+}
+
+fn push_i(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    push_value(c, m, u, u.imm)
+}
+
+/// pop r64.
+pub fn pop(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    if insn.osize == 2 {
+        return None;
+    }
+    match insn.ops[0] {
+        Operand::Gpr { reg, size: 8 } => {
+            u.r0 = reg;
+            Some(pop_r)
+        }
+        _ => None,
+    }
+}
+
+/// RSP moves first, so `pop rsp` ends with the popped value.
+fn pop_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let sp = c.gpr[SP];
+    let v = m.try_read(sp, 8)?;
+    c.gpr[SP] = sp.wrapping_add(8);
+    c.gpr[u.r0 as usize & 15] = v;
+    Some(u.next)
+}
+
+/// leave (64-bit operand size): rsp = rbp, then pop rbp.
+pub fn leave(insn: &Insn) -> Option<Handler> {
+    (insn.osize != 2).then_some(leave64 as Handler)
+}
+
+fn leave64(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let bp = c.gpr[BP];
+    let v = m.try_read(bp, 8)?;
+    c.gpr[SP] = bp.wrapping_add(8);
+    c.gpr[BP] = v;
+    Some(u.next)
+}

@@ -1,0 +1,189 @@
+//! Translated instructions: each decoded instruction gets, once, when its
+//! block is first decoded, a handler specialised for its exact form
+//! (`add r64, r64`, `mov r32, [base+disp]`, `jne rel`, …) plus the operands
+//! that handler needs, pre-extracted into a [`Uop`].
+//!
+//! Why: the general path (`exec::execute`) matches on the operation, then on
+//! every operand's shape, masks by a run-time size and returns a 48-byte
+//! `Result<Step, Fault>` — about 140 host instructions per guest instruction
+//! on the benchmarks. A translated handler is one indirect call that does only
+//! the work of its form and returns the next RIP in two registers.
+//!
+//! The fast handlers cover the common case only and never report faults.
+//! When anything is unusual — an access outside the cached region, spanning
+//! two regions, or not permitted — a handler returns `None` **before changing
+//! any state**, and the interpreter re-runs that instruction on the general
+//! path, which has the complete semantics and the exact fault. Forms without
+//! a fast handler use [`slow`], which always returns `None`. So the general
+//! path stays the single definition of every instruction's semantics and the
+//! fast path is an optimisation that the differential tests check against
+//! the host CPU (`runtime/tests/diff_int.rs` runs both).
+
+use crate::cpu::Cpu;
+use crate::memory::Memory;
+use echovm_decoder::{prefix, Insn, Op};
+
+mod addr;
+mod alu;
+mod control;
+mod moves;
+
+/// A translated handler: runs one instruction and returns the address of the
+/// next one to run, or `None` to have the general path run it instead.
+pub type Handler = fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64>;
+
+/// One translated instruction (40 bytes).
+#[derive(Clone, Copy)]
+pub struct Uop {
+    pub run: Handler,
+    /// Address of the following instruction.
+    pub next: u64,
+    /// Immediate, already truncated to the operation size, or the absolute
+    /// target of a direct branch.
+    pub imm: u64,
+    /// Displacement of the memory operand (the absolute address for a
+    /// RIP-relative one, which the decoder resolves).
+    pub disp: u64,
+    /// First and second register operands (encoding numbers).
+    pub r0: u8,
+    pub r1: u8,
+    /// Operation size in bytes.
+    pub size: u8,
+    /// Source size of movzx/movsx.
+    pub size2: u8,
+    /// Memory operand: base and index registers and log2 of the scale.
+    pub base: u8,
+    pub index: u8,
+    pub scale: u8,
+}
+
+impl std::fmt::Debug for Uop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Uop(next {:#x}, fast {})", self.next, self.is_fast())
+    }
+}
+
+impl Uop {
+    /// True when this instruction has a translated handler.
+    pub fn is_fast(&self) -> bool {
+        self.run as usize != slow as Handler as usize
+    }
+}
+
+/// The handler of instructions without a fast form: always defers to the
+/// general path.
+pub fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
+    None
+}
+
+/// Translate one decoded instruction whose successor is at `next`.
+pub fn translate(insn: &Insn, next: u64) -> Uop {
+    let mut u = Uop {
+        run: slow,
+        next,
+        imm: 0,
+        disp: 0,
+        r0: 0,
+        r1: 0,
+        size: 0,
+        size2: 0,
+        base: 0,
+        index: 0,
+        scale: 0,
+    };
+    // REP string instructions are charged per iteration by the interpreter.
+    if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
+        return u;
+    }
+    if let Some(h) = pick(insn, &mut u) {
+        u.run = h;
+    }
+    u
+}
+
+fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    use Op::*;
+    Some(match insn.op {
+        Add => alu::binary::<{ Add as u16 }>(insn, u)?,
+        Or => alu::binary::<{ Or as u16 }>(insn, u)?,
+        Adc => alu::binary::<{ Adc as u16 }>(insn, u)?,
+        Sbb => alu::binary::<{ Sbb as u16 }>(insn, u)?,
+        And => alu::binary::<{ And as u16 }>(insn, u)?,
+        Sub => alu::binary::<{ Sub as u16 }>(insn, u)?,
+        Xor => alu::binary::<{ Xor as u16 }>(insn, u)?,
+        Cmp => alu::binary::<{ Cmp as u16 }>(insn, u)?,
+        Test => alu::binary::<{ Test as u16 }>(insn, u)?,
+        Inc | Dec | Neg | Not => alu::unary(insn, u)?,
+        Shl | Sal | Shr | Sar | Rol | Ror => alu::shift(insn, u)?,
+        Imul => alu::imul(insn, u)?,
+
+        Mov => moves::mov(insn, u)?,
+        Movzx => moves::movzx(insn, u)?,
+        Movsx | Movsxd => moves::movsx(insn, u)?,
+        Lea => moves::lea(insn, u)?,
+
+        Jmp => control::jmp(insn, u)?,
+        Call => control::call(insn, u)?,
+        Ret => control::ret(insn)?,
+        Push => control::push(insn, u)?,
+        Pop => control::pop(insn, u)?,
+        Leave => control::leave(insn)?,
+        Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
+        | Prefetcht1 | Prefetcht2 | Prefetchw => control::nop,
+
+        op => {
+            let cc = op.condition()?;
+            let family = op as u16 - cc as u16;
+            if family == Jo as u16 {
+                u.imm = insn.imm;
+                control::jcc(cc)
+            } else if family == Cmovo as u16 {
+                moves::cmov(insn, u, cc)?
+            } else {
+                moves::setcc(insn, u, cc)?
+            }
+        }
+    })
+}
+
+/// Select the instance of a generic handler for a run-time condition code.
+macro_rules! by_cc {
+    ($cc:expr, $f:ident) => {
+        match $cc & 15 {
+            0 => $f::<0> as $crate::exec::fast::Handler,
+            1 => $f::<1>,
+            2 => $f::<2>,
+            3 => $f::<3>,
+            4 => $f::<4>,
+            5 => $f::<5>,
+            6 => $f::<6>,
+            7 => $f::<7>,
+            8 => $f::<8>,
+            9 => $f::<9>,
+            10 => $f::<10>,
+            11 => $f::<11>,
+            12 => $f::<12>,
+            13 => $f::<13>,
+            14 => $f::<14>,
+            _ => $f::<15>,
+        }
+    };
+}
+pub(crate) use by_cc;
+
+/// Run one instruction the way the interpreter does: its translated handler,
+/// or the general path when there is none or the handler declines. For the
+/// differential tests, which check the fast handlers against the host CPU.
+pub fn execute_translated(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    insn: &Insn,
+    next_rip: u64,
+) -> Result<super::Step, crate::fault::Fault> {
+    let u = translate(insn, next_rip);
+    match (u.run)(cpu, mem, &u) {
+        Some(n) if n == next_rip => Ok(super::Step::Next),
+        Some(n) => Ok(super::Step::Jump(n)),
+        None => super::execute(cpu, mem, insn, next_rip),
+    }
+}

@@ -1,0 +1,203 @@
+//! Fast forms of data movement: mov, movzx, movsx/movsxd, lea, cmovcc and
+//! setcc on registers and memory.
+
+use super::addr::{by_shape, ea, shape};
+use super::{by_cc, Handler, Uop};
+use crate::cpu::Cpu;
+use crate::exec::int::{get_gpr, mask, set_gpr, sext};
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Operand};
+
+pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match (insn.ops[0], insn.ops[1]) {
+        (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
+            (u.r0, u.r1, u.size) = (reg, s, size);
+            if size == 8 {
+                mov_rr64
+            } else {
+                mov_rr
+            }
+        }
+        (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
+            (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
+            mov_ri
+        }
+        (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
+            (u.r0, u.size) = (reg, size);
+            by_shape!(shape(insn, u)?, mov_rm)
+        }
+        (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
+            (u.r1, u.size) = (reg, size);
+            by_shape!(shape(insn, u)?, mov_mr)
+        }
+        (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
+            (u.size, u.imm) = (size, insn.imm & mask(size));
+            by_shape!(shape(insn, u)?, mov_mi)
+        }
+        _ => return None,
+    })
+}
+
+fn mov_rr64(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    c.gpr[u.r0 as usize & 15] = c.gpr[u.r1 as usize & 15];
+    Some(u.next)
+}
+
+fn mov_rr(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = get_gpr(c, u.r1, u.size);
+    set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+fn mov_ri(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    set_gpr(c, u.r0, u.size, u.imm);
+    Some(u.next)
+}
+
+fn mov_rm<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = m.try_read(ea::<M>(c, u), u.size)?;
+    set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+fn mov_mr<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_write(ea::<M>(c, u), u.size, get_gpr(c, u.r1, u.size))?;
+    Some(u.next)
+}
+
+fn mov_mi<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_write(ea::<M>(c, u), u.size, u.imm)?;
+    Some(u.next)
+}
+
+/// movzx (`SIGNED` false) and movsx/movsxd (`SIGNED` true) into a register.
+fn widen(insn: &Insn, u: &mut Uop, signed: bool) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    Some(match insn.ops[1] {
+        Operand::Gpr { reg: s, size: ss } => {
+            (u.r1, u.size2) = (s, ss);
+            if signed {
+                ext_r::<true>
+            } else {
+                ext_r::<false>
+            }
+        }
+        Operand::Mem { size: ss } if ss <= 8 => {
+            u.size2 = ss;
+            let m = shape(insn, u)?;
+            if signed {
+                by_shape!(m, ext_m, true)
+            } else {
+                by_shape!(m, ext_m, false)
+            }
+        }
+        _ => return None,
+    })
+}
+
+pub fn movzx(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    widen(insn, u, false)
+}
+
+pub fn movsx(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    widen(insn, u, true)
+}
+
+#[inline(always)]
+fn ext_finish<const SIGNED: bool>(c: &mut Cpu, u: &Uop, v: u64) -> Option<u64> {
+    let v = if SIGNED { sext(v, u.size2) } else { v };
+    set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+fn ext_r<const SIGNED: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = get_gpr(c, u.r1, u.size2);
+    ext_finish::<SIGNED>(c, u, v)
+}
+
+fn ext_m<const M: u8, const SIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = m.try_read(ea::<M>(c, u), u.size2)?;
+    ext_finish::<SIGNED>(c, u, v)
+}
+
+/// lea r, [m]: the address without any segment base, truncated to the
+/// destination size.
+pub fn lea(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    Some(by_shape!(shape(insn, u)?, lea_m))
+}
+
+fn lea_m<const M: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = ea::<M>(c, u);
+    set_gpr(c, u.r0, u.size, a);
+    Some(u.next)
+}
+
+/// cmovcc r, r/m: the source is read whatever the condition (a bad address
+/// faults either way), and a 32-bit destination is zero-extended even when
+/// the move does not happen.
+pub fn cmov(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    (u.r0, u.size) = (reg, size);
+    Some(match insn.ops[1] {
+        Operand::Gpr { reg: s, .. } => {
+            u.r1 = s;
+            by_cc!(cc, cmov_r)
+        }
+        Operand::Mem { .. } => match shape(insn, u)? {
+            super::addr::ABS => by_cc!(cc, cmov_m_abs),
+            super::addr::BASE => by_cc!(cc, cmov_m_base),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+#[inline(always)]
+fn cmov_finish<const CC: u8>(c: &mut Cpu, u: &Uop, v: u64) -> Option<u64> {
+    if c.flags.cond(CC) {
+        set_gpr(c, u.r0, u.size, v);
+    } else if u.size == 4 {
+        let old = get_gpr(c, u.r0, 4);
+        set_gpr(c, u.r0, 4, old);
+    }
+    Some(u.next)
+}
+
+fn cmov_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = get_gpr(c, u.r1, u.size);
+    cmov_finish::<CC>(c, u, v)
+}
+
+fn cmov_m_abs<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = m.try_read(ea::<{ super::addr::ABS }>(c, u), u.size)?;
+    cmov_finish::<CC>(c, u, v)
+}
+
+fn cmov_m_base<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = m.try_read(ea::<{ super::addr::BASE }>(c, u), u.size)?;
+    cmov_finish::<CC>(c, u, v)
+}
+
+/// setcc r8.
+pub fn setcc(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
+    let Operand::Gpr { reg, size: 1 } = insn.ops[0] else {
+        return None;
+    };
+    u.r0 = reg;
+    Some(by_cc!(cc, set_r))
+}
+
+fn set_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = c.flags.cond(CC) as u64;
+    set_gpr(c, u.r0, 1, v);
+    Some(u.next)
+}
