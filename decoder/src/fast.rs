@@ -417,21 +417,45 @@ fn imm_z_s(w: &[u8; 15], p: usize, sz: u8) -> (u64, usize) {
     }
 }
 
+/// Per ModRM byte (memory forms): displacement size (0, 1 or 4) in the low
+/// bits, [`M_SIB`] when a SIB byte follows, [`M_RIP`] for RIP-relative. A
+/// table instead of tests on mod and r/m keeps the common forms branch-free.
+static MODRM: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut m = 0;
+    while m < 0xC0 {
+        let md = m >> 6;
+        let r = m & 7;
+        t[m] = match (md, r) {
+            (0, 4) => M_SIB,
+            (0, 5) => M_RIP | 4,
+            (0, _) => 0,
+            (1, 4) => M_SIB | 1,
+            (1, _) => 1,
+            (_, 4) => M_SIB | 4,
+            _ => 4,
+        };
+        m += 1;
+    }
+    t
+};
+const M_SIB: u8 = 0x10;
+const M_RIP: u8 = 0x20;
+
 /// The memory operand of a ModRM byte with `mod != 3`: SIB and displacement
-/// into `mem`. `pos` is just past the ModRM byte and is advanced.
+/// into `mem`. `pos` is just past the ModRM byte and is advanced. Returns
+/// whether it is RIP-relative (fixed up once the length is known).
 #[inline(always)]
 fn mem_operand(w: &[u8; 15], pos: &mut usize, modrm: u8, rex: u8, mem: &mut MemRef) -> bool {
     let rex_b = (rex & 1) << 3;
-    let md = modrm >> 6;
-    let r = modrm & 7;
+    let info = MODRM[modrm as usize];
     let mut p = *pos;
-    let mut base = r | rex_b;
+    let mut dsz = (info & 7) as usize;
+    let rip = info & M_RIP != 0;
+    let mut base = if rip { RIP_BASE } else { (modrm & 7) | rex_b };
     let mut index = NO_REG;
     let mut scale = 1;
-    let mut rip = false;
-    // Displacement size by mod: 0, 1, 4.
-    let mut dsz = md as usize + (md as usize >> 1) * 2;
-    if r == 4 {
+    if info & M_SIB != 0 {
         let sib = u8at(w, p);
         p += 1;
         scale = 1 << (sib >> 6);
@@ -439,23 +463,15 @@ fn mem_operand(w: &[u8; 15], pos: &mut usize, modrm: u8, rex: u8, mem: &mut MemR
         if idx != 4 {
             index = idx;
         }
-        if sib & 7 == 5 && md == 0 {
-            base = NO_REG;
-            dsz = 4;
-        } else {
-            base = (sib & 7) | rex_b;
-        }
-    } else if r == 5 && md == 0 {
-        base = RIP_BASE;
-        dsz = 4;
-        rip = true;
+        // Base 5 with mod 0: no base, disp32.
+        let no_base = sib & 7 == 5 && modrm < 0x40;
+        base = if no_base { NO_REG } else { (sib & 7) | rex_b };
+        dsz = if no_base { 4 } else { dsz };
     }
     let raw = u32at(w, p);
-    let disp = if dsz == 1 {
-        raw as u8 as i8 as i64
-    } else {
-        raw as i32 as i64
-    };
+    let d8 = raw as u8 as i8 as i64;
+    let d32 = raw as i32 as i64;
+    let disp = if dsz == 1 { d8 } else { d32 };
     let disp = if dsz == 0 { 0 } else { disp };
     *pos = p + dsz;
     *mem = MemRef {
