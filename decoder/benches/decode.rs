@@ -3,7 +3,8 @@
 //! /usr/bin, capped at `ECHOVM_BENCH_MB` megabytes of code, default 32).
 //!
 //! Each decoder sweeps the same buffers linearly (skipping one byte on invalid
-//! input); the best of five rounds is reported. Run with
+//! input); of seven alternating rounds the best is reported, timed by thread
+//! CPU time (and wall-clock for reference). Run with
 //! `cargo bench -p echovm-decoder --bench decode`.
 
 use std::hint::black_box;
@@ -117,20 +118,35 @@ fn yaxpeax(bufs: &[(u64, Vec<u8>)]) -> u64 {
     n
 }
 
-/// Best (shortest) of `rounds` timings of `f`; returns (seconds, instructions).
-fn best_of(f: &dyn Fn() -> u64) -> (f64, u64) {
-    let t = Instant::now();
-    let n = f();
-    (t.elapsed().as_secs_f64(), n)
+/// CPU time consumed by this thread, in seconds. On a shared, loaded machine
+/// wall-clock rounds include time spent descheduled; thread CPU time does not.
+fn thread_cpu() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec we pass.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(r, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
-fn report(name: &str, bytes: usize, (secs, count): (f64, u64)) -> f64 {
+/// One timed run of `f`: (wall seconds, thread CPU seconds, instructions).
+fn timed(f: &dyn Fn() -> u64) -> (f64, f64, u64) {
+    let c = thread_cpu();
+    let t = Instant::now();
+    let n = f();
+    (t.elapsed().as_secs_f64(), thread_cpu() - c, n)
+}
+
+fn report(name: &str, bytes: usize, secs: f64, cpu: f64, count: u64) -> (f64, f64) {
     let mbs = bytes as f64 / secs / 1e6;
+    let cmbs = bytes as f64 / cpu / 1e6;
     println!(
-        "{name:>10}: {mbs:8.1} MB/s  ({count} instructions, {:.1} ns/insn)",
-        secs * 1e9 / count as f64
+        "{name:>10}: {mbs:8.1} MB/s wall, {cmbs:8.1} MB/s CPU  ({count} instructions, {:.1} ns/insn CPU)",
+        cpu * 1e9 / count as f64
     );
-    mbs
+    (mbs, cmbs)
 }
 
 fn main() {
@@ -149,37 +165,47 @@ fn main() {
         bytes as f64 / 1e6,
         bufs.len()
     );
-    // For profiling (`perf stat`/`perf record`): one decoder only, ten rounds.
-    match std::env::var("ECHOVM_BENCH_ONLY").as_deref() {
-        Ok("ours") => {
-            return (0..10).for_each(|_| _ = report("ours", bytes, best_of(&|| ours(&bufs))))
+    // For profiling (`perf stat`/`perf record`/callgrind): one decoder only, ten rounds.
+    let only: Option<(&str, &dyn Fn() -> u64)> = match std::env::var("ECHOVM_BENCH_ONLY").as_deref()
+    {
+        Ok("ours") => Some(("ours", &|| ours(&bufs))),
+        Ok("iced") => Some(("iced-x86", &|| iced(&bufs))),
+        _ => None,
+    };
+    if let Some((name, f)) = only {
+        for _ in 0..10 {
+            let (w, c, n) = timed(f);
+            report(name, bytes, w, c, n);
         }
-        Ok("iced") => {
-            return (0..10).for_each(|_| _ = report("iced-x86", bytes, best_of(&|| iced(&bufs))))
-        }
-        _ => {}
+        return;
     }
     // Rounds alternate between the decoders so that load from other processes
-    // on a shared machine hits all of them alike; the best round of each counts.
+    // on a shared machine hits all of them alike; the best round of each
+    // counts, separately for wall-clock and thread CPU time.
     let decoders: [(&str, &dyn Fn() -> u64); 3] = [
         ("ours", &|| ours(&bufs)),
         ("iced-x86", &|| iced(&bufs)),
         ("yaxpeax", &|| yaxpeax(&bufs)),
     ];
-    let mut best = [(f64::MAX, 0u64); 3];
+    let mut wall = [f64::MAX; 3];
+    let mut cpu = [f64::MAX; 3];
+    let mut count = [0u64; 3];
     for _ in 0..7 {
         for (k, (_, f)) in decoders.iter().enumerate() {
-            let r = best_of(*f);
-            if r.0 < best[k].0 {
-                best[k] = r;
-            }
+            let (w, c, n) = timed(*f);
+            wall[k] = wall[k].min(w);
+            cpu[k] = cpu[k].min(c);
+            count[k] = n;
         }
     }
-    let o = report("ours", bytes, best[0]);
-    let i = report("iced-x86", bytes, best[1]);
-    report("yaxpeax", bytes, best[2]);
+    let r: Vec<(f64, f64)> = (0..3)
+        .map(|k| report(decoders[k].0, bytes, wall[k], cpu[k], count[k]))
+        .collect();
     println!(
-        "decode: ours {o:.0} MB/s, iced-x86 {i:.0} MB/s, ratio {:.2}",
-        o / i
+        "decode: ours {:.0} MB/s, iced-x86 {:.0} MB/s, ratio {:.2} (thread CPU time; wall-clock ratio {:.2})",
+        r[0].1,
+        r[1].1,
+        r[0].1 / r[1].1,
+        r[0].0 / r[1].0
     );
 }
