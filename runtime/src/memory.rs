@@ -279,61 +279,82 @@ impl Memory {
     }
 
     /// Fast-path read for translated instructions: `size` (1, 2, 4 or 8)
-    /// bytes when they lie in one readable region, else `None` — the caller
-    /// then re-runs the instruction on the general path, which reports the
-    /// exact fault (or handles an access spanning two regions).
-    ///
-    /// Everything, including the scan on a region-cache miss, is inlined so
-    /// that the translated handlers stay leaf functions (no calls, so no
-    /// callee-saved registers to spill on every guest instruction).
+    /// bytes when they lie in one readable region that is one of the two
+    /// most recently read, else `None` — the caller then re-runs the
+    /// instruction on the general path, which reports the exact fault,
+    /// handles an access spanning two regions, and refills the cache.
+    /// Keeping the region scan out of here keeps the translated handlers
+    /// leaf functions (no calls, no callee-saved registers to spill).
     #[inline(always)]
     pub fn try_read(&self, addr: u64, size: u8) -> Option<u64> {
-        let i = self.fast_region(&self.last_read, addr, Perm::R.0)?;
-        let r = self.regions.get(i)?;
-        load(r.data.get(addr.wrapping_sub(r.start) as usize..)?, size)
+        let pick = |i: usize| {
+            let r = self.regions.get(i)?;
+            if r.perm.0 & Perm::R.0 == 0 {
+                return None;
+            }
+            load(r.data.get(addr.wrapping_sub(r.start) as usize..)?, size)
+        };
+        pick(self.last_read.first.get()).or_else(|| pick(self.last_read.second.get()))
     }
 
     /// Fast-path write (see [`Memory::try_read`]); `None` leaves memory unchanged.
     #[inline(always)]
     pub fn try_write(&mut self, addr: u64, size: u8, val: u64) -> Option<()> {
-        let i = self.fast_region(&self.last_write, addr, Perm::W.0)?;
-        let r = self.regions.get_mut(i)?;
+        let a = self.last_write.first.get();
+        if let Some(d) = slot_in(self.regions.get_mut(a), addr, size, Perm::W.0) {
+            return store(d, size, val);
+        }
+        let b = self.last_write.second.get();
         store(
-            r.data.get_mut(addr.wrapping_sub(r.start) as usize..)?,
+            slot_in(self.regions.get_mut(b), addr, size, Perm::W.0)?,
             size,
             val,
         )
     }
 
-    /// Fast-path read-modify-write slot: the bytes from `addr` to the end of
-    /// its region when that region allows reading and writing (read with
-    /// [`load`], write with [`store`], which check the length). Checking once
-    /// lets an instruction commit nothing until it knows its write cannot fault.
+    /// Fast-path 16-byte read (see [`Memory::try_read`]).
     #[inline(always)]
-    pub fn try_slot(&mut self, addr: u64) -> Option<&mut [u8]> {
-        let i = self.fast_region(&self.last_write, addr, Perm::RW.0)?;
-        let r = self.regions.get_mut(i)?;
-        r.data.get_mut(addr.wrapping_sub(r.start) as usize..)
+    pub fn try_read16(&self, addr: u64) -> Option<u128> {
+        let pick = |i: usize| {
+            let r = self.regions.get(i)?;
+            if r.perm.0 & Perm::R.0 == 0 {
+                return None;
+            }
+            let d = r.data.get(addr.wrapping_sub(r.start) as usize..)?;
+            d.first_chunk::<16>().map(|c| u128::from_le_bytes(*c))
+        };
+        pick(self.last_read.first.get()).or_else(|| pick(self.last_read.second.get()))
     }
 
-    /// Index of the region holding `addr` with permissions `perm` if it is
-    /// one of the two most recently used for this kind of access. Whether
-    /// the access's length fits is left to the caller's slice checks. On a
-    /// miss the general path runs the instruction and its scan refills the
-    /// cache; keeping the scan out of here keeps the handlers leaf functions.
+    /// Fast-path 16-byte write (see [`Memory::try_read`]).
     #[inline(always)]
-    fn fast_region(&self, cache: &Recent, addr: u64, perm: u8) -> Option<usize> {
-        let fits = |i: usize| {
-            self.regions.get(i).is_some_and(|r| {
-                addr.wrapping_sub(r.start) < r.data.len() as u64 && r.perm.0 & perm == perm
-            })
+    pub fn try_write16(&mut self, addr: u64, val: u128) -> Option<()> {
+        let a = self.last_write.first.get();
+        let b = self.last_write.second.get();
+        let i = if slot_in(self.regions.get_mut(a), addr, 16, Perm::W.0).is_some() {
+            a
+        } else {
+            b
         };
-        let a = cache.first.get();
-        if fits(a) {
-            return Some(a);
-        }
-        let b = cache.second.get();
-        fits(b).then_some(b)
+        let d = slot_in(self.regions.get_mut(i), addr, 16, Perm::W.0)?;
+        *d.first_chunk_mut::<16>()? = val.to_le_bytes();
+        Some(())
+    }
+
+    /// Fast-path read-modify-write slot: the `size` bytes at `addr` when one
+    /// of the two most recently written regions allows reading and writing
+    /// them (read with [`load`], write with [`store`]). Checking once lets an
+    /// instruction commit nothing until it knows its write cannot fault.
+    #[inline(always)]
+    pub fn try_slot(&mut self, addr: u64, size: u8) -> Option<&mut [u8]> {
+        let a = self.last_write.first.get();
+        let b = self.last_write.second.get();
+        let i = if slot_in(self.regions.get_mut(a), addr, size, Perm::RW.0).is_some() {
+            a
+        } else {
+            b
+        };
+        slot_in(self.regions.get_mut(i), addr, size, Perm::RW.0)
     }
 
     /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
@@ -580,4 +601,16 @@ pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
         _ => *d.first_chunk_mut::<8>()? = v.to_le_bytes(),
     }
     Some(())
+}
+
+/// The `size` bytes at `addr` in region `r` if its permissions include `perm`.
+#[inline(always)]
+fn slot_in(r: Option<&mut Region>, addr: u64, size: u8, perm: u8) -> Option<&mut [u8]> {
+    let r = r?;
+    if r.perm.0 & perm != perm {
+        return None;
+    }
+    r.data
+        .get_mut(addr.wrapping_sub(r.start) as usize..)?
+        .get_mut(..size as usize)
 }

@@ -1952,6 +1952,13 @@ fn vm(code: &[u8], st: &State, engine: Engine) -> Result<Outcome, String> {
         data: text,
     })
     .unwrap();
+    // Warm the region caches (stack, then scratch as the most recent) the
+    // way a running contract has them, so the translated engine's memory
+    // fast paths run instead of declining on a cold cache.
+    for base in [STACK_BASE, SCRATCH_BASE] {
+        let v = mem.read(base, 1).map_err(|e| e.to_string())?;
+        mem.write(base, 1, v).map_err(|e| e.to_string())?;
+    }
     let mut cpu = Cpu {
         gpr: st.gpr,
         xmm: st.xmm,

@@ -15,6 +15,7 @@ mod gen;
 
 use echovm_runtime::cpu::Cpu;
 use echovm_runtime::exec::execute;
+use echovm_runtime::exec::fast::execute_translated;
 use echovm_runtime::fault::Fault;
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
 use forms::{Form, Reg, Rm, FORMS};
@@ -138,6 +139,8 @@ enum VmError {
     Setup(String),
     /// The instruction faulted (the expected outcome when the CPU raises an exception).
     Fault(Fault),
+    /// The general path and the translated fast handler gave different results.
+    Engines(String),
 }
 
 impl std::fmt::Display for VmError {
@@ -145,6 +148,7 @@ impl std::fmt::Display for VmError {
         match self {
             VmError::Setup(s) => write!(f, "setup/decode: {s}"),
             VmError::Fault(e) => write!(f, "fault: {e}"),
+            VmError::Engines(s) => write!(f, "VM execution paths disagree: {s}"),
         }
     }
 }
@@ -155,8 +159,30 @@ impl From<String> for VmError {
     }
 }
 
-/// Run the case in the VM.
+/// Run the case in the VM on both execution paths — the general
+/// `exec::execute` and the translated handlers the interpreter prefers —
+/// which must agree; the result is then compared with the host CPU.
 fn run_vm(case: &Case) -> Result<State, VmError> {
+    let general = run_vm_on(case, false);
+    let translated = run_vm_on(case, true);
+    let same = match (&general, &translated) {
+        (Ok(a), Ok(b)) => a == b,
+        (Err(VmError::Fault(a)), Err(VmError::Fault(b))) => a == b,
+        (Err(VmError::Setup(_)), Err(VmError::Setup(_))) => true,
+        _ => false,
+    };
+    if !same {
+        return Err(VmError::Engines(format!(
+            "general {:?} / translated {:?}",
+            general.as_ref().map(|s| s.xmm),
+            translated.as_ref().map(|s| s.xmm)
+        )));
+    }
+    general
+}
+
+/// Run the case in the VM on one execution path.
+fn run_vm_on(case: &Case, translated: bool) -> Result<State, VmError> {
     let st = &case.state;
     let insn =
         echovm_decoder::decode(&case.code, INSN_ADDR).map_err(|e| VmError::Setup(e.to_string()))?;
@@ -184,6 +210,10 @@ fn run_vm(case: &Case) -> Result<State, VmError> {
         kind: RegionKind::Heap,
         data: scratch,
     })?;
+    // Warm the region caches the way a running contract has them, so the
+    // translated engine's memory fast paths run instead of declining.
+    let v = mem.read(SCRATCH_BASE, 1).map_err(VmError::Fault)?;
+    mem.write(SCRATCH_BASE, 1, v).map_err(VmError::Fault)?;
     let mut cpu = Cpu::default();
     cpu.gpr = st.gpr;
     if cpu.gpr[RSP as usize] == 0 {
@@ -192,7 +222,12 @@ fn run_vm(case: &Case) -> Result<State, VmError> {
     cpu.flags.set((st.rflags & (STATUS_FLAGS | DF)) | 0x202);
     cpu.xmm = st.xmm;
     cpu.rip = INSN_ADDR;
-    execute(&mut cpu, &mut mem, &insn, INSN_ADDR + insn.len as u64).map_err(VmError::Fault)?;
+    let next = INSN_ADDR + insn.len as u64;
+    if translated {
+        execute_translated(&mut cpu, &mut mem, &insn, next).map_err(VmError::Fault)?;
+    } else {
+        execute(&mut cpu, &mut mem, &insn, next).map_err(VmError::Fault)?;
+    }
     let region = mem
         .regions()
         .iter()

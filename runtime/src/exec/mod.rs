@@ -9,7 +9,7 @@ use echovm_decoder::Insn;
 
 pub mod fast;
 mod int;
-mod sse;
+pub(crate) mod sse;
 
 /// Where control goes after an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,61 +20,102 @@ const fn writes(op: u16) -> bool {
     op != Op::Cmp as u16 && op != Op::Test as u16
 }
 
+/// Operation size of a handler instance: `S` when it was specialised for a
+/// size (4 or 8, the common ones: constant masks, no size branches), else
+/// the run-time size in the uop.
+#[inline(always)]
+fn sz<const S: u8>(u: &Uop) -> u8 {
+    if S == 0 {
+        u.size
+    } else {
+        S
+    }
+}
+
+/// Instantiate `$f` for the size `$size` (4, 8, or any other at run time).
+macro_rules! by_size {
+    ($size:expr, $f:ident, $op:expr) => {
+        match $size {
+            8 => $f::<{ $op }, 8> as Handler,
+            4 => $f::<{ $op }, 4>,
+            _ => $f::<{ $op }, 0>,
+        }
+    };
+}
+
+/// Instantiate `$f::<shape, op, size>` for a memory form.
+macro_rules! by_shape_size {
+    ($m:expr, $size:expr, $f:ident, $op:expr) => {
+        match $size {
+            8 => by_shape!($m, $f, $op, 8),
+            4 => by_shape!($m, $f, $op, 4),
+            _ => by_shape!($m, $f, $op, 0),
+        }
+    };
+}
+
 /// Pick the form of a two-operand ALU instruction.
 pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
             (u.r0, u.r1, u.size) = (reg, s, size);
-            rr::<OP>
+            by_size!(size, rr, OP)
         }
         (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
             (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
-            ri::<OP>
+            by_size!(size, ri, OP)
         }
         (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
             (u.r0, u.size) = (reg, size);
-            by_shape!(shape(insn, u)?, rm, OP)
+            by_shape_size!(shape(insn, u)?, size, rm, OP)
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
             (u.r1, u.size) = (reg, size);
-            by_shape!(shape(insn, u)?, mr, OP)
+            by_shape_size!(shape(insn, u)?, size, mr, OP)
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
             (u.size, u.imm) = (size, insn.imm & mask(size));
-            by_shape!(shape(insn, u)?, mi, OP)
+            by_shape_size!(shape(insn, u)?, size, mi, OP)
         }
         _ => return None,
     })
 }
 
 /// `op r, r`.
-fn rr<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = get_gpr(c, u.r0, u.size);
-    let b = get_gpr(c, u.r1, u.size);
-    let r = compute::<OP>(&mut c.flags, u.size, a, b);
+fn rr<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    let a = get_gpr(c, u.r0, size);
+    let b = get_gpr(c, u.r1, size);
+    let r = compute::<OP>(&mut c.flags, size, a, b);
     if writes(OP) {
-        set_gpr(c, u.r0, u.size, r);
+        set_gpr(c, u.r0, size, r);
     }
     Some(u.next)
 }
 
 /// `op r, imm`.
-fn ri<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = get_gpr(c, u.r0, u.size);
-    let r = compute::<OP>(&mut c.flags, u.size, a, u.imm);
+fn ri<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    let a = get_gpr(c, u.r0, size);
+    let r = compute::<OP>(&mut c.flags, size, a, u.imm);
     if writes(OP) {
-        set_gpr(c, u.r0, u.size, r);
+        set_gpr(c, u.r0, size, r);
     }
     Some(u.next)
 }
 
 /// `op r, [m]`.
-fn rm<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let b = m.try_read(ea::<M>(c, u), u.size)?;
-    let a = get_gpr(c, u.r0, u.size);
-    let r = compute::<OP>(&mut c.flags, u.size, a, b);
+fn rm<const M: u8, const OP: u16, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let size = sz::<S>(u);
+    let b = m.try_read(ea::<M>(c, u), size)?;
+    let a = get_gpr(c, u.r0, size);
+    let r = compute::<OP>(&mut c.flags, size, a, b);
     if writes(OP) {
-        set_gpr(c, u.r0, u.size, r);
+        set_gpr(c, u.r0, size, r);
     }
     Some(u.next)
 }
@@ -82,29 +123,43 @@ fn rm<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Optio
 /// `op [m], b` for a source value `b`: nothing changes unless the whole
 /// access is permitted.
 #[inline(always)]
-fn to_mem<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop, b: u64) -> Option<u64> {
+fn to_mem<const M: u8, const OP: u16, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+    b: u64,
+) -> Option<u64> {
+    let size = sz::<S>(u);
     let addr = ea::<M>(c, u);
     if writes(OP) {
-        let slot = m.try_slot(addr)?;
-        let a = load(slot, u.size)?;
-        let r = compute::<OP>(&mut c.flags, u.size, a, b);
-        store(slot, u.size, r)?;
+        let slot = m.try_slot(addr, size)?;
+        let a = load(slot, size)?;
+        let r = compute::<OP>(&mut c.flags, size, a, b);
+        store(slot, size, r)?;
     } else {
-        let a = m.try_read(addr, u.size)?;
-        compute::<OP>(&mut c.flags, u.size, a, b);
+        let a = m.try_read(addr, size)?;
+        compute::<OP>(&mut c.flags, size, a, b);
     }
     Some(u.next)
 }
 
 /// `op [m], r`.
-fn mr<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let b = get_gpr(c, u.r1, u.size);
-    to_mem::<M, OP>(c, m, u, b)
+fn mr<const M: u8, const OP: u16, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let b = get_gpr(c, u.r1, sz::<S>(u));
+    to_mem::<M, OP, S>(c, m, u, b)
 }
 
 /// `op [m], imm`.
-fn mi<const M: u8, const OP: u16>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    to_mem::<M, OP>(c, m, u, u.imm)
+fn mi<const M: u8, const OP: u16, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    to_mem::<M, OP, S>(c, m, u, u.imm)
 }
 
 /// inc/dec/neg/not on a register.

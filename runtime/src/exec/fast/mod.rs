@@ -27,12 +27,13 @@ mod addr;
 mod alu;
 mod control;
 mod moves;
+mod sse;
 
 /// A translated handler: runs one instruction and returns the address of the
 /// next one to run, or `None` to have the general path run it instead.
 pub type Handler = fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64>;
 
-/// One translated instruction (40 bytes).
+/// One translated instruction (48 bytes).
 #[derive(Clone, Copy)]
 pub struct Uop {
     pub run: Handler,
@@ -55,6 +56,16 @@ pub struct Uop {
     pub base: u8,
     pub index: u8,
     pub scale: u8,
+    /// Lane function of a packed integer SSE operation.
+    pub lanes: LaneFn,
+}
+
+/// `dest = f(dest, src)` on whole XMM values.
+pub type LaneFn = fn(u128, u128) -> u128;
+
+/// Placeholder lane function of uops that are not packed operations.
+fn no_lanes(d: u128, _: u128) -> u128 {
+    d
 }
 
 impl std::fmt::Debug for Uop {
@@ -90,6 +101,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
         base: 0,
         index: 0,
         scale: 0,
+        lanes: no_lanes,
     };
     // REP string instructions are charged per iteration by the interpreter.
     if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
@@ -128,9 +140,12 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Push => control::push(insn, u)?,
         Pop => control::pop(insn, u)?,
         Leave => control::leave(insn)?,
+        Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Lddqu => sse::full_move(insn, u)?,
+        Movss | Movsd | Movd | Movq => sse::scalar_move(insn, u)?,
         Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
         | Prefetcht1 | Prefetcht2 | Prefetchw => control::nop,
 
+        op if op.is_sse() => sse::lanes(insn, u)?,
         op => {
             let cc = op.condition()?;
             let family = op as u16 - cc as u16;

@@ -12,23 +12,29 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
             (u.r0, u.r1, u.size) = (reg, s, size);
-            if size == 8 {
-                mov_rr64
-            } else {
-                mov_rr
-            }
+            by_size!(size, mov_rr)
         }
         (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
             (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
-            mov_ri
+            by_size!(size, mov_ri)
         }
         (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
             (u.r0, u.size) = (reg, size);
-            by_shape!(shape(insn, u)?, mov_rm)
+            let m = shape(insn, u)?;
+            match size {
+                8 => by_shape!(m, mov_rm, 8),
+                4 => by_shape!(m, mov_rm, 4),
+                _ => by_shape!(m, mov_rm, 0),
+            }
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
             (u.r1, u.size) = (reg, size);
-            by_shape!(shape(insn, u)?, mov_mr)
+            let m = shape(insn, u)?;
+            match size {
+                8 => by_shape!(m, mov_mr, 8),
+                4 => by_shape!(m, mov_mr, 4),
+                _ => by_shape!(m, mov_mr, 0),
+            }
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
             (u.size, u.imm) = (size, insn.imm & mask(size));
@@ -38,30 +44,50 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn mov_rr64(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    c.gpr[u.r0 as usize & 15] = c.gpr[u.r1 as usize & 15];
+/// Operation size: the constant `S` of a size-specialised instance, else the uop's.
+#[inline(always)]
+fn sz<const S: u8>(u: &Uop) -> u8 {
+    if S == 0 {
+        u.size
+    } else {
+        S
+    }
+}
+
+/// Instantiate `$f` for the size `$size` (4, 8, or any other at run time).
+macro_rules! by_size {
+    ($size:expr, $f:ident) => {
+        match $size {
+            8 => $f::<8> as Handler,
+            4 => $f::<4>,
+            _ => $f::<0>,
+        }
+    };
+}
+use by_size;
+
+fn mov_rr<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    let v = get_gpr(c, u.r1, size);
+    set_gpr(c, u.r0, size, v);
     Some(u.next)
 }
 
-fn mov_rr(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = get_gpr(c, u.r1, u.size);
-    set_gpr(c, u.r0, u.size, v);
+fn mov_ri<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    set_gpr(c, u.r0, sz::<S>(u), u.imm);
     Some(u.next)
 }
 
-fn mov_ri(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    set_gpr(c, u.r0, u.size, u.imm);
+fn mov_rm<const M: u8, const S: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    let v = m.try_read(ea::<M>(c, u), size)?;
+    set_gpr(c, u.r0, size, v);
     Some(u.next)
 }
 
-fn mov_rm<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = m.try_read(ea::<M>(c, u), u.size)?;
-    set_gpr(c, u.r0, u.size, v);
-    Some(u.next)
-}
-
-fn mov_mr<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_write(ea::<M>(c, u), u.size, get_gpr(c, u.r1, u.size))?;
+fn mov_mr<const M: u8, const S: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    m.try_write(ea::<M>(c, u), size, get_gpr(c, u.r1, size))?;
     Some(u.next)
 }
 

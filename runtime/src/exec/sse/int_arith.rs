@@ -23,7 +23,24 @@ fn sat16(v: i32) -> i16 {
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
     use Op::*;
     let op = insn.op;
-    let f: fn(u128, u128) -> u128 = match op {
+    if matches!(op, Pabsb | Pabsw | Pabsd) {
+        return unary(cpu, mem, insn, |s| match op {
+            Pabsb => map(s, i8s, from_i8s, |x| x.unsigned_abs() as i8),
+            Pabsw => map(s, i16s, from_i16s, |x| x.unsigned_abs() as i16),
+            _ => map(s, i32s, from_i32s, |x| x.unsigned_abs() as i32),
+        });
+    }
+    let Some(f) = lane_op(op) else {
+        return Err(Fault::NotImplemented(op.name()));
+    };
+    binary(cpu, mem, insn, f)
+}
+
+/// The lane function `dest = f(dest, src)` of a two-operand packed integer
+/// operation (shared with the translated handlers of `exec::fast`).
+pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
+    use Op::*;
+    Some(match op {
         Paddb => |d, s| zip(d, s, u8s, from_u8s, u8::wrapping_add),
         Paddw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_add),
         Paddd => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_add),
@@ -171,16 +188,8 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Phsubsw => |d, s| horizontal16(d, s, i16::saturating_sub),
         Phaddd => |d, s| horizontal32(d, s, i32::wrapping_add),
         Phsubd => |d, s| horizontal32(d, s, i32::wrapping_sub),
-        Pabsb | Pabsw | Pabsd => {
-            return unary(cpu, mem, insn, |s| match op {
-                Pabsb => map(s, i8s, from_i8s, |x| x.unsigned_abs() as i8),
-                Pabsw => map(s, i16s, from_i16s, |x| x.unsigned_abs() as i16),
-                _ => map(s, i32s, from_i32s, |x| x.unsigned_abs() as i32),
-            })
-        }
-        op => return Err(Fault::NotImplemented(op.name())),
-    };
-    binary(cpu, mem, insn, f)
+        _ => return None,
+    })
 }
 
 fn horizontal16(d: u128, s: u128, f: fn(i16, i16) -> i16) -> u128 {

@@ -10,33 +10,66 @@ use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
+    let Some(f) = shift_op(insn.op) else {
+        return Err(Fault::NotImplemented(insn.op.name()));
+    };
+    binary(cpu, mem, insn, f)
+}
+
+/// `dest = f(dest, count)` of a packed shift, the count being the low 64
+/// bits of the source (an XMM/m128 operand, or the imm8 zero-extended).
+/// Shared with the translated handlers of `exec::fast`.
+pub(crate) fn shift_op(op: Op) -> Option<fn(u128, u128) -> u128> {
     use Op::*;
-    let op = insn.op;
-    binary(cpu, mem, insn, |d, s| {
-        let n = s as u64;
-        match op {
-            Psllw => map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x << n }),
-            Pslld => map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x << n }),
-            Psllq => map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x << n }),
-            Psrlw => map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x >> n }),
-            Psrld => map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x >> n }),
-            Psrlq => map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x >> n }),
-            Psraw => map(d, i16s, from_i16s, |x| x >> n.min(15)),
-            Psrad => map(d, i32s, from_i32s, |x| x >> n.min(31)),
-            Pslldq => {
-                if n > 15 {
-                    0
-                } else {
-                    d << (n * 8)
-                }
+    Some(match op {
+        Psllw => |d, s| {
+            let n = s as u64;
+            map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x << n })
+        },
+        Pslld => |d, s| {
+            let n = s as u64;
+            map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x << n })
+        },
+        Psllq => |d, s| {
+            let n = s as u64;
+            map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x << n })
+        },
+        Psrlw => |d, s| {
+            let n = s as u64;
+            map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x >> n })
+        },
+        Psrld => |d, s| {
+            let n = s as u64;
+            map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x >> n })
+        },
+        Psrlq => |d, s| {
+            let n = s as u64;
+            map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x >> n })
+        },
+        Psraw => |d, s| {
+            let n = s as u64;
+            map(d, i16s, from_i16s, |x| x >> n.min(15))
+        },
+        Psrad => |d, s| {
+            let n = s as u64;
+            map(d, i32s, from_i32s, |x| x >> n.min(31))
+        },
+        Pslldq => |d, s| {
+            let n = s as u64;
+            if n > 15 {
+                0
+            } else {
+                d << (n * 8)
             }
-            _ => {
-                if n > 15 {
-                    0
-                } else {
-                    d >> (n * 8)
-                }
+        },
+        Psrldq => |d, s| {
+            let n = s as u64;
+            if n > 15 {
+                0
+            } else {
+                d >> (n * 8)
             }
-        }
+        },
+        _ => return None,
     })
 }

@@ -1,0 +1,194 @@
+//! Fast forms of the most common SSE instructions: whole-register moves
+//! (movdqa/movdqu/movaps/movups/movapd/movupd), scalar and GPR transfers
+//! (movss/movsd/movd/movq) and the two-operand packed integer operations
+//! (padd*, psub*, pand, pxor, pcmpeq*, …, whose lane function comes from
+//! `sse::int_arith::lane_op`). A 16-byte operand of an instruction that
+//! requires alignment declines when misaligned, so the general path raises
+//! the fault.
+
+use super::addr::{by_shape, ea, shape};
+use super::{Handler, Uop};
+use crate::cpu::Cpu;
+use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::exec::sse::int_arith::lane_op;
+use crate::exec::sse::int_shift::shift_op;
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Op, Operand};
+
+/// 16-byte moves. `None` for other operand shapes.
+pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let aligned = !matches!(insn.op, Op::Movups | Op::Movupd | Op::Movdqu | Op::Lddqu);
+    Some(match (insn.ops[0], insn.ops[1]) {
+        (Operand::Xmm(d), Operand::Xmm(s)) => {
+            (u.r0, u.r1) = (d, s);
+            xx_copy
+        }
+        (Operand::Xmm(d), Operand::Mem { size: 16 }) => {
+            u.r0 = d;
+            let m = shape(insn, u)?;
+            if aligned {
+                by_shape!(m, load16, true)
+            } else {
+                by_shape!(m, load16, false)
+            }
+        }
+        (Operand::Mem { size: 16 }, Operand::Xmm(s)) => {
+            u.r1 = s;
+            let m = shape(insn, u)?;
+            if aligned {
+                by_shape!(m, store16, true)
+            } else {
+                by_shape!(m, store16, false)
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn xx_copy(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    c.xmm[u.r0 as usize & 15] = c.xmm[u.r1 as usize & 15];
+    Some(u.next)
+}
+
+fn load16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = ea::<M>(c, u);
+    if ALIGNED && a & 15 != 0 {
+        return None;
+    }
+    c.xmm[u.r0 as usize & 15] = m.try_read16(a)?;
+    Some(u.next)
+}
+
+fn store16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = ea::<M>(c, u);
+    if ALIGNED && a & 15 != 0 {
+        return None;
+    }
+    m.try_write16(a, c.xmm[u.r1 as usize & 15])?;
+    Some(u.next)
+}
+
+/// movss/movsd (`W` = 4/8): a load zeroes the upper lanes, a store writes
+/// the low lane, register to register merges the low lane. movd/movq with
+/// memory behave like the loads and stores.
+pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let merge_rr = matches!(insn.op, Op::Movss | Op::Movsd);
+    Some(match (insn.ops[0], insn.ops[1]) {
+        (Operand::Xmm(d), Operand::Xmm(s)) => {
+            (u.r0, u.r1) = (d, s);
+            match (insn.op, merge_rr) {
+                (Op::Movss, true) => merge::<4>,
+                (_, true) => merge::<8>,
+                (Op::Movq, false) => xx_low64,
+                _ => return None,
+            }
+        }
+        (Operand::Xmm(d), Operand::Mem { size }) => {
+            u.r0 = d;
+            let m = shape(insn, u)?;
+            match size {
+                4 => by_shape!(m, load_low, 4),
+                8 => by_shape!(m, load_low, 8),
+                _ => return None,
+            }
+        }
+        (Operand::Mem { size }, Operand::Xmm(s)) => {
+            u.r1 = s;
+            let m = shape(insn, u)?;
+            match size {
+                4 => by_shape!(m, store_low, 4),
+                8 => by_shape!(m, store_low, 8),
+                _ => return None,
+            }
+        }
+        (Operand::Xmm(d), Operand::Gpr { reg, size }) if !merge_rr => {
+            (u.r0, u.r1, u.size) = (d, reg, size);
+            xmm_from_gpr
+        }
+        (Operand::Gpr { reg, size }, Operand::Xmm(s)) if !merge_rr => {
+            (u.r0, u.r1, u.size) = (reg, s, size);
+            gpr_from_xmm
+        }
+        _ => return None,
+    })
+}
+
+fn merge<const W: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let low = mask(W) as u128;
+    let s = c.xmm[u.r1 as usize & 15];
+    let d = &mut c.xmm[u.r0 as usize & 15];
+    *d = (*d & !low) | (s & low);
+    Some(u.next)
+}
+
+fn xx_low64(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    c.xmm[u.r0 as usize & 15] = c.xmm[u.r1 as usize & 15] & u64::MAX as u128;
+    Some(u.next)
+}
+
+fn load_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    c.xmm[u.r0 as usize & 15] = m.try_read(ea::<M>(c, u), W)? as u128;
+    Some(u.next)
+}
+
+fn store_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_write(ea::<M>(c, u), W, c.xmm[u.r1 as usize & 15] as u64)?;
+    Some(u.next)
+}
+
+fn xmm_from_gpr(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    c.xmm[u.r0 as usize & 15] = get_gpr(c, u.r1, u.size) as u128;
+    Some(u.next)
+}
+
+fn gpr_from_xmm(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = c.xmm[u.r1 as usize & 15] as u64 & mask(u.size);
+    set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+/// Two-operand packed integer operations and packed shifts with an XMM
+/// destination.
+pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    u.lanes = lane_op(insn.op).or_else(|| shift_op(insn.op))?;
+    let Operand::Xmm(d) = insn.ops[0] else {
+        return None;
+    };
+    u.r0 = d;
+    Some(match insn.ops[1] {
+        Operand::Xmm(s) => {
+            u.r1 = s;
+            lanes_xx
+        }
+        Operand::Mem { size: 16 } => by_shape!(shape(insn, u)?, lanes_xm),
+        // Shift counts: the imm8, zero-extended (as the general path reads it).
+        Operand::Imm { .. } => {
+            u.imm = insn.imm as u8 as u64;
+            lanes_xi
+        }
+        _ => return None,
+    })
+}
+
+fn lanes_xi(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = (u.lanes)(c.xmm[d], u.imm as u128);
+    Some(u.next)
+}
+
+fn lanes_xx(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = (u.lanes)(c.xmm[d], c.xmm[u.r1 as usize & 15]);
+    Some(u.next)
+}
+
+fn lanes_xm<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = ea::<M>(c, u);
+    if a & 15 != 0 {
+        return None;
+    }
+    let s = m.try_read16(a)?;
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = (u.lanes)(c.xmm[d], s);
+    Some(u.next)
+}
