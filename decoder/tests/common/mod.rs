@@ -5,7 +5,9 @@
 //! the mnemonic and every explicit operand: registers with their size, memory
 //! base/index/scale/displacement/segment and access size, immediate values and
 //! branch targets. Known, documented classes of disagreement (see
-//! docs/DECODER.md) are recognised by [`documented`].
+//! docs/DECODER.md) are recognised by [`documented`]. Before that, `decode`
+//! (fast path first) must equal `decode_general` exactly, so the diff tests and
+//! the `decode` fuzz target also check the fast path.
 
 #![allow(dead_code)]
 
@@ -95,6 +97,18 @@ fn same_unsupported_name(ours: &str, iced: &str, ext: Extension) -> bool {
 /// Compare one decode. `Ok(Some(len))` = both agree, advance by len.
 pub fn compare(bytes: &[u8], ip: u64) -> Result<usize, Mismatch> {
     let ours = decode(bytes, ip);
+    // The fast path (decoder/src/fast.rs) must be invisible: the general
+    // decoder alone gives the same result, field for field.
+    let general = echovm_decoder::decode_general(bytes, ip);
+    if ours != general {
+        return Err(mm(
+            "fast path differs from the general decoder",
+            format!(
+                "{}: fast {ours:?}, general {general:?}",
+                hex(&bytes[..bytes.len().min(15)])
+            ),
+        ));
+    }
     let (ins, err) = iced_decode(bytes, ip);
     let ilen = ins.len();
     let step = ilen.max(1);
