@@ -1,21 +1,23 @@
 //! Fast path for the instructions compilers emit most (mov, lea, ALU, test,
-//! push/pop, call/ret/jmp/jcc, shifts, movzx/movsx, cmov/setcc, imul, ...).
+//! push/pop, call/ret/jmp/jcc, shifts, movzx/movsx, cmov/setcc, imul, the
+//! SSE forms of the 0F map, multi-byte nops, endbr64, ...).
 //!
 //! Why a second decoder: the general one ([`crate::map1`], [`crate::cursor`])
 //! handles every prefix combination, truncation and error through a cursor
 //! struct in memory and one handler function per opcode group. Most real
-//! instructions need none of that: at most `66` and one REX, no truncation
-//! possible (the caller has 15 bytes), no errors. Here the whole instruction is
-//! decoded in one function with its state in registers, from a 15-byte array
-//! (no bounds checks), and the result is written with a single whole-`Insn`
-//! store instead of clearing it first and patching fields.
+//! instructions need none of that: a few prefixes (66, F2/F3 as SSE column,
+//! ignored ES/CS/SS/DS), one REX, no truncation possible (the caller has 15
+//! bytes), no errors. Here the whole instruction is decoded in one function
+//! with its state in registers, from a 15-byte array (clamped indices, no
+//! bounds checks), with tables for the opcode, the SSE column and the ModRM
+//! byte, and every `Insn` field is written once — no clearing first.
 //!
-//! Anything this path does not recognise — other prefixes, SSE, VEX, string
-//! instructions, invalid or unsupported encodings, rare group members —
-//! returns `false` and the general decoder runs from the start, so the fast
-//! path only has to be right about what it accepts. `tests/fast_path.rs`
-//! checks it against the general decoder on real binaries and random bytes;
-//! the iced-x86 differential tests see it through [`crate::decode`].
+//! Anything this path does not recognise — LOCK, FS/GS, 67, REP on string
+//! instructions, VEX/EVEX, 0F38/0F3A, MMX, invalid or unsupported encodings,
+//! rare group members — returns `false` and the general decoder runs from the
+//! start, so the fast path only has to be right about what it accepts.
+//! `tests/fast_path.rs` and the iced-x86 differential tests (and the `decode`
+//! fuzz target) check that `decode` equals `decode_general` field for field.
 
 use crate::sse_table::{self, F};
 use crate::{prefix, Insn, MemRef, Op, Operand, Seg, NO_REG, RIP_BASE};
