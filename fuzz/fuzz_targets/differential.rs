@@ -1,6 +1,6 @@
 //! Fuzz target: fuzzer-chosen sequences of supported integer instructions run
 //! natively on the host CPU (`hostcpu`) and in the VM (decode +
-//! `exec::execute`) from the same registers, flags and scratch memory; all
+//! `exec::execute`, and the translated fast handlers, which must agree) from the same registers, flags and scratch memory; all
 //! sixteen GPRs, CF/PF/AF/ZF/SF/OF/DF and the scratch memory must agree, and a
 //! hardware exception must match a VM fault of the same class.
 //!
@@ -21,6 +21,7 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 use echovm_decoder::{decode, DecodeError};
 use echovm_runtime::cpu::Cpu;
+use echovm_runtime::exec::fast::execute_translated;
 use echovm_runtime::exec::{execute, Step};
 use echovm_runtime::fault::Fault;
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
@@ -486,8 +487,9 @@ fn fault_class(f: &Fault) -> Option<&'static str> {
     }
 }
 
-/// Run in the VM; `None` if an encoding is unsupported by the decoder.
-fn vm(code: &[u8], st: &State) -> Option<Outcome> {
+/// Run in the VM on the general path or the translated fast handlers;
+/// `None` if an encoding is unsupported by the decoder.
+fn vm(code: &[u8], st: &State, translated: bool) -> Option<Outcome> {
     let mut mem = Memory::new();
     let map = |mem: &mut Memory, start, perm, kind, data| {
         mem.map(Region { start, perm, kind, data }).expect("fixed test layout maps");
@@ -499,6 +501,12 @@ fn vm(code: &[u8], st: &State) -> Option<Outcome> {
     let mut text = code.to_vec();
     text.resize(code.len().div_ceil(4096).max(1) * 4096, 0xcc);
     map(&mut mem, INSN_ADDR, Perm::RX, RegionKind::Segment, text);
+    // Warm the region caches as a running contract has them (stack, then
+    // scratch), so the translated memory fast paths run.
+    for base in [STACK_BASE, SCRATCH_BASE] {
+        let v = mem.read(base, 1).expect("mapped");
+        mem.write(base, 1, v).expect("mapped");
+    }
     let mut cpu = Cpu { gpr: st.gpr, xmm: st.xmm, rip: INSN_ADDR, ..Cpu::default() };
     cpu.flags.set((st.rflags & (STATUS | DF)) | 0x202);
     let end = INSN_ADDR + code.len() as u64;
@@ -513,7 +521,12 @@ fn vm(code: &[u8], st: &State) -> Option<Outcome> {
             Err(e) => panic!("generated encoding does not decode at {:#x}: {e}", cpu.rip),
         };
         let next = cpu.rip + insn.len as u64;
-        match execute(&mut cpu, &mut mem, &insn, next) {
+        let result = if translated {
+            execute_translated(&mut cpu, &mut mem, &insn, next)
+        } else {
+            execute(&mut cpu, &mut mem, &insn, next)
+        };
+        match result {
             Ok(Step::Next) => cpu.rip = next,
             Ok(Step::Jump(t)) => cpu.rip = t,
             Ok(Step::Repeat) => {}
@@ -544,12 +557,16 @@ fuzz_target!(|case: Case| {
         return;
     }
     let trace = std::env::var_os("ECHOVM_FUZZ_TRACE").is_some();
-    let Some(v) = vm(&case.code, &case.state) else {
+    let Some(v) = vm(&case.code, &case.state, false) else {
         if trace {
             eprintln!("unsupported {} bytes", case.code.len());
         }
         return;
     };
+    // The translated fast handlers must agree with the general path exactly
+    // (all flags, not only the defined ones).
+    let t = vm(&case.code, &case.state, true).expect("decoded once already");
+    assert!(t == v, "translated engine differs from the general path: {t:?} vs {v:?}");
     let n = native(&case.code, &case.state);
     if trace {
         let kind = match &n { Outcome::Done(_) => "compared", Outcome::Fault(c) => c };

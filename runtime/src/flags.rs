@@ -160,7 +160,13 @@ impl Flags {
     /// Replace the flags in `which` by the corresponding bits of `v`, keeping the rest.
     #[inline]
     pub fn update(&mut self, which: u64, v: u64) {
-        let cur = self.get();
+        // Rotates and multiplies land here after a logic operation more often
+        // than not (hashing code): its flags are just SF/ZF/PF of the result.
+        let cur = match self.kind {
+            Kind::Eager => self.bits,
+            Kind::Logic => (self.bits & !STATUS) | szp(self.res, self.size),
+            _ => self.get(),
+        };
         self.set((cur & !which) | (v & which));
     }
 

@@ -277,21 +277,51 @@ fn hot_loop(
     gas: &mut Gas,
 ) -> Option<(BlockExit, Block)> {
     let mut rip = cpu.rip;
-    loop {
+    // The meter lives in registers here; `gas` is written back on every exit.
+    let limit = gas.limit;
+    let mut used = gas.used;
+    'blocks: loop {
         let block = match cache.lookup(rip) {
-            Some(b) if rip != 0 && b.cost <= gas.limit - gas.used => b,
+            Some(b) if rip != 0 && b.cost <= limit - used => b,
             _ => {
                 cpu.rip = rip;
+                gas.used = used;
                 return None;
             }
         };
-        gas.used += block.cost;
+        used += block.cost;
         let first = block.first as usize;
-        let end = first + block.count as usize;
-        match run_block::<true>(cpu, mem, cache, first, end, rip, gas) {
-            BlockExit::Done(next) => rip = next,
-            exit => return Some((exit, block)),
+        let Some(uops) = cache.uops.get(first..first + block.count as usize) else {
+            gas.used = used;
+            return Some((out_of_step(rip), block));
+        };
+        let mut next = rip;
+        for (k, u) in uops.iter().enumerate() {
+            match (u.run)(cpu, mem, u) {
+                // Only the last instruction of a block transfers control, so
+                // `next` ends as the block's successor.
+                Some(n) => next = n,
+                None => {
+                    let pc = next;
+                    let Some(insn) = cache.insns.get(first + k) else {
+                        gas.used = used;
+                        return Some((out_of_step(pc), block));
+                    };
+                    gas.used = used;
+                    match general(cpu, mem, insn, k, pc, u.next, gas) {
+                        None => next = u.next,
+                        Some(BlockExit::Done(t)) => {
+                            used = gas.used;
+                            rip = t;
+                            continue 'blocks;
+                        }
+                        Some(exit) => return Some((exit, block)),
+                    }
+                    used = gas.used;
+                }
+            }
         }
+        rip = next;
     }
 }
 
