@@ -24,6 +24,14 @@ pub const STATUS: u64 = CF | PF | AF | ZF | SF | OF;
 /// Bit 1 always reads as 1.
 pub const FIXED: u64 = 1 << 1;
 
+/// The shifts whose flags are recorded lazily (see [`Flags::set_shift`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShiftKind {
+    Shl,
+    Shr,
+    Sar,
+}
+
 /// Which operation the recorded operands belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -44,6 +52,12 @@ enum Kind {
     Inc,
     /// dec: like `Sub` with b = 1, but CF is kept in `bits`.
     Dec,
+    /// shl/sal: `a` the value, `b` the masked non-zero count, `res` the result.
+    Shl,
+    /// shr (same fields as `Shl`).
+    Shr,
+    /// sar (same fields as `Shl`).
+    Sar,
 }
 
 /// RFLAGS. `Default` is 0x202 (IF and the fixed bit), the entry value.
@@ -218,6 +232,20 @@ impl Flags {
         self.record(Kind::Dec, size, a, 1, res);
     }
 
+    /// Flags of shl/shr/sar (`op` as named) of `a` by the masked, non-zero
+    /// count `cnt` giving `res`: recorded, and derived only when read, with
+    /// the same rules as the eager formulas in `exec::int::shift`
+    /// (AF = 1, OF for counts above 1 as AMD computes it).
+    #[inline(always)]
+    pub fn set_shift(&mut self, op: ShiftKind, size: u8, a: u64, cnt: u32, res: u64) {
+        let kind = match op {
+            ShiftKind::Shl => Kind::Shl,
+            ShiftKind::Shr => Kind::Shr,
+            ShiftKind::Sar => Kind::Sar,
+        };
+        self.record(kind, size, a, cnt as u64, res);
+    }
+
     /// Store the current CF into `bits` so `Inc`/`Dec` can keep it.
     #[inline(always)]
     fn keep_cf(&mut self) {
@@ -236,6 +264,18 @@ impl Flags {
             Kind::Sub => self.a < self.b,
             Kind::Sbb => self.a <= self.b,
             Kind::Logic => false,
+            Kind::Shl => {
+                let (bits, cnt) = (self.size as u64 * 8, self.b);
+                cnt <= bits && (self.a >> ((bits - cnt) & 63)) & 1 != 0
+            }
+            Kind::Shr => {
+                let (bits, cnt) = (self.size as u64 * 8, self.b);
+                cnt <= bits && (self.a >> (cnt.wrapping_sub(1) & 63)) & 1 != 0
+            }
+            Kind::Sar => {
+                let sv = sext(self.a, self.size);
+                (sv >> self.b.wrapping_sub(1).min(63)) & 1 != 0
+            }
         }
     }
 
@@ -272,7 +312,15 @@ impl Flags {
                 (self.a ^ self.res) & (self.b ^ self.res) & sb != 0
             }
             Kind::Sub | Kind::Sbb | Kind::Dec => (self.a ^ self.b) & (self.a ^ self.res) & sb != 0,
-            Kind::Logic => false,
+            Kind::Logic | Kind::Sar => false,
+            Kind::Shl => (self.res & sb != 0) ^ self.cf(),
+            Kind::Shr => {
+                if self.b == 1 {
+                    self.a & sb != 0
+                } else {
+                    (self.res & sb != 0) ^ (self.res & (sb >> 1) != 0)
+                }
+            }
         }
     }
 
@@ -281,6 +329,7 @@ impl Flags {
         match self.kind {
             Kind::Eager => self.bits & AF != 0,
             Kind::Logic => false,
+            Kind::Shl | Kind::Shr | Kind::Sar => true,
             _ => (self.a ^ self.b ^ self.res) & 0x10 != 0,
         }
     }

@@ -11,7 +11,7 @@ use super::{loc, msb, read, src, write};
 use crate::cpu::Cpu;
 use crate::exec::Step;
 use crate::fault::Fault;
-use crate::flags::{szp, Flags, AF, CF, OF};
+use crate::flags::{szp, Flags, ShiftKind, AF, CF, OF};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
@@ -60,26 +60,22 @@ pub(crate) fn apply(op: Op, f: &mut Flags, size: u8, v: u64, cnt: u32) -> Option
     let res = match op {
         Op::Shl | Op::Sal => {
             let r = if cnt < bits { (v << cnt) & m } else { 0 };
-            let cf = cnt <= bits && (v >> (bits - cnt)) & 1 != 0;
-            f.set_status(szp(r, size) | co(cf, msb(r, size) ^ cf) | AF);
+            // CF = last bit out (none past the width), OF = MSB(r) ^ CF, AF = 1.
+            f.set_shift(ShiftKind::Shl, size, v, cnt, r);
             r
         }
         Op::Shr => {
             let r = if cnt < bits { v >> cnt } else { 0 };
-            let cf = cnt <= bits && (v >> (cnt - 1)) & 1 != 0;
-            let of = if cnt == 1 {
-                msb(v, size)
-            } else {
-                msb(r, size) ^ ((r >> (bits - 2)) & 1 != 0)
-            };
-            f.set_status(szp(r, size) | co(cf, of) | AF);
+            // CF = last bit out; OF = MSB(v) for a count of 1, else (AMD) the
+            // top two result bits differ; AF = 1.
+            f.set_shift(ShiftKind::Shr, size, v, cnt, r);
             r
         }
         Op::Sar => {
             let sv = super::sext(v, size) as i64;
             let r = (sv >> cnt.min(63)) as u64 & m;
-            let cf = (sv >> (cnt - 1).min(63)) & 1 != 0;
-            f.set_status(szp(r, size) | co(cf, false) | AF);
+            // CF = last bit out, OF = 0, AF = 1.
+            f.set_shift(ShiftKind::Sar, size, v, cnt, r);
             r
         }
         Op::Rol => {
