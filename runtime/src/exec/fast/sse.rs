@@ -2,7 +2,8 @@
 //! (movdqa/movdqu/movaps/movups/movapd/movupd), scalar and GPR transfers
 //! (movss/movsd/movd/movq) and the two-operand packed integer operations
 //! (padd*, psub*, pand, pxor, pcmpeq*, …, whose lane function comes from
-//! `sse::int_arith::lane_op`). A 16-byte operand of an instruction that
+//! `sse::int_arith::lane_op`), packed shifts and the SSE floating-point
+//! arithmetic/logic operations (`sse::fp_arith::lane_op`). A 16-byte operand of an instruction that
 //! requires alignment declines when misaligned, so the general path raises
 //! the fault.
 
@@ -10,6 +11,7 @@ use super::addr::{by_shape, ea, shape};
 use super::{Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::exec::sse::fp_arith::lane_op as fp_lane_op;
 use crate::exec::sse::int_arith::lane_op;
 use crate::exec::sse::int_shift::shift_op;
 use crate::memory::Memory;
@@ -150,7 +152,9 @@ fn gpr_from_xmm(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
 /// Two-operand packed integer operations and packed shifts with an XMM
 /// destination.
 pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
-    u.lanes = lane_op(insn.op).or_else(|| shift_op(insn.op))?;
+    u.lanes = lane_op(insn.op)
+        .or_else(|| shift_op(insn.op))
+        .or_else(|| fp_lane_op(insn.op))?;
     let Operand::Xmm(d) = insn.ops[0] else {
         return None;
     };
@@ -161,6 +165,9 @@ pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             lanes_xx
         }
         Operand::Mem { size: 16 } => by_shape!(shape(insn, u)?, lanes_xm),
+        // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
+        Operand::Mem { size: 4 } => by_shape!(shape(insn, u)?, lanes_x_low, 4),
+        Operand::Mem { size: 8 } => by_shape!(shape(insn, u)?, lanes_x_low, 8),
         // Shift counts: the imm8, zero-extended (as the general path reads it).
         Operand::Imm { .. } => {
             u.imm = insn.imm as u8 as u64;
@@ -188,6 +195,13 @@ fn lanes_xm<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
         return None;
     }
     let s = m.try_read16(a)?;
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = (u.lanes)(c.xmm[d], s);
+    Some(u.next)
+}
+
+fn lanes_x_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let s = m.try_read(ea::<M>(c, u), W)? as u128;
     let d = u.r0 as usize & 15;
     c.xmm[d] = (u.lanes)(c.xmm[d], s);
     Some(u.next)

@@ -14,48 +14,70 @@ type S = fn(u32, u32) -> u32;
 type D = fn(u64, u64) -> u64;
 
 /// Packed single: lane-wise `f(dest, src)`.
-fn ps(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: S) -> Result<(), Fault> {
-    binary(cpu, mem, insn, |d, s| zip(d, s, u32s, from_u32s, f))
+#[inline(always)]
+fn ps(d: u128, s: u128, f: S) -> u128 {
+    zip(d, s, u32s, from_u32s, f)
 }
 /// Scalar single: lane 0 computed, lanes 1..3 of the destination kept.
-fn ss(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: S) -> Result<(), Fault> {
-    binary(cpu, mem, insn, |d, s| with_lo32(d, f(d as u32, s as u32)))
+#[inline(always)]
+fn ss(d: u128, s: u128, f: S) -> u128 {
+    with_lo32(d, f(d as u32, s as u32))
 }
-fn pd(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: D) -> Result<(), Fault> {
-    binary(cpu, mem, insn, |d, s| zip(d, s, u64s, from_u64s, f))
+#[inline(always)]
+fn pd(d: u128, s: u128, f: D) -> u128 {
+    zip(d, s, u64s, from_u64s, f)
 }
-fn sd(cpu: &mut Cpu, mem: &Memory, insn: &Insn, f: D) -> Result<(), Fault> {
-    binary(cpu, mem, insn, |d, s| with_lo64(d, f(d as u64, s as u64)))
+#[inline(always)]
+fn sd(d: u128, s: u128, f: D) -> u128 {
+    with_lo64(d, f(d as u64, s as u64))
+}
+
+/// The lane function `dest = f(dest, src)` of the two-operand arithmetic and
+/// logic operations (shared with the translated handlers of `exec::fast`).
+pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
+    use Op::*;
+    Some(match op {
+        Addps => |d, s| ps(d, s, single::add),
+        Subps => |d, s| ps(d, s, single::sub),
+        Mulps => |d, s| ps(d, s, single::mul),
+        Divps => |d, s| ps(d, s, single::div),
+        Minps => |d, s| ps(d, s, single::min),
+        Maxps => |d, s| ps(d, s, single::max),
+        Addss => |d, s| ss(d, s, single::add),
+        Subss => |d, s| ss(d, s, single::sub),
+        Mulss => |d, s| ss(d, s, single::mul),
+        Divss => |d, s| ss(d, s, single::div),
+        Minss => |d, s| ss(d, s, single::min),
+        Maxss => |d, s| ss(d, s, single::max),
+        Addpd => |d, s| pd(d, s, double::add),
+        Subpd => |d, s| pd(d, s, double::sub),
+        Mulpd => |d, s| pd(d, s, double::mul),
+        Divpd => |d, s| pd(d, s, double::div),
+        Minpd => |d, s| pd(d, s, double::min),
+        Maxpd => |d, s| pd(d, s, double::max),
+        Addsd => |d, s| sd(d, s, double::add),
+        Subsd => |d, s| sd(d, s, double::sub),
+        Mulsd => |d, s| sd(d, s, double::mul),
+        Divsd => |d, s| sd(d, s, double::div),
+        Minsd => |d, s| sd(d, s, double::min),
+        Maxsd => |d, s| sd(d, s, double::max),
+        Sqrtss => |d, s| with_lo32(d, single::sqrt(s as u32)),
+        Sqrtsd => |d, s| with_lo64(d, double::sqrt(s as u64)),
+        Andps | Andpd => |d, s| d & s,
+        Andnps | Andnpd => |d, s| !d & s,
+        Orps | Orpd => |d, s| d | s,
+        Xorps | Xorpd => |d, s| d ^ s,
+        _ => return None,
+    })
 }
 
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
     use Op::*;
+    if let Some(f) = lane_op(insn.op) {
+        return binary(cpu, mem, insn, f);
+    }
     let imm = imm8(insn);
     match insn.op {
-        Addps => ps(cpu, mem, insn, single::add),
-        Subps => ps(cpu, mem, insn, single::sub),
-        Mulps => ps(cpu, mem, insn, single::mul),
-        Divps => ps(cpu, mem, insn, single::div),
-        Minps => ps(cpu, mem, insn, single::min),
-        Maxps => ps(cpu, mem, insn, single::max),
-        Addss => ss(cpu, mem, insn, single::add),
-        Subss => ss(cpu, mem, insn, single::sub),
-        Mulss => ss(cpu, mem, insn, single::mul),
-        Divss => ss(cpu, mem, insn, single::div),
-        Minss => ss(cpu, mem, insn, single::min),
-        Maxss => ss(cpu, mem, insn, single::max),
-        Addpd => pd(cpu, mem, insn, double::add),
-        Subpd => pd(cpu, mem, insn, double::sub),
-        Mulpd => pd(cpu, mem, insn, double::mul),
-        Divpd => pd(cpu, mem, insn, double::div),
-        Minpd => pd(cpu, mem, insn, double::min),
-        Maxpd => pd(cpu, mem, insn, double::max),
-        Addsd => sd(cpu, mem, insn, double::add),
-        Subsd => sd(cpu, mem, insn, double::sub),
-        Mulsd => sd(cpu, mem, insn, double::mul),
-        Divsd => sd(cpu, mem, insn, double::div),
-        Minsd => sd(cpu, mem, insn, double::min),
-        Maxsd => sd(cpu, mem, insn, double::max),
         Sqrtps => unary(cpu, mem, insn, |s| {
             let mut l = u32s(s);
             l.iter_mut().for_each(|x| *x = single::sqrt(*x));
@@ -66,12 +88,6 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             l.iter_mut().for_each(|x| *x = double::sqrt(*x));
             from_u64s(l)
         }),
-        Sqrtss => binary(cpu, mem, insn, |d, s| with_lo32(d, single::sqrt(s as u32))),
-        Sqrtsd => binary(cpu, mem, insn, |d, s| with_lo64(d, double::sqrt(s as u64))),
-        Andps | Andpd => binary(cpu, mem, insn, |d, s| d & s),
-        Andnps | Andnpd => binary(cpu, mem, insn, |d, s| !d & s),
-        Orps | Orpd => binary(cpu, mem, insn, |d, s| d | s),
-        Xorps | Xorpd => binary(cpu, mem, insn, |d, s| d ^ s),
         Addsubps => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u32s(d), u32s(s));
             from_u32s([

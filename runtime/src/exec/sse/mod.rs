@@ -12,7 +12,7 @@ use echovm_decoder::{Insn, Op};
 
 mod convert;
 mod fp;
-mod fp_arith;
+pub(crate) mod fp_arith;
 mod fp_compare;
 pub(crate) mod int_arith;
 pub(crate) mod int_shift;
