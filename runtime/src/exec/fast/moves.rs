@@ -105,10 +105,15 @@ fn widen(insn: &Insn, u: &mut Uop, signed: bool) -> Option<Handler> {
     Some(match insn.ops[1] {
         Operand::Gpr { reg: s, size: ss } => {
             (u.r1, u.size2) = (s, ss);
-            if signed {
-                ext_r::<true>
-            } else {
-                ext_r::<false>
+            // The common widenings get constant sizes; the rest read them from the uop.
+            match (signed, size, ss) {
+                (false, 4, 1) => ext_rc::<false, 4, 1>,
+                (false, 4, 2) => ext_rc::<false, 4, 2>,
+                (true, 4, 1) => ext_rc::<true, 4, 1>,
+                (true, 8, 1) => ext_rc::<true, 8, 1>,
+                (true, 8, 4) => ext_rc::<true, 8, 4>,
+                (true, _, _) => ext_r::<true>,
+                (false, _, _) => ext_r::<false>,
             }
         }
         Operand::Mem { size: ss } if ss <= 8 => {
@@ -136,6 +141,18 @@ pub fn movsx(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 fn ext_finish<const SIGNED: bool>(c: &mut Cpu, u: &Uop, v: u64) -> Option<u64> {
     let v = if SIGNED { sext(v, u.size2) } else { v };
     set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+/// Register widening with constant destination size `S` and source size `S2`.
+fn ext_rc<const SIGNED: bool, const S: u8, const S2: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let v = get_gpr(c, u.r1, S2);
+    let v = if SIGNED { sext(v, S2) } else { v };
+    set_gpr(c, u.r0, S, v);
     Some(u.next)
 }
 
