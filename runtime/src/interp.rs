@@ -187,27 +187,20 @@ impl<'a> Vm<'a> {
                 iter: iter_cost,
             };
             let cache: &CodeCache = self.cache;
-            let exit = if precharged {
-                run_block::<true>(
-                    &mut self.cpu,
-                    &mut self.mem,
-                    cache,
-                    first,
-                    end,
-                    rip,
-                    &mut gas,
-                )
+            let run = if precharged {
+                run_block::<true>
             } else {
-                run_block::<false>(
-                    &mut self.cpu,
-                    &mut self.mem,
-                    cache,
-                    first,
-                    end,
-                    rip,
-                    &mut gas,
-                )
+                run_block::<false>
             };
+            let exit = run(
+                &mut self.cpu,
+                &mut self.mem,
+                cache,
+                first,
+                end,
+                rip,
+                &mut gas,
+            );
             self.gas_used = gas.used;
             if let Some(outcome) = self.block_exit(exit, block, precharged) {
                 return outcome;

@@ -5,7 +5,7 @@
 //! (`int::alu::compute`, `int::alu::unary_apply`, `int::shift::apply`).
 
 use super::addr::{by_shape, ea, shape};
-use super::{Handler, Uop};
+use super::{by_size, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::alu::{compute, unary_apply};
 use crate::exec::int::muldiv::mul_flags;
@@ -18,29 +18,6 @@ use echovm_decoder::{Insn, Op, Operand};
 #[inline(always)]
 const fn writes(op: u16) -> bool {
     op != Op::Cmp as u16 && op != Op::Test as u16
-}
-
-/// Operation size of a handler instance: `S` when it was specialised for a
-/// size (4 or 8, the common ones: constant masks, no size branches), else
-/// the run-time size in the uop.
-#[inline(always)]
-fn sz<const S: u8>(u: &Uop) -> u8 {
-    if S == 0 {
-        u.size
-    } else {
-        S
-    }
-}
-
-/// Instantiate `$f` for the size `$size` (4, 8, or any other at run time).
-macro_rules! by_size {
-    ($size:expr, $f:ident, $op:expr) => {
-        match $size {
-            8 => $f::<{ $op }, 8> as Handler,
-            4 => $f::<{ $op }, 4>,
-            _ => $f::<{ $op }, 0>,
-        }
-    };
 }
 
 /// Instantiate `$f::<shape, op, size>` for a memory form.

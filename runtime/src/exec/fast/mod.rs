@@ -161,6 +161,31 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
+/// Operation size of a handler instance: `S` when it was specialised for a
+/// size (4 or 8, the common ones: constant masks, no size branches), else
+/// the run-time size in the uop.
+#[inline(always)]
+fn sz<const S: u8>(u: &Uop) -> u8 {
+    if S == 0 {
+        u.size
+    } else {
+        S
+    }
+}
+
+/// Instantiate `$f::<extra…, S>` for the size `$size` (4, 8, or any other
+/// at run time, `S` = 0).
+macro_rules! by_size {
+    ($size:expr, $f:ident $(, $g:expr)*) => {
+        match $size {
+            8 => $f::<$({ $g },)* 8> as $crate::exec::fast::Handler,
+            4 => $f::<$({ $g },)* 4>,
+            _ => $f::<$({ $g },)* 0>,
+        }
+    };
+}
+pub(crate) use by_size;
+
 /// Select the instance of a generic handler for a run-time condition code.
 macro_rules! by_cc {
     ($cc:expr, $f:ident) => {

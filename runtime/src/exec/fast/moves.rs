@@ -2,7 +2,7 @@
 //! setcc on registers and memory.
 
 use super::addr::{by_shape, ea, shape};
-use super::{by_cc, Handler, Uop};
+use super::{by_cc, by_size, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr, sext};
 use crate::memory::Memory;
@@ -43,28 +43,6 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         _ => return None,
     })
 }
-
-/// Operation size: the constant `S` of a size-specialised instance, else the uop's.
-#[inline(always)]
-fn sz<const S: u8>(u: &Uop) -> u8 {
-    if S == 0 {
-        u.size
-    } else {
-        S
-    }
-}
-
-/// Instantiate `$f` for the size `$size` (4, 8, or any other at run time).
-macro_rules! by_size {
-    ($size:expr, $f:ident) => {
-        match $size {
-            8 => $f::<8> as Handler,
-            4 => $f::<4>,
-            _ => $f::<0>,
-        }
-    };
-}
-use by_size;
 
 fn mov_rr<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let size = sz::<S>(u);
