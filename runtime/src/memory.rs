@@ -329,15 +329,14 @@ impl Memory {
     /// Fast-path 16-byte write (see [`Memory::try_read`]).
     #[inline(always)]
     pub fn try_write16(&mut self, addr: u64, val: u128) -> Option<()> {
+        let bytes = val.to_le_bytes();
         let a = self.last_write.first.get();
+        if let Some(d) = slot_in(self.regions.get_mut(a), addr, 16, Perm::W.0) {
+            d.copy_from_slice(&bytes);
+            return Some(());
+        }
         let b = self.last_write.second.get();
-        let i = if slot_in(self.regions.get_mut(a), addr, 16, Perm::W.0).is_some() {
-            a
-        } else {
-            b
-        };
-        let d = slot_in(self.regions.get_mut(i), addr, 16, Perm::W.0)?;
-        *d.first_chunk_mut::<16>()? = val.to_le_bytes();
+        slot_in(self.regions.get_mut(b), addr, 16, Perm::W.0)?.copy_from_slice(&bytes);
         Some(())
     }
 
