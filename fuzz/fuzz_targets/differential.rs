@@ -23,13 +23,15 @@ use echovm_decoder::{decode, DecodeError};
 use echovm_runtime::cpu::Cpu;
 use echovm_runtime::exec::fast::execute_translated;
 use echovm_runtime::exec::{execute, Step};
-use echovm_runtime::fault::Fault;
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
 use hostcpu::{NativeError, State, DEFAULT_RSP, INSN_ADDR, SCRATCH_BASE, STACK_BASE, STACK_SIZE};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../runtime/tests/common/fault_class.rs"]
+mod fault_class;
 #[path = "../../runtime/tests/common/int_enc.rs"]
 mod int_enc;
+use fault_class::fault_class;
 use int_enc::{Enc, Rm};
 
 const STATUS: u64 = 0x8d5;
@@ -472,18 +474,6 @@ fn native(code: &[u8], st: &State) -> Outcome {
             _ => "other signal",
         }),
         Err(e) => panic!("oracle failed: {e}"),
-    }
-}
-
-fn fault_class(f: &Fault) -> Option<&'static str> {
-    match f {
-        Fault::DivideError => Some("divide"),
-        Fault::Unmapped { .. } | Fault::Protection { .. } | Fault::Misaligned { .. } | Fault::StackOverflow { .. } => {
-            Some("memory")
-        }
-        Fault::Ud2 => Some("undefined opcode"),
-        Fault::Int3 | Fault::Int1 => Some("breakpoint"),
-        _ => None,
     }
 }
 

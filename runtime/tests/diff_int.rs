@@ -18,6 +18,8 @@
 //! `cargo test -p echovm-runtime --test diff_int -- --nocapture` prints the
 //! number of forms and cases. ECHOVM_DIFF_CASES overrides the cases per form.
 
+#[path = "common/fault_class.rs"]
+mod fault_class;
 #[path = "common/int_enc.rs"]
 mod int_enc;
 
@@ -25,8 +27,8 @@ use echovm_decoder::decode;
 use echovm_runtime::cpu::Cpu;
 use echovm_runtime::exec::fast::{execute_translated, translate};
 use echovm_runtime::exec::{execute, Step};
-use echovm_runtime::fault::Fault;
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
+use fault_class::fault_class;
 use hostcpu::{NativeError, State, DEFAULT_RSP, INSN_ADDR, SCRATCH_BASE, STACK_BASE, STACK_SIZE};
 use int_enc::{Enc, Rm};
 
@@ -1898,19 +1900,6 @@ fn native(code: &[u8], st: &State, base: Option<u8>) -> Outcome {
     }
 }
 
-fn fault_class(f: &Fault) -> &'static str {
-    match f {
-        Fault::DivideError => "divide",
-        Fault::Unmapped { .. }
-        | Fault::Protection { .. }
-        | Fault::Misaligned { .. }
-        | Fault::StackOverflow { .. } => "memory",
-        Fault::Ud2 => "undefined opcode",
-        Fault::Int3 | Fault::Int1 => "breakpoint",
-        _ => "vm-only fault",
-    }
-}
-
 /// Which of the VM's two execution paths runs a case: the general
 /// `exec::execute`, or the translated fast handlers the interpreter prefers
 /// (which fall back to the general path for what they do not cover).
@@ -1991,11 +1980,10 @@ fn vm(code: &[u8], st: &State, engine: Engine) -> Result<Outcome, String> {
             Ok(Step::Repeat) => {}
             Ok(Step::Interrupt(v)) => return Err(format!("unexpected interrupt {v}")),
             Err(f) => {
-                let c = fault_class(&f);
-                if c == "vm-only fault" {
-                    return Err(format!("VM fault: {f}"));
-                }
-                return Ok(Outcome::Fault(c));
+                return match fault_class(&f) {
+                    Some(c) => Ok(Outcome::Fault(c)),
+                    None => Err(format!("VM fault: {f}")),
+                };
             }
         }
     }
