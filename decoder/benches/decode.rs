@@ -165,7 +165,8 @@ fn main() {
         bytes as f64 / 1e6,
         bufs.len()
     );
-    // For profiling (`perf stat`/`perf record`/callgrind): one decoder only, ten rounds.
+    // For profiling (`perf stat`/`perf record`/callgrind): one decoder only, ten
+    // rounds (`ECHOVM_BENCH_ROUNDS`).
     let only: Option<(&str, &dyn Fn() -> u64)> = match std::env::var("ECHOVM_BENCH_ONLY").as_deref()
     {
         Ok("ours") => Some(("ours", &|| ours(&bufs))),
@@ -173,7 +174,11 @@ fn main() {
         _ => None,
     };
     if let Some((name, f)) = only {
-        for _ in 0..10 {
+        let rounds: usize = std::env::var("ECHOVM_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10);
+        for _ in 0..rounds {
             let (w, c, n) = timed(f);
             report(name, bytes, w, c, n);
         }

@@ -44,12 +44,15 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 /// unspecified contents.
 #[inline]
 pub fn decode_into(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
-    // Common instructions with a full 15-byte window take the fast path;
-    // everything else (and whatever it declines) the general decoder.
-    if let Some(w) = bytes.first_chunk::<{ cursor::MAX_LEN }>() {
-        if fast::decode(w, ip, out) {
-            return Ok(());
-        }
+    // Common instructions take the fast path (straight from the input when
+    // it has a full window, else from a padded copy); everything else (and
+    // whatever it declines) the general decoder.
+    let fast = match bytes.first_chunk::<{ fast::WINDOW }>() {
+        Some(w) => fast::decode(w, ip, out),
+        None => fast::decode_short(bytes, ip, out),
+    };
+    if fast {
+        return Ok(());
     }
     general(bytes, ip, out)
 }
@@ -70,8 +73,11 @@ pub fn decode_general(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 #[doc(hidden)]
 pub fn decode_fast_only(bytes: &[u8], ip: u64) -> Option<Insn> {
     let mut insn = cursor::EMPTY;
-    let w = bytes.first_chunk::<{ cursor::MAX_LEN }>()?;
-    fast::decode(w, ip, &mut insn).then_some(insn)
+    let fast = match bytes.first_chunk::<{ fast::WINDOW }>() {
+        Some(w) => fast::decode(w, ip, &mut insn),
+        None => fast::decode_short(bytes, ip, &mut insn),
+    };
+    fast.then_some(insn)
 }
 
 /// Every prefix combination, truncation, error and rare form.
