@@ -38,6 +38,12 @@ pub enum ShiftKind {
 enum Kind {
     /// Status flags are materialised in `bits`.
     Eager,
+    /// CF and OF are in `bits`; SF, ZF, PF (and AF, by the rule of `prev`)
+    /// still come from the operation recorded before. Left by instructions
+    /// that change only CF/OF (rotates, multiplies, bt, clc/stc/cmc), so
+    /// those cost a few stores instead of materialising RFLAGS. Numbered
+    /// right after `Eager` so "is CF/OF in `bits`" is one comparison.
+    Carry,
     /// `res = a + b`.
     Add,
     /// `res = a + b + 1` (adc with carry in).
@@ -64,11 +70,14 @@ enum Kind {
 #[derive(Clone, Copy)]
 pub struct Flags {
     /// Architectural bits; the status bits are stale unless `kind` is `Eager`
-    /// (except CF for `Inc`/`Dec`, which those keep here).
+    /// (except CF for `Inc`/`Dec`, which those keep here, and CF/OF for
+    /// `Carry`).
     bits: u64,
     kind: Kind,
     /// Operand size in bytes of the recorded operation.
     size: u8,
+    /// For `Carry`: the kind of the recorded operation, whose rule gives AF.
+    prev: Kind,
     a: u64,
     b: u64,
     res: u64,
@@ -80,6 +89,7 @@ impl Default for Flags {
             bits: 0x202,
             kind: Kind::Eager,
             size: 8,
+            prev: Kind::Eager,
             a: 0,
             b: 0,
             res: 0,
@@ -148,8 +158,13 @@ impl Flags {
     /// Architectural RFLAGS value.
     #[inline]
     pub fn get(&self) -> u64 {
-        if self.kind == Kind::Eager {
-            return self.bits;
+        match self.kind {
+            Kind::Eager => return self.bits,
+            Kind::Carry => {
+                let af = if self.af() { AF } else { 0 };
+                return (self.bits & !(SF | ZF | PF | AF)) | szp(self.res, self.size) | af;
+            }
+            _ => {}
         }
         let mut st = szp(self.res, self.size);
         if self.cf() {
@@ -172,16 +187,41 @@ impl Flags {
     }
 
     /// Replace the flags in `which` by the corresponding bits of `v`, keeping the rest.
-    #[inline]
+    #[inline(always)]
     pub fn update(&mut self, which: u64, v: u64) {
-        // Rotates and multiplies land here after a logic operation more often
-        // than not (hashing code): its flags are just SF/ZF/PF of the result.
-        let cur = match self.kind {
-            Kind::Eager => self.bits,
-            Kind::Logic => (self.bits & !STATUS) | szp(self.res, self.size),
-            _ => self.get(),
+        if which & !(CF | OF) == 0 {
+            // Only CF/OF change (rotates, multiplies, bt, clc…): keep SF, ZF,
+            // PF and AF lazy. `which` is a constant at every call site, so
+            // this test and the ones in `update_carry` fold away.
+            self.update_carry(which, v);
+        } else {
+            self.set((self.get() & !which) | (v & which));
+        }
+    }
+
+    /// [`Flags::update`] for `which` ⊆ CF|OF: move to (or stay in) the
+    /// `Carry` state, materialising whichever of CF/OF `which` does not
+    /// replace. For rotates and multiplies (`which` = CF|OF) that is a kind
+    /// comparison, at most two byte stores and a merge into `bits`.
+    #[inline(always)]
+    fn update_carry(&mut self, which: u64, v: u64) {
+        const CO: u64 = CF | OF;
+        let kept = if matches!(self.kind, Kind::Eager | Kind::Carry) {
+            // `Eager` stays eager: its SF/ZF/PF/AF are in `bits` too.
+            self.bits & CO & !which
+        } else {
+            let mut k = 0;
+            if which & CF == 0 && self.cf() {
+                k |= CF;
+            }
+            if which & OF == 0 && self.of() {
+                k |= OF;
+            }
+            self.prev = self.kind;
+            self.kind = Kind::Carry;
+            k
         };
-        self.set((cur & !which) | (v & which));
+        self.bits = (self.bits & !CO) | kept | (v & which);
     }
 
     /// Set all six status flags from `status` (other bits of `status` ignored).
@@ -249,7 +289,7 @@ impl Flags {
     /// Store the current CF into `bits` so `Inc`/`Dec` can keep it.
     #[inline(always)]
     fn keep_cf(&mut self) {
-        if !matches!(self.kind, Kind::Eager | Kind::Inc | Kind::Dec) {
+        if !matches!(self.kind, Kind::Eager | Kind::Inc | Kind::Dec | Kind::Carry) {
             let c = self.cf();
             self.bits = (self.bits & !CF) | c as u64;
         }
@@ -258,7 +298,7 @@ impl Flags {
     #[inline]
     pub fn cf(&self) -> bool {
         match self.kind {
-            Kind::Eager | Kind::Inc | Kind::Dec => self.bits & CF != 0,
+            Kind::Eager | Kind::Inc | Kind::Dec | Kind::Carry => self.bits & CF != 0,
             Kind::Add => self.res < self.a,
             Kind::Adc => self.res <= self.a,
             Kind::Sub => self.a < self.b,
@@ -307,7 +347,7 @@ impl Flags {
     pub fn of(&self) -> bool {
         let sb = sign_bit(self.size);
         match self.kind {
-            Kind::Eager => self.bits & OF != 0,
+            Kind::Eager | Kind::Carry => self.bits & OF != 0,
             Kind::Add | Kind::Adc | Kind::Inc => {
                 (self.a ^ self.res) & (self.b ^ self.res) & sb != 0
             }
@@ -327,7 +367,17 @@ impl Flags {
     #[inline]
     pub fn af(&self) -> bool {
         match self.kind {
-            Kind::Eager => self.bits & AF != 0,
+            Kind::Carry => self.af_of(self.prev),
+            kind => self.af_of(kind),
+        }
+    }
+
+    /// AF by the rule of `kind`: the current kind, or the one a `Carry`
+    /// state keeps in `prev` (never itself `Carry`).
+    #[inline(always)]
+    fn af_of(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Eager | Kind::Carry => self.bits & AF != 0,
             Kind::Logic => false,
             Kind::Shl | Kind::Shr | Kind::Sar => true,
             _ => (self.a ^ self.b ^ self.res) & 0x10 != 0,
@@ -524,6 +574,100 @@ mod tests {
         f.set_dec(1, 0x80, 0x7f);
         assert!(f.cf() && f.of() && f.af());
         assert_eq!(f.get() & STATUS, CF | OF | AF);
+    }
+
+    /// Every way to leave a lazy record, for the `Carry` tests below.
+    fn lazy_states() -> Vec<Flags> {
+        let mut v = Vec::new();
+        for size in [1u8, 2, 4, 8] {
+            let m = mask(size);
+            for &a in &SAMPLES {
+                for &b in &SAMPLES[..6] {
+                    let (a, b) = (a & m, b & m);
+                    let mut f = Flags::default();
+                    f.set(0x202 | (a.rotate_left(3) & STATUS));
+                    v.push(f);
+                    f.set_add(size, a, b, b & 1 != 0, a.wrapping_add(b) & m);
+                    v.push(f);
+                    f.set_sub(size, a, b, b & 2 != 0, a.wrapping_sub(b) & m);
+                    v.push(f);
+                    f.set_logic(size, a ^ b);
+                    v.push(f);
+                    f.set_inc(size, a, a.wrapping_add(1) & m);
+                    v.push(f);
+                    f.set_dec(size, a, a.wrapping_sub(1) & m);
+                    v.push(f);
+                    let cnt = (b as u32 % (size as u32 * 8)).max(1);
+                    for op in [ShiftKind::Shl, ShiftKind::Shr, ShiftKind::Sar] {
+                        f.set_shift(op, size, a, cnt, (a << (cnt - 1)) & m);
+                        v.push(f);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Reference of `update`: materialise RFLAGS, merge, store eagerly.
+    fn eager_update(f: &Flags, which: u64, v: u64) -> Flags {
+        let mut e = Flags::default();
+        e.set((f.get() & !which) | (v & which));
+        e
+    }
+
+    fn assert_same(lazy: &Flags, eager: &Flags, what: &str) {
+        assert_eq!(lazy.get(), eager.get(), "{what}");
+        for cc in 0..16 {
+            assert_eq!(lazy.cond(cc), eager.cond(cc), "{what}: cc {cc}");
+        }
+        assert_eq!(
+            (
+                lazy.cf(),
+                lazy.of(),
+                lazy.af(),
+                lazy.zf(),
+                lazy.sf(),
+                lazy.pf()
+            ),
+            (
+                eager.cf(),
+                eager.of(),
+                eager.af(),
+                eager.zf(),
+                eager.sf(),
+                eager.pf()
+            ),
+            "{what}"
+        );
+    }
+
+    #[test]
+    fn carry_updates_keep_the_other_flags_exactly() {
+        let whiches = [CF, OF, AF, CF | OF, CF | AF, OF | AF, CF | OF | AF];
+        for (i, start) in lazy_states().into_iter().enumerate() {
+            for &which in &whiches {
+                for v in [0, CF, OF, AF, CF | OF, STATUS] {
+                    let mut lazy = start;
+                    lazy.update(which, v);
+                    let eager = eager_update(&start, which, v);
+                    let what = format!("state {i} ({:#x}) update {which:#x} {v:#x}", start.get());
+                    assert_same(&lazy, &eager, &what);
+                    // A second carry update (rotate after rotate) and the
+                    // instructions that keep CF must see the same state.
+                    let mut l2 = lazy;
+                    l2.update(CF | OF, v >> 1);
+                    assert_same(&l2, &eager_update(&eager, CF | OF, v >> 1), &what);
+                    let (mut l3, mut e3) = (lazy, eager);
+                    l3.set_inc(4, 0x7fff_ffff, 0x8000_0000);
+                    e3.set_inc(4, 0x7fff_ffff, 0x8000_0000);
+                    assert_same(&l3, &e3, &what);
+                    let (mut l4, mut e4) = (lazy, eager);
+                    l4.update(SF | ZF | AF | PF | CF, v);
+                    e4.update(SF | ZF | AF | PF | CF, v);
+                    assert_same(&l4, &e4, &what);
+                }
+            }
+        }
     }
 
     #[test]

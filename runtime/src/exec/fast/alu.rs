@@ -2,15 +2,16 @@
 //! register, immediate and memory operands; inc/dec/neg/not, shifts and
 //! rotates by an immediate or CL, and two/three-operand imul on registers.
 //! The arithmetic and flag rules are the general path's own functions
-//! (`int::alu::compute`, `int::alu::unary_apply`, `int::shift::apply`).
+//! (`int::alu::compute`, `int::alu::unary_apply`, `int::shift::apply`,
+//! `int::muldiv::imul_trunc`).
 
 use super::addr::{by_shape, ea, shape};
 use super::{by_size, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::alu::{compute, unary_apply};
-use crate::exec::int::muldiv::mul_flags;
+use crate::exec::int::muldiv::{imul_trunc, mul_flags};
 use crate::exec::int::shift::{apply, count_mask};
-use crate::exec::int::{get_gpr, mask, set_gpr, sext};
+use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::memory::{load, store, Memory};
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -202,9 +203,9 @@ pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     macro_rules! pick {
         ($op:expr) => {
             if by_cl {
-                sh::<{ $op as u16 }, true> as Handler
+                by_size!(size, sh, $op as u16, true)
             } else {
-                sh::<{ $op as u16 }, false>
+                by_size!(size, sh, $op as u16, false)
             }
         };
     }
@@ -217,20 +218,25 @@ pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn sh<const OP: u16, const CL: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn sh<const OP: u16, const CL: bool, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let size = sz::<S>(u);
     let cnt = if CL {
-        c.gpr[1] & count_mask(u.size)
+        c.gpr[1] & count_mask(size)
     } else {
         u.imm
     } as u32;
-    let v = get_gpr(c, u.r0, u.size);
+    let v = get_gpr(c, u.r0, size);
     let r = if cnt == 0 {
         // No flag changes; a 32-bit destination is still zero-extended.
         v
     } else {
-        apply(const { op_of(OP) }, &mut c.flags, u.size, v, cnt)?
+        apply(const { op_of(OP) }, &mut c.flags, size, v, cnt)?
     };
-    set_gpr(c, u.r0, u.size, r);
+    set_gpr(c, u.r0, size, r);
     Some(u.next)
 }
 
@@ -252,9 +258,9 @@ pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Operand::Gpr { reg: s, .. } => {
             u.r1 = s;
             if three {
-                imul_r::<true>
+                by_size!(size, imul_r, true)
             } else {
-                imul_r::<false>
+                by_size!(size, imul_r, false)
             }
         }
         Operand::Mem { .. } => {
@@ -272,22 +278,21 @@ pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 /// The product of `b` with the destination (or with the immediate, when
 /// `IMM`), truncated, with CF = OF = "the result did not fit".
 #[inline(always)]
-fn imul_finish<const IMM: bool>(c: &mut Cpu, u: &Uop, b: u64) -> Option<u64> {
-    let size = u.size;
+fn imul_finish<const IMM: bool>(c: &mut Cpu, u: &Uop, size: u8, b: u64) -> Option<u64> {
     let a = if IMM { u.imm } else { get_gpr(c, u.r0, size) };
-    let p = sext(a, size) as i64 as i128 * sext(b, size) as i64 as i128;
-    let l = p as u64 & mask(size);
+    let (l, overflow) = imul_trunc(size, a, b);
     set_gpr(c, u.r0, size, l);
-    mul_flags(c, sext(l, size) as i64 as i128 != p);
+    mul_flags(c, overflow);
     Some(u.next)
 }
 
-fn imul_r<const IMM: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let b = get_gpr(c, u.r1, u.size);
-    imul_finish::<IMM>(c, u, b)
+fn imul_r<const IMM: bool, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let size = sz::<S>(u);
+    let b = get_gpr(c, u.r1, size);
+    imul_finish::<IMM>(c, u, size, b)
 }
 
 fn imul_m<const M: u8, const IMM: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let b = m.try_read(ea::<M>(c, u), u.size)?;
-    imul_finish::<IMM>(c, u, b)
+    imul_finish::<IMM>(c, u, u.size, b)
 }

@@ -119,7 +119,6 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
     }
     let d = loc(cpu, insn, insn.ops[0])?;
     let size = d.size();
-    let m = mask(size);
     let (a, b) = if let Operand::None = insn.ops[2] {
         (read(cpu, mem, d)?, src(cpu, mem, insn, insn.ops[1], size)?)
     } else {
@@ -128,11 +127,36 @@ pub(super) fn imul(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<Step,
             src(cpu, mem, insn, insn.ops[2], size)?,
         )
     };
-    let p = sext(a, size) as i64 as i128 * sext(b, size) as i64 as i128;
-    let l = p as u64 & m;
+    let (l, overflow) = imul_trunc(size, a, b);
     write(cpu, mem, d, l)?;
-    mul_flags(cpu, sext(l, size) as i64 as i128 != p);
+    mul_flags(cpu, overflow);
     Ok(Step::Next)
+}
+
+/// Two/three-operand imul at `size` bytes: the low `size` bytes of the
+/// signed product of `a` and `b` (their low `size` bytes), and whether the
+/// full product does not fit them (CF = OF). Shared with the translated
+/// handlers, which call it with a constant `size` so it is one multiply.
+#[inline(always)]
+pub(crate) fn imul_trunc(size: u8, a: u64, b: u64) -> (u64, bool) {
+    match size {
+        8 => {
+            let (p, o) = (a as i64).overflowing_mul(b as i64);
+            (p as u64, o)
+        }
+        4 => {
+            let (p, o) = (a as i32).overflowing_mul(b as i32);
+            (p as u32 as u64, o)
+        }
+        2 => {
+            let (p, o) = (a as i16).overflowing_mul(b as i16);
+            (p as u16 as u64, o)
+        }
+        _ => {
+            let (p, o) = (a as i8).overflowing_mul(b as i8);
+            (p as u8 as u64, o)
+        }
+    }
 }
 
 /// cbw, cwde, cdqe (extend the accumulator in place) and cwd, cdq, cqo
