@@ -43,7 +43,8 @@ pub(crate) const WINDOW: usize = 32;
 
 /// A handler: `r` = the bytes after the opcode, the output, `rex` = the REX
 /// byte or 0, `x` = bit 0: a 66 prefix was seen, bits 1..=2: SSE column (0
-/// none, 1 66, 2 F3, 3 F2), bits 8..=15: the (last) opcode byte.
+/// none, 1 66, 2 F3, 3 F2), bits 8..=15: the (last) opcode byte, bit 16: 0F
+/// map.
 ///
 /// It writes `op`, `osize`, `ops`, `mem` and `imm` and returns [`SLOW`] (hand
 /// the instruction to the general decoder; `out` then holds garbage) or
@@ -95,9 +96,11 @@ pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
     }
     // At most one REX right before the opcode (a second REX, or a prefix
     // after it, is an opcode the table sends to the general decoder).
-    let has_rex = b & 0xF0 == 0x40;
-    let rex = if has_rex { b as u32 } else { 0 };
-    dispatch(w, ip, out, has_rex as usize, rex, 0)
+    if b & 0xF0 == 0x40 {
+        dispatch(w, ip, out, 1, b as u32, 0)
+    } else {
+        dispatch(w, ip, out, 0, 0, 0)
+    }
 }
 
 /// [`decode`] for inputs shorter than [`WINDOW`] (the interpreter's cache
@@ -157,17 +160,43 @@ fn prefixes(w: &[u8; WINDOW]) -> Option<(usize, usize, usize)> {
 
 /// Find the opcode at `at` (one byte, or 0F and one byte) and call its
 /// handler; `x` carries the 66 bit and the SSE column (see [`H`]).
+///
+/// Written for latency, not just instruction count: in a linear sweep each
+/// instruction's start depends on the previous one's length, so the chain
+/// "first byte → REX → ModRM → displacement size → length" is what limits
+/// speed. The 0F test is a (well-predicted) branch rather than a select so
+/// that the ModRM byte's address does not wait for the opcode byte.
 #[inline(always)]
 fn dispatch(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
     // `at` is at most 5; the mask lets the compiler see that.
     let at = at & 7;
     let opc = w[at];
-    let esc = opc == 0x0F;
-    let o = if esc { w[at + 1] } else { opc };
-    let table = if esc { 1 + ((x >> 1) & 3) as usize } else { 0 };
-    let p = at + 1 + esc as usize;
+    if opc == 0x0F {
+        return dispatch_0f(w, ip, out, at, rex, x);
+    }
+    let p = at + 1;
     let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
-    let ret = TABLE[table * 256 + o as usize](r, out, rex, x | (o as u32) << 8);
+    let ret = TABLE[opc as usize](r, out, rex, x | (opc as u32) << 8);
+    finish(ip, out, p, x, ret)
+}
+
+/// [`dispatch`] for the 0F map (out of line, see there).
+#[inline(never)]
+fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
+    let at = at & 7;
+    let o = w[at + 1];
+    let p = at + 2;
+    let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
+    let table = 1 + ((x >> 1) & 3) as usize;
+    let ret = TABLE[table * 256 + o as usize](r, out, rex, x | 1 << 16 | (o as u32) << 8);
+    finish(ip, out, p, x, ret)
+}
+
+/// After the handler: `p` = the opcode's end. Writes the length, prefix
+/// bits and `imm2`, and makes RIP-relative addresses and branch targets
+/// absolute.
+#[inline(always)]
+fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
     if ret == SLOW {
         return false;
     }
@@ -175,14 +204,13 @@ fn dispatch(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u
     out.len = len as u8;
     out.prefixes = (x & 1) as u8 * prefix::OPSIZE;
     out.imm2 = 0;
-    if ret & (RIP | REL) != 0 {
-        let next = ip.wrapping_add(len as u64);
-        if ret & RIP != 0 {
-            out.mem.disp = next.wrapping_add(out.mem.disp as u64) as i64;
-        } else {
-            out.imm = next.wrapping_add(out.imm);
-        }
-    }
+    // Selects, not branches: which of the two applies varies without a
+    // pattern, and neither feeds the length.
+    let next = ip.wrapping_add(len as u64);
+    let rip = if ret & RIP != 0 { next } else { 0 };
+    let rel = if ret & REL != 0 { next } else { 0 };
+    out.mem.disp = (out.mem.disp as u64).wrapping_add(rip) as i64;
+    out.imm = out.imm.wrapping_add(rel);
     true
 }
 
@@ -198,12 +226,6 @@ const NO_MEM: MemRef = MemRef {
     addr32: false,
     disp: 0,
 };
-
-/// The operation named by a handler's const parameter.
-#[inline(always)]
-fn op_of<const OP: u16>() -> Op {
-    const { Op::ALL[OP as usize] }
-}
 
 /// "v" operand size: 8 with REX.W, else 2 with 66, else 4.
 #[inline(always)]
@@ -288,9 +310,12 @@ fn imm_z_s(r: &[u8; 16], i: usize, sz: u8) -> (u64, usize) {
     }
 }
 
-/// Per ModRM byte (memory forms): displacement size (0, 1 or 4) in the low
-/// bits, [`M_SIB`] when a SIB byte follows, [`M_RIP`] for RIP-relative. A
-/// table instead of tests on mod and r/m keeps the common forms branch-free.
+/// Per ModRM byte (memory forms): the bytes the operand takes from the
+/// ModRM byte on (ModRM, SIB, displacement) in the low three bits,
+/// [`M_SIB`] when a SIB byte follows, [`M_RIP`] for RIP-relative,
+/// [`M_DISP`] when there is a displacement and [`M_D8`] when it is one byte.
+/// A table instead of tests on mod and r/m keeps the common forms
+/// branch-free.
 const MODRM: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut m = 0;
@@ -298,13 +323,13 @@ const MODRM: [u8; 256] = {
         let md = m >> 6;
         let r = m & 7;
         t[m] = match (md, r) {
-            (0, 4) => M_SIB,
-            (0, 5) => M_RIP | 4,
-            (0, _) => 0,
-            (1, 4) => M_SIB | 1,
-            (1, _) => 1,
-            (_, 4) => M_SIB | 4,
-            _ => 4,
+            (0, 4) => M_SIB | 2,
+            (0, 5) => M_RIP | M_DISP | 5,
+            (0, _) => 1,
+            (1, 4) => M_SIB | M_DISP | M_D8 | 3,
+            (1, _) => M_DISP | M_D8 | 2,
+            (_, 4) => M_SIB | M_DISP | 6,
+            _ => M_DISP | 5,
         };
         m += 1;
     }
@@ -312,6 +337,8 @@ const MODRM: [u8; 256] = {
 };
 const M_SIB: u8 = 0x10;
 const M_RIP: u8 = 0x20;
+const M_DISP: u8 = 0x40;
+const M_D8: u8 = 0x80;
 
 /// Four bytes at the constant offset `I` (at most 12).
 #[inline(always)]
@@ -319,18 +346,14 @@ fn u32c<const I: usize>(r: &[u8; 16]) -> u32 {
     u32::from_le_bytes([r[I], r[I + 1], r[I + 2], r[I + 3]])
 }
 
-/// Displacement of `dsz` (0, 1 or 4) bytes from the 4 bytes `raw` read at
-/// its position: branch-free (shift the byte to the top and back to
-/// sign-extend it).
+/// The displacement described by `info` (see [`MODRM`]) from the 4 bytes
+/// `raw` at its position. Arithmetic rather than selects: the compiler
+/// turned selects into a branch on the (unpredictable) displacement size.
 #[inline(always)]
-fn disp_of(raw: u32, dsz: usize) -> i64 {
-    let s = if dsz == 1 { 24 } else { 0 };
-    let d = ((raw << s) as i32 >> s) as i64;
-    if dsz == 0 {
-        0
-    } else {
-        d
-    }
+fn disp_of(raw: u32, info: u8) -> i64 {
+    let sh = (info >> 7) as u32 * 24;
+    let d = ((raw as i32) << sh) >> sh;
+    d as i64 & -(((info >> 6) & 1) as i64)
 }
 
 /// The memory operand of ModRM `m` (at `r[0]`, `mod != 3`): SIB and
@@ -340,7 +363,6 @@ fn disp_of(raw: u32, dsz: usize) -> i64 {
 #[inline(always)]
 fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool) {
     let info = MODRM[m as usize];
-    let dsz = (info & 7) as usize;
     mem.seg = Seg::None;
     mem.addr32 = false;
     if info & M_SIB == 0 {
@@ -348,8 +370,8 @@ fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool)
         mem.base = if rip { RIP_BASE } else { low(m, rex) };
         mem.index = NO_REG;
         mem.scale = 1;
-        mem.disp = disp_of(u32c::<1>(r), dsz);
-        (1 + dsz, rip)
+        mem.disp = disp_of(u32c::<1>(r), info);
+        ((info & 7) as usize, rip)
     } else {
         let sib = r[1];
         mem.scale = 1 << (sib >> 6);
@@ -358,9 +380,9 @@ fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool)
         // Base 5 with mod 0: no base, disp32.
         let no_base = sib & 7 == 5 && m < 0x40;
         mem.base = if no_base { NO_REG } else { low(sib, rex) };
-        let dsz = if no_base { 4 } else { dsz };
-        mem.disp = disp_of(u32c::<2>(r), dsz);
-        (2 + dsz, false)
+        let info = if no_base { M_SIB | M_DISP | 6 } else { info };
+        mem.disp = disp_of(u32c::<2>(r), info);
+        ((info & 7) as usize, false)
     }
 }
 
@@ -487,53 +509,53 @@ handlers! {
     }
 
     /// `op r/m, reg` (ALU, test, xchg, mov, bt, cmpxchg, xadd).
-    fn rm_reg<const OP: u16>(r, out, rex, x) {
+    fn rm_reg(r, out, rex, x) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
         out.ops = [a, gpr(reg(m, rex), sz, false), NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), sz, n, rip)
+        done(out, op_x(x), sz, n, rip)
     }
 
     /// `op reg, r/m`.
-    fn reg_rm<const OP: u16>(r, out, rex, x) {
+    fn reg_rm(r, out, rex, x) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
         out.ops = [gpr(reg(m, rex), sz, false), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), sz, n, rip)
+        done(out, op_x(x), sz, n, rip)
     }
 
     /// [`rm_reg`] with byte operands (ah..bh without REX).
-    fn rm_reg_b<const OP: u16>(r, out, rex, x) {
+    fn rm_reg_b(r, out, rex, x) {
         let m = r[0];
         let hi8 = rex == 0;
         let (a, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
         out.ops = [a, gpr(reg(m, rex), 1, hi8), NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), 1, n, rip)
+        done(out, op_x(x), 1, n, rip)
     }
 
     /// [`reg_rm`] with byte operands.
-    fn reg_rm_b<const OP: u16>(r, out, rex, x) {
+    fn reg_rm_b(r, out, rex, x) {
         let m = r[0];
         let hi8 = rex == 0;
         let (b, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
         out.ops = [gpr(reg(m, rex), 1, hi8), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), 1, n, rip)
+        done(out, op_x(x), 1, n, rip)
     }
 
     /// movzx/movsx: `reg(v), r/m(SRC)`.
-    fn movx<const OP: u16, const SRC: u8>(r, out, rex, x) {
+    fn movx<const SRC: u8>(r, out, rex, x) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, SRC, SRC == 1 && rex == 0, &mut out.mem);
         out.ops = [gpr(reg(m, rex), sz, false), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), sz, n, rip)
+        done(out, op_x(x), sz, n, rip)
     }
 
     /// movsxd: the source is 32-bit only with REX.W.
@@ -560,7 +582,7 @@ handlers! {
     }
 
     /// `op al/ax/eax/rax, imm` (`BYTE`: the al form).
-    fn acc_imm<const OP: u16, const BYTE: bool>(r, out, rex, x) {
+    fn acc_imm<const BYTE: bool>(r, out, rex, x) {
         let (sz, n) = if BYTE {
             out.imm = i8at(r, 0);
             (1, 1)
@@ -572,7 +594,7 @@ handlers! {
         };
         out.mem = NO_MEM;
         out.ops = [Operand::Gpr { reg: 0, size: sz }, Operand::Imm { size: sz }, NONE, NONE];
-        done(out, op_of::<OP>(), sz, n, false)
+        done(out, op_x(x), sz, n, false)
     }
 
     /// 80/81/83: ALU r/m, imm (operation from ModRM.reg); `OPC` the opcode.
@@ -594,12 +616,12 @@ handlers! {
     }
 
     /// push/pop r64 (50..5F).
-    fn push_pop<const OP: u16>(r, out, rex, x) {
+    fn push_pop(r, out, rex, x) {
         let s = osz64(rex, x);
         out.mem = NO_MEM;
         out.ops = [Operand::Gpr { reg: low((x >> 8) as u8, rex), size: s }, NONE, NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), s, 0, false)
+        done(out, op_x(x), s, 0, false)
     }
 
     /// push imm8 (6A, `Z` false) / imm16/32 (68).
@@ -636,13 +658,13 @@ handlers! {
     }
 
     /// Relative branch or call with rel8.
-    fn rel8<const OP: u16>(r, out, rex, x) {
-        rel(i8at(r, 0), 1, out, op_of::<OP>())
+    fn rel8(r, out, rex, x) {
+        rel(i8at(r, 0), 1, out, op_x(x))
     }
 
     /// Relative branch or call with rel32.
-    fn rel32<const OP: u16>(r, out, rex, x) {
-        rel(u32c::<0>(r) as i32 as i64 as u64, 4, out, op_of::<OP>())
+    fn rel32(r, out, rex, x) {
+        rel(u32c::<0>(r) as i32 as i64 as u64, 4, out, op_x(x))
     }
 
     /// 90..97: nop or xchg r, rax.
@@ -693,9 +715,9 @@ handlers! {
     }
 
     /// No operands, no operand size.
-    fn plain<const OP: u16>(r, out, rex, x) {
+    fn plain(r, out, rex, x) {
         no_operands(out);
-        done(out, op_of::<OP>(), 0, 0, false)
+        done(out, op_x(x), 0, 0, false)
     }
 
     fn ret(r, out, rex, x) {
@@ -852,12 +874,12 @@ handlers! {
     }
 
     /// 0F 90..9F: setcc r/m8.
-    fn setcc<const OP: u16>(r, out, rex, x) {
+    fn setcc(r, out, rex, x) {
         let m = r[0];
         let (a, n, rip) = rm(r, m, rex, 1, rex == 0, &mut out.mem);
         out.ops = [a, NONE, NONE, NONE];
         out.imm = 0;
-        done(out, op_of::<OP>(), 1, n, rip)
+        done(out, op_x(x), 1, n, rip)
     }
 
     /// 0F BA /4..7: bt/bts/btr/btc r/m, imm8.
@@ -875,7 +897,7 @@ handlers! {
     }
 
     /// 0F A4/A5/AC/AD: shld/shrd r/m, reg, imm8/cl (`CL`: by cl).
-    fn shxd<const OP: u16, const CL: bool>(r, out, rex, x) {
+    fn shxd<const CL: bool>(r, out, rex, x) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -887,7 +909,7 @@ handlers! {
             (Operand::Imm { size: 1 }, 1)
         };
         out.ops = [a, gpr(reg(m, rex), sz, false), c, NONE];
-        done(out, op_of::<OP>(), sz, n + k, rip)
+        done(out, op_x(x), sz, n + k, rip)
     }
 
     /// 0F C8..CF: bswap r32/r64 (r16 is undefined: general decoder).
@@ -1054,45 +1076,29 @@ handlers! {
 
 // ---- dispatch tables ----
 
-/// Sixteen handlers for a condition-code family (o, no, b, ..., g) with
-/// consecutive opcodes and consecutive `Op`s.
-macro_rules! cc16 {
-    ($t:ident, $base:expr, $first:ident, $h:ident $(; $wrap:ident)?) => {
-        cc16!(@ $t, $base, $first, $h, [$($wrap)?], 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
-    };
-    (@ $t:ident, $base:expr, $first:ident, $h:ident, [], $($c:literal)*) => {
-        $( $t[$base + $c] = $h::<{ Op::$first as u16 + $c }>; )*
-    };
-    (@ $t:ident, $base:expr, $first:ident, $h:ident, [$wrap:ident], $($c:literal)*) => {
-        $( $t[$base + $c] = $wrap($h::<{ Op::$first as u16 + $c }>); )*
-    };
-}
-
-/// The eight ALU operations of 00..3F: r/m8,r8; r/m,r; r8,r/m8; r,r/m; al,imm8; rax,imm.
-macro_rules! alu {
-    ($t:ident, $($b:literal $op:ident),*) => {$(
-        $t[$b] = rm_reg_b::<{ Op::$op as u16 }>;
-        $t[$b + 1] = rm_reg::<{ Op::$op as u16 }>;
-        $t[$b + 2] = reg_rm_b::<{ Op::$op as u16 }>;
-        $t[$b + 3] = reg_rm::<{ Op::$op as u16 }>;
-        $t[$b + 4] = acc_imm::<{ Op::$op as u16 }, true>;
-        $t[$b + 5] = acc_imm::<{ Op::$op as u16 }, false>;
-    )*};
-}
-
 const fn build_map1() -> [H; 256] {
     let mut t: [H; 256] = [slow; 256];
-    alu!(t, 0x00 Add, 0x08 Or, 0x10 Adc, 0x18 Sbb, 0x20 And, 0x28 Sub, 0x30 Xor, 0x38 Cmp);
     let mut r = 0;
     while r < 8 {
-        t[0x50 + r] = push_pop::<{ Op::Push as u16 }>;
-        t[0x58 + r] = push_pop::<{ Op::Pop as u16 }>;
+        // 00..3F: r/m8,r8; r/m,r; r8,r/m8; r,r/m; al,imm8; rax,imm.
+        t[r * 8] = rm_reg_b;
+        t[r * 8 + 1] = rm_reg;
+        t[r * 8 + 2] = reg_rm_b;
+        t[r * 8 + 3] = reg_rm;
+        t[r * 8 + 4] = acc_imm::<true>;
+        t[r * 8 + 5] = acc_imm::<false>;
+        t[0x50 + r] = push_pop;
+        t[0x58 + r] = push_pop;
         t[0x90 + r] = xchg_acc;
         t[0xB0 + r] = mov_r8_imm;
         t[0xB8 + r] = mov_r_imm;
         r += 1;
     }
-    cc16!(t, 0x70, Jo, rel8);
+    let mut c = 0;
+    while c < 16 {
+        t[0x70 + c] = rel8;
+        c += 1;
+    }
     t[0x63] = movsxd;
     t[0x68] = push_imm::<true>;
     t[0x6A] = push_imm::<false>;
@@ -1101,23 +1107,23 @@ const fn build_map1() -> [H; 256] {
     t[0x80] = grp1::<0x80>;
     t[0x81] = grp1::<0x81>;
     t[0x83] = grp1::<0x83>;
-    t[0x84] = rm_reg_b::<{ Op::Test as u16 }>;
-    t[0x85] = rm_reg::<{ Op::Test as u16 }>;
-    t[0x86] = rm_reg_b::<{ Op::Xchg as u16 }>;
-    t[0x87] = rm_reg::<{ Op::Xchg as u16 }>;
-    t[0x88] = rm_reg_b::<{ Op::Mov as u16 }>;
-    t[0x89] = rm_reg::<{ Op::Mov as u16 }>;
-    t[0x8A] = reg_rm_b::<{ Op::Mov as u16 }>;
-    t[0x8B] = reg_rm::<{ Op::Mov as u16 }>;
+    t[0x84] = rm_reg_b;
+    t[0x85] = rm_reg;
+    t[0x86] = rm_reg_b;
+    t[0x87] = rm_reg;
+    t[0x88] = rm_reg_b;
+    t[0x89] = rm_reg;
+    t[0x8A] = reg_rm_b;
+    t[0x8B] = reg_rm;
     t[0x8D] = lea;
     t[0x98] = cbw;
     t[0x99] = cwd;
     t[0x9C] = pushf::<true>;
     t[0x9D] = pushf::<false>;
-    t[0x9E] = plain::<{ Op::Sahf as u16 }>;
-    t[0x9F] = plain::<{ Op::Lahf as u16 }>;
-    t[0xA8] = acc_imm::<{ Op::Test as u16 }, true>;
-    t[0xA9] = acc_imm::<{ Op::Test as u16 }, false>;
+    t[0x9E] = plain;
+    t[0x9F] = plain;
+    t[0xA8] = acc_imm::<true>;
+    t[0xA9] = acc_imm::<false>;
     t[0xC0] = shift::<0xC0>;
     t[0xC1] = shift::<0xC1>;
     t[0xC2] = ret_imm;
@@ -1125,23 +1131,23 @@ const fn build_map1() -> [H; 256] {
     t[0xC6] = mov_rm_imm::<true>;
     t[0xC7] = mov_rm_imm::<false>;
     t[0xC9] = leave;
-    t[0xCC] = plain::<{ Op::Int3 as u16 }>;
+    t[0xCC] = plain;
     t[0xCD] = int_n;
     t[0xD0] = shift::<0xD0>;
     t[0xD1] = shift::<0xD1>;
     t[0xD2] = shift::<0xD2>;
     t[0xD3] = shift::<0xD3>;
-    t[0xE8] = rel32::<{ Op::Call as u16 }>;
-    t[0xE9] = rel32::<{ Op::Jmp as u16 }>;
-    t[0xEB] = rel8::<{ Op::Jmp as u16 }>;
-    t[0xF1] = plain::<{ Op::Int1 as u16 }>;
-    t[0xF5] = plain::<{ Op::Cmc as u16 }>;
+    t[0xE8] = rel32;
+    t[0xE9] = rel32;
+    t[0xEB] = rel8;
+    t[0xF1] = plain;
+    t[0xF5] = plain;
     t[0xF6] = grp3::<true>;
     t[0xF7] = grp3::<false>;
-    t[0xF8] = plain::<{ Op::Clc as u16 }>;
-    t[0xF9] = plain::<{ Op::Stc as u16 }>;
-    t[0xFC] = plain::<{ Op::Cld as u16 }>;
-    t[0xFD] = plain::<{ Op::Std as u16 }>;
+    t[0xF8] = plain;
+    t[0xF9] = plain;
+    t[0xFC] = plain;
+    t[0xFD] = plain;
     t[0xFE] = grp4;
     t[0xFF] = grp5;
     t
@@ -1156,38 +1162,119 @@ const fn build_map0f() -> [Option<H>; 256] {
         Some(h)
     }
     let mut t: [Option<H>; 256] = [None; 256];
-    cc16!(t, 0x40, Cmovo, reg_rm; s);
-    cc16!(t, 0x80, Jo, rel32; s);
-    cc16!(t, 0x90, Seto, setcc; s);
+    let mut c = 0;
+    while c < 16 {
+        t[0x40 + c] = s(reg_rm);
+        t[0x80 + c] = s(rel32);
+        t[0x90 + c] = s(setcc);
+        c += 1;
+    }
     let mut r = 0;
     while r < 8 {
         t[0xC8 + r] = s(bswap);
         r += 1;
     }
-    t[0x0B] = s(plain::<{ Op::Ud2 as u16 }>);
+    t[0x0B] = s(plain);
     t[0x1F] = s(nop_rm);
-    t[0xA2] = s(plain::<{ Op::Cpuid as u16 }>);
-    t[0xA3] = s(rm_reg::<{ Op::Bt as u16 }>);
-    t[0xAB] = s(rm_reg::<{ Op::Bts as u16 }>);
-    t[0xB3] = s(rm_reg::<{ Op::Btr as u16 }>);
-    t[0xBB] = s(rm_reg::<{ Op::Btc as u16 }>);
+    t[0xA2] = s(plain);
+    t[0xA3] = s(rm_reg);
+    t[0xAB] = s(rm_reg);
+    t[0xB3] = s(rm_reg);
+    t[0xBB] = s(rm_reg);
     t[0xBA] = s(bt_imm);
-    t[0xA4] = s(shxd::<{ Op::Shld as u16 }, false>);
-    t[0xA5] = s(shxd::<{ Op::Shld as u16 }, true>);
-    t[0xAC] = s(shxd::<{ Op::Shrd as u16 }, false>);
-    t[0xAD] = s(shxd::<{ Op::Shrd as u16 }, true>);
-    t[0xAF] = s(reg_rm::<{ Op::Imul as u16 }>);
-    t[0xB0] = s(rm_reg_b::<{ Op::Cmpxchg as u16 }>);
-    t[0xB1] = s(rm_reg::<{ Op::Cmpxchg as u16 }>);
-    t[0xC0] = s(rm_reg_b::<{ Op::Xadd as u16 }>);
-    t[0xC1] = s(rm_reg::<{ Op::Xadd as u16 }>);
-    t[0xB6] = s(movx::<{ Op::Movzx as u16 }, 1>);
-    t[0xB7] = s(movx::<{ Op::Movzx as u16 }, 2>);
-    t[0xBE] = s(movx::<{ Op::Movsx as u16 }, 1>);
-    t[0xBF] = s(movx::<{ Op::Movsx as u16 }, 2>);
-    t[0xBC] = s(reg_rm::<{ Op::Bsf as u16 }>);
-    t[0xBD] = s(reg_rm::<{ Op::Bsr as u16 }>);
+    t[0xA4] = s(shxd::<false>);
+    t[0xA5] = s(shxd::<true>);
+    t[0xAC] = s(shxd::<false>);
+    t[0xAD] = s(shxd::<true>);
+    t[0xAF] = s(reg_rm);
+    t[0xB0] = s(rm_reg_b);
+    t[0xB1] = s(rm_reg);
+    t[0xC0] = s(rm_reg_b);
+    t[0xC1] = s(rm_reg);
+    t[0xB6] = s(movx::<1>);
+    t[0xB7] = s(movx::<2>);
+    t[0xBE] = s(movx::<1>);
+    t[0xBF] = s(movx::<2>);
+    t[0xBC] = s(reg_rm);
+    t[0xBD] = s(reg_rm);
     t
+}
+
+/// The operation of each opcode whose handler serves several operations
+/// (one-byte map at 0..256, 0F map at 256..512). Handlers are per operand
+/// form, not per operation, so that the dispatch has few distinct targets
+/// for the branch predictor.
+const OPS: [Op; 512] = {
+    let mut t = [Op::Nop; 512];
+    let mut i = 0;
+    while i < 8 {
+        let mut k = 0;
+        while k < 6 {
+            t[i * 8 + k] = ALU_OPS[i];
+            k += 1;
+        }
+        t[0x50 + i] = Op::Push;
+        t[0x58 + i] = Op::Pop;
+        i += 1;
+    }
+    let mut c = 0;
+    while c < 16 {
+        t[0x70 + c] = Op::ALL[Op::Jo as usize + c];
+        t[0x140 + c] = Op::ALL[Op::Cmovo as usize + c];
+        t[0x180 + c] = Op::ALL[Op::Jo as usize + c];
+        t[0x190 + c] = Op::ALL[Op::Seto as usize + c];
+        c += 1;
+    }
+    t[0x84] = Op::Test;
+    t[0x85] = Op::Test;
+    t[0x86] = Op::Xchg;
+    t[0x87] = Op::Xchg;
+    t[0x88] = Op::Mov;
+    t[0x89] = Op::Mov;
+    t[0x8A] = Op::Mov;
+    t[0x8B] = Op::Mov;
+    t[0x9E] = Op::Sahf;
+    t[0x9F] = Op::Lahf;
+    t[0xA8] = Op::Test;
+    t[0xA9] = Op::Test;
+    t[0xCC] = Op::Int3;
+    t[0xE8] = Op::Call;
+    t[0xE9] = Op::Jmp;
+    t[0xEB] = Op::Jmp;
+    t[0xF1] = Op::Int1;
+    t[0xF5] = Op::Cmc;
+    t[0xF8] = Op::Clc;
+    t[0xF9] = Op::Stc;
+    t[0xFC] = Op::Cld;
+    t[0xFD] = Op::Std;
+    t[0x10B] = Op::Ud2;
+    t[0x1A2] = Op::Cpuid;
+    t[0x1A3] = Op::Bt;
+    t[0x1AB] = Op::Bts;
+    t[0x1B3] = Op::Btr;
+    t[0x1BB] = Op::Btc;
+    t[0x1A4] = Op::Shld;
+    t[0x1A5] = Op::Shld;
+    t[0x1AC] = Op::Shrd;
+    t[0x1AD] = Op::Shrd;
+    t[0x1AF] = Op::Imul;
+    t[0x1B0] = Op::Cmpxchg;
+    t[0x1B1] = Op::Cmpxchg;
+    t[0x1C0] = Op::Xadd;
+    t[0x1C1] = Op::Xadd;
+    t[0x1B6] = Op::Movzx;
+    t[0x1B7] = Op::Movzx;
+    t[0x1BE] = Op::Movsx;
+    t[0x1BF] = Op::Movsx;
+    t[0x1BC] = Op::Bsf;
+    t[0x1BD] = Op::Bsr;
+    t
+};
+
+/// The operation of the handler's opcode (see [`OPS`]).
+#[inline(always)]
+fn op_x(x: u32) -> Op {
+    OPS[((x >> 8) & 0x1FF) as usize]
 }
 
 /// All handlers: the one-byte map, then the 0F map for each SSE column
