@@ -6,7 +6,7 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
-use crate::exec::fast::{translate, Uop};
+use crate::exec::fast::{translate, translate_within, Uop};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op};
@@ -46,7 +46,6 @@ pub struct Block {
 }
 
 /// Decoded blocks of one program under one schedule.
-#[derive(Default)]
 pub struct CodeCache {
     pub insns: Vec<Insn>,
     /// Translated form of each instruction, parallel to `insns`.
@@ -55,8 +54,39 @@ pub struct CodeCache {
     pub costs: Vec<u64>,
     blocks: Vec<Block>,
     map: HashMap<u64, u32, BuildHasherDefault<AddrHasher>>,
-    /// Direct-mapped front cache of `map`: (address, block index + 1); 0 = empty.
-    recent: Vec<(u64, u32)>,
+    /// Direct-mapped front cache of `map` holding the blocks themselves, so
+    /// the interpreter's per-block lookup is one probe and one compare.
+    recent: Box<[Recent; RECENT]>,
+}
+
+/// A front-cache entry: the block starting at `addr`. Empty entries have an
+/// address no block can start at (non-canonical, never fetchable).
+#[derive(Clone, Copy)]
+struct Recent {
+    addr: u64,
+    block: Block,
+}
+
+const EMPTY: Recent = Recent {
+    addr: u64::MAX,
+    block: Block {
+        first: 0,
+        count: 0,
+        cost: 0,
+    },
+};
+
+impl Default for CodeCache {
+    fn default() -> Self {
+        CodeCache {
+            insns: Vec::new(),
+            uops: Vec::new(),
+            costs: Vec::new(),
+            blocks: Vec::new(),
+            map: HashMap::default(),
+            recent: Box::new([EMPTY; RECENT]),
+        }
+    }
 }
 
 const RECENT: usize = 1024;
@@ -105,12 +135,8 @@ impl CodeCache {
     /// direct-mapped front cache; the interpreter's per-block fast path).
     #[inline(always)]
     pub fn lookup(&self, addr: u64) -> Option<Block> {
-        let &(a, i) = self.recent.get(slot(addr))?;
-        if a == addr && i != 0 {
-            self.blocks.get(i as usize - 1).copied()
-        } else {
-            None
-        }
+        let r = self.recent[slot(addr)];
+        (r.addr == addr).then_some(r.block)
     }
 
     /// The block starting at `addr`, decoding it on first use. Fails only when
@@ -122,12 +148,10 @@ impl CodeCache {
         addr: u64,
         cost: &dyn Fn(&Insn) -> u64,
     ) -> Result<Block, Fault> {
-        if let Some(&(a, i)) = self.recent.get(slot(addr)) {
-            if a == addr && i != 0 {
-                return Ok(self.blocks[i as usize - 1]);
-            }
+        match self.lookup(addr) {
+            Some(b) => Ok(b),
+            None => self.lookup_slow(mem, addr, cost),
         }
-        self.lookup_slow(mem, addr, cost)
     }
 
     #[cold]
@@ -137,9 +161,6 @@ impl CodeCache {
         addr: u64,
         cost: &dyn Fn(&Insn) -> u64,
     ) -> Result<Block, Fault> {
-        if self.recent.is_empty() {
-            self.recent = vec![(0, 0); RECENT];
-        }
         let i = match self.map.get(&addr) {
             Some(&i) => i,
             None => {
@@ -147,8 +168,9 @@ impl CodeCache {
                 self.blocks.len() as u32 - 1
             }
         };
-        self.recent[slot(addr)] = (addr, i + 1);
-        Ok(self.blocks[i as usize])
+        let block = self.blocks[i as usize];
+        self.recent[slot(addr)] = Recent { addr, block };
+        Ok(block)
     }
 
     #[cold]
@@ -173,7 +195,7 @@ impl CodeCache {
                     let c = cost(&insn);
                     let next = pc.wrapping_add(insn.len as u64);
                     self.insns.push(insn);
-                    self.uops.push(translate(&insn, next));
+                    self.uops.push(translate_within(&insn, next));
                     self.costs.push(c);
                     total = total.saturating_add(c);
                     count += 1;
@@ -201,6 +223,11 @@ impl CodeCache {
                 // The bad instruction starts the next block and faults when reached.
                 Err(_) => break,
             }
+        }
+        // The last uop of a block returns to the interpreter instead of
+        // running the next one (`exec::fast::Threaded`).
+        if let (Some(insn), Some(u)) = (self.insns.last(), self.uops.last_mut()) {
+            *u = translate(insn, u.next);
         }
         let b = Block {
             first,

@@ -13,6 +13,7 @@
 use crate::abi::{self, Flow};
 use crate::cache::{Block, CodeCache};
 use crate::cpu::{reg, Cpu};
+use crate::exec::fast::{Exit, Uop};
 use crate::exec::{self, Step};
 use crate::fault::Fault;
 use crate::host::{CallContext, Host, Status};
@@ -179,26 +180,18 @@ impl<'a> Vm<'a> {
             if precharged {
                 self.gas_used += block.cost;
             }
-            let first = block.first as usize;
-            let end = first + block.count as usize;
             let mut gas = Gas {
                 used: self.gas_used,
                 limit: self.gas_limit,
                 iter: iter_cost,
             };
-            let cache: &CodeCache = self.cache;
-            let run = if precharged {
-                run_block::<true>
-            } else {
-                run_block::<false>
-            };
-            let exit = run(
+            let exit = run_block(
                 &mut self.cpu,
                 &mut self.mem,
-                cache,
-                first,
-                end,
+                self.cache,
+                block,
                 rip,
+                precharged,
                 &mut gas,
             );
             self.gas_used = gas.used;
@@ -273,7 +266,7 @@ fn hot_loop(
     // The meter lives in registers here; `gas` is written back on every exit.
     let limit = gas.limit;
     let mut used = gas.used;
-    'blocks: loop {
+    loop {
         let block = match cache.lookup(rip) {
             Some(b) if rip != 0 && b.cost <= limit - used => b,
             _ => {
@@ -284,37 +277,90 @@ fn hot_loop(
         };
         used += block.cost;
         let first = block.first as usize;
-        let Some(uops) = cache.uops.get(first..first + block.count as usize) else {
+        // The whole vector's provenance: the threaded handlers step through
+        // the block, which lies inside it (`CodeCache::decode_block`).
+        let base = cache.uops.as_ptr();
+        let Some(u) = cache.uops.get(first) else {
             gas.used = used;
             return Some((out_of_step(rip), block));
         };
-        let mut next = rip;
-        for (k, u) in uops.iter().enumerate() {
-            match (u.run)(cpu, mem, u) {
-                // Only the last instruction of a block transfers control, so
-                // `next` ends as the block's successor.
-                Some(n) => next = n,
-                None => {
-                    let pc = next;
-                    let Some(insn) = cache.insns.get(first + k) else {
-                        gas.used = used;
-                        return Some((out_of_step(pc), block));
-                    };
-                    gas.used = used;
-                    match general(cpu, mem, insn, k, pc, u.next, gas) {
-                        None => next = u.next,
-                        Some(BlockExit::Done(t)) => {
-                            used = gas.used;
-                            rip = t;
-                            continue 'blocks;
-                        }
-                        Some(exit) => return Some((exit, block)),
-                    }
-                    used = gas.used;
+        match (u.run)(cpu, mem, base.wrapping_add(first)) {
+            Exit::Next(next) => rip = next,
+            Exit::Decline(p) => {
+                gas.used = used;
+                let r = resume(cpu, mem, cache, block, rip, p, gas);
+                used = gas.used;
+                match r {
+                    Ok(next) | Err(BlockExit::Done(next)) => rip = next,
+                    Err(exit) => return Some((exit, block)),
                 }
             }
         }
-        rip = next;
+    }
+}
+
+/// Run a precharged block: its uops threaded (`exec::fast`), one call for
+/// the whole block unless a uop declines. `Ok` = the address to continue at.
+fn run_threaded(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    cache: &CodeCache,
+    block: Block,
+    rip: u64,
+    gas: &mut Gas,
+) -> Result<u64, BlockExit> {
+    let first = block.first as usize;
+    let base = cache.uops.as_ptr();
+    let Some(u) = cache.uops.get(first) else {
+        return Err(out_of_step(rip));
+    };
+    match (u.run)(cpu, mem, base.wrapping_add(first)) {
+        Exit::Next(next) => Ok(next),
+        Exit::Decline(p) => resume(cpu, mem, cache, block, rip, p, gas),
+    }
+}
+
+/// The uop at `p` of `block` declined: run its instruction on the general
+/// path, then go on threaded with the rest of the block (again, if another
+/// uop declines).
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn resume(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    cache: &CodeCache,
+    block: Block,
+    rip: u64,
+    mut p: *const Uop,
+    gas: &mut Gas,
+) -> Result<u64, BlockExit> {
+    let first = block.first as usize;
+    let Some(uops) = cache.uops.get(first..first + block.count as usize) else {
+        return Err(out_of_step(rip));
+    };
+    let base = cache.uops.as_ptr();
+    loop {
+        let k = (p as usize).wrapping_sub(uops.as_ptr() as usize) / std::mem::size_of::<Uop>();
+        let pc = match k.checked_sub(1) {
+            Some(j) => uops.get(j).map_or(rip, |u| u.next),
+            None => rip,
+        };
+        let (Some(insn), Some(u)) = (cache.insns.get(first + k), uops.get(k)) else {
+            return Err(out_of_step(pc));
+        };
+        if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
+            return Err(exit);
+        }
+        if uops.get(k + 1).is_none() {
+            return Ok(u.next);
+        }
+        let n = base.wrapping_add(first + k + 1);
+        // SAFETY: `n` points at uop k + 1 of the block, checked just above.
+        match (unsafe { &*n }.run)(cpu, mem, n) {
+            Exit::Next(next) => return Ok(next),
+            Exit::Decline(q) => p = q,
+        }
     }
 }
 
@@ -358,49 +404,44 @@ enum BlockExit {
     },
 }
 
-/// Execute one decoded block. Unless `PRECHARGED` (the block's total did not
-/// fit in the gas left), each instruction is charged before it runs.
-///
-/// Each instruction runs its translated handler (`exec::fast`); when that
-/// declines (no fast form, or an unusual case such as a faulting access) the
-/// instruction runs on the general path in [`general`].
-#[inline(always)]
-fn run_block<const PRECHARGED: bool>(
+/// Execute one decoded block on the careful path. `precharged`: the block's
+/// total was charged up front, so it runs threaded like in the hot loop;
+/// otherwise (the gas left cannot pay for the whole block, or reference
+/// metering) each instruction is charged just before it runs, on the general
+/// path, so out-of-gas stops at exactly the same instruction.
+fn run_block(
     cpu: &mut Cpu,
     mem: &mut Memory,
     cache: &CodeCache,
-    first: usize,
-    end: usize,
+    block: Block,
     start: u64,
+    precharged: bool,
     gas: &mut Gas,
 ) -> BlockExit {
-    let Some(uops) = cache.uops.get(first..end) else {
+    if precharged {
+        return match run_threaded(cpu, mem, cache, block, start, gas) {
+            Ok(next) => BlockExit::Done(next),
+            Err(exit) => exit,
+        };
+    }
+    let first = block.first as usize;
+    let end = first + block.count as usize;
+    let (Some(insns), Some(uops)) = (cache.insns.get(first..end), cache.uops.get(first..end))
+    else {
         return out_of_step(start);
     };
     let mut pc = start;
-    for (k, u) in uops.iter().enumerate() {
-        if !PRECHARGED {
-            let c = cache.costs.get(first + k).copied().unwrap_or(0);
-            if c > gas.limit - gas.used {
-                gas.used = gas.limit;
-                return BlockExit::OutOfGas { pc };
-            }
-            gas.used += c;
+    for (k, (insn, u)) in insns.iter().zip(uops).enumerate() {
+        let c = cache.costs.get(first + k).copied().unwrap_or(0);
+        if c > gas.limit - gas.used {
+            gas.used = gas.limit;
+            return BlockExit::OutOfGas { pc };
         }
-        match (u.run)(cpu, mem, u) {
-            Some(n) if n == u.next => pc = n,
-            // Only the last instruction of a block transfers control.
-            Some(n) => return BlockExit::Done(n),
-            None => {
-                let Some(insn) = cache.insns.get(first + k) else {
-                    return out_of_step(pc);
-                };
-                if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
-                    return exit;
-                }
-                pc = u.next;
-            }
+        gas.used += c;
+        if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
+            return exit;
         }
+        pc = u.next;
     }
     BlockExit::Done(pc)
 }

@@ -53,14 +53,18 @@ pub fn ea<const M: u8>(c: &Cpu, u: &Uop) -> u64 {
 macro_rules! by_shape {
     ($m:expr, $f:ident $(, $g:expr)*) => {
         match $m {
-            $crate::exec::fast::addr::ABS => {
-                $f::<{ $crate::exec::fast::addr::ABS } $(, { $g })*> as $crate::exec::fast::Handler
-            }
-            $crate::exec::fast::addr::BASE => $f::<{ $crate::exec::fast::addr::BASE } $(, { $g })*>,
-            $crate::exec::fast::addr::BASE_INDEX => {
-                $f::<{ $crate::exec::fast::addr::BASE_INDEX } $(, { $g })*>
-            }
-            _ => $f::<{ $crate::exec::fast::addr::INDEX } $(, { $g })*>,
+            $crate::exec::fast::addr::ABS => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::ABS } $(, { $g })*>,
+            ),
+            $crate::exec::fast::addr::BASE => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::BASE } $(, { $g })*>,
+            ),
+            $crate::exec::fast::addr::BASE_INDEX => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::BASE_INDEX } $(, { $g })*>,
+            ),
+            _ => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::INDEX } $(, { $g })*>,
+            ),
         }
     };
 }

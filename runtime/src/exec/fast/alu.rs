@@ -147,10 +147,10 @@ pub fn unary(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     };
     (u.r0, u.size) = (reg, size);
     Some(match insn.op {
-        Op::Inc => un::<{ Op::Inc as u16 }>,
-        Op::Dec => un::<{ Op::Dec as u16 }>,
-        Op::Neg => un::<{ Op::Neg as u16 }>,
-        _ => un::<{ Op::Not as u16 }>,
+        Op::Inc => super::handler(un::<{ Op::Inc as u16 }>),
+        Op::Dec => super::handler(un::<{ Op::Dec as u16 }>),
+        Op::Neg => super::handler(un::<{ Op::Neg as u16 }>),
+        _ => super::handler(un::<{ Op::Not as u16 }>),
     })
 }
 

@@ -51,8 +51,8 @@ fn target(insn: &Insn, u: &mut Uop) -> Option<Target> {
 
 pub fn jmp(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match target(insn, u)? {
-        Target::Direct => jmp_rel,
-        Target::Reg => jmp_r,
+        Target::Direct => super::handler(jmp_rel),
+        Target::Reg => super::handler(jmp_r),
         Target::Mem(m) => by_shape!(m, jmp_m),
     })
 }
@@ -71,8 +71,8 @@ fn jmp_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
 
 pub fn call(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match target(insn, u)? {
-        Target::Direct => call_rel,
-        Target::Reg => call_r,
+        Target::Direct => super::handler(call_rel),
+        Target::Reg => super::handler(call_r),
         Target::Mem(m) => by_shape!(m, call_m),
     })
 }
@@ -103,7 +103,7 @@ fn call_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
 /// ret (without an immediate).
 pub fn ret(insn: &Insn) -> Option<Handler> {
     match insn.ops[0] {
-        Operand::None => Some(ret_near),
+        Operand::None => Some(super::handler(ret_near)),
         _ => None,
     }
 }
@@ -123,11 +123,11 @@ pub fn push(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match insn.ops[0] {
         Operand::Gpr { reg, size: 8 } => {
             u.r0 = reg;
-            push_r
+            super::handler(push_r)
         }
         Operand::Imm { .. } => {
             u.imm = insn.imm;
-            push_i
+            super::handler(push_i)
         }
         _ => return None,
     })
@@ -158,7 +158,7 @@ pub fn pop(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     match insn.ops[0] {
         Operand::Gpr { reg, size: 8 } => {
             u.r0 = reg;
-            Some(pop_r)
+            Some(super::handler(pop_r))
         }
         _ => None,
     }
@@ -175,7 +175,7 @@ fn pop_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
 
 /// leave (64-bit operand size): rsp = rbp, then pop rbp.
 pub fn leave(insn: &Insn) -> Option<Handler> {
-    (insn.osize != 2).then_some(leave64 as Handler)
+    (insn.osize != 2).then_some(super::handler(leave64))
 }
 
 fn leave64(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {

@@ -29,14 +29,103 @@ mod control;
 mod moves;
 mod sse;
 
-/// A translated handler: runs one instruction and returns the address of the
-/// next one to run, or `None` to have the general path run it instead.
-pub type Handler = fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64>;
+// Every handler in this module is written as a *body*,
+// `fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64>`: it runs its instruction
+// and returns the address of the next one, or `None` to have the general
+// path run it instead. [`handler`] threads a body.
+
+/// How a threaded run of a block's uops ended.
+#[derive(Clone, Copy, Debug)]
+pub enum Exit {
+    /// The block's last uop ran: continue at this address.
+    Next(u64),
+    /// This uop declined (state unchanged): run it on the general path.
+    Decline(*const Uop),
+}
+
+/// A threaded entry point: runs the uop at the pointer and, unless it is the
+/// last of its block, tail-calls the next one. The pointer must point into a
+/// block of [`crate::cache::CodeCache::uops`] (or at a standalone uop
+/// translated as the last of its block) and carry provenance for the rest of
+/// that block.
+pub type Threaded = fn(&mut Cpu, &mut Memory, *const Uop) -> Exit;
+
+/// Both threaded entries of one body (mid-block and last-of-block).
+#[derive(Clone, Copy)]
+pub struct Handler {
+    mid: Threaded,
+    last: Threaded,
+}
+
+/// Thread the body `f` (a function item or a non-capturing closure: a
+/// zero-sized type, so naming its type names the function).
+///
+/// Why: with one indirect call per instruction from a loop, every
+/// instruction paid the call, the return, the test of the result and the
+/// loop's own bookkeeping (≈ 13 host instructions). Threaded, a body falls
+/// through into the next uop's handler with one load and one indirect jump
+/// (the call in [`mid`] is in tail position), and only the block's last uop
+/// returns to the interpreter.
+pub fn handler<F>(_f: F) -> Handler
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    const { assert!(std::mem::size_of::<F>() == 0) };
+    Handler {
+        mid: mid::<F>,
+        last: last::<F>,
+    }
+}
+
+/// The value of a zero-sized function type.
+#[inline(always)]
+fn conjure<F: Copy>() -> F {
+    const { assert!(std::mem::size_of::<F>() == 0) };
+    // SAFETY: `F` is zero-sized (asserted at compile time) and, being a
+    // function item or non-capturing closure type (the only zero-sized types
+    // that implement `Fn` on stable Rust), has exactly one value and no
+    // validity invariant; `handler` received a value of it, so it exists.
+    unsafe { std::mem::zeroed() }
+}
+
+/// Threaded entry of a uop followed by another in the same block.
+fn mid<F>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    // SAFETY: `p` points at a live uop of a block (see `Threaded`).
+    let u = unsafe { &*p };
+    if conjure::<F>()(c, m, u).is_none() {
+        return Exit::Decline(p);
+    }
+    // Not the last uop, so not a control transfer: execution continues with
+    // the next uop of the block, which directly follows this one.
+    // SAFETY: `mid` is only installed on uops that are not the last of their
+    // block (`CodeCache::decode_block`), so `p + 1` is the next uop of the
+    // same block, inside the allocation `p`'s provenance covers.
+    let n = unsafe { p.add(1) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
+/// Threaded entry of the last uop of a block.
+fn last<F>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    match conjure::<F>()(c, m, u) {
+        Some(n) => Exit::Next(n),
+        None => Exit::Decline(p),
+    }
+}
 
 /// One translated instruction (48 bytes).
 #[derive(Clone, Copy)]
 pub struct Uop {
-    pub run: Handler,
+    /// Threaded entry: the mid-block or last-of-block form of the handler.
+    pub run: Threaded,
     /// Address of the following instruction.
     pub next: u64,
     /// Immediate, already truncated to the operation size, or the absolute
@@ -56,6 +145,8 @@ pub struct Uop {
     pub base: u8,
     pub index: u8,
     pub scale: u8,
+    /// True when the instruction has a fast handler (else it always declines).
+    pub fast: bool,
     /// Lane function of a packed integer SSE operation.
     pub lanes: LaneFn,
 }
@@ -77,20 +168,31 @@ impl std::fmt::Debug for Uop {
 impl Uop {
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
-        self.run as usize != slow as Handler as usize
+        self.fast
     }
 }
 
-/// The handler of instructions without a fast form: always defers to the
+/// The body of instructions without a fast form: always defers to the
 /// general path.
-pub fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
+fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
     None
 }
 
-/// Translate one decoded instruction whose successor is at `next`.
+/// Translate one decoded instruction whose successor is at `next`, as the
+/// last uop of its block (a standalone uop: running it never runs another).
 pub fn translate(insn: &Insn, next: u64) -> Uop {
+    build(insn, next, true)
+}
+
+/// Translate an instruction that is followed, in the same block of
+/// [`crate::cache::CodeCache::uops`], by the uop of the instruction at `next`.
+pub(crate) fn translate_within(insn: &Insn, next: u64) -> Uop {
+    build(insn, next, false)
+}
+
+fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
     let mut u = Uop {
-        run: slow,
+        run: handler(slow).last,
         next,
         imm: 0,
         disp: 0,
@@ -101,15 +203,18 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
         base: 0,
         index: 0,
         scale: 0,
+        fast: false,
         lanes: no_lanes,
     };
     // REP string instructions are charged per iteration by the interpreter.
-    if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
-        return u;
-    }
-    if let Some(h) = pick(insn, &mut u) {
-        u.run = h;
-    }
+    let picked = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
+        None
+    } else {
+        pick(insn, &mut u)
+    };
+    u.fast = picked.is_some();
+    let h = picked.unwrap_or_else(|| handler(slow));
+    u.run = if is_last { h.last } else { h.mid };
     u
 }
 
@@ -143,7 +248,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Lddqu => sse::full_move(insn, u)?,
         Movss | Movsd | Movd | Movq => sse::scalar_move(insn, u)?,
         Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
-        | Prefetcht1 | Prefetcht2 | Prefetchw => control::nop,
+        | Prefetcht1 | Prefetcht2 | Prefetchw => handler(control::nop),
 
         op if op.is_sse() => sse::lanes(insn, u)?,
         op => {
@@ -178,9 +283,9 @@ fn sz<const S: u8>(u: &Uop) -> u8 {
 macro_rules! by_size {
     ($size:expr, $f:ident $(, $g:expr)*) => {
         match $size {
-            8 => $f::<$({ $g },)* 8> as $crate::exec::fast::Handler,
-            4 => $f::<$({ $g },)* 4>,
-            _ => $f::<$({ $g },)* 0>,
+            8 => $crate::exec::fast::handler($f::<$({ $g },)* 8>),
+            4 => $crate::exec::fast::handler($f::<$({ $g },)* 4>),
+            _ => $crate::exec::fast::handler($f::<$({ $g },)* 0>),
         }
     };
 }
@@ -190,22 +295,22 @@ pub(crate) use by_size;
 macro_rules! by_cc {
     ($cc:expr, $f:ident) => {
         match $cc & 15 {
-            0 => $f::<0> as $crate::exec::fast::Handler,
-            1 => $f::<1>,
-            2 => $f::<2>,
-            3 => $f::<3>,
-            4 => $f::<4>,
-            5 => $f::<5>,
-            6 => $f::<6>,
-            7 => $f::<7>,
-            8 => $f::<8>,
-            9 => $f::<9>,
-            10 => $f::<10>,
-            11 => $f::<11>,
-            12 => $f::<12>,
-            13 => $f::<13>,
-            14 => $f::<14>,
-            _ => $f::<15>,
+            0 => $crate::exec::fast::handler($f::<0>),
+            1 => $crate::exec::fast::handler($f::<1>),
+            2 => $crate::exec::fast::handler($f::<2>),
+            3 => $crate::exec::fast::handler($f::<3>),
+            4 => $crate::exec::fast::handler($f::<4>),
+            5 => $crate::exec::fast::handler($f::<5>),
+            6 => $crate::exec::fast::handler($f::<6>),
+            7 => $crate::exec::fast::handler($f::<7>),
+            8 => $crate::exec::fast::handler($f::<8>),
+            9 => $crate::exec::fast::handler($f::<9>),
+            10 => $crate::exec::fast::handler($f::<10>),
+            11 => $crate::exec::fast::handler($f::<11>),
+            12 => $crate::exec::fast::handler($f::<12>),
+            13 => $crate::exec::fast::handler($f::<13>),
+            14 => $crate::exec::fast::handler($f::<14>),
+            _ => $crate::exec::fast::handler($f::<15>),
         }
     };
 }
@@ -222,8 +327,8 @@ pub fn execute_translated(
 ) -> Result<super::Step, crate::fault::Fault> {
     let u = translate(insn, next_rip);
     match (u.run)(cpu, mem, &u) {
-        Some(n) if n == next_rip => Ok(super::Step::Next),
-        Some(n) => Ok(super::Step::Jump(n)),
-        None => super::execute(cpu, mem, insn, next_rip),
+        Exit::Next(n) if n == next_rip => Ok(super::Step::Next),
+        Exit::Next(n) => Ok(super::Step::Jump(n)),
+        Exit::Decline(_) => super::execute(cpu, mem, insn, next_rip),
     }
 }

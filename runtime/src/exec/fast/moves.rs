@@ -85,13 +85,13 @@ fn widen(insn: &Insn, u: &mut Uop, signed: bool) -> Option<Handler> {
             (u.r1, u.size2) = (s, ss);
             // The common widenings get constant sizes; the rest read them from the uop.
             match (signed, size, ss) {
-                (false, 4, 1) => ext_rc::<false, 4, 1>,
-                (false, 4, 2) => ext_rc::<false, 4, 2>,
-                (true, 4, 1) => ext_rc::<true, 4, 1>,
-                (true, 8, 1) => ext_rc::<true, 8, 1>,
-                (true, 8, 4) => ext_rc::<true, 8, 4>,
-                (true, _, _) => ext_r::<true>,
-                (false, _, _) => ext_r::<false>,
+                (false, 4, 1) => super::handler(ext_rc::<false, 4, 1>),
+                (false, 4, 2) => super::handler(ext_rc::<false, 4, 2>),
+                (true, 4, 1) => super::handler(ext_rc::<true, 4, 1>),
+                (true, 8, 1) => super::handler(ext_rc::<true, 8, 1>),
+                (true, 8, 4) => super::handler(ext_rc::<true, 8, 4>),
+                (true, _, _) => super::handler(ext_r::<true>),
+                (false, _, _) => super::handler(ext_r::<false>),
             }
         }
         Operand::Mem { size: ss } if ss <= 8 => {

@@ -23,7 +23,7 @@ pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Xmm(d), Operand::Xmm(s)) => {
             (u.r0, u.r1) = (d, s);
-            xx_copy
+            super::handler(xx_copy)
         }
         (Operand::Xmm(d), Operand::Mem { size: 16 }) => {
             u.r0 = d;
@@ -79,9 +79,9 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         (Operand::Xmm(d), Operand::Xmm(s)) => {
             (u.r0, u.r1) = (d, s);
             match (insn.op, merge_rr) {
-                (Op::Movss, true) => merge::<4>,
-                (_, true) => merge::<8>,
-                (Op::Movq, false) => xx_low64,
+                (Op::Movss, true) => super::handler(merge::<4>),
+                (_, true) => super::handler(merge::<8>),
+                (Op::Movq, false) => super::handler(xx_low64),
                 _ => return None,
             }
         }
@@ -105,11 +105,11 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         }
         (Operand::Xmm(d), Operand::Gpr { reg, size }) if !merge_rr => {
             (u.r0, u.r1, u.size) = (d, reg, size);
-            xmm_from_gpr
+            super::handler(xmm_from_gpr)
         }
         (Operand::Gpr { reg, size }, Operand::Xmm(s)) if !merge_rr => {
             (u.r0, u.r1, u.size) = (reg, s, size);
-            gpr_from_xmm
+            super::handler(gpr_from_xmm)
         }
         _ => return None,
     })
@@ -162,7 +162,7 @@ pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match insn.ops[1] {
         Operand::Xmm(s) => {
             u.r1 = s;
-            lanes_xx
+            super::handler(lanes_xx)
         }
         Operand::Mem { size: 16 } => by_shape!(shape(insn, u)?, lanes_xm),
         // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
@@ -171,7 +171,7 @@ pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         // Shift counts: the imm8, zero-extended (as the general path reads it).
         Operand::Imm { .. } => {
             u.imm = insn.imm as u8 as u64;
-            lanes_xi
+            super::handler(lanes_xi)
         }
         _ => return None,
     })
