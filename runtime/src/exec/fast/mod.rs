@@ -238,6 +238,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Movzx => moves::movzx(insn, u)?,
         Movsx | Movsxd => moves::movsx(insn, u)?,
         Lea => moves::lea(insn, u)?,
+        Cbw | Cwde | Cdqe | Cwd | Cdq | Cqo => moves::sign_extend(insn)?,
 
         Jmp => control::jmp(insn, u)?,
         Call => control::call(insn, u)?,

@@ -222,3 +222,32 @@ fn set_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     set_gpr(c, u.r0, 1, v);
     Some(u.next)
 }
+
+/// cbw/cwde/cdqe (sign-extend the accumulator in place) and cwd/cdq/cqo
+/// (fill rdx with the accumulator's sign); gcc emits `cdqe` for every
+/// `int` array index.
+pub fn sign_extend(insn: &Insn) -> Option<Handler> {
+    use echovm_decoder::Op;
+    Some(match insn.op {
+        Op::Cbw => super::handler(extend_acc::<1>),
+        Op::Cwde => super::handler(extend_acc::<2>),
+        Op::Cdqe => super::handler(extend_acc::<4>),
+        Op::Cwd => super::handler(sign_fill::<2>),
+        Op::Cdq => super::handler(sign_fill::<4>),
+        Op::Cqo => super::handler(sign_fill::<8>),
+        _ => return None,
+    })
+}
+
+/// The accumulator's low `FROM` bytes, sign-extended to twice that size.
+fn extend_acc<const FROM: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    set_gpr(c, 0, FROM * 2, sext(c.gpr[0], FROM));
+    Some(u.next)
+}
+
+/// rdx (as `SIZE` bytes) filled with the sign of the `SIZE`-byte accumulator.
+fn sign_fill<const SIZE: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let sign = (sext(c.gpr[0], SIZE) as i64 >> 63) as u64;
+    set_gpr(c, 2, SIZE, sign);
+    Some(u.next)
+}
