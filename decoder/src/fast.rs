@@ -53,7 +53,7 @@ pub(crate) const WINDOW: usize = 32;
 /// address where [`RIP`] / [`REL`] ask for it: the handlers need neither the
 /// address nor the opcode's position, which keeps their few values in
 /// registers.
-type H = fn(&[u8; 16], &mut Insn, u32, u32) -> u32;
+type H = fn(&[u8; 16], &mut Insn, u32, u32, Op) -> u32;
 
 /// Handler result: not a fast-path instruction.
 const SLOW: u32 = 0;
@@ -97,9 +97,10 @@ pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
     // At most one REX right before the opcode (a second REX, or a prefix
     // after it, is an opcode the table sends to the general decoder).
     if b & 0xF0 == 0x40 {
-        dispatch(w, ip, out, 1, b as u32, 0)
+        let osz = if b & 8 != 0 { 8 } else { 4 };
+        dispatch(w, ip, out, 1, b as u32, osz << 24)
     } else {
-        dispatch(w, ip, out, 0, 0, 0)
+        dispatch(w, ip, out, 0, 0, 4 << 24)
     }
 }
 
@@ -130,8 +131,15 @@ fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
         return false;
     }
     let col = if rep != 0 { rep } else { p66 };
+    let osz = if rex & 8 != 0 {
+        8
+    } else if p66 != 0 {
+        2
+    } else {
+        4
+    };
     // With prefixes an instruction could run past 15 bytes.
-    dispatch(w, ip, out, at, rex, (p66 | col << 1) as u32) && out.len <= 15
+    dispatch(w, ip, out, at, rex, (p66 | col << 1 | osz << 24) as u32) && out.len <= 15
 }
 
 /// Legacy prefixes the fast path accepts: returns the position after them
@@ -176,7 +184,7 @@ fn dispatch(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u
     }
     let p = at + 1;
     let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
-    let ret = TABLE[opc as usize](r, out, rex, x | (opc as u32) << 8);
+    let ret = TABLE[opc as usize](r, out, rex, x | (opc as u32) << 8, OPS[opc as usize]);
     finish(ip, out, p, x, ret)
 }
 
@@ -188,7 +196,8 @@ fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x
     let p = at + 2;
     let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
     let table = 1 + ((x >> 1) & 3) as usize;
-    let ret = TABLE[table * 256 + o as usize](r, out, rex, x | 1 << 16 | (o as u32) << 8);
+    let (h, op) = (TABLE[table * 256 + o as usize], OPS[256 + o as usize]);
+    let ret = h(r, out, rex, x | 1 << 16 | (o as u32) << 8, op);
     finish(ip, out, p, x, ret)
 }
 
@@ -227,32 +236,32 @@ const NO_MEM: MemRef = MemRef {
     disp: 0,
 };
 
-/// "v" operand size: 8 with REX.W, else 2 with 66, else 4.
+/// "v" operand size (8 with REX.W, else 2 with 66, else 4), computed by
+/// the dispatcher (a constant on the common paths) and passed in `x`.
 #[inline(always)]
 fn osz(rex: u32, x: u32) -> u8 {
-    if rex & 8 != 0 {
-        8
-    } else if x & 1 != 0 {
-        2
-    } else {
-        4
-    }
+    let _ = rex;
+    (x >> 24) as u8
 }
 
 /// Operand size of stack forms (64-bit default; 66 without REX.W gives 16).
 #[inline(always)]
 fn osz64(rex: u32, x: u32) -> u8 {
-    if x & 1 != 0 && rex & 8 == 0 {
+    if osz(rex, x) == 2 {
         2
     } else {
         8
     }
 }
 
-/// Index into the `size`-indexed tables of `Cbw`/`Cwd`: REX.W << 1 | 66.
+/// Index into the size-indexed tables of `Cbw`/`Cwd`: 0 = 32, 1 = 16, 2 = 64 bits.
 #[inline(always)]
 fn szi(rex: u32, x: u32) -> usize {
-    (((rex >> 2) & 2) | (x & 1)) as usize
+    match osz(rex, x) {
+        4 => 0,
+        2 => 1,
+        _ => 2,
+    }
 }
 
 /// ModRM.reg extended by REX.R.
@@ -310,79 +319,73 @@ fn imm_z_s(r: &[u8; 16], i: usize, sz: u8) -> (u64, usize) {
     }
 }
 
-/// Per ModRM byte (memory forms): the bytes the operand takes from the
-/// ModRM byte on (ModRM, SIB, displacement) in the low three bits,
-/// [`M_SIB`] when a SIB byte follows, [`M_RIP`] for RIP-relative,
-/// [`M_DISP`] when there is a displacement and [`M_D8`] when it is one byte.
-/// A table instead of tests on mod and r/m keeps the common forms
-/// branch-free.
-const MODRM: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut m = 0;
-    while m < 0xC0 {
-        let md = m >> 6;
-        let r = m & 7;
-        t[m] = match (md, r) {
-            (0, 4) => M_SIB | 2,
-            (0, 5) => M_RIP | M_DISP | 5,
-            (0, _) => 1,
-            (1, 4) => M_SIB | M_DISP | M_D8 | 3,
-            (1, _) => M_DISP | M_D8 | 2,
-            (_, 4) => M_SIB | M_DISP | 6,
-            _ => M_DISP | 5,
-        };
-        m += 1;
-    }
-    t
-};
-const M_SIB: u8 = 0x10;
-const M_RIP: u8 = 0x20;
-const M_DISP: u8 = 0x40;
-const M_D8: u8 = 0x80;
-
 /// Four bytes at the constant offset `I` (at most 12).
 #[inline(always)]
 fn u32c<const I: usize>(r: &[u8; 16]) -> u32 {
     u32::from_le_bytes([r[I], r[I + 1], r[I + 2], r[I + 3]])
 }
 
-/// The displacement described by `info` (see [`MODRM`]) from the 4 bytes
-/// `raw` at its position. Arithmetic rather than selects: the compiler
-/// turned selects into a branch on the (unpredictable) displacement size.
-#[inline(always)]
-fn disp_of(raw: u32, info: u8) -> i64 {
-    let sh = (info >> 7) as u32 * 24;
-    let d = ((raw as i32) << sh) >> sh;
-    d as i64 & -(((info >> 6) & 1) as i64)
-}
-
 /// The memory operand of ModRM `m` (at `r[0]`, `mod != 3`): SIB and
-/// displacement into `mem` (each branch writes its fields, so that no
-/// address part stays live across the join). Returns the bytes used from `r`
-/// (ModRM, SIB, displacement) and whether the operand is RIP-relative.
+/// displacement into `mem`. Returns the bytes used from `r` (ModRM, SIB,
+/// displacement) and whether the operand is RIP-relative.
+///
+/// The operand's length is decided by branches (mod, SIB, RIP), not by a
+/// table or selects: in a linear sweep the next instruction's start waits
+/// for this length, and a predicted branch lets the CPU go on before the
+/// ModRM byte has even been loaded.
 #[inline(always)]
 fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool) {
-    let info = MODRM[m as usize];
     mem.seg = Seg::None;
     mem.addr32 = false;
-    if info & M_SIB == 0 {
-        let rip = info & M_RIP != 0;
-        mem.base = if rip { RIP_BASE } else { low(m, rex) };
+    if m & 7 != 4 {
         mem.index = NO_REG;
         mem.scale = 1;
-        mem.disp = disp_of(u32c::<1>(r), info);
-        ((info & 7) as usize, rip)
+        let base = low(m, rex);
+        if m < 0x40 {
+            if m & 7 == 5 {
+                mem.base = RIP_BASE;
+                mem.disp = u32c::<1>(r) as i32 as i64;
+                (5, true)
+            } else {
+                mem.base = base;
+                mem.disp = 0;
+                (1, false)
+            }
+        } else if m < 0x80 {
+            mem.base = base;
+            mem.disp = r[1] as i8 as i64;
+            (2, false)
+        } else {
+            mem.base = base;
+            mem.disp = u32c::<1>(r) as i32 as i64;
+            (5, false)
+        }
     } else {
         let sib = r[1];
         mem.scale = 1 << (sib >> 6);
         let idx = ((sib >> 3) & 7) | ((rex as u8 & 2) << 2);
         mem.index = if idx != 4 { idx } else { NO_REG };
-        // Base 5 with mod 0: no base, disp32.
-        let no_base = sib & 7 == 5 && m < 0x40;
-        mem.base = if no_base { NO_REG } else { low(sib, rex) };
-        let info = if no_base { M_SIB | M_DISP | 6 } else { info };
-        mem.disp = disp_of(u32c::<2>(r), info);
-        ((info & 7) as usize, false)
+        let base = low(sib, rex);
+        if m < 0x40 {
+            if sib & 7 == 5 {
+                // Base 5 with mod 0: no base, disp32.
+                mem.base = NO_REG;
+                mem.disp = u32c::<2>(r) as i32 as i64;
+                (6, false)
+            } else {
+                mem.base = base;
+                mem.disp = 0;
+                (2, false)
+            }
+        } else if m < 0x80 {
+            mem.base = base;
+            mem.disp = r[2] as i8 as i64;
+            (3, false)
+        } else {
+            mem.base = base;
+            mem.disp = u32c::<2>(r) as i32 as i64;
+            (6, false)
+        }
     }
 }
 
@@ -437,12 +440,12 @@ macro_rules! handlers {
     ($(
         $(#[$doc:meta])*
         fn $name:ident $(<$(const $c:ident: $t:ty),*>)?
-            ($r:ident, $out:ident, $rex:ident, $x:ident) $body:block
+            ($r:ident, $out:ident, $rex:ident, $x:ident, $op:ident) $body:block
     )*) => {$(
         $(#[$doc])*
         #[allow(unused_variables)]
         fn $name $(<$(const $c: $t),*>)?
-            ($r: &[u8; 16], $out: &mut Insn, $rex: u32, $x: u32) -> u32
+            ($r: &[u8; 16], $out: &mut Insn, $rex: u32, $x: u32, $op: Op) -> u32
             $body
     )*};
 }
@@ -504,62 +507,62 @@ const BT_OPS: [Op; 4] = [Op::Bt, Op::Bts, Op::Btr, Op::Btc];
 
 handlers! {
     /// Anything the fast path does not take.
-    fn slow(r, out, rex, x) {
+    fn slow(r, out, rex, x, op) {
         SLOW
     }
 
     /// `op r/m, reg` (ALU, test, xchg, mov, bt, cmpxchg, xadd).
-    fn rm_reg(r, out, rex, x) {
+    fn rm_reg(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
         out.ops = [a, gpr(reg(m, rex), sz, false), NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), sz, n, rip)
+        done(out, op, sz, n, rip)
     }
 
     /// `op reg, r/m`.
-    fn reg_rm(r, out, rex, x) {
+    fn reg_rm(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
         out.ops = [gpr(reg(m, rex), sz, false), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), sz, n, rip)
+        done(out, op, sz, n, rip)
     }
 
     /// [`rm_reg`] with byte operands (ah..bh without REX).
-    fn rm_reg_b(r, out, rex, x) {
+    fn rm_reg_b(r, out, rex, x, op) {
         let m = r[0];
         let hi8 = rex == 0;
         let (a, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
         out.ops = [a, gpr(reg(m, rex), 1, hi8), NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), 1, n, rip)
+        done(out, op, 1, n, rip)
     }
 
     /// [`reg_rm`] with byte operands.
-    fn reg_rm_b(r, out, rex, x) {
+    fn reg_rm_b(r, out, rex, x, op) {
         let m = r[0];
         let hi8 = rex == 0;
         let (b, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
         out.ops = [gpr(reg(m, rex), 1, hi8), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), 1, n, rip)
+        done(out, op, 1, n, rip)
     }
 
     /// movzx/movsx: `reg(v), r/m(SRC)`.
-    fn movx<const SRC: u8>(r, out, rex, x) {
+    fn movx<const SRC: u8>(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, SRC, SRC == 1 && rex == 0, &mut out.mem);
         out.ops = [gpr(reg(m, rex), sz, false), b, NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), sz, n, rip)
+        done(out, op, sz, n, rip)
     }
 
     /// movsxd: the source is 32-bit only with REX.W.
-    fn movsxd(r, out, rex, x) {
+    fn movsxd(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let ssz = if sz == 8 { 4 } else { sz };
@@ -569,7 +572,7 @@ handlers! {
         done(out, Op::Movsxd, sz, n, rip)
     }
 
-    fn lea(r, out, rex, x) {
+    fn lea(r, out, rex, x, op) {
         let m = r[0];
         if m >= 0xC0 {
             return SLOW;
@@ -582,7 +585,7 @@ handlers! {
     }
 
     /// `op al/ax/eax/rax, imm` (`BYTE`: the al form).
-    fn acc_imm<const BYTE: bool>(r, out, rex, x) {
+    fn acc_imm<const BYTE: bool>(r, out, rex, x, op) {
         let (sz, n) = if BYTE {
             out.imm = i8at(r, 0);
             (1, 1)
@@ -594,11 +597,11 @@ handlers! {
         };
         out.mem = NO_MEM;
         out.ops = [Operand::Gpr { reg: 0, size: sz }, Operand::Imm { size: sz }, NONE, NONE];
-        done(out, op_x(x), sz, n, false)
+        done(out, op, sz, n, false)
     }
 
     /// 80/81/83: ALU r/m, imm (operation from ModRM.reg); `OPC` the opcode.
-    fn grp1<const OPC: u8>(r, out, rex, x) {
+    fn grp1<const OPC: u8>(r, out, rex, x, op) {
         let m = r[0];
         let op = ALU_OPS[((m >> 3) & 7) as usize];
         let sz = if OPC == 0x80 { 1 } else { osz(rex, x) };
@@ -616,16 +619,16 @@ handlers! {
     }
 
     /// push/pop r64 (50..5F).
-    fn push_pop(r, out, rex, x) {
+    fn push_pop(r, out, rex, x, op) {
         let s = osz64(rex, x);
         out.mem = NO_MEM;
         out.ops = [Operand::Gpr { reg: low((x >> 8) as u8, rex), size: s }, NONE, NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), s, 0, false)
+        done(out, op, s, 0, false)
     }
 
     /// push imm8 (6A, `Z` false) / imm16/32 (68).
-    fn push_imm<const Z: bool>(r, out, rex, x) {
+    fn push_imm<const Z: bool>(r, out, rex, x, op) {
         let s = osz64(rex, x);
         let n = if Z {
             let (v, n) = imm_z_s(r, 0, s);
@@ -641,7 +644,7 @@ handlers! {
     }
 
     /// imul r, r/m, imm8 (6B, `Z` false) / imm16/32 (69).
-    fn imul_imm<const Z: bool>(r, out, rex, x) {
+    fn imul_imm<const Z: bool>(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -658,17 +661,17 @@ handlers! {
     }
 
     /// Relative branch or call with rel8.
-    fn rel8(r, out, rex, x) {
-        rel(i8at(r, 0), 1, out, op_x(x))
+    fn rel8(r, out, rex, x, op) {
+        rel(i8at(r, 0), 1, out, op)
     }
 
     /// Relative branch or call with rel32.
-    fn rel32(r, out, rex, x) {
-        rel(u32c::<0>(r) as i32 as i64 as u64, 4, out, op_x(x))
+    fn rel32(r, out, rex, x, op) {
+        rel(u32c::<0>(r) as i32 as i64 as u64, 4, out, op)
     }
 
     /// 90..97: nop or xchg r, rax.
-    fn xchg_acc(r, out, rex, x) {
+    fn xchg_acc(r, out, rex, x, op) {
         let g = low((x >> 8) as u8, rex);
         let sz = osz(rex, x);
         out.mem = NO_MEM;
@@ -688,21 +691,21 @@ handlers! {
     }
 
     /// 98: cbw/cwde/cdqe.
-    fn cbw(r, out, rex, x) {
+    fn cbw(r, out, rex, x, op) {
         no_operands(out);
-        let op = [Op::Cwde, Op::Cbw, Op::Cdqe, Op::Cdqe][szi(rex, x)];
+        let op = [Op::Cwde, Op::Cbw, Op::Cdqe][szi(rex, x)];
         done(out, op, osz(rex, x), 0, false)
     }
 
     /// 99: cwd/cdq/cqo.
-    fn cwd(r, out, rex, x) {
+    fn cwd(r, out, rex, x, op) {
         no_operands(out);
-        let op = [Op::Cdq, Op::Cwd, Op::Cqo, Op::Cqo][szi(rex, x)];
+        let op = [Op::Cdq, Op::Cwd, Op::Cqo][szi(rex, x)];
         done(out, op, osz(rex, x), 0, false)
     }
 
     /// 9C/9D: pushf(q)/popf(q) (`PUSH`: 9C).
-    fn pushf<const PUSH: bool>(r, out, rex, x) {
+    fn pushf<const PUSH: bool>(r, out, rex, x, op) {
         let s = osz64(rex, x);
         let op = match (PUSH, s == 8) {
             (true, true) => Op::Pushfq,
@@ -715,23 +718,23 @@ handlers! {
     }
 
     /// No operands, no operand size.
-    fn plain(r, out, rex, x) {
+    fn plain(r, out, rex, x, op) {
         no_operands(out);
-        done(out, op_x(x), 0, 0, false)
+        done(out, op, 0, 0, false)
     }
 
-    fn ret(r, out, rex, x) {
+    fn ret(r, out, rex, x, op) {
         no_operands(out);
         done(out, Op::Ret, 8, 0, false)
     }
 
-    fn leave(r, out, rex, x) {
+    fn leave(r, out, rex, x, op) {
         no_operands(out);
         done(out, Op::Leave, osz64(rex, x), 0, false)
     }
 
     /// B0..B7: mov r8, imm8.
-    fn mov_r8_imm(r, out, rex, x) {
+    fn mov_r8_imm(r, out, rex, x, op) {
         out.imm = r[0] as u64;
         out.mem = NO_MEM;
         out.ops = [gpr(low((x >> 8) as u8, rex), 1, rex == 0), Operand::Imm { size: 1 }, NONE, NONE];
@@ -739,7 +742,7 @@ handlers! {
     }
 
     /// B8..BF: mov r, imm16/32/64.
-    fn mov_r_imm(r, out, rex, x) {
+    fn mov_r_imm(r, out, rex, x, op) {
         let sz = osz(rex, x);
         out.imm = match sz {
             8 => u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]),
@@ -757,7 +760,7 @@ handlers! {
     }
 
     /// C0/C1/D0..D3 (operation from ModRM.reg; `OPC` the opcode).
-    fn shift<const OPC: u8>(r, out, rex, x) {
+    fn shift<const OPC: u8>(r, out, rex, x, op) {
         let m = r[0];
         let op = SHIFT_OPS[((m >> 3) & 7) as usize];
         let byte = OPC & 1 == 0;
@@ -778,7 +781,7 @@ handlers! {
     }
 
     /// C2: ret imm16.
-    fn ret_imm(r, out, rex, x) {
+    fn ret_imm(r, out, rex, x, op) {
         out.imm = u16at(r, 0) as u64;
         out.mem = NO_MEM;
         out.ops = [Operand::Imm { size: 2 }, NONE, NONE, NONE];
@@ -786,7 +789,7 @@ handlers! {
     }
 
     /// C6/C7 /0: mov r/m, imm (`BYTE`: C6).
-    fn mov_rm_imm<const BYTE: bool>(r, out, rex, x) {
+    fn mov_rm_imm<const BYTE: bool>(r, out, rex, x, op) {
         let m = r[0];
         if (m >> 3) & 7 != 0 {
             return SLOW;
@@ -813,7 +816,7 @@ handlers! {
     }
 
     /// CD: int imm8.
-    fn int_n(r, out, rex, x) {
+    fn int_n(r, out, rex, x, op) {
         out.imm = r[0] as u64;
         out.mem = NO_MEM;
         out.ops = [Operand::Imm { size: 1 }, NONE, NONE, NONE];
@@ -821,7 +824,7 @@ handlers! {
     }
 
     /// F6/F7: test/not/neg/mul/imul/div/idiv (`BYTE`: F6).
-    fn grp3<const BYTE: bool>(r, out, rex, x) {
+    fn grp3<const BYTE: bool>(r, out, rex, x, op) {
         let m = r[0];
         let g = (m >> 3) & 7;
         let sz = if BYTE { 1 } else { osz(rex, x) };
@@ -844,7 +847,7 @@ handlers! {
     }
 
     /// FE /0, /1: inc/dec r/m8.
-    fn grp4(r, out, rex, x) {
+    fn grp4(r, out, rex, x, op) {
         let m = r[0];
         let g = (m >> 3) & 7;
         if g > 1 {
@@ -858,7 +861,7 @@ handlers! {
     }
 
     /// FF /0, /1, /2, /4, /6: inc/dec/call/jmp/push r/m.
-    fn grp5(r, out, rex, x) {
+    fn grp5(r, out, rex, x, op) {
         let m = r[0];
         let g = (m >> 3) & 7;
         let s = match g {
@@ -874,16 +877,16 @@ handlers! {
     }
 
     /// 0F 90..9F: setcc r/m8.
-    fn setcc(r, out, rex, x) {
+    fn setcc(r, out, rex, x, op) {
         let m = r[0];
         let (a, n, rip) = rm(r, m, rex, 1, rex == 0, &mut out.mem);
         out.ops = [a, NONE, NONE, NONE];
         out.imm = 0;
-        done(out, op_x(x), 1, n, rip)
+        done(out, op, 1, n, rip)
     }
 
     /// 0F BA /4..7: bt/bts/btr/btc r/m, imm8.
-    fn bt_imm(r, out, rex, x) {
+    fn bt_imm(r, out, rex, x, op) {
         let m = r[0];
         let g = (m >> 3) & 7;
         if g < 4 {
@@ -897,7 +900,7 @@ handlers! {
     }
 
     /// 0F A4/A5/AC/AD: shld/shrd r/m, reg, imm8/cl (`CL`: by cl).
-    fn shxd<const CL: bool>(r, out, rex, x) {
+    fn shxd<const CL: bool>(r, out, rex, x, op) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -909,11 +912,11 @@ handlers! {
             (Operand::Imm { size: 1 }, 1)
         };
         out.ops = [a, gpr(reg(m, rex), sz, false), c, NONE];
-        done(out, op_x(x), sz, n + k, rip)
+        done(out, op, sz, n + k, rip)
     }
 
     /// 0F C8..CF: bswap r32/r64 (r16 is undefined: general decoder).
-    fn bswap(r, out, rex, x) {
+    fn bswap(r, out, rex, x, op) {
         let sz = osz(rex, x);
         if sz == 2 {
             return SLOW;
@@ -925,7 +928,7 @@ handlers! {
     }
 
     /// 0F 1F /0: nop r/m.
-    fn nop_rm(r, out, rex, x) {
+    fn nop_rm(r, out, rex, x, op) {
         let m = r[0];
         if (m >> 3) & 7 != 0 {
             return SLOW;
@@ -943,7 +946,7 @@ handlers! {
     }
 
     /// F3 0F 1E FA.
-    fn endbr64(r, out, rex, x) {
+    fn endbr64(r, out, rex, x, op) {
         if r[0] != 0xFA {
             return SLOW;
         }
@@ -1003,7 +1006,7 @@ const LOHI: u8 = 2;
 handlers! {
     /// `xmm, xmm/m` (`XX`), with imm8 (`XXI`), or movlps/movhps-style loads
     /// whose register form is another operation (`LOHI`).
-    fn sse_xx<const K: u8>(r, out, rex, x) {
+    fn sse_xx<const K: u8>(r, out, rex, x, op) {
         let e = sse_entry(x);
         let m = r[0];
         let (op, msize) = if K == LOHI {
@@ -1024,7 +1027,7 @@ handlers! {
     }
 
     /// `xmm, m` (register form invalid).
-    fn sse_ldm(r, out, rex, x) {
+    fn sse_ldm(r, out, rex, x, op) {
         let e = sse_entry(x);
         let m = r[0];
         if m >= 0xC0 {
@@ -1037,7 +1040,7 @@ handlers! {
     }
 
     /// `xmm/m, xmm` (`MEM_ONLY`: register form invalid).
-    fn sse_st<const MEM_ONLY: bool>(r, out, rex, x) {
+    fn sse_st<const MEM_ONLY: bool>(r, out, rex, x, op) {
         let e = sse_entry(x);
         let m = r[0];
         if MEM_ONLY && m >= 0xC0 {
@@ -1050,7 +1053,7 @@ handlers! {
     }
 
     /// `xmm, r/m32/64` (`TO_XMM`) or `r/m32/64, xmm` (movd/movq, cvtsi2sd, ...).
-    fn sse_gpr<const TO_XMM: bool>(r, out, rex, x) {
+    fn sse_gpr<const TO_XMM: bool>(r, out, rex, x, op) {
         let e = sse_entry(x);
         let m = r[0];
         let g = if rex & 8 != 0 { 8 } else { 4 };
@@ -1063,7 +1066,7 @@ handlers! {
     }
 
     /// `r32/64, xmm/m` (cvttsd2si, movmskps, ...).
-    fn sse_rx(r, out, rex, x) {
+    fn sse_rx(r, out, rex, x, op) {
         let e = sse_entry(x);
         let m = r[0];
         let g = if rex & 8 != 0 { 8 } else { 4 };
@@ -1270,12 +1273,6 @@ const OPS: [Op; 512] = {
     t[0x1BD] = Op::Bsr;
     t
 };
-
-/// The operation of the handler's opcode (see [`OPS`]).
-#[inline(always)]
-fn op_x(x: u32) -> Op {
-    OPS[((x >> 8) & 0x1FF) as usize]
-}
 
 /// All handlers: the one-byte map, then the 0F map for each SSE column
 /// (none, 66, F3, F2). An SSE entry of the column wins; without one, the
