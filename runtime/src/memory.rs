@@ -58,37 +58,127 @@ impl Region {
     }
 }
 
-/// The two regions most recently used for one kind of access (most recent
-/// first): code typically alternates between the stack and one data region.
-#[derive(Clone, Debug, Default)]
-struct Recent {
-    first: Cell<usize>,
-    second: Cell<usize>,
+/// Where one region's bytes are, for the access caches: `[start, start+len)`
+/// lives at `ptr`. `lim` is `len - 7`, the number of offsets at which an
+/// 8-byte access fits, so "an access of up to 8 bytes at `addr` hits" is one
+/// subtraction and one comparison: `addr - start < lim` (wrapping, so an
+/// address below `start` is a huge offset and misses). Accesses of fewer
+/// bytes in a region's last 7 bytes miss too and take the general path.
+/// The empty window (`lim` = 0) never hits.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    start: u64,
+    lim: u64,
+    ptr: *mut u8,
 }
 
-impl Recent {
-    #[inline]
-    fn promote(&self, i: usize) {
-        if self.first.get() != i {
-            self.second.set(self.first.get());
-            self.first.set(i);
+impl Window {
+    const EMPTY: Window = Window {
+        start: 0,
+        lim: 0,
+        ptr: std::ptr::null_mut(),
+    };
+
+    /// Pointer to the byte at `addr` if up to 8 bytes from there lie in this
+    /// window.
+    #[inline(always)]
+    fn at(&self, addr: u64) -> Option<*mut u8> {
+        let off = addr.wrapping_sub(self.start);
+        if off < self.lim {
+            // SAFETY: `off < lim <= len`, so the offset stays inside the
+            // region's buffer (see `Caches` for why `ptr` is still valid).
+            Some(unsafe { self.ptr.add(off as usize) })
+        } else {
+            None
+        }
+    }
+
+    /// Pointer to the 16 bytes at `addr` if they lie in this window.
+    #[inline(always)]
+    fn at16(&self, addr: u64) -> Option<*mut u8> {
+        let off = addr.wrapping_sub(self.start);
+        if off < self.lim && self.lim - off > 8 {
+            // SAFETY: `off + 16 <= lim + 7 = len`, inside the buffer.
+            Some(unsafe { self.ptr.add(off as usize) })
+        } else {
+            None
         }
     }
 }
 
-#[derive(Clone, Debug, Default)]
+/// The two regions most recently used for one kind of access (most recent
+/// first): code typically alternates between the stack and one data region.
+///
+/// Why raw pointers: a fast-path hit is then one subtraction, one
+/// comparison and the load or store, with no walk through the region `Vec`
+/// and no slice bounds checks (`push` went from ~37 host instructions to a
+/// dozen). The invariant that keeps them valid: a window is only ever built
+/// from a region currently in `Memory::regions` (read windows from readable
+/// regions, write windows from readable *and* writable ones), and every
+/// method that can move, resize, free or re-permission a region's buffer
+/// (`map`, `grow`, `region_mut`) clears both caches first, while `clone`
+/// starts the copy with empty caches. Growing `Memory::regions` itself
+/// moves the `Region` structs but not the heap buffers their `data` owns,
+/// and the pointers come from `Vec::as_ptr`/`as_mut_ptr`, which do not
+/// create references to the buffer, so they stay usable alongside the
+/// slice accesses of the general path.
+#[derive(Debug)]
+struct Caches {
+    read: [Cell<Window>; 2],
+    write: [Cell<Window>; 2],
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            read: [Cell::new(Window::EMPTY), Cell::new(Window::EMPTY)],
+            write: [Cell::new(Window::EMPTY), Cell::new(Window::EMPTY)],
+        }
+    }
+}
+
+/// Make `w` the most recently used window of `cache` (unless it already is).
+#[inline]
+fn promote(cache: &[Cell<Window>; 2], w: Window) {
+    let first = cache[0].get();
+    if first.start != w.start || first.ptr != w.ptr {
+        cache[1].set(first);
+        cache[0].set(w);
+    }
+}
+
+#[derive(Debug, Default)]
 pub struct Memory {
     regions: Vec<Region>,
     last: Cell<usize>,
     /// Regions of the last successful reads / writes (separate, because code
     /// typically reads data while it writes the stack).
-    last_read: Recent,
-    last_write: Recent,
+    caches: Caches,
     /// Stack size limit, for the stack-overflow message.
     pub stack_limit: u64,
     /// Unmapped range below the stack: an access there is reported as a stack overflow.
     pub stack_guard: (u64, u64),
 }
+
+impl Clone for Memory {
+    /// A copy with its own (empty) caches: the originals point into the
+    /// source's buffers.
+    fn clone(&self) -> Self {
+        Memory {
+            regions: self.regions.clone(),
+            last: self.last.clone(),
+            caches: Caches::default(),
+            stack_limit: self.stack_limit,
+            stack_guard: self.stack_guard,
+        }
+    }
+}
+
+// SAFETY: the only non-`Send` fields are the cache windows' raw pointers,
+// which point into heap buffers owned by this same `Memory` (its regions'
+// `data`); moving the `Memory` to another thread moves that ownership along.
+// (`Cell` already keeps `Memory` from being `Sync`.)
+unsafe impl Send for Memory {}
 
 impl Memory {
     pub fn new() -> Self {
@@ -125,8 +215,7 @@ impl Memory {
         let pos = self.regions.partition_point(|r| r.start < region.start);
         self.regions.insert(pos, region);
         self.last.set(0);
-        self.last_read = Recent::default();
-        self.last_write = Recent::default();
+        self.caches = Caches::default();
         Ok(())
     }
 
@@ -144,7 +233,10 @@ impl Memory {
         self.regions.iter().position(|r| r.kind == kind)
     }
 
+    /// Mutable access to region `idx`; the caller may resize or
+    /// re-permission it, so the access caches start over.
     pub fn region_mut(&mut self, idx: usize) -> &mut Region {
+        self.caches = Caches::default();
         &mut self.regions[idx]
     }
 
@@ -157,6 +249,8 @@ impl Memory {
                 return Err("region would overlap its neighbour".into());
             }
         }
+        // Resizing may move the buffer: the cached pointers must go.
+        self.caches = Caches::default();
         self.regions[idx].data.resize(new_len, 0);
         Ok(())
     }
@@ -245,132 +339,146 @@ impl Memory {
         self.check_slow(addr, len, access)
     }
 
-    /// Region index and offset of `[addr, addr+len)` if it lies in one region
-    /// whose permissions include `perm`; tries the cached region first, then
-    /// scans (contracts have only a handful of regions).
+    /// Pointer to the `len` (1..=16) bytes at `addr` through the read
+    /// caches, refilling them from the regions on a miss; `None` when the
+    /// range is not inside one readable region (or lies in its last bytes,
+    /// see [`Window`]): the caller then takes the slow, checked route.
     #[inline(always)]
-    fn hit(&self, cache: &Recent, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
-        let i = cache.first.get();
-        if let Some(r) = self.regions.get(i) {
-            let off = addr.wrapping_sub(r.start);
-            if off < r.data.len() as u64
-                && len <= r.data.len() as u64 - off
-                && r.perm.0 & perm == perm
-            {
-                return Some((i, off as usize));
-            }
+    fn read_ptr(&self, addr: u64, len: u64) -> Option<*const u8> {
+        let w = &self.caches.read;
+        let hit = if len <= 8 {
+            w[0].get().at(addr).or_else(|| w[1].get().at(addr))
+        } else {
+            w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))
+        };
+        match hit {
+            Some(p) => Some(p),
+            None => self.read_scan(addr, len),
         }
-        self.hit_scan(cache, addr, len, perm)
+        .map(|p| p as *const u8)
     }
 
     #[inline(never)]
-    fn hit_scan(&self, cache: &Recent, addr: u64, len: u64, perm: u8) -> Option<(usize, usize)> {
-        for (i, r) in self.regions.iter().enumerate() {
-            let off = addr.wrapping_sub(r.start);
-            if off < r.data.len() as u64
-                && len <= r.data.len() as u64 - off
-                && r.perm.0 & perm == perm
-            {
-                cache.promote(i);
-                return Some((i, off as usize));
-            }
+    fn read_scan(&self, addr: u64, len: u64) -> Option<*mut u8> {
+        let r = self.region_with(addr, len, Perm::R.0)?;
+        // A pointer for reading only: `as_ptr` needs no `&mut`.
+        let w = window(r, r.data.as_ptr() as *mut u8);
+        promote(&self.caches.read, w);
+        if len <= 8 {
+            w.at(addr)
+        } else {
+            w.at16(addr)
         }
-        None
+    }
+
+    /// [`Memory::read_ptr`] for writes (the write caches; regions that allow
+    /// reading and writing).
+    #[inline(always)]
+    fn write_ptr(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
+        let w = &self.caches.write;
+        let hit = if len <= 8 {
+            w[0].get().at(addr).or_else(|| w[1].get().at(addr))
+        } else {
+            w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))
+        };
+        match hit {
+            Some(p) => Some(p),
+            None => self.write_scan(addr, len),
+        }
+    }
+
+    #[inline(never)]
+    fn write_scan(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
+        let i = self.region_index_with(addr, len, Perm::RW.0)?;
+        let ptr = self.regions[i].data.as_mut_ptr();
+        let w = window(&self.regions[i], ptr);
+        promote(&self.caches.write, w);
+        if len <= 8 {
+            w.at(addr)
+        } else {
+            w.at16(addr)
+        }
+    }
+
+    /// The region holding all of `[addr, addr+len)` whose permissions include `perm`.
+    fn region_with(&self, addr: u64, len: u64, perm: u8) -> Option<&Region> {
+        Some(&self.regions[self.region_index_with(addr, len, perm)?])
+    }
+
+    fn region_index_with(&self, addr: u64, len: u64, perm: u8) -> Option<usize> {
+        self.regions.iter().position(|r| {
+            let off = addr.wrapping_sub(r.start);
+            off < r.data.len() as u64 && len <= r.data.len() as u64 - off && r.perm.0 & perm == perm
+        })
     }
 
     /// Fast-path read for translated instructions: `size` (1, 2, 4 or 8)
-    /// bytes when they lie in one readable region that is one of the two
-    /// most recently read, else `None` — the caller then re-runs the
-    /// instruction on the general path, which reports the exact fault,
+    /// bytes when they lie in one of the two most recently read regions
+    /// (and not in its last 7 bytes), else `None` — the caller then re-runs
+    /// the instruction on the general path, which reports the exact fault,
     /// handles an access spanning two regions, and refills the cache.
     /// Keeping the region scan out of here keeps the translated handlers
     /// leaf functions (no calls, no callee-saved registers to spill).
     #[inline(always)]
     pub fn try_read(&self, addr: u64, size: u8) -> Option<u64> {
-        let pick = |i: usize| {
-            let r = self.regions.get(i)?;
-            if r.perm.0 & Perm::R.0 == 0 {
-                return None;
-            }
-            load(r.data.get(addr.wrapping_sub(r.start) as usize..)?, size)
-        };
-        pick(self.last_read.first.get()).or_else(|| pick(self.last_read.second.get()))
+        let w = &self.caches.read;
+        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+        // SAFETY: `Window::at` vouches for 8 bytes at `p` in a live buffer.
+        Some(unsafe { load_ptr(p, size) })
     }
 
     /// Fast-path write (see [`Memory::try_read`]); `None` leaves memory unchanged.
     #[inline(always)]
     pub fn try_write(&mut self, addr: u64, size: u8, val: u64) -> Option<()> {
-        let a = self.last_write.first.get();
-        if let Some(d) = slot_in(self.regions.get_mut(a), addr, size, Perm::W.0) {
-            return store(d, size, val);
-        }
-        let b = self.last_write.second.get();
-        store(
-            slot_in(self.regions.get_mut(b), addr, size, Perm::W.0)?,
-            size,
-            val,
-        )
+        let w = &self.caches.write;
+        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+        // SAFETY: as in `try_read`; write windows come from `as_mut_ptr` of
+        // writable regions, and `&mut self` rules out any other access.
+        unsafe { store_ptr(p, size, val) };
+        Some(())
     }
 
     /// Fast-path 16-byte read (see [`Memory::try_read`]).
     #[inline(always)]
     pub fn try_read16(&self, addr: u64) -> Option<u128> {
-        let pick = |i: usize| {
-            let r = self.regions.get(i)?;
-            if r.perm.0 & Perm::R.0 == 0 {
-                return None;
-            }
-            let d = r.data.get(addr.wrapping_sub(r.start) as usize..)?;
-            d.first_chunk::<16>().map(|c| u128::from_le_bytes(*c))
-        };
-        pick(self.last_read.first.get()).or_else(|| pick(self.last_read.second.get()))
+        let w = &self.caches.read;
+        let p = w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))?;
+        // SAFETY: `Window::at16` vouches for 16 bytes at `p`.
+        Some(u128::from_le(unsafe {
+            (p as *const u128).read_unaligned()
+        }))
     }
 
     /// Fast-path 16-byte write (see [`Memory::try_read`]).
     #[inline(always)]
     pub fn try_write16(&mut self, addr: u64, val: u128) -> Option<()> {
-        let bytes = val.to_le_bytes();
-        let a = self.last_write.first.get();
-        if let Some(d) = slot_in(self.regions.get_mut(a), addr, 16, Perm::W.0) {
-            d.copy_from_slice(&bytes);
-            return Some(());
-        }
-        let b = self.last_write.second.get();
-        slot_in(self.regions.get_mut(b), addr, 16, Perm::W.0)?.copy_from_slice(&bytes);
+        let w = &self.caches.write;
+        let p = w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))?;
+        // SAFETY: as in `try_write`, for the 16 bytes `at16` vouches for.
+        unsafe { (p as *mut u128).write_unaligned(val.to_le()) };
         Some(())
     }
 
     /// Fast-path read-modify-write slot: the `size` bytes at `addr` when one
-    /// of the two most recently written regions allows reading and writing
-    /// them (read with [`load`], write with [`store`]). Checking once lets an
-    /// instruction commit nothing until it knows its write cannot fault.
+    /// of the two most recently written regions holds them (write windows
+    /// are readable and writable; read with [`load`], write with
+    /// [`store`]). Checking once lets an instruction commit nothing until it
+    /// knows its write cannot fault.
     #[inline(always)]
     pub fn try_slot(&mut self, addr: u64, size: u8) -> Option<&mut [u8]> {
-        let a = self.last_write.first.get();
-        let b = self.last_write.second.get();
-        let i = if slot_in(self.regions.get_mut(a), addr, size, Perm::RW.0).is_some() {
-            a
-        } else {
-            b
-        };
-        slot_in(self.regions.get_mut(i), addr, size, Perm::RW.0)
+        let w = &self.caches.write;
+        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+        // SAFETY: `at` vouches for 8 >= `size` bytes at `p`; the slice
+        // borrows `self` mutably, so nothing else touches them meanwhile.
+        Some(unsafe { std::slice::from_raw_parts_mut(p, (size as usize).min(8)) })
     }
 
     /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
     #[inline(always)]
     pub fn read(&self, addr: u64, size: u8) -> Result<u64, Fault> {
-        if let Some((i, off)) = self.hit(&self.last_read, addr, size as u64, Perm::R.0) {
-            // `hit` guarantees `size` bytes at `off`; the chunk look-ups cannot fail.
-            let d = &self.regions[i].data[off..];
-            let v = match size {
-                1 => d.first().map(|&b| b as u64),
-                2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
-                4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
-                _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
-            };
-            if let Some(v) = v {
-                return Ok(v);
-            }
+        if let Some(p) = self.read_ptr(addr, 8) {
+            // SAFETY: `read_ptr` vouches for 8 bytes at `p` in a live buffer.
+            return Ok(unsafe { load_ptr(p, size) });
         }
         self.read_cold(addr, size)
     }
@@ -387,14 +495,9 @@ impl Memory {
     /// Write the low `size` (1, 2, 4 or 8) bytes of `val`.
     #[inline(always)]
     pub fn write(&mut self, addr: u64, size: u8, val: u64) -> Result<(), Fault> {
-        if let Some((i, off)) = self.hit(&self.last_write, addr, size as u64, Perm::W.0) {
-            let d = &mut self.regions[i].data[off..];
-            match size {
-                1 => d[0] = val as u8,
-                2 => d[..2].copy_from_slice(&(val as u16).to_le_bytes()),
-                4 => d[..4].copy_from_slice(&(val as u32).to_le_bytes()),
-                _ => d[..8].copy_from_slice(&val.to_le_bytes()),
-            }
+        if let Some(p) = self.write_ptr(addr, 8) {
+            // SAFETY: `write_ptr` vouches for 8 writable bytes at `p`.
+            unsafe { store_ptr(p, size, val) };
             return Ok(());
         }
         self.write_cold(addr, size, val)
@@ -409,10 +512,11 @@ impl Memory {
 
     #[inline]
     pub fn read_u128(&self, addr: u64) -> Result<u128, Fault> {
-        if let Some((i, off)) = self.hit(&self.last_read, addr, 16, Perm::R.0) {
-            if let Some(c) = self.regions[i].data[off..].first_chunk::<16>() {
-                return Ok(u128::from_le_bytes(*c));
-            }
+        if let Some(p) = self.read_ptr(addr, 16) {
+            // SAFETY: `read_ptr` vouches for 16 bytes at `p`.
+            return Ok(u128::from_le(unsafe {
+                (p as *const u128).read_unaligned()
+            }));
         }
         let mut b = [0u8; 16];
         self.read_bytes(addr, &mut b)?;
@@ -421,8 +525,9 @@ impl Memory {
 
     #[inline]
     pub fn write_u128(&mut self, addr: u64, val: u128) -> Result<(), Fault> {
-        if let Some((i, off)) = self.hit(&self.last_write, addr, 16, Perm::W.0) {
-            self.regions[i].data[off..off + 16].copy_from_slice(&val.to_le_bytes());
+        if let Some(p) = self.write_ptr(addr, 16) {
+            // SAFETY: `write_ptr` vouches for 16 writable bytes at `p`.
+            unsafe { (p as *mut u128).write_unaligned(val.to_le()) };
             return Ok(());
         }
         self.write_bytes(addr, &val.to_le_bytes())
@@ -518,6 +623,73 @@ impl Memory {
     }
 }
 
+/// The cache window of region `r`, whose buffer starts at `ptr`.
+#[inline]
+fn window(r: &Region, ptr: *mut u8) -> Window {
+    Window {
+        start: r.start,
+        lim: (r.data.len() as u64).saturating_sub(7),
+        ptr,
+    }
+}
+
+/// Little-endian load of `size` (1, 2, 4 or 8) bytes at `p`.
+///
+/// # Safety
+/// `p` must be valid for reading 8 bytes (any alignment).
+#[inline(always)]
+unsafe fn load_ptr(p: *const u8, size: u8) -> u64 {
+    // SAFETY: the caller guarantees 8 readable bytes; each read is unaligned.
+    unsafe {
+        match size {
+            1 => p.read() as u64,
+            2 => u16::from_le((p as *const u16).read_unaligned()) as u64,
+            4 => u32::from_le((p as *const u32).read_unaligned()) as u64,
+            _ => u64::from_le((p as *const u64).read_unaligned()),
+        }
+    }
+}
+
+/// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v` at `p`.
+///
+/// # Safety
+/// `p` must be valid for writing 8 bytes (any alignment) and not aliased.
+#[inline(always)]
+unsafe fn store_ptr(p: *mut u8, size: u8, v: u64) {
+    // SAFETY: the caller guarantees 8 writable, unaliased bytes.
+    unsafe {
+        match size {
+            1 => p.write(v as u8),
+            2 => (p as *mut u16).write_unaligned((v as u16).to_le()),
+            4 => (p as *mut u32).write_unaligned((v as u32).to_le()),
+            _ => (p as *mut u64).write_unaligned(v.to_le()),
+        }
+    }
+}
+
+/// Little-endian load of `size` (1, 2, 4 or 8) bytes from the start of `d`.
+#[inline(always)]
+pub fn load(d: &[u8], size: u8) -> Option<u64> {
+    match size {
+        1 => d.first().map(|&b| b as u64),
+        2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
+        4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
+        _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
+    }
+}
+
+/// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v` at the start of `d`.
+#[inline(always)]
+pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
+    match size {
+        1 => *d.first_mut()? = v as u8,
+        2 => *d.first_chunk_mut::<2>()? = (v as u16).to_le_bytes(),
+        4 => *d.first_chunk_mut::<4>()? = (v as u32).to_le_bytes(),
+        _ => *d.first_chunk_mut::<8>()? = v.to_le_bytes(),
+    }
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,39 +749,129 @@ mod tests {
             })
             .is_err());
     }
-}
 
-/// Little-endian load of `size` (1, 2, 4 or 8) bytes from the start of `d`.
-#[inline(always)]
-pub fn load(d: &[u8], size: u8) -> Option<u64> {
-    match size {
-        1 => d.first().map(|&b| b as u64),
-        2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
-        4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
-        _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
+    /// A read/write region of `len` bytes at `start`.
+    fn rw(start: u64, len: usize) -> Region {
+        Region {
+            start,
+            perm: Perm::RW,
+            kind: RegionKind::Heap,
+            data: vec![0; len],
+        }
     }
-}
 
-/// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v` at the start of `d`.
-#[inline(always)]
-pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
-    match size {
-        1 => *d.first_mut()? = v as u8,
-        2 => *d.first_chunk_mut::<2>()? = (v as u16).to_le_bytes(),
-        4 => *d.first_chunk_mut::<4>()? = (v as u32).to_le_bytes(),
-        _ => *d.first_chunk_mut::<8>()? = v.to_le_bytes(),
+    #[test]
+    fn fast_paths_hit_only_inside_cached_regions() {
+        let mut m = mem();
+        // Cold caches: the fast paths decline, the general path fills them.
+        assert_eq!(m.try_read(0x11000, 8), None);
+        assert_eq!(m.try_write(0x11000, 8, 1), None);
+        m.write(0x11000, 8, 0x1122_3344_5566_7788).unwrap();
+        // Reads and writes have separate caches; fill the read one with both regions.
+        assert_eq!(m.try_read(0x11000, 8), None);
+        assert_eq!(m.read(0x11000, 8).unwrap(), 0x1122_3344_5566_7788);
+        assert_eq!(m.read(0x10000, 1).unwrap(), 0x90);
+        assert_eq!(m.try_read(0x11000, 8), Some(0x1122_3344_5566_7788));
+        assert_eq!(m.try_read(0x11001, 2), Some(0x6677));
+        assert_eq!(m.try_read(0x10000, 4), Some(0x9090_9090));
+        // The code region is read-only: never a write hit there.
+        assert_eq!(m.try_write(0x10000, 1, 0), None);
+        assert_eq!(m.try_slot(0x10000, 1).map(|s| s.len()), None);
+        // Last 8 bytes hit; anything reaching past the end, or starting
+        // below the region (a wrapped offset), declines.
+        assert_eq!(m.try_write(0x11ff8, 8, u64::MAX), Some(()));
+        assert_eq!(m.try_read(0x11ff8, 8), Some(u64::MAX));
+        assert_eq!(m.try_read(0x11ff9, 8), None);
+        assert_eq!(m.try_write(0x11ffc, 4, 0), None);
+        assert_eq!(m.read(0x11fff, 1).unwrap(), 0xff);
+        assert_eq!(m.try_read(0x10fff, 2), None);
+        assert_eq!(m.read(0x10fff, 2).unwrap(), 0x8890);
+        assert_eq!(m.try_read(0x11000u64.wrapping_sub(1 << 40), 1), None);
+        assert_eq!(m.try_read(u64::MAX - 3, 8), None);
+        // 16-byte forms: the last 16 bytes hit, one further declines.
+        assert_eq!(m.try_write16(0x11ff0, 5u128 << 64 | 7), Some(()));
+        assert_eq!(m.try_read16(0x11ff0), Some(5u128 << 64 | 7));
+        assert_eq!(m.try_read16(0x11ff1), None);
+        assert_eq!(m.try_write16(0x11ff1, 0), None);
+        assert_eq!(m.read_u128(0x11ff0).unwrap(), 5u128 << 64 | 7);
+        // A read spanning the two regions declines and the general path joins them.
+        assert_eq!(m.try_read(0x10ffc, 8), None);
+        assert_eq!(m.read(0x10ffc, 8).unwrap(), 0x5566_7788_9090_9090);
+        let s = m.try_slot(0x11000, 4).unwrap();
+        assert_eq!(load(s, 4), Some(0x5566_7788));
+        store(s, 4, 0xdead_beef).unwrap();
+        assert_eq!(m.read(0x11000, 8).unwrap(), 0x1122_3344_dead_beef);
     }
-    Some(())
-}
 
-/// The `size` bytes at `addr` in region `r` if its permissions include `perm`.
-#[inline(always)]
-fn slot_in(r: Option<&mut Region>, addr: u64, size: u8, perm: u8) -> Option<&mut [u8]> {
-    let r = r?;
-    if r.perm.0 & perm != perm {
-        return None;
+    #[test]
+    fn caches_follow_heap_growth() {
+        let mut m = Memory::new();
+        m.map(rw(0x20000, 4096)).unwrap();
+        m.map(rw(0x7000_0000, 4096)).unwrap();
+        m.write(0x20ff8, 8, 0xabcd).unwrap();
+        m.write(0x7000_0000, 8, 1).unwrap();
+        assert_eq!(m.try_write(0x20ff0, 8, 0x1234), Some(()));
+        let idx = m.regions().iter().position(|r| r.start == 0x20000).unwrap();
+        let before = m.regions()[idx].data.as_ptr();
+        // 64 MiB: the buffer cannot stay where it was.
+        m.grow(idx, 64 << 20).unwrap();
+        assert_ne!(
+            before,
+            m.regions()[idx].data.as_ptr(),
+            "buffer did not move"
+        );
+        // A stale window would decline the new bytes and write the old buffer.
+        m.write(0x20000 + (64 << 20) - 8, 8, 0x5555).unwrap();
+        assert_eq!(m.read(0x20000 + (64 << 20) - 8, 8).unwrap(), 0x5555);
+        assert_eq!(m.try_read(0x20000 + (64 << 20) - 8, 8), Some(0x5555));
+        assert_eq!(m.try_write(0x20ff0, 8, 0x4321), Some(()));
+        assert_eq!(m.try_read(0x20ff8, 8), Some(0xabcd));
+        let live = &m.regions()[idx].data;
+        assert_eq!(live[0xff0..0xff8], 0x4321u64.to_le_bytes());
+        assert_eq!(live[(64 << 20) - 8..], 0x5555u64.to_le_bytes());
     }
-    r.data
-        .get_mut(addr.wrapping_sub(r.start) as usize..)?
-        .get_mut(..size as usize)
+
+    #[test]
+    fn caches_follow_region_changes_and_clones() {
+        let mut m = Memory::new();
+        m.map(rw(0x20000, 4096)).unwrap();
+        m.write(0x20000, 8, 7).unwrap();
+        assert_eq!(m.read(0x20000, 8).unwrap(), 7);
+        assert_eq!(m.try_read(0x20000, 8), Some(7));
+        // A replaced buffer (the old one is still alive when the new one is
+        // allocated, so their addresses differ).
+        m.region_mut(0).data = vec![3; 8192];
+        assert_eq!(m.try_write(0x20000, 8, 9), None);
+        m.write(0x21ff8, 8, 9).unwrap();
+        assert_eq!(m.try_read(0x20000, 1), None);
+        assert_eq!(m.read(0x20000, 1).unwrap(), 3);
+        assert_eq!(m.try_read(0x20000, 1), Some(3));
+        assert_eq!(m.regions()[0].data[0x1ff8..], 9u64.to_le_bytes());
+        // Taking write permission away stops the write fast path at once.
+        m.region_mut(0).perm = Perm::R;
+        assert_eq!(m.try_write(0x21ff8, 8, 0), None);
+        assert_eq!(m.try_slot(0x21ff8, 8).map(|s| s.len()), None);
+        assert!(matches!(
+            m.write(0x21ff8, 8, 0),
+            Err(Fault::Protection { .. })
+        ));
+        m.region_mut(0).perm = Perm::RW;
+        // Mapping another region keeps every access correct.
+        m.write(0x20010, 8, 11).unwrap();
+        m.map(rw(0x10000, 4096)).unwrap();
+        assert_eq!(m.read(0x20010, 8).unwrap(), 11);
+        m.write(0x10008, 8, 12).unwrap();
+        assert_eq!(m.read(0x10008, 8).unwrap(), 12);
+        assert_eq!(m.try_read(0x10008, 8), Some(12));
+        assert_eq!(m.try_read(0x20010, 8), Some(11));
+        // A clone has its own caches: its writes never reach the original.
+        let mut c = m.clone();
+        assert_eq!(c.try_write(0x20010, 8, 99), None);
+        c.write(0x20010, 8, 99).unwrap();
+        assert_eq!(c.try_write(0x20010, 8, 98), Some(()));
+        assert_eq!(m.read(0x20010, 8).unwrap(), 11);
+        assert_eq!(m.try_read(0x20010, 8), Some(11));
+        assert_eq!(m.regions()[1].data[0x10..0x18], 11u64.to_le_bytes());
+        assert_eq!(c.read(0x20010, 8).unwrap(), 98);
+    }
 }
