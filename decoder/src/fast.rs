@@ -213,13 +213,14 @@ fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
     out.len = len as u8;
     out.prefixes = (x & 1) as u8 * prefix::OPSIZE;
     out.imm2 = 0;
-    // Selects, not branches: which of the two applies varies without a
-    // pattern, and neither feeds the length.
-    let next = ip.wrapping_add(len as u64);
-    let rip = if ret & RIP != 0 { next } else { 0 };
-    let rel = if ret & REL != 0 { next } else { 0 };
-    out.mem.disp = (out.mem.disp as u64).wrapping_add(rip) as i64;
-    out.imm = out.imm.wrapping_add(rel);
+    if ret & (RIP | REL) != 0 {
+        let next = ip.wrapping_add(len as u64);
+        if ret & RIP != 0 {
+            out.mem.disp = next.wrapping_add(out.mem.disp as u64) as i64;
+        } else {
+            out.imm = next.wrapping_add(out.imm);
+        }
+    }
     true
 }
 
