@@ -6,7 +6,7 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
-use crate::exec::fast::{translate, translate_within, Uop};
+use crate::exec::fast::{fuse, translate, translate_within, Uop};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op};
@@ -228,6 +228,18 @@ impl CodeCache {
         // running the next one (`exec::fast::Threaded`).
         if let (Some(insn), Some(u)) = (self.insns.last(), self.uops.last_mut()) {
             *u = translate(insn, u.next);
+        }
+        // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler
+        // (`exec::fast::fused`) installed on the `cmp`/`test`.
+        if count >= 2 {
+            let n = self.insns.len();
+            if let (Some(a), Some(j)) = (self.insns.get(n - 2), self.insns.get(n - 1)) {
+                if let (Some(f), Some(u)) = (fuse(a, j), self.uops.get_mut(n - 2)) {
+                    if u.is_fast() {
+                        u.run = f;
+                    }
+                }
+            }
         }
         let b = Block {
             first,

@@ -263,33 +263,37 @@ fn hot_loop(
     gas: &mut Gas,
 ) -> Option<(BlockExit, Block)> {
     let mut rip = cpu.rip;
-    // The meter lives in registers here; `gas` is written back on every exit.
-    let limit = gas.limit;
-    let mut used = gas.used;
+    // The meter lives in a register here, as the gas left; `gas` is written
+    // back on every exit.
+    let mut left = gas.limit - gas.used;
+    let uops: &[Uop] = &cache.uops;
+    // The whole vector's provenance: the threaded handlers step through a
+    // block, which lies inside it (`CodeCache::decode_block`).
+    let base = uops.as_ptr();
     loop {
+        // No block starts at address 0 (page 0 is never mapped, so nothing
+        // there decodes into the cache), so the end of the call always
+        // misses here and `Vm::run` finishes it.
         let block = match cache.lookup(rip) {
-            Some(b) if rip != 0 && b.cost <= limit - used => b,
+            Some(b) if b.cost <= left => b,
             _ => {
                 cpu.rip = rip;
-                gas.used = used;
+                gas.used = gas.limit - left;
                 return None;
             }
         };
-        used += block.cost;
+        left -= block.cost;
         let first = block.first as usize;
-        // The whole vector's provenance: the threaded handlers step through
-        // the block, which lies inside it (`CodeCache::decode_block`).
-        let base = cache.uops.as_ptr();
-        let Some(u) = cache.uops.get(first) else {
-            gas.used = used;
+        let Some(u) = uops.get(first) else {
+            gas.used = gas.limit - left;
             return Some((out_of_step(rip), block));
         };
         match (u.run)(cpu, mem, base.wrapping_add(first)) {
             Exit::Next(next) => rip = next,
             Exit::Decline(p) => {
-                gas.used = used;
+                gas.used = gas.limit - left;
                 let r = resume(cpu, mem, cache, block, rip, p, gas);
-                used = gas.used;
+                left = gas.limit - gas.used;
                 match r {
                     Ok(next) | Err(BlockExit::Done(next)) => rip = next,
                     Err(exit) => return Some((exit, block)),

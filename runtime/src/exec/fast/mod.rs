@@ -26,6 +26,7 @@ use echovm_decoder::{prefix, Insn, Op};
 mod addr;
 mod alu;
 mod control;
+mod fused;
 mod moves;
 mod sse;
 
@@ -183,6 +184,8 @@ fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
 pub fn translate(insn: &Insn, next: u64) -> Uop {
     build(insn, next, true)
 }
+
+pub(crate) use fused::fuse;
 
 /// Translate an instruction that is followed, in the same block of
 /// [`crate::cache::CodeCache::uops`], by the uop of the instruction at `next`.

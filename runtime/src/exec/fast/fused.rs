@@ -1,0 +1,251 @@
+//! Compare-and-branch fusion: a `cmp` or `test` of a register with a
+//! register or an immediate (32- or 64-bit) directly followed by the `jcc`
+//! that ends its block runs as one threaded handler.
+//!
+//! Why: nearly every loop and `if` that gcc emits ends in such a pair. Run
+//! separately, the pair costs two dispatches and the branch re-derives its
+//! condition from the lazy flags record; fused, the condition is computed
+//! straight from the operands (`a < b`, `a == b`, …) while the flags record
+//! is still written exactly as the `cmp`/`test` alone would write it, so any
+//! later reader of the flags sees the same state.
+//!
+//! The `jcc` keeps its own uop right after the fused one (the block's last):
+//! the fused handler reads the branch target and fall-through address from
+//! it, and the gas and fault bookkeeping, which count instructions, stay
+//! unchanged. The register forms fused here never decline.
+
+use super::{Exit, Threaded, Uop};
+use crate::cpu::Cpu;
+use crate::exec::int::alu::compute;
+use crate::exec::int::get_gpr;
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Op, Operand};
+
+const CMP: u16 = Op::Cmp as u16;
+const TEST: u16 = Op::Test as u16;
+
+/// The fused handler for `first` followed by the block-ending `jcc`, when
+/// the pair has a fused form.
+pub(crate) fn fuse(first: &Insn, jcc: &Insn) -> Option<Threaded> {
+    let cc = jcc.op.condition()?;
+    if jcc.op as u16 - cc as u16 != Op::Jo as u16 {
+        return None;
+    }
+    let Operand::Gpr { size, .. } = first.ops[0] else {
+        return None;
+    };
+    let imm = match first.ops[1] {
+        Operand::Gpr { .. } => false,
+        Operand::Imm { .. } => true,
+        _ => return None,
+    };
+    macro_rules! by_cc {
+        ($op:expr, $imm:expr, $s:expr) => {
+            Some(match cc & 15 {
+                0 => cmp_jcc::<$op, $imm, $s, 0> as Threaded,
+                1 => cmp_jcc::<$op, $imm, $s, 1>,
+                2 => cmp_jcc::<$op, $imm, $s, 2>,
+                3 => cmp_jcc::<$op, $imm, $s, 3>,
+                4 => cmp_jcc::<$op, $imm, $s, 4>,
+                5 => cmp_jcc::<$op, $imm, $s, 5>,
+                6 => cmp_jcc::<$op, $imm, $s, 6>,
+                7 => cmp_jcc::<$op, $imm, $s, 7>,
+                8 => cmp_jcc::<$op, $imm, $s, 8>,
+                9 => cmp_jcc::<$op, $imm, $s, 9>,
+                10 => cmp_jcc::<$op, $imm, $s, 10>,
+                11 => cmp_jcc::<$op, $imm, $s, 11>,
+                12 => cmp_jcc::<$op, $imm, $s, 12>,
+                13 => cmp_jcc::<$op, $imm, $s, 13>,
+                14 => cmp_jcc::<$op, $imm, $s, 14>,
+                _ => cmp_jcc::<$op, $imm, $s, 15>,
+            })
+        };
+    }
+    match (first.op, imm, size) {
+        (Op::Cmp, false, 4) => by_cc!(CMP, false, 4),
+        (Op::Cmp, false, 8) => by_cc!(CMP, false, 8),
+        (Op::Cmp, true, 4) => by_cc!(CMP, true, 4),
+        (Op::Cmp, true, 8) => by_cc!(CMP, true, 8),
+        (Op::Test, false, 4) => by_cc!(TEST, false, 4),
+        (Op::Test, false, 8) => by_cc!(TEST, false, 8),
+        (Op::Test, true, 4) => by_cc!(TEST, true, 4),
+        (Op::Test, true, 8) => by_cc!(TEST, true, 8),
+        _ => None,
+    }
+}
+
+/// Condition `cc` (Intel's encoding order) from the status flags.
+#[inline(always)]
+fn holds(cc: u8, cf: bool, zf: bool, sf: bool, of: bool, pf: bool) -> bool {
+    let v = match cc >> 1 {
+        0 => of,
+        1 => cf,
+        2 => zf,
+        3 => cf || zf,
+        4 => sf,
+        5 => pf,
+        6 => sf != of,
+        _ => zf || sf != of,
+    };
+    v != (cc & 1 != 0)
+}
+
+/// `cmp`/`test` `r, r` or `r, imm` of `S` bytes, then `jcc` with condition `CC`.
+fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: `p` points at a live uop of a block (see `Threaded`).
+    let u = unsafe { &*p };
+    // SAFETY: `fuse` is installed only on the uop right before its block's
+    // last uop, the `jcc` (`CodeCache::decode_block`), which is therefore in
+    // the same block, inside the allocation `p`'s provenance covers.
+    let j = unsafe { &*p.add(1) };
+    let a = get_gpr(c, u.r0, S);
+    let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
+    // The flags record, exactly as the `cmp`/`test` handler writes it.
+    let r = compute::<OP>(&mut c.flags, S, a, b);
+    let sign = 1u64 << (S as u32 * 8 - 1);
+    let (cf, of) = if OP == CMP {
+        (a < b, (a ^ b) & (a ^ r) & sign != 0)
+    } else {
+        (false, false)
+    };
+    let taken = holds(
+        CC,
+        cf,
+        r == 0,
+        r & sign != 0,
+        of,
+        (r as u8).count_ones() % 2 == 0,
+    );
+    Exit::Next(if taken { j.imm } else { j.next })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fused pair against the general path running the two instructions
+    //! one after the other (the general path is itself checked against the
+    //! host CPU by `tests/diff_int.rs`).
+    use super::*;
+    use crate::exec::fast::{translate, translate_within};
+    use crate::exec::{execute, Step};
+    use echovm_decoder::decode;
+
+    fn values() -> Vec<u64> {
+        let mut v = vec![
+            0,
+            1,
+            2,
+            0x7f,
+            0x80,
+            0xff,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xffff_ffff,
+            0x1_0000_0000,
+            0x7fff_ffff_ffff_ffff,
+            0x8000_0000_0000_0000,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..24 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v.push(x);
+            v.push(x & 0xffff_ffff);
+            v.push(x & 0x8000_00ff);
+        }
+        v
+    }
+
+    /// Encodings of the fusable forms: (bytes without the immediate, has an imm32).
+    fn forms() -> Vec<(Vec<u8>, bool)> {
+        let mut f = Vec::new();
+        for rex in [None, Some(0x48u8), Some(0x4d)] {
+            for (op, imm) in [(0x39u8, false), (0x85, false), (0x81, true), (0xf7, true)] {
+                let mut b: Vec<u8> = rex.into_iter().collect();
+                // modrm: register-direct, reg = rcx (or /7 for cmp imm, /0 for test imm), rm = rax.
+                let modrm = match op {
+                    0x81 => 0xf8,
+                    0xf7 => 0xc0,
+                    _ => 0xc8,
+                };
+                b.extend([op, modrm]);
+                f.push((b, imm));
+            }
+        }
+        f
+    }
+
+    #[test]
+    fn fused_pairs_match_the_general_path() {
+        let vals = values();
+        let mut checked = 0;
+        for (form, has_imm) in forms() {
+            for cc in 0..16u8 {
+                for (i, &a) in vals.iter().enumerate() {
+                    // Register pairs use the next value; immediate forms
+                    // take the low 32 bits of it (sign-extended by the CPU).
+                    let b = vals[(i * 7 + 3) % vals.len()];
+                    let mut code = form.clone();
+                    if has_imm {
+                        code.extend((b as u32).to_le_bytes());
+                    }
+                    let at = 0x40_0000u64;
+                    let first = decode(&code, at).expect("cmp/test decodes");
+                    let next = at + first.len as u64;
+                    let jcc_bytes = [0x0f, 0x80 | cc, 0x10, 0, 0, 0];
+                    let jcc = decode(&jcc_bytes, next).expect("jcc decodes");
+                    let after = next + jcc.len as u64;
+                    let fused = fuse(&first, &jcc).expect("the pair fuses");
+
+                    let mut cpu = Cpu::default();
+                    cpu.gpr[0] = a;
+                    cpu.gpr[1] = b;
+                    cpu.gpr[8] = b.rotate_left(13);
+                    cpu.gpr[9] = a ^ b;
+                    cpu.flags.set(0x8d5);
+                    let mut mem = Memory::new();
+                    let (mut c1, mut m1) = (cpu.clone(), Memory::new());
+
+                    let mut uops = [translate_within(&first, next), translate(&jcc, after)];
+                    uops[0].run = fused;
+                    let Exit::Next(got) = (uops[0].run)(&mut c1, &mut m1, uops.as_ptr()) else {
+                        panic!("a fused register pair declined");
+                    };
+
+                    assert_eq!(execute(&mut cpu, &mut mem, &first, next), Ok(Step::Next));
+                    let want = match execute(&mut cpu, &mut mem, &jcc, after) {
+                        Ok(Step::Next) => after,
+                        Ok(Step::Jump(t)) => t,
+                        other => panic!("jcc: {other:?}"),
+                    };
+                    assert_eq!(got, want, "{first} / {jcc} with a={a:#x} b={b:#x}");
+                    assert_eq!(c1.flags.get(), cpu.flags.get(), "flags after {first}");
+                    assert_eq!(c1.gpr, cpu.gpr);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 12 * 16 * values().len());
+    }
+
+    #[test]
+    fn only_register_forms_before_a_jcc_fuse() {
+        let jcc = decode(&[0x74, 0x02], 0x1000).expect("je");
+        let cmp_mem = decode(&[0x39, 0x08], 0x1000).expect("cmp [rax], ecx");
+        let cmp_r8 = decode(&[0x38, 0xc8], 0x1000).expect("cmp al, cl");
+        let cmp_rr = decode(&[0x39, 0xc8], 0x1000).expect("cmp eax, ecx");
+        let jmp = decode(&[0xeb, 0x02], 0x1000).expect("jmp");
+        let sete = decode(&[0x0f, 0x94, 0xc0], 0x1000).expect("sete");
+        assert!(fuse(&cmp_mem, &jcc).is_none());
+        assert!(fuse(&cmp_r8, &jcc).is_none());
+        assert!(fuse(&cmp_rr, &jmp).is_none());
+        assert!(fuse(&cmp_rr, &sete).is_none());
+        assert!(fuse(&cmp_rr, &jcc).is_some());
+    }
+}
