@@ -108,6 +108,7 @@ pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
 /// passes 15-byte windows): the bytes are copied into a zero-padded window,
 /// and the result counts only if the instruction ends within them.
 #[inline(never)]
+#[cold]
 pub(crate) fn decode_short(bytes: &[u8], ip: u64, out: &mut Insn) -> bool {
     let n = bytes.len().min(crate::cursor::MAX_LEN);
     let mut w = [0u8; WINDOW];
@@ -118,6 +119,7 @@ pub(crate) fn decode_short(bytes: &[u8], ip: u64, out: &mut Insn) -> bool {
 /// Instructions with legacy prefixes: 66, F2/F3 (SSE column) and ignored
 /// ES/CS/SS/DS overrides, then at most one REX. Out of line: they are rare.
 #[inline(never)]
+#[cold]
 fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
     let Some((pos, p66, rep)) = prefixes(w) else {
         return false;
@@ -188,7 +190,8 @@ fn dispatch(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u
     finish(ip, out, p, x, ret)
 }
 
-/// [`dispatch`] for the 0F map (out of line, see there).
+/// [`dispatch`] for the 0F map (out of line, see there; not `#[cold]`,
+/// which made it measurably slower).
 #[inline(never)]
 fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
     let at = at & 7;

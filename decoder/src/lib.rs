@@ -82,6 +82,7 @@ pub fn decode_fast_only(bytes: &[u8], ip: u64) -> Option<Insn> {
 
 /// Every prefix combination, truncation, error and rare form.
 #[inline(never)]
+#[cold]
 fn general(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
     let mut c = Cursor::new(bytes, ip, out);
     let mut b = c.u8();
