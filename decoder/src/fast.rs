@@ -49,7 +49,7 @@ pub(crate) const WINDOW: usize = 32;
 /// It writes `op`, `osize`, `ops`, `mem` and `imm` and returns [`SLOW`] (hand
 /// the instruction to the general decoder; `out` then holds garbage) or
 /// [`OK`] | the bytes it used from `r` | [`RIP`] / [`REL`]. The caller writes
-/// the rest (length, prefix bits, `imm2`) and adds the instruction's end
+/// the rest (length, prefix bits) and adds the instruction's end
 /// address where [`RIP`] / [`REL`] ask for it: the handlers need neither the
 /// address nor the opcode's position, which keeps their few values in
 /// registers.
@@ -205,7 +205,7 @@ fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x
 }
 
 /// After the handler: `p` = the opcode's end. Writes the length, prefix
-/// bits and `imm2`, and makes RIP-relative addresses and branch targets
+/// bits, and makes RIP-relative addresses and branch targets
 /// absolute.
 #[inline(always)]
 fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
@@ -215,7 +215,6 @@ fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
     let len = p + (ret & 15) as usize;
     out.len = len as u8;
     out.prefixes = (x & 1) as u8 * prefix::OPSIZE;
-    out.imm2 = 0;
     if ret & (RIP | REL) != 0 {
         let next = ip.wrapping_add(len as u64);
         if ret & RIP != 0 {
@@ -423,6 +422,9 @@ fn rm_xmm(r: &[u8; 16], m: u8, rex: u32, size: u8, mem: &mut MemRef) -> (Operand
 /// after the opcode, RIP-relative memory operand or not.
 #[inline(always)]
 fn done(out: &mut Insn, op: Op, osize: u8, n: usize, rip: bool) -> u32 {
+    // Here rather than in the caller: next to `imm` (often also 0) the two
+    // stores can merge.
+    out.imm2 = 0;
     out.op = op;
     out.osize = osize;
     OK | n as u32 | (rip as u32) << 4
@@ -460,6 +462,7 @@ macro_rules! handlers {
 #[inline(always)]
 fn rel(rel: u64, n: u32, out: &mut Insn, op: Op) -> u32 {
     out.imm = rel;
+    out.imm2 = 0;
     out.mem = NO_MEM;
     out.ops = [Operand::Imm { size: 8 }, NONE, NONE, NONE];
     out.op = op;
