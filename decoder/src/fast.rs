@@ -10,12 +10,20 @@
 //!
 //! Structure (chosen by measurement, see docs/DECODER.md): a short dispatcher
 //! finds the opcode (after at most one REX, or after the legacy prefixes in
-//! the out-of-line [`prefixed`]) and calls one small handler through a table
-//! of 5 × 256 function pointers (one-byte map, then the 0F map per SSE
-//! column). Each handler is a separate function, specialised by const
-//! generics for its operation, so it keeps its few values in registers and
-//! writes every `Insn` field once; one big function with a `match` over all
-//! forms spilled and reloaded its shared state on every instruction.
+//! the out-of-line [`prefixed`]) and calls one small handler per operand
+//! form through a table of 5 × 256 function pointers (one-byte map, then the
+//! 0F map per SSE column); the operation comes from [`OPS`]. Each handler is
+//! a separate function, so it keeps its few values in registers and writes
+//! every `Insn` field once; one big function with a `match` over all forms
+//! spilled and reloaded its shared state on every instruction.
+//!
+//! Speed in a linear sweep is bounded by the dependency of each
+//! instruction's start on the previous one's length, so whatever decides a
+//! length (REX or not, 0F or not, mod, SIB, RIP) is a *branch*, which the
+//! CPU predicts and runs ahead of, not a select or a table lookup, which it
+//! would have to wait for. Values that do not feed the length (registers,
+//! displacement values, fix-ups) are computed without branches where that
+//! measured faster.
 //!
 //! Handlers read from a 16-byte array that starts right after the opcode
 //! (`r`), cut from a window of [`WINDOW`] bytes: every read is in bounds by
@@ -44,7 +52,8 @@ pub(crate) const WINDOW: usize = 32;
 /// A handler: `r` = the bytes after the opcode, the output, `rex` = the REX
 /// byte or 0, `x` = bit 0: a 66 prefix was seen, bits 1..=2: SSE column (0
 /// none, 1 66, 2 F3, 3 F2), bits 8..=15: the (last) opcode byte, bit 16: 0F
-/// map.
+/// map, bits 24..=31: the "v" operand size; `op` = the operation from
+/// [`OPS`] (for handlers that serve several operations).
 ///
 /// It writes `op`, `osize`, `ops`, `mem` and `imm` and returns [`SLOW`] (hand
 /// the instruction to the general decoder; `out` then holds garbage) or
