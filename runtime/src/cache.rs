@@ -185,7 +185,9 @@ impl CodeCache {
         let mut total = 0u64;
         let mut count = 0u32;
         loop {
-            let bytes = match mem.fetch(pc, 15) {
+            // Up to 32 bytes (15 is the longest instruction): the decoder's fast
+            // path reads a 32-byte window directly and copies anything shorter.
+            let bytes = match mem.fetch(pc, 32) {
                 Ok(b) => b,
                 Err(f) if count == 0 => return Err(f),
                 Err(_) => break,
