@@ -6,7 +6,7 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
-use crate::exec::fast::{fuse, translate, translate_within, Uop};
+use crate::exec::fast::{dead_flags, fuse, translate, translate_flags_dead, translate_within, Uop};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op};
@@ -239,6 +239,22 @@ impl CodeCache {
                 if let (Some(f), Some(u)) = (fuse(a, j), self.uops.get_mut(n - 2)) {
                     if u.is_fast() {
                         u.run = f;
+                    }
+                }
+            }
+        }
+        // Arithmetic whose flags the block overwrites before reading them
+        // skips the flags record (`exec::fast::noflags`).
+        let start = first as usize;
+        if let Some(insns) = self.insns.get(start..) {
+            let dead = dead_flags(insns);
+            for k in 0..insns.len().saturating_sub(1) {
+                if dead & (1 << k) == 0 {
+                    continue;
+                }
+                if let (Some(insn), Some(u)) = (insns.get(k), self.uops.get_mut(start + k)) {
+                    if let Some(nf) = translate_flags_dead(insn, u.next) {
+                        *u = nf;
                     }
                 }
             }

@@ -28,6 +28,7 @@ mod alu;
 mod control;
 mod fused;
 mod moves;
+mod noflags;
 mod sse;
 
 // Every handler in this module is written as a *body*,
@@ -186,6 +187,19 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
 }
 
 pub(crate) use fused::fuse;
+pub(crate) use noflags::dead_flags;
+
+/// Translate an instruction whose flags are dead (see [`dead_flags`]) and
+/// that is followed by another uop of its block: its flag-free form, if it
+/// has one.
+pub(crate) fn translate_flags_dead(insn: &Insn, next: u64) -> Option<Uop> {
+    let mut u = build(insn, next, false);
+    if !u.fast {
+        return None;
+    }
+    u.run = noflags::pick(insn, &mut u)?.mid;
+    Some(u)
+}
 
 /// Translate an instruction that is followed, in the same block of
 /// [`crate::cache::CodeCache::uops`], by the uop of the instruction at `next`.
