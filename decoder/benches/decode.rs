@@ -64,17 +64,27 @@ fn ours(bufs: &[(u64, Vec<u8>)]) -> u64 {
     let mut n = 0u64;
     let mut i = echovm_decoder::decode(&[0x90], 0).expect("nop decodes");
     for (addr, code) in bufs {
-        let mut off = 0;
-        while off < code.len() {
-            let step = match echovm_decoder::decode_into(&code[off..], addr + off as u64, &mut i) {
+        // The rest of the section and its address: fewer live values than
+        // (section, offset, base address), so the loop keeps them all in
+        // registers across the decoder call, as iced-x86's decoder keeps its
+        // position in its own state.
+        let mut rest: &[u8] = code;
+        let mut ip = *addr;
+        while !rest.is_empty() {
+            let step = match echovm_decoder::decode_into(rest, ip, &mut i) {
                 Ok(()) => {
+                    // The length is read before `black_box`, as the caller
+                    // that just wrote it would (read after, it is reloaded
+                    // from memory).
+                    let len = i.len as usize;
                     black_box(&i);
-                    i.len as usize
+                    len
                 }
                 Err(echovm_decoder::DecodeError::Unsupported { len, .. }) => len as usize,
                 Err(_) => 1,
             };
-            off += step;
+            rest = &rest[step..];
+            ip = ip.wrapping_add(step as u64);
             n += 1;
         }
     }

@@ -57,21 +57,22 @@ pub(crate) const WINDOW: usize = 32;
 ///
 /// It writes `op`, `osize`, `ops`, `mem` and `imm` and returns [`SLOW`] (hand
 /// the instruction to the general decoder; `out` then holds garbage) or
-/// [`OK`] | the bytes it used from `r` | [`RIP`] / [`REL`]. The caller writes
+/// the bytes it used from `r` (low byte) | [`RIP`] / [`REL`]. The caller writes
 /// the rest (length, prefix bits) and adds the instruction's end
 /// address where [`RIP`] / [`REL`] ask for it: the handlers need neither the
 /// address nor the opcode's position, which keeps their few values in
 /// registers.
 type H = fn(&[u8; 16], &mut Insn, u32, u32, Op) -> u32;
 
-/// Handler result: not a fast-path instruction.
-const SLOW: u32 = 0;
-/// Handler result: decoded; the low four bits are the bytes used after the opcode.
-const OK: u32 = 0x40;
+/// Handler result: not a fast-path instruction (the sign bit, so the caller
+/// tests it without a mask; a decoded result has the bytes used after the
+/// opcode in its low byte, so that the length is one add whose low byte is
+/// stored, again without a mask).
+const SLOW: u32 = 0x8000_0000;
 /// `mem.disp` is relative to the instruction's end (RIP-relative operand).
-const RIP: u32 = 0x10;
+const RIP: u32 = 0x100;
 /// `imm` is relative to the instruction's end (branch target).
-const REL: u32 = 0x20;
+const REL: u32 = 0x200;
 
 /// Prefix classes for the fast path: 1 = 66, 2 = F3, 3 = F2 (the SSE column
 /// numbers), 4 = ES/CS/SS/DS override (no effect in 64-bit mode), 5 = any
@@ -218,11 +219,11 @@ fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x
 /// absolute.
 #[inline(always)]
 fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
-    if ret == SLOW {
+    if ret & SLOW != 0 {
         return false;
     }
-    let len = p + (ret & 15) as usize;
-    out.len = len as u8;
+    let len = (ret as u8).wrapping_add(p as u8);
+    out.len = len;
     out.prefixes = (x & 1) as u8 * prefix::OPSIZE;
     if ret & (RIP | REL) != 0 {
         let next = ip.wrapping_add(len as u64);
@@ -436,7 +437,7 @@ fn done(out: &mut Insn, op: Op, osize: u8, n: usize, rip: bool) -> u32 {
     out.imm2 = 0;
     out.op = op;
     out.osize = osize;
-    OK | n as u32 | (rip as u32) << 4
+    n as u32 | (rip as u32) << 8
 }
 
 /// No operands, no memory, no immediate.
@@ -476,7 +477,7 @@ fn rel(rel: u64, n: u32, out: &mut Insn, op: Op) -> u32 {
     out.ops = [Operand::Imm { size: 8 }, NONE, NONE, NONE];
     out.op = op;
     out.osize = 8;
-    OK | REL | n
+    REL | n
 }
 
 const ALU_OPS: [Op; 8] = [
