@@ -95,23 +95,44 @@ const PREFIX: [u8; 256] = {
     t
 };
 
+/// First-byte classes for an instruction without REX: 0 = an opcode of the
+/// one-byte map, 1 = 0F, 2 = a legacy prefix. One table lookup and one
+/// branch send the rare cases out of the common path.
+const FIRST: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if PREFIX[b] != 0 {
+            t[b] = 2;
+        }
+        b += 1;
+    }
+    t[0x0F] = 1;
+    t
+};
+
 /// Decode the instruction at the start of `w` (located at `ip`) into `out`
 /// if it is one of the common forms; `false` means "use the general decoder"
 /// (and `out` holds unspecified contents).
 #[inline(always)]
 pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
     let b = w[0];
-    if PREFIX[b as usize] != 0 {
-        return prefixed(w, ip, out);
-    }
     // At most one REX right before the opcode (a second REX, or a prefix
-    // after it, is an opcode the table sends to the general decoder).
+    // after it, is an opcode the table sends to the general decoder). Tested
+    // first, on the byte itself: it decides where the opcode is.
     if b & 0xF0 == 0x40 {
-        let osz = if b & 8 != 0 { 8 } else { 4 };
-        dispatch(w, ip, out, 1, b as u32, osz << 24)
-    } else {
-        dispatch(w, ip, out, 0, 0, 4 << 24)
+        // "v" operand size 8 with REX.W, else 4, in bits 24..=31.
+        let osz = 0x0400_0000 + ((b as u32 & 8) << 23);
+        return dispatch::<true>(w, ip, out, 1, b as u32, osz);
     }
+    if FIRST[b as usize] != 0 {
+        return if b == 0x0F {
+            dispatch_0f(w, ip, out, 0, 0, 4 << 24)
+        } else {
+            prefixed(w, ip, out)
+        };
+    }
+    dispatch::<false>(w, ip, out, 0, 0, 4 << 24)
 }
 
 /// [`decode`] for inputs shorter than [`WINDOW`] (the interpreter's cache
@@ -151,7 +172,7 @@ fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
         4
     };
     // With prefixes an instruction could run past 15 bytes.
-    dispatch(w, ip, out, at, rex, (p66 | col << 1 | osz << 24) as u32) && out.len <= 15
+    dispatch::<true>(w, ip, out, at, rex, (p66 | col << 1 | osz << 24) as u32) && out.len <= 15
 }
 
 /// Legacy prefixes the fast path accepts: returns the position after them
@@ -186,12 +207,14 @@ fn prefixes(w: &[u8; WINDOW]) -> Option<(usize, usize, usize)> {
 /// "first byte → REX → ModRM → displacement size → length" is what limits
 /// speed. The 0F test is a (well-predicted) branch rather than a select so
 /// that the ModRM byte's address does not wait for the opcode byte.
+/// `CHECK_0F`: the byte at `at` may be 0F (false when the caller has ruled
+/// that out).
 #[inline(always)]
-fn dispatch(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
+fn dispatch<const CHECK_0F: bool>(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
     // `at` is at most 5; the mask lets the compiler see that.
     let at = at & 7;
     let opc = w[at];
-    if opc == 0x0F {
+    if CHECK_0F && opc == 0x0F {
         return dispatch_0f(w, ip, out, at, rex, x);
     }
     let p = at + 1;
