@@ -146,6 +146,29 @@ fn every_opcode_and_modrm() {
     report(&fails, total);
 }
 
+/// Every SIB byte under every REX.X/REX.B combination and each mod (the fast
+/// path decodes SIB bytes from a table built per REX.X/REX.B), for a load,
+/// a store, `lea` and an ALU form with an immediate.
+#[test]
+fn every_sib_byte() {
+    let mut fails = Fails::default();
+    let mut total = 0u64;
+    for rex in [&[][..], &[0x40], &[0x41], &[0x42], &[0x43], &[0x48], &[0x4F], &[0x66]] {
+        for opc in [0x8B, 0x89, 0x8D, 0x81] {
+            for modrm in [0x04, 0x0C, 0x44, 0x7C, 0x84, 0xBC] {
+                for sib in 0..=255u8 {
+                    let mut b = rex.to_vec();
+                    b.extend_from_slice(&[opc, modrm, sib, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33]);
+                    b.resize(32, 0xCC);
+                    total += 1;
+                    check(&mut fails, &b, 0x40_1000);
+                }
+            }
+        }
+    }
+    report(&fails, total);
+}
+
 #[test]
 fn short_inputs_take_the_general_path() {
     // Fewer than 15 bytes: truncation must be reported exactly as before.
