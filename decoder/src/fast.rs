@@ -300,16 +300,41 @@ fn szi(rex: u32, x: u32) -> usize {
     }
 }
 
+/// A ModRM byte's register numbers for each REX.R/X/B combination (index
+/// `m | (rex & 7) << 8`): ModRM.reg extended by REX.R (low byte) and ModRM.rm
+/// extended by REX.B (high byte). One load gives both, instead of two chains
+/// of shifts and masks; [`SIB`] uses the same index form, so the REX part of
+/// the index is computed once.
+const MODRM: [u16; 2048] = {
+    let mut t = [0u16; 2048];
+    let mut i = 0;
+    while i < 2048 {
+        let m = (i & 0xFF) as u16;
+        let rex = (i >> 8) as u16;
+        let reg = ((m >> 3) & 7) | (rex & 4) << 1;
+        let rm = (m & 7) | (rex & 1) << 3;
+        t[i] = reg | rm << 8;
+        i += 1;
+    }
+    t
+};
+
+/// [`MODRM`]'s entry for `m` under `rex`.
+#[inline(always)]
+fn modrm_regs(m: u8, rex: u32) -> u16 {
+    MODRM[m as usize | (rex as usize & 7) << 8]
+}
+
 /// ModRM.reg extended by REX.R.
 #[inline(always)]
 fn reg(m: u8, rex: u32) -> u8 {
-    ((m >> 3) & 7) | ((rex as u8 & 4) << 1)
+    modrm_regs(m, rex) as u8
 }
 
 /// ModRM.rm (or an opcode's low three bits) extended by REX.B.
 #[inline(always)]
 fn low(m: u8, rex: u32) -> u8 {
-    (m & 7) | ((rex as u8 & 1) << 3)
+    (modrm_regs(m, rex) >> 8) as u8
 }
 
 /// A general register operand; `hi8` (a byte operand without REX) makes
@@ -361,14 +386,15 @@ fn u32c<const I: usize>(r: &[u8; 16]) -> u32 {
     u32::from_le_bytes([r[I], r[I + 1], r[I + 2], r[I + 3]])
 }
 
-/// A SIB byte decoded for each REX.X/REX.B combination (index `sib |
-/// (rex & 3) << 8`): base register (bits 0..8, before the "no base" case of
-/// mod 0), index register or [`NO_REG`] (bits 8..16), scale (bits 16..24).
-/// One load instead of a dozen shifts, masks and a select per SIB operand.
-const SIB: [u32; 1024] = {
-    let mut t = [0u32; 1024];
+/// A SIB byte decoded for each REX.R/X/B combination (index `sib |
+/// (rex & 7) << 8`, as for [`MODRM`]; REX.R does not matter here): base
+/// register (bits 0..8, before the "no base" case of mod 0), index register
+/// or [`NO_REG`] (bits 8..16), scale (bits 16..24). One load instead of a
+/// dozen shifts, masks and a select per SIB operand.
+const SIB: [u32; 2048] = {
+    let mut t = [0u32; 2048];
     let mut i = 0;
-    while i < 1024 {
+    while i < 2048 {
         let sib = (i & 0xFF) as u32;
         let rex = (i >> 8) as u32;
         let base = (sib & 7) | (rex & 1) << 3;
@@ -392,10 +418,12 @@ const SIB: [u32; 1024] = {
 fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool) {
     mem.seg = Seg::None;
     mem.addr32 = false;
+    // Looked up once, before the branches (the handler's `reg` reuses the load).
+    let regs = modrm_regs(m, rex);
     if m & 7 != 4 {
         mem.index = NO_REG;
         mem.scale = 1;
-        let base = low(m, rex);
+        let base = (regs >> 8) as u8;
         if m < 0x40 {
             if m & 7 == 5 {
                 mem.base = RIP_BASE;
@@ -417,7 +445,7 @@ fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool)
         }
     } else {
         let sib = r[1];
-        let t = SIB[sib as usize | (rex as usize & 3) << 8];
+        let t = SIB[sib as usize | (rex as usize & 7) << 8];
         mem.index = (t >> 8) as u8;
         mem.scale = (t >> 16) as u8;
         let base = t as u8;
@@ -449,9 +477,10 @@ fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool)
 /// operand"). Returns the operand, the bytes used from `r` and RIP-relative.
 #[inline(always)]
 fn rm(r: &[u8; 16], m: u8, rex: u32, size: u8, hi8: bool, mem: &mut MemRef) -> (Operand, usize, bool) {
+    let regs = modrm_regs(m, rex);
     if m >= 0xC0 {
         *mem = NO_MEM;
-        (gpr(low(m, rex), size, hi8), 1, false)
+        (gpr((regs >> 8) as u8, size, hi8), 1, false)
     } else {
         let (n, rip) = mem_operand(r, m, rex, mem);
         (Operand::Mem { size }, n, rip)
@@ -461,9 +490,10 @@ fn rm(r: &[u8; 16], m: u8, rex: u32, size: u8, hi8: bool, mem: &mut MemRef) -> (
 /// [`rm`] for an XMM form (memory of `size` bytes).
 #[inline(always)]
 fn rm_xmm(r: &[u8; 16], m: u8, rex: u32, size: u8, mem: &mut MemRef) -> (Operand, usize, bool) {
+    let regs = modrm_regs(m, rex);
     if m >= 0xC0 {
         *mem = NO_MEM;
-        (Operand::Xmm(low(m, rex)), 1, false)
+        (Operand::Xmm((regs >> 8) as u8), 1, false)
     } else {
         let (n, rip) = mem_operand(r, m, rex, mem);
         (Operand::Mem { size }, n, rip)
