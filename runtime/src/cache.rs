@@ -9,7 +9,7 @@
 use crate::exec::fast::{dead_flags, fuse, translate, translate_flags_dead, translate_within, Uop};
 use crate::fault::Fault;
 use crate::memory::Memory;
-use echovm_decoder::{decode, DecodeError, Insn, Op};
+use echovm_decoder::{decode, DecodeError, Insn, Op, Operand};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -210,7 +210,24 @@ impl CodeCache {
                         & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
                         != 0
                         && insn.op.is_string();
-                    if ends_block(insn.op) || rep || count as usize >= MAX_BLOCK {
+                    if count as usize >= MAX_BLOCK {
+                        break;
+                    }
+                    // A direct jmp/call has one successor: the block goes on at its
+                    // target (a superblock), so the transfer costs no block lookup.
+                    // The threaded mid-block form ignores the handler's next RIP and
+                    // runs the next uop, which is the target's instruction.
+                    if matches!(insn.op, Op::Jmp | Op::Call)
+                        && matches!(insn.ops[0], Operand::Imm { .. })
+                    {
+                        if let Some(u) = self.uops.last_mut() {
+                            u.kind |= Uop::LINKED;
+                            u.imm = insn.imm;
+                        }
+                        pc = insn.imm;
+                        continue;
+                    }
+                    if ends_block(insn.op) || rep {
                         break;
                     }
                 }

@@ -346,15 +346,19 @@ fn resume(
     let base = cache.uops.as_ptr();
     loop {
         let k = (p as usize).wrapping_sub(uops.as_ptr() as usize) / std::mem::size_of::<Uop>();
-        let pc = match k.checked_sub(1) {
-            Some(j) => uops.get(j).map_or(rip, |u| u.next),
-            None => rip,
-        };
+        let pc = address_of(uops, k, rip);
         let (Some(insn), Some(u)) = (cache.insns.get(first + k), uops.get(k)) else {
             return Err(out_of_step(pc));
         };
-        if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
-            return Err(exit);
+        match general(cpu, mem, insn, k, pc, u.next, gas) {
+            None => {}
+            // A direct jmp/call inside a superblock: its target is the next uop.
+            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() => {
+                if t != u.imm {
+                    return Err(out_of_step(pc));
+                }
+            }
+            Some(exit) => return Err(exit),
         }
         if uops.get(k + 1).is_none() {
             return Ok(u.next);
@@ -442,12 +446,25 @@ fn run_block(
             return BlockExit::OutOfGas { pc };
         }
         gas.used += c;
-        if let Some(exit) = general(cpu, mem, insn, k, pc, u.next, gas) {
-            return exit;
+        match general(cpu, mem, insn, k, pc, u.next, gas) {
+            None => {}
+            // A direct jmp/call inside a superblock: its target is the next uop.
+            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() && t == u.imm => {}
+            Some(exit) => return exit,
         }
-        pc = u.next;
+        pc = u.successor();
     }
     BlockExit::Done(pc)
+}
+
+/// Address of instruction `k` of a block starting at `start`: the
+/// successor of the one before it (a direct jmp/call inside a superblock is
+/// followed by its target).
+fn address_of(uops: &[Uop], k: usize, start: u64) -> u64 {
+    match k.checked_sub(1).and_then(|j| uops.get(j)) {
+        Some(prev) => prev.successor(),
+        None => start,
+    }
 }
 
 /// The cache's parallel vectors disagree: cannot happen (they grow together

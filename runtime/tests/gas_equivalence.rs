@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(12) {
+    let pick = match r.below(14) {
         8 if in_loop => 1,
         k => k,
     };
@@ -111,6 +111,12 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             0xb6,
             0xc0 | b << 3 | a,
         ]),
+        // A direct call of the next instruction, whose return address is
+        // popped into r10, and a direct jmp over a ud2: both continue the
+        // same superblock at their target (a fresh call's first stack write
+        // declines to the general path, which must continue it too).
+        12 => code.extend([0xe8, 0, 0, 0, 0, 0x41, 0x5a]),
+        13 => code.extend([0xeb, 0x02, 0x0f, 0x0b]),
         _ => code.extend([
             0x48,
             0x39,

@@ -147,8 +147,8 @@ pub struct Uop {
     pub base: u8,
     pub index: u8,
     pub scale: u8,
-    /// True when the instruction has a fast handler (else it always declines).
-    pub fast: bool,
+    /// [`Uop::FAST`] and [`Uop::LINKED`] bits.
+    pub kind: u8,
     /// Lane function of a packed integer SSE operation.
     pub lanes: LaneFn,
 }
@@ -168,9 +168,31 @@ impl std::fmt::Debug for Uop {
 }
 
 impl Uop {
+    /// `kind` bit: the instruction has a translated handler (else its
+    /// handler always declines).
+    pub const FAST: u8 = 1;
+    /// `kind` bit: a direct `jmp`/`call` in the middle of its block, whose
+    /// target instruction is the next uop (`CodeCache::decode_block` goes on
+    /// decoding at the target); `imm` is the target.
+    pub const LINKED: u8 = 2;
+
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
-        self.fast
+        self.kind & Self::FAST != 0
+    }
+
+    /// True for a direct `jmp`/`call` followed in its block by its target.
+    pub fn is_linked(&self) -> bool {
+        self.kind & Self::LINKED != 0
+    }
+
+    /// Address of the instruction after this one in its block.
+    pub fn successor(&self) -> u64 {
+        if self.is_linked() {
+            self.imm
+        } else {
+            self.next
+        }
     }
 }
 
@@ -194,7 +216,7 @@ pub(crate) use noflags::dead_flags;
 /// has one.
 pub(crate) fn translate_flags_dead(insn: &Insn, next: u64) -> Option<Uop> {
     let mut u = build(insn, next, false);
-    if !u.fast {
+    if !u.is_fast() {
         return None;
     }
     u.run = noflags::pick(insn, &mut u)?.mid;
@@ -220,7 +242,7 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
         base: 0,
         index: 0,
         scale: 0,
-        fast: false,
+        kind: 0,
         lanes: no_lanes,
     };
     // REP string instructions are charged per iteration by the interpreter.
@@ -229,7 +251,9 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
     } else {
         pick(insn, &mut u)
     };
-    u.fast = picked.is_some();
+    if picked.is_some() {
+        u.kind |= Uop::FAST;
+    }
     let h = picked.unwrap_or_else(|| handler(slow));
     u.run = if is_last { h.last } else { h.mid };
     u
