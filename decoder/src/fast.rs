@@ -51,9 +51,10 @@ pub(crate) const WINDOW: usize = 32;
 
 /// A handler: `r` = the bytes after the opcode, the output, `rex` = the REX
 /// byte or 0, `x` = bit 0: a 66 prefix was seen, bits 1..=2: SSE column (0
-/// none, 1 66, 2 F3, 3 F2), bits 8..=15: the (last) opcode byte, bit 16: 0F
-/// map, bits 24..=31: the "v" operand size; `op` = the operation from
-/// [`OPS`] (for handlers that serve several operations).
+/// none, 1 66, 2 F3, 3 F2), bits 24..=31: the "v" operand size; `op` = the
+/// operation from [`OPS`] (for handlers that serve several operations);
+/// `opc` = the (last) opcode byte, for the few handlers that need it (a
+/// separate argument, so that `x` is a constant on the common paths).
 ///
 /// It writes `op`, `osize`, `ops`, `mem` and `imm` and returns [`SLOW`] (hand
 /// the instruction to the general decoder; `out` then holds garbage) or
@@ -62,7 +63,7 @@ pub(crate) const WINDOW: usize = 32;
 /// address where [`RIP`] / [`REL`] ask for it: the handlers need neither the
 /// address nor the opcode's position, which keeps their few values in
 /// registers.
-type H = fn(&[u8; 16], &mut Insn, u32, u32, Op) -> u32;
+type H = fn(&[u8; 16], &mut Insn, u32, u32, Op, u8) -> u32;
 
 /// Handler result: not a fast-path instruction (the sign bit, so the caller
 /// tests it without a mask; a decoded result has the bytes used after the
@@ -219,7 +220,7 @@ fn dispatch<const CHECK_0F: bool>(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at:
     }
     let p = at + 1;
     let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
-    let ret = TABLE[opc as usize](r, out, rex, x | (opc as u32) << 8, OPS[opc as usize]);
+    let ret = TABLE[opc as usize](r, out, rex, x, OPS[opc as usize], opc);
     finish(ip, out, p, x, ret)
 }
 
@@ -233,7 +234,7 @@ fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x
     let r: &[u8; 16] = w[p..p + 16].try_into().unwrap_or(&[0; 16]);
     let table = 1 + ((x >> 1) & 3) as usize;
     let (h, op) = (TABLE[table * 256 + o as usize], OPS[256 + o as usize]);
-    let ret = h(r, out, rex, x | 1 << 16 | (o as u32) << 8, op);
+    let ret = h(r, out, rex, x, op, o);
     finish(ip, out, p, x, ret)
 }
 
@@ -528,12 +529,12 @@ macro_rules! handlers {
     ($(
         $(#[$doc:meta])*
         fn $name:ident $(<$(const $c:ident: $t:ty),*>)?
-            ($r:ident, $out:ident, $rex:ident, $x:ident, $op:ident) $body:block
+            ($r:ident, $out:ident, $rex:ident, $x:ident, $op:ident, $opc:ident) $body:block
     )*) => {$(
         $(#[$doc])*
         #[allow(unused_variables)]
         fn $name $(<$(const $c: $t),*>)?
-            ($r: &[u8; 16], $out: &mut Insn, $rex: u32, $x: u32, $op: Op) -> u32
+            ($r: &[u8; 16], $out: &mut Insn, $rex: u32, $x: u32, $op: Op, $opc: u8) -> u32
             $body
     )*};
 }
@@ -596,12 +597,12 @@ const BT_OPS: [Op; 4] = [Op::Bt, Op::Bts, Op::Btr, Op::Btc];
 
 handlers! {
     /// Anything the fast path does not take.
-    fn slow(r, out, rex, x, op) {
+    fn slow(r, out, rex, x, op, opc) {
         SLOW
     }
 
     /// `op r/m, reg` (ALU, test, xchg, mov, bt, cmpxchg, xadd).
-    fn rm_reg(r, out, rex, x, op) {
+    fn rm_reg(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -611,7 +612,7 @@ handlers! {
     }
 
     /// `op reg, r/m`.
-    fn reg_rm(r, out, rex, x, op) {
+    fn reg_rm(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -621,7 +622,7 @@ handlers! {
     }
 
     /// [`rm_reg`] with byte operands (ah..bh without REX).
-    fn rm_reg_b(r, out, rex, x, op) {
+    fn rm_reg_b(r, out, rex, x, op, opc) {
         let m = r[0];
         let hi8 = rex == 0;
         let (a, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
@@ -631,7 +632,7 @@ handlers! {
     }
 
     /// [`reg_rm`] with byte operands.
-    fn reg_rm_b(r, out, rex, x, op) {
+    fn reg_rm_b(r, out, rex, x, op, opc) {
         let m = r[0];
         let hi8 = rex == 0;
         let (b, n, rip) = rm(r, m, rex, 1, hi8, &mut out.mem);
@@ -641,7 +642,7 @@ handlers! {
     }
 
     /// movzx/movsx: `reg(v), r/m(SRC)`.
-    fn movx<const SRC: u8>(r, out, rex, x, op) {
+    fn movx<const SRC: u8>(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, SRC, SRC == 1 && rex == 0, &mut out.mem);
@@ -651,7 +652,7 @@ handlers! {
     }
 
     /// movsxd: the source is 32-bit only with REX.W.
-    fn movsxd(r, out, rex, x, op) {
+    fn movsxd(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let ssz = if sz == 8 { 4 } else { sz };
@@ -661,7 +662,7 @@ handlers! {
         done(out, Op::Movsxd, sz, n, rip)
     }
 
-    fn lea(r, out, rex, x, op) {
+    fn lea(r, out, rex, x, op, opc) {
         let m = r[0];
         if m >= 0xC0 {
             return SLOW;
@@ -674,7 +675,7 @@ handlers! {
     }
 
     /// `op al/ax/eax/rax, imm` (`BYTE`: the al form).
-    fn acc_imm<const BYTE: bool>(r, out, rex, x, op) {
+    fn acc_imm<const BYTE: bool>(r, out, rex, x, op, opc) {
         let (sz, n) = if BYTE {
             out.imm = i8at(r, 0);
             (1, 1)
@@ -690,7 +691,7 @@ handlers! {
     }
 
     /// 80/81/83: ALU r/m, imm (operation from ModRM.reg); `OPC` the opcode.
-    fn grp1<const OPC: u8>(r, out, rex, x, op) {
+    fn grp1<const OPC: u8>(r, out, rex, x, op, opc) {
         let m = r[0];
         let op = ALU_OPS[((m >> 3) & 7) as usize];
         let sz = if OPC == 0x80 { 1 } else { osz(rex, x) };
@@ -708,16 +709,16 @@ handlers! {
     }
 
     /// push/pop r64 (50..5F).
-    fn push_pop(r, out, rex, x, op) {
+    fn push_pop(r, out, rex, x, op, opc) {
         let s = osz64(rex, x);
         out.mem = NO_MEM;
-        out.ops = [Operand::Gpr { reg: low((x >> 8) as u8, rex), size: s }, NONE, NONE, NONE];
+        out.ops = [Operand::Gpr { reg: low(opc, rex), size: s }, NONE, NONE, NONE];
         out.imm = 0;
         done(out, op, s, 0, false)
     }
 
     /// push imm8 (6A, `Z` false) / imm16/32 (68).
-    fn push_imm<const Z: bool>(r, out, rex, x, op) {
+    fn push_imm<const Z: bool>(r, out, rex, x, op, opc) {
         let s = osz64(rex, x);
         let n = if Z {
             let (v, n) = imm_z_s(r, 0, s);
@@ -733,7 +734,7 @@ handlers! {
     }
 
     /// imul r, r/m, imm8 (6B, `Z` false) / imm16/32 (69).
-    fn imul_imm<const Z: bool>(r, out, rex, x, op) {
+    fn imul_imm<const Z: bool>(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let (b, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -750,18 +751,18 @@ handlers! {
     }
 
     /// Relative branch or call with rel8.
-    fn rel8(r, out, rex, x, op) {
+    fn rel8(r, out, rex, x, op, opc) {
         rel(i8at(r, 0), 1, out, op)
     }
 
     /// Relative branch or call with rel32.
-    fn rel32(r, out, rex, x, op) {
+    fn rel32(r, out, rex, x, op, opc) {
         rel(u32c::<0>(r) as i32 as i64 as u64, 4, out, op)
     }
 
     /// 90..97: nop or xchg r, rax.
-    fn xchg_acc(r, out, rex, x, op) {
-        let g = low((x >> 8) as u8, rex);
+    fn xchg_acc(r, out, rex, x, op, opc) {
+        let g = low(opc, rex);
         let sz = osz(rex, x);
         out.mem = NO_MEM;
         out.imm = 0;
@@ -780,21 +781,21 @@ handlers! {
     }
 
     /// 98: cbw/cwde/cdqe.
-    fn cbw(r, out, rex, x, op) {
+    fn cbw(r, out, rex, x, op, opc) {
         no_operands(out);
         let op = [Op::Cwde, Op::Cbw, Op::Cdqe][szi(rex, x)];
         done(out, op, osz(rex, x), 0, false)
     }
 
     /// 99: cwd/cdq/cqo.
-    fn cwd(r, out, rex, x, op) {
+    fn cwd(r, out, rex, x, op, opc) {
         no_operands(out);
         let op = [Op::Cdq, Op::Cwd, Op::Cqo][szi(rex, x)];
         done(out, op, osz(rex, x), 0, false)
     }
 
     /// 9C/9D: pushf(q)/popf(q) (`PUSH`: 9C).
-    fn pushf<const PUSH: bool>(r, out, rex, x, op) {
+    fn pushf<const PUSH: bool>(r, out, rex, x, op, opc) {
         let s = osz64(rex, x);
         let op = match (PUSH, s == 8) {
             (true, true) => Op::Pushfq,
@@ -807,31 +808,31 @@ handlers! {
     }
 
     /// No operands, no operand size.
-    fn plain(r, out, rex, x, op) {
+    fn plain(r, out, rex, x, op, opc) {
         no_operands(out);
         done(out, op, 0, 0, false)
     }
 
-    fn ret(r, out, rex, x, op) {
+    fn ret(r, out, rex, x, op, opc) {
         no_operands(out);
         done(out, Op::Ret, 8, 0, false)
     }
 
-    fn leave(r, out, rex, x, op) {
+    fn leave(r, out, rex, x, op, opc) {
         no_operands(out);
         done(out, Op::Leave, osz64(rex, x), 0, false)
     }
 
     /// B0..B7: mov r8, imm8.
-    fn mov_r8_imm(r, out, rex, x, op) {
+    fn mov_r8_imm(r, out, rex, x, op, opc) {
         out.imm = r[0] as u64;
         out.mem = NO_MEM;
-        out.ops = [gpr(low((x >> 8) as u8, rex), 1, rex == 0), Operand::Imm { size: 1 }, NONE, NONE];
+        out.ops = [gpr(low(opc, rex), 1, rex == 0), Operand::Imm { size: 1 }, NONE, NONE];
         done(out, Op::Mov, 1, 1, false)
     }
 
     /// B8..BF: mov r, imm16/32/64.
-    fn mov_r_imm(r, out, rex, x, op) {
+    fn mov_r_imm(r, out, rex, x, op, opc) {
         let sz = osz(rex, x);
         out.imm = match sz {
             8 => u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]]),
@@ -840,7 +841,7 @@ handlers! {
         };
         out.mem = NO_MEM;
         out.ops = [
-            Operand::Gpr { reg: low((x >> 8) as u8, rex), size: sz },
+            Operand::Gpr { reg: low(opc, rex), size: sz },
             Operand::Imm { size: sz },
             NONE,
             NONE,
@@ -849,7 +850,7 @@ handlers! {
     }
 
     /// C0/C1/D0..D3 (operation from ModRM.reg; `OPC` the opcode).
-    fn shift<const OPC: u8>(r, out, rex, x, op) {
+    fn shift<const OPC: u8>(r, out, rex, x, op, opc) {
         let m = r[0];
         let op = SHIFT_OPS[((m >> 3) & 7) as usize];
         let byte = OPC & 1 == 0;
@@ -870,7 +871,7 @@ handlers! {
     }
 
     /// C2: ret imm16.
-    fn ret_imm(r, out, rex, x, op) {
+    fn ret_imm(r, out, rex, x, op, opc) {
         out.imm = u16at(r, 0) as u64;
         out.mem = NO_MEM;
         out.ops = [Operand::Imm { size: 2 }, NONE, NONE, NONE];
@@ -878,7 +879,7 @@ handlers! {
     }
 
     /// C6/C7 /0: mov r/m, imm (`BYTE`: C6).
-    fn mov_rm_imm<const BYTE: bool>(r, out, rex, x, op) {
+    fn mov_rm_imm<const BYTE: bool>(r, out, rex, x, op, opc) {
         let m = r[0];
         if (m >> 3) & 7 != 0 {
             return SLOW;
@@ -905,7 +906,7 @@ handlers! {
     }
 
     /// CD: int imm8.
-    fn int_n(r, out, rex, x, op) {
+    fn int_n(r, out, rex, x, op, opc) {
         out.imm = r[0] as u64;
         out.mem = NO_MEM;
         out.ops = [Operand::Imm { size: 1 }, NONE, NONE, NONE];
@@ -913,7 +914,7 @@ handlers! {
     }
 
     /// F6/F7: test/not/neg/mul/imul/div/idiv (`BYTE`: F6).
-    fn grp3<const BYTE: bool>(r, out, rex, x, op) {
+    fn grp3<const BYTE: bool>(r, out, rex, x, op, opc) {
         let m = r[0];
         let g = (m >> 3) & 7;
         let sz = if BYTE { 1 } else { osz(rex, x) };
@@ -936,7 +937,7 @@ handlers! {
     }
 
     /// FE /0, /1: inc/dec r/m8.
-    fn grp4(r, out, rex, x, op) {
+    fn grp4(r, out, rex, x, op, opc) {
         let m = r[0];
         let g = (m >> 3) & 7;
         if g > 1 {
@@ -950,7 +951,7 @@ handlers! {
     }
 
     /// FF /0, /1, /2, /4, /6: inc/dec/call/jmp/push r/m.
-    fn grp5(r, out, rex, x, op) {
+    fn grp5(r, out, rex, x, op, opc) {
         let m = r[0];
         let g = (m >> 3) & 7;
         let s = match g {
@@ -966,7 +967,7 @@ handlers! {
     }
 
     /// 0F 90..9F: setcc r/m8.
-    fn setcc(r, out, rex, x, op) {
+    fn setcc(r, out, rex, x, op, opc) {
         let m = r[0];
         let (a, n, rip) = rm(r, m, rex, 1, rex == 0, &mut out.mem);
         out.ops = [a, NONE, NONE, NONE];
@@ -975,7 +976,7 @@ handlers! {
     }
 
     /// 0F BA /4..7: bt/bts/btr/btc r/m, imm8.
-    fn bt_imm(r, out, rex, x, op) {
+    fn bt_imm(r, out, rex, x, op, opc) {
         let m = r[0];
         let g = (m >> 3) & 7;
         if g < 4 {
@@ -989,7 +990,7 @@ handlers! {
     }
 
     /// 0F A4/A5/AC/AD: shld/shrd r/m, reg, imm8/cl (`CL`: by cl).
-    fn shxd<const CL: bool>(r, out, rex, x, op) {
+    fn shxd<const CL: bool>(r, out, rex, x, op, opc) {
         let m = r[0];
         let sz = osz(rex, x);
         let (a, n, rip) = rm(r, m, rex, sz, false, &mut out.mem);
@@ -1005,19 +1006,19 @@ handlers! {
     }
 
     /// 0F C8..CF: bswap r32/r64 (r16 is undefined: general decoder).
-    fn bswap(r, out, rex, x, op) {
+    fn bswap(r, out, rex, x, op, opc) {
         let sz = osz(rex, x);
         if sz == 2 {
             return SLOW;
         }
         out.mem = NO_MEM;
-        out.ops = [Operand::Gpr { reg: low((x >> 8) as u8, rex), size: sz }, NONE, NONE, NONE];
+        out.ops = [Operand::Gpr { reg: low(opc, rex), size: sz }, NONE, NONE, NONE];
         out.imm = 0;
         done(out, Op::Bswap, sz, 0, false)
     }
 
     /// 0F 1F /0: nop r/m.
-    fn nop_rm(r, out, rex, x, op) {
+    fn nop_rm(r, out, rex, x, op, opc) {
         let m = r[0];
         if (m >> 3) & 7 != 0 {
             return SLOW;
@@ -1035,7 +1036,7 @@ handlers! {
     }
 
     /// F3 0F 1E FA.
-    fn endbr64(r, out, rex, x, op) {
+    fn endbr64(r, out, rex, x, op, opc) {
         if r[0] != 0xFA {
             return SLOW;
         }
@@ -1083,8 +1084,8 @@ const SSE: [[SseI; 256]; 4] = {
 
 /// The SSE entry of the handler's opcode and column.
 #[inline(always)]
-fn sse_entry(x: u32) -> SseI {
-    SSE[((x >> 1) & 3) as usize][((x >> 8) & 0xFF) as usize]
+fn sse_entry(x: u32, opc: u8) -> SseI {
+    SSE[((x >> 1) & 3) as usize][opc as usize]
 }
 
 /// Kinds of [`sse_xx`].
@@ -1095,8 +1096,8 @@ const LOHI: u8 = 2;
 handlers! {
     /// `xmm, xmm/m` (`XX`), with imm8 (`XXI`), or movlps/movhps-style loads
     /// whose register form is another operation (`LOHI`).
-    fn sse_xx<const K: u8>(r, out, rex, x, op) {
-        let e = sse_entry(x);
+    fn sse_xx<const K: u8>(r, out, rex, x, op, opc) {
+        let e = sse_entry(x, opc);
         let m = r[0];
         let (op, msize) = if K == LOHI {
             (if m >= 0xC0 { e.alt } else { e.op }, 8)
@@ -1116,8 +1117,8 @@ handlers! {
     }
 
     /// `xmm, m` (register form invalid).
-    fn sse_ldm(r, out, rex, x, op) {
-        let e = sse_entry(x);
+    fn sse_ldm(r, out, rex, x, op, opc) {
+        let e = sse_entry(x, opc);
         let m = r[0];
         if m >= 0xC0 {
             return SLOW;
@@ -1129,8 +1130,8 @@ handlers! {
     }
 
     /// `xmm/m, xmm` (`MEM_ONLY`: register form invalid).
-    fn sse_st<const MEM_ONLY: bool>(r, out, rex, x, op) {
-        let e = sse_entry(x);
+    fn sse_st<const MEM_ONLY: bool>(r, out, rex, x, op, opc) {
+        let e = sse_entry(x, opc);
         let m = r[0];
         if MEM_ONLY && m >= 0xC0 {
             return SLOW;
@@ -1142,8 +1143,8 @@ handlers! {
     }
 
     /// `xmm, r/m32/64` (`TO_XMM`) or `r/m32/64, xmm` (movd/movq, cvtsi2sd, ...).
-    fn sse_gpr<const TO_XMM: bool>(r, out, rex, x, op) {
-        let e = sse_entry(x);
+    fn sse_gpr<const TO_XMM: bool>(r, out, rex, x, op, opc) {
+        let e = sse_entry(x, opc);
         let m = r[0];
         let g = if rex & 8 != 0 { 8 } else { 4 };
         let op = if e.op == Op::Movd && g == 8 { Op::Movq } else { e.op };
@@ -1155,8 +1156,8 @@ handlers! {
     }
 
     /// `r32/64, xmm/m` (cvttsd2si, movmskps, ...).
-    fn sse_rx(r, out, rex, x, op) {
-        let e = sse_entry(x);
+    fn sse_rx(r, out, rex, x, op, opc) {
+        let e = sse_entry(x, opc);
         let m = r[0];
         let g = if rex & 8 != 0 { 8 } else { 4 };
         let (b, n, rip) = rm_xmm(r, m, rex, e.m, &mut out.mem);
