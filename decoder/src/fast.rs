@@ -113,10 +113,10 @@ const FIRST: [u8; 256] = {
 };
 
 /// Decode the instruction at the start of `w` (located at `ip`) into `out`
-/// if it is one of the common forms; `false` means "use the general decoder"
-/// (and `out` holds unspecified contents).
+/// if it is one of the common forms and return its length; 0 means "use the
+/// general decoder" (and `out` holds unspecified contents).
 #[inline(always)]
-pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
+pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> usize {
     let b = w[0];
     // At most one REX right before the opcode (a second REX, or a prefix
     // after it, is an opcode the table sends to the general decoder). Tested
@@ -141,20 +141,25 @@ pub(crate) fn decode(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
 /// and the result counts only if the instruction ends within them.
 #[inline(never)]
 #[cold]
-pub(crate) fn decode_short(bytes: &[u8], ip: u64, out: &mut Insn) -> bool {
+pub(crate) fn decode_short(bytes: &[u8], ip: u64, out: &mut Insn) -> usize {
     let n = bytes.len().min(crate::cursor::MAX_LEN);
     let mut w = [0u8; WINDOW];
     w[..n].copy_from_slice(&bytes[..n]);
-    decode(&w, ip, out) && out.len as usize <= n
+    let len = decode(&w, ip, out);
+    if len <= n {
+        len
+    } else {
+        0
+    }
 }
 
 /// Instructions with legacy prefixes: 66, F2/F3 (SSE column) and ignored
 /// ES/CS/SS/DS overrides, then at most one REX. Out of line: they are rare.
 #[inline(never)]
 #[cold]
-fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
+fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> usize {
     let Some((pos, p66, rep)) = prefixes(w) else {
-        return false;
+        return 0;
     };
     let b = w[pos];
     let has_rex = b & 0xF0 == 0x40;
@@ -162,7 +167,7 @@ fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
     let at = pos + has_rex as usize;
     // REP/REPNE and ignored F2/F3 on one-byte opcodes: general decoder.
     if rep != 0 && w[at & 7] != 0x0F {
-        return false;
+        return 0;
     }
     let col = if rep != 0 { rep } else { p66 };
     let osz = if rex & 8 != 0 {
@@ -173,7 +178,12 @@ fn prefixed(w: &[u8; WINDOW], ip: u64, out: &mut Insn) -> bool {
         4
     };
     // With prefixes an instruction could run past 15 bytes.
-    dispatch::<true>(w, ip, out, at, rex, (p66 | col << 1 | osz << 24) as u32) && out.len <= 15
+    let len = dispatch::<true>(w, ip, out, at, rex, (p66 | col << 1 | osz << 24) as u32);
+    if len <= 15 {
+        len
+    } else {
+        0
+    }
 }
 
 /// Legacy prefixes the fast path accepts: returns the position after them
@@ -211,7 +221,14 @@ fn prefixes(w: &[u8; WINDOW]) -> Option<(usize, usize, usize)> {
 /// `CHECK_0F`: the byte at `at` may be 0F (false when the caller has ruled
 /// that out).
 #[inline(always)]
-fn dispatch<const CHECK_0F: bool>(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
+fn dispatch<const CHECK_0F: bool>(
+    w: &[u8; WINDOW],
+    ip: u64,
+    out: &mut Insn,
+    at: usize,
+    rex: u32,
+    x: u32,
+) -> usize {
     // `at` is at most 5; the mask lets the compiler see that.
     let at = at & 7;
     let opc = w[at];
@@ -227,7 +244,7 @@ fn dispatch<const CHECK_0F: bool>(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at:
 /// [`dispatch`] for the 0F map (out of line, see there; not `#[cold]`,
 /// which made it measurably slower).
 #[inline(never)]
-fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> bool {
+fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x: u32) -> usize {
     let at = at & 7;
     let o = w[at + 1];
     let p = at + 2;
@@ -242,9 +259,9 @@ fn dispatch_0f(w: &[u8; WINDOW], ip: u64, out: &mut Insn, at: usize, rex: u32, x
 /// bits, and makes RIP-relative addresses and branch targets
 /// absolute.
 #[inline(always)]
-fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
+fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> usize {
     if ret & SLOW != 0 {
-        return false;
+        return 0;
     }
     let len = (ret as u8).wrapping_add(p as u8);
     out.len = len;
@@ -257,7 +274,7 @@ fn finish(ip: u64, out: &mut Insn, p: usize, x: u32, ret: u32) -> bool {
             out.imm = next.wrapping_add(out.imm);
         }
     }
-    true
+    len as usize
 }
 
 // ---- operand helpers (all inlined into the handlers) ----
@@ -477,7 +494,14 @@ fn mem_operand(r: &[u8; 16], m: u8, rex: u32, mem: &mut MemRef) -> (usize, bool)
 /// [`gpr`]); writes `mem` in both cases (the address, or "no memory
 /// operand"). Returns the operand, the bytes used from `r` and RIP-relative.
 #[inline(always)]
-fn rm(r: &[u8; 16], m: u8, rex: u32, size: u8, hi8: bool, mem: &mut MemRef) -> (Operand, usize, bool) {
+fn rm(
+    r: &[u8; 16],
+    m: u8,
+    rex: u32,
+    size: u8,
+    hi8: bool,
+    mem: &mut MemRef,
+) -> (Operand, usize, bool) {
     let regs = modrm_regs(m, rex);
     if m >= 0xC0 {
         *mem = NO_MEM;

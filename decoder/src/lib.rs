@@ -44,17 +44,27 @@ pub fn decode(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 /// unspecified contents.
 #[inline]
 pub fn decode_into(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<(), DecodeError> {
+    decode_next(bytes, ip, out).map(|_| ())
+}
+
+/// [`decode_into`] that also returns the instruction's length (`out.len`),
+/// for callers that walk code instruction by instruction: the length comes
+/// back in a register, so the next instruction's address does not wait for
+/// `out.len` to be stored and loaded again.
+#[inline]
+pub fn decode_next(bytes: &[u8], ip: u64, out: &mut Insn) -> Result<usize, DecodeError> {
     // Common instructions take the fast path (straight from the input when
     // it has a full window, else from a padded copy); everything else (and
     // whatever it declines) the general decoder.
-    let fast = match bytes.first_chunk::<{ fast::WINDOW }>() {
+    let len = match bytes.first_chunk::<{ fast::WINDOW }>() {
         Some(w) => fast::decode(w, ip, out),
         None => fast::decode_short(bytes, ip, out),
     };
-    if fast {
-        return Ok(());
+    if len != 0 {
+        return Ok(len);
     }
-    general(bytes, ip, out)
+    general(bytes, ip, out)?;
+    Ok(out.len as usize)
 }
 
 /// The general decoder alone, without the fast path: every instruction the
@@ -73,11 +83,11 @@ pub fn decode_general(bytes: &[u8], ip: u64) -> Result<Insn, DecodeError> {
 #[doc(hidden)]
 pub fn decode_fast_only(bytes: &[u8], ip: u64) -> Option<Insn> {
     let mut insn = cursor::EMPTY;
-    let fast = match bytes.first_chunk::<{ fast::WINDOW }>() {
+    let len = match bytes.first_chunk::<{ fast::WINDOW }>() {
         Some(w) => fast::decode(w, ip, &mut insn),
         None => fast::decode_short(bytes, ip, &mut insn),
     };
-    fast.then_some(insn)
+    (len != 0).then_some(insn)
 }
 
 /// Every prefix combination, truncation, error and rare form.

@@ -7,7 +7,8 @@
 //! and displacements, and on short inputs (where the fast path must stay out).
 
 use echovm_decoder::{
-    decode, decode_fast_only, decode_general, decode_into, Insn, MemRef, Op, Operand, Seg,
+    decode, decode_fast_only, decode_general, decode_into, decode_next, Insn, MemRef, Op, Operand,
+    Seg,
 };
 
 /// An instruction with every field set to something no fast-path
@@ -39,7 +40,15 @@ fn check(fails: &mut Fails, bytes: &[u8], ip: u64) {
     let mut out = garbage();
     let f = decode_into(bytes, ip, &mut out).map(|()| out);
     let g = decode_general(bytes, ip);
-    if f != g {
+    // `decode_next` is `decode_into` that also returns the length.
+    let mut out2 = garbage();
+    let n = decode_next(bytes, ip, &mut out2).map(|len| (len, out2));
+    let n_ok = match (&n, &f) {
+        (Ok((len, i)), Ok(fi)) => *len == i.len as usize && i == fi,
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    };
+    if f != g || !n_ok {
         fails.count += 1;
         if fails.shown.len() < 20 {
             let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -153,7 +162,16 @@ fn every_opcode_and_modrm() {
 fn every_sib_byte() {
     let mut fails = Fails::default();
     let mut total = 0u64;
-    for rex in [&[][..], &[0x40], &[0x41], &[0x42], &[0x43], &[0x48], &[0x4F], &[0x66]] {
+    for rex in [
+        &[][..],
+        &[0x40],
+        &[0x41],
+        &[0x42],
+        &[0x43],
+        &[0x48],
+        &[0x4F],
+        &[0x66],
+    ] {
         for opc in [0x8B, 0x89, 0x8D, 0x81] {
             for modrm in [0x04, 0x0C, 0x44, 0x7C, 0x84, 0xBC] {
                 for sib in 0..=255u8 {
