@@ -4,9 +4,9 @@
 //!
 //! Each decoder sweeps the same buffers linearly (skipping one byte on invalid
 //! input; ours through `decode_next`, iced-x86 through `Decoder::decode_out`,
-//! both writing a full decoded instruction); of seven alternating rounds the best is reported, timed by thread
-//! CPU time (and wall-clock for reference). Run with
-//! `cargo bench -p echovm-decoder --bench decode`.
+//! both writing a full decoded instruction); of seven alternating rounds the
+//! best is reported, timed by thread CPU time (and wall-clock for reference).
+//! Run with `cargo bench -p echovm-decoder --bench decode`.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
