@@ -6,6 +6,11 @@
 //!   `out_of_gas` with `g − 1` used when re-run with limit `g − 1`;
 //! - a run that ends `out_of_gas` ends `out_of_gas` with exactly the limit used
 //!   when re-run with any smaller limit (a prefix of the same instruction trace).
+//! - the reference interpreter mode (`per_instruction_gas`: every instruction
+//!   on the general path, charged one by one) gives the identical outcome, so
+//!   the threaded blocks, superblocks, fusion and flag-free forms agree with
+//!   the definition wherever it shows in status, gas, return data or the end
+//!   address.
 //! Runs that could observe their own limit (`int 0x26` gas_limit, `int 0x2F`
 //! gas_left, `int 0x30` call, which forwards min(requested, gas left)) are only
 //! checked for not panicking.
@@ -13,7 +18,7 @@
 
 use arbitrary::Arbitrary;
 use echovm_runtime::host::{CallContext, Status};
-use echovm_runtime::{cache::CodeCache, run_call, CallParams, Outcome};
+use echovm_runtime::{cache::CodeCache, run_call_with, CallParams, Outcome, RunOptions};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "support/mod.rs"]
@@ -32,6 +37,15 @@ struct Input {
 }
 
 fn run(program: &echovm_runtime::program::Program, limit: u64, cache: &mut CodeCache) -> Outcome {
+    run_with(program, limit, cache, false)
+}
+
+fn run_with(
+    program: &echovm_runtime::program::Program,
+    limit: u64,
+    cache: &mut CodeCache,
+    per_instruction_gas: bool,
+) -> Outcome {
     let ctx = CallContext { caller: [1; 32], origin: [1; 32], self_address: [2; 32], ..Default::default() };
     let mut host = support::map_host(ctx.self_address);
     let params = CallParams {
@@ -41,7 +55,7 @@ fn run(program: &echovm_runtime::program::Program, limit: u64, cache: &mut CodeC
         input: b"fuzz input".to_vec(),
         gas_limit: limit,
     };
-    run_call(params, cache, &mut host)
+    run_call_with(params, cache, &mut host, RunOptions { trace: false, per_instruction_gas })
 }
 
 /// True if the code may contain an interrupt whose result depends on the gas limit.
@@ -64,6 +78,8 @@ fuzz_target!(|input: Input| {
     // A warm cache must not change anything.
     let again = run(&program, GAS_CAP, &mut cache);
     assert_eq!(first, again, "warm code cache changed the outcome");
+    let reference = run_with(&program, GAS_CAP, &mut CodeCache::new(), true);
+    assert_eq!(first, reference, "block mode and the per-instruction reference differ");
 
     if observes_limit(&code) {
         return;

@@ -353,11 +353,7 @@ fn resume(
         match general(cpu, mem, insn, k, pc, u.next, gas) {
             None => {}
             // A direct jmp/call inside a superblock: its target is the next uop.
-            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() => {
-                if t != u.imm {
-                    return Err(out_of_step(pc));
-                }
-            }
+            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() && t == u.imm => {}
             Some(exit) => return Err(exit),
         }
         if uops.get(k + 1).is_none() {

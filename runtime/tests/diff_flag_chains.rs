@@ -24,47 +24,11 @@ use echovm_runtime::exec::{execute, Step};
 use echovm_runtime::memory::{Memory, Perm, Region, RegionKind};
 use hostcpu::{State, DEFAULT_RSP, INSN_ADDR, STACK_BASE, STACK_SIZE};
 
-const STATUS: u64 = 0x8d5;
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
-/// splitmix64 (deterministic).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, s: &[T]) -> T {
-        s[self.below(s.len() as u64) as usize]
-    }
-    /// Register value biased towards values whose flags are interesting.
-    fn value(&mut self) -> u64 {
-        const SPECIAL: [u64; 10] = [
-            0,
-            1,
-            0x7f,
-            0x80,
-            0xff,
-            0x7fff,
-            0x8000,
-            0x7fff_ffff,
-            0x8000_0000,
-            0x8000_0000_0000_0000,
-        ];
-        match self.below(8) {
-            0 => self.pick(&SPECIAL),
-            1 => self.pick(&SPECIAL).wrapping_neg(),
-            2 => self.below(40),
-            3 => self.next() >> self.below(64),
-            _ => self.next(),
-        }
-    }
-}
+const STATUS: u64 = 0x8d5;
 
 /// Registers the chains use (no RSP/RBP, so the harness's stack stays intact).
 const REGS: [u8; 10] = [0, 1, 2, 3, 6, 7, 8, 9, 10, 11];

@@ -22,6 +22,9 @@
 mod fault_class;
 #[path = "common/int_enc.rs"]
 mod int_enc;
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 use echovm_decoder::decode;
 use echovm_runtime::cpu::Cpu;
@@ -47,51 +50,6 @@ const MEM_LEN: usize = 1024;
 const MEM_BASE: u64 = SCRATCH_BASE + 448;
 /// `lea r15, [r15+1]`: the marker instruction branches skip over.
 const MARK: [u8; 4] = [0x4d, 0x8d, 0x7f, 0x01];
-
-/// splitmix64: small, deterministic, good enough to spread test values.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, s: &[T]) -> T {
-        s[self.below(s.len() as u64) as usize]
-    }
-    /// Register-like value biased towards edge cases.
-    fn value(&mut self) -> u64 {
-        const SPECIAL: [u64; 14] = [
-            0,
-            1,
-            2,
-            0x7f,
-            0x80,
-            0xff,
-            0x7fff,
-            0x8000,
-            0xffff,
-            0x7fff_ffff,
-            0x8000_0000,
-            0xffff_ffff,
-            0x7fff_ffff_ffff_ffff,
-            0x8000_0000_0000_0000,
-        ];
-        match self.below(10) {
-            0 => self.pick(&SPECIAL),
-            1 => self.pick(&SPECIAL).wrapping_neg(),
-            2 => self.below(64),
-            3 => self.next() & 0xffff,
-            4 => self.next() >> self.below(64),
-            _ => self.next(),
-        }
-    }
-}
 
 /// How a case's state is prepared beyond random registers, flags and memory.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -32,30 +32,57 @@ macro_rules! by_shape_size {
     };
 }
 
-/// Pick the form of a two-operand ALU instruction.
-pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+/// Operand form of a two-operand ALU instruction (operation size, and the
+/// addressing shape of a memory operand), with the uop's operand fields filled.
+pub(super) enum Form {
+    /// `op r, r`.
+    Rr(u8),
+    /// `op r, imm`.
+    Ri(u8),
+    /// `op r, [m]`: shape, size.
+    Rm(u8, u8),
+    /// `op [m], r`: shape, size.
+    Mr(u8, u8),
+    /// `op [m], imm`: shape, size.
+    Mi(u8, u8),
+}
+
+/// The form of a two-operand ALU instruction, `None` for those without a
+/// fast form (segment overrides, 32-bit addressing, 16-byte operands).
+pub(super) fn form(insn: &Insn, u: &mut Uop) -> Option<Form> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
             (u.r0, u.r1, u.size) = (reg, s, size);
-            by_size!(size, rr, OP)
+            Form::Rr(size)
         }
         (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
             (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
-            by_size!(size, ri, OP)
+            Form::Ri(size)
         }
         (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
             (u.r0, u.size) = (reg, size);
-            by_shape_size!(shape(insn, u)?, size, rm, OP)
+            Form::Rm(shape(insn, u)?, size)
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
             (u.r1, u.size) = (reg, size);
-            by_shape_size!(shape(insn, u)?, size, mr, OP)
+            Form::Mr(shape(insn, u)?, size)
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
             (u.size, u.imm) = (size, insn.imm & mask(size));
-            by_shape_size!(shape(insn, u)?, size, mi, OP)
+            Form::Mi(shape(insn, u)?, size)
         }
         _ => return None,
+    })
+}
+
+/// Pick the handler of a two-operand ALU instruction.
+pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match form(insn, u)? {
+        Form::Rr(size) => by_size!(size, rr, OP),
+        Form::Ri(size) => by_size!(size, ri, OP),
+        Form::Rm(m, size) => by_shape_size!(m, size, rm, OP),
+        Form::Mr(m, size) => by_shape_size!(m, size, mr, OP),
+        Form::Mi(m, size) => by_shape_size!(m, size, mi, OP),
     })
 }
 

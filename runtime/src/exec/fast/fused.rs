@@ -118,7 +118,7 @@ fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
         r == 0,
         r & sign != 0,
         of,
-        (r as u8).count_ones() % 2 == 0,
+        (r as u8).count_ones().is_multiple_of(2),
     );
     Exit::Next(if taken { j.imm } else { j.next })
 }

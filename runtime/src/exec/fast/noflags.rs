@@ -12,15 +12,16 @@
 //! treated as live at the end of every block, so nothing crosses a block
 //! boundary; a fault ends the call, which leaves no register state behind.
 
-use super::addr::{by_shape, ea, shape};
+use super::addr::{by_shape, ea};
+use super::alu::Form;
 use super::{by_size, sz, Handler, Uop};
 use crate::cache::MAX_BLOCK;
 use crate::cpu::Cpu;
 use crate::exec::int::alu::compute;
-use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::exec::int::{get_gpr, set_gpr};
 use crate::flags::Flags;
 use crate::memory::Memory;
-use echovm_decoder::{Insn, Op, Operand};
+use echovm_decoder::{Insn, Op};
 
 /// How an instruction uses the six status flags, for liveness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,25 +87,16 @@ pub(crate) fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 }
 
 fn form<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
-    Some(match (insn.ops[0], insn.ops[1]) {
-        (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
-            (u.r0, u.r1, u.size) = (reg, s, size);
-            by_size!(size, rr, OP)
-        }
-        (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
-            (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
-            by_size!(size, ri, OP)
-        }
-        (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
-            (u.r0, u.size) = (reg, size);
-            let m = shape(insn, u)?;
-            match size {
-                8 => by_shape!(m, rm, OP, 8),
-                4 => by_shape!(m, rm, OP, 4),
-                _ => by_shape!(m, rm, OP, 0),
-            }
-        }
-        _ => return None,
+    Some(match super::alu::form(insn, u)? {
+        Form::Rr(size) => by_size!(size, rr, OP),
+        Form::Ri(size) => by_size!(size, ri, OP),
+        Form::Rm(m, size) => match size {
+            8 => by_shape!(m, rm, OP, 8),
+            4 => by_shape!(m, rm, OP, 4),
+            _ => by_shape!(m, rm, OP, 0),
+        },
+        // A memory destination: the flags record is not the cost there.
+        Form::Mr(..) | Form::Mi(..) => return None,
     })
 }
 
