@@ -195,7 +195,9 @@ pub fn replay(a: ReplayArgs) -> Result<ExitCode, CliError> {
         ProgressStyle::with_template(
             "{bar:40} {pos}/{len} txs  {msg}  [{elapsed_precise}, eta {eta}]",
         )
-        .expect("static template"),
+        // The template is a constant; should indicatif ever reject it, the
+        // default bar still shows progress.
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let start = Instant::now();
     let (mut txs, mut gas, mut skipped, mut applied) = (0u64, 0u64, 0usize, 0usize);

@@ -95,7 +95,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
 
 pub fn print_report(r: &RunJson, json: bool) {
     if json {
-        println!("{}", serde_json::to_string(r).expect("JSON of plain data"));
+        match serde_json::to_string(r) {
+            Ok(line) => println!("{line}"),
+            Err(e) => eprintln!("error: cannot encode the report as JSON: {e}"),
+        }
         return;
     }
     println!("status: {}", r.status);

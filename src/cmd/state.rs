@@ -58,7 +58,8 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, CliError> {
     let r = chain.deploy(&program, &sender(&a.tx)?, a.tx.value, a.tx.call.gas, input)?;
     let ok = r.succeeded();
     if a.tx.call.json {
-        let mut v = serde_json::to_value(to_json(&r)).expect("plain data");
+        let mut v = serde_json::to_value(to_json(&r))
+            .map_err(|e| CliError::Other(format!("cannot encode the receipt as JSON: {e}")))?;
         v["address"] = serde_json::Value::String(hex::encode(r.address));
         v["state_root"] = serde_json::Value::String(hex::encode(r.state_root));
         println!("{v}");
@@ -78,7 +79,8 @@ pub fn call(a: CallArgs) -> Result<ExitCode, CliError> {
     let r = chain.call(&address, &sender(&a.tx)?, a.tx.value, a.tx.call.gas, input)?;
     let ok = r.succeeded();
     if a.tx.call.json {
-        let mut v = serde_json::to_value(to_json(&r)).expect("plain data");
+        let mut v = serde_json::to_value(to_json(&r))
+            .map_err(|e| CliError::Other(format!("cannot encode the receipt as JSON: {e}")))?;
         v["state_root"] = serde_json::Value::String(hex::encode(r.state_root));
         println!("{v}");
     } else {

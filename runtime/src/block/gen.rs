@@ -307,14 +307,18 @@ impl World {
                 call(user(self), self.wallet, GAS, value, vec![0])
             }
             60..=74 => {
-                let round = match self.round.take() {
+                let mut round = match self.round.take() {
                     Some(r) if !r.steps.is_empty() => r,
                     _ => self.new_round(),
                 };
-                let mut round = round;
-                let tx = round.steps.pop().expect("a new round has steps");
-                self.round = Some(round);
-                tx
+                match round.steps.pop() {
+                    Some(tx) => {
+                        self.round = Some(round);
+                        tx
+                    }
+                    // A new round always has steps; a plain wallet call otherwise.
+                    None => call(user(self), self.wallet, GAS, 0, vec![0]),
+                }
             }
             75..=89 => match self.sdk {
                 Some(sdk) => {
