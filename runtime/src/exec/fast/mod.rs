@@ -6,15 +6,16 @@
 //! Why: the general path (`exec::execute`) matches on the operation, then on
 //! every operand's shape, masks by a run-time size and returns a 48-byte
 //! `Result<Step, Fault>` — about 140 host instructions per guest instruction
-//! on the benchmarks. A translated handler is one indirect call that does only
-//! the work of its form and returns the next RIP in two registers.
+//! on the benchmarks. A translated handler does only the work of its form;
+//! handlers are threaded ([`handler`]): each jumps straight to the next uop
+//! of its block, and a whole block is one call from the block loop.
 //!
 //! The fast handlers cover the common case only and never report faults.
 //! When anything is unusual — an access outside the cached region, spanning
 //! two regions, or not permitted — a handler returns `None` **before changing
 //! any state**, and the interpreter re-runs that instruction on the general
 //! path, which has the complete semantics and the exact fault. Forms without
-//! a fast handler use [`slow`], which always returns `None`. So the general
+//! a fast handler use `slow`, which always returns `None`. So the general
 //! path stays the single definition of every instruction's semantics and the
 //! fast path is an optimisation that the differential tests check against
 //! the host CPU (`runtime/tests/diff_int.rs` runs both).
@@ -66,7 +67,7 @@ pub struct Handler {
 /// instruction paid the call, the return, the test of the result and the
 /// loop's own bookkeeping (≈ 13 host instructions). Threaded, a body falls
 /// through into the next uop's handler with one load and one indirect jump
-/// (the call in [`mid`] is in tail position), and only the block's last uop
+/// (the call in `mid` is in tail position), and only the block's last uop
 /// returns to the interpreter.
 pub fn handler<F>(_f: F) -> Handler
 where
