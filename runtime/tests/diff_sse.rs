@@ -12,6 +12,8 @@
 mod forms;
 #[path = "diff_sse/gen.rs"]
 mod gen;
+#[path = "common/rng.rs"]
+mod rng;
 
 use echovm_runtime::cpu::Cpu;
 use echovm_runtime::exec::execute;

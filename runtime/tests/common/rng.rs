@@ -1,10 +1,15 @@
 //! The differential tests' random source: splitmix64 (small, deterministic),
 //! with register values biased towards the edge cases flags care about.
-//! Shared by `diff_int.rs` and `diff_flag_chains.rs`.
+//! Shared by `diff_int.rs`, `diff_flag_chains.rs` and `diff_sse.rs`; each
+//! uses its own subset of the methods.
+#![allow(dead_code)]
 
 /// splitmix64: small, deterministic, good enough to spread test values.
 pub struct Rng(pub u64);
 impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
     pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
@@ -14,6 +19,10 @@ impl Rng {
     }
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+    /// True `percent` % of the time.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
     }
     pub fn pick<T: Copy>(&mut self, s: &[T]) -> T {
         s[self.below(s.len() as u64) as usize]

@@ -3,27 +3,7 @@
 //! payloads, denormals, halfway cases for rounding, integer-conversion
 //! boundaries, saturation boundaries and short zero-terminated strings.
 
-/// SplitMix64: small, deterministic, good enough for test inputs.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+pub use crate::rng::Rng;
 
 /// A single-precision bit pattern from a special-value-heavy distribution.
 pub fn f32_bits(r: &mut Rng) -> u32 {

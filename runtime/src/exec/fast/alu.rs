@@ -12,6 +12,7 @@ use crate::exec::int::alu::{compute, unary_apply};
 use crate::exec::int::muldiv::{imul_trunc, mul_flags};
 use crate::exec::int::shift::{apply, count_mask};
 use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::flags::Flags;
 use crate::memory::{load, store, Memory};
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -23,11 +24,11 @@ const fn writes(op: u16) -> bool {
 
 /// Instantiate `$f::<shape, op, size>` for a memory form.
 macro_rules! by_shape_size {
-    ($m:expr, $size:expr, $f:ident, $op:expr) => {
+    ($m:expr, $size:expr, $f:ident $(, $g:expr)*) => {
         match $size {
-            8 => by_shape!($m, $f, $op, 8),
-            4 => by_shape!($m, $f, $op, 4),
-            _ => by_shape!($m, $f, $op, 0),
+            8 => by_shape!($m, $f $(, $g)*, 8),
+            4 => by_shape!($m, $f $(, $g)*, 4),
+            _ => by_shape!($m, $f $(, $g)*, 0),
         }
     };
 }
@@ -78,20 +79,47 @@ pub(super) fn form(insn: &Insn, u: &mut Uop) -> Option<Form> {
 /// Pick the handler of a two-operand ALU instruction.
 pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match form(insn, u)? {
-        Form::Rr(size) => by_size!(size, rr, OP),
-        Form::Ri(size) => by_size!(size, ri, OP),
-        Form::Rm(m, size) => by_shape_size!(m, size, rm, OP),
+        Form::Rr(size) => by_size!(size, rr, OP, true),
+        Form::Ri(size) => by_size!(size, ri, OP, true),
+        Form::Rm(m, size) => by_shape_size!(m, size, rm, OP, true),
         Form::Mr(m, size) => by_shape_size!(m, size, mr, OP),
         Form::Mi(m, size) => by_shape_size!(m, size, mi, OP),
     })
 }
 
+/// The handler of a two-operand ALU instruction with a register destination
+/// whose flags are dead (`exec::fast::noflags`): the same result without
+/// the flags record. `None` for memory destinations, which keep theirs.
+pub(super) fn binary_flags_dead<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    Some(match form(insn, u)? {
+        Form::Rr(size) => by_size!(size, rr, OP, false),
+        Form::Ri(size) => by_size!(size, ri, OP, false),
+        Form::Rm(m, size) => by_shape_size!(m, size, rm, OP, false),
+        Form::Mr(..) | Form::Mi(..) => return None,
+    })
+}
+
+/// `a OP b` of `size` bytes, recording the flags only when `FLAGS`; without,
+/// the record goes to a local that is never read and the compiler drops it.
+#[inline(always)]
+fn result<const OP: u16, const FLAGS: bool>(c: &mut Cpu, size: u8, a: u64, b: u64) -> u64 {
+    if FLAGS {
+        compute::<OP>(&mut c.flags, size, a, b)
+    } else {
+        compute::<OP>(&mut Flags::default(), size, a, b)
+    }
+}
+
 /// `op r, r`.
-fn rr<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     let size = sz::<S>(u);
     let a = get_gpr(c, u.r0, size);
     let b = get_gpr(c, u.r1, size);
-    let r = compute::<OP>(&mut c.flags, size, a, b);
+    let r = result::<OP, FLAGS>(c, size, a, b);
     if writes(OP) {
         set_gpr(c, u.r0, size, r);
     }
@@ -99,10 +127,14 @@ fn rr<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Optio
 }
 
 /// `op r, imm`.
-fn ri<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     let size = sz::<S>(u);
     let a = get_gpr(c, u.r0, size);
-    let r = compute::<OP>(&mut c.flags, size, a, u.imm);
+    let r = result::<OP, FLAGS>(c, size, a, u.imm);
     if writes(OP) {
         set_gpr(c, u.r0, size, r);
     }
@@ -110,7 +142,7 @@ fn ri<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Optio
 }
 
 /// `op r, [m]`.
-fn rm<const M: u8, const OP: u16, const S: u8>(
+fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -118,7 +150,7 @@ fn rm<const M: u8, const OP: u16, const S: u8>(
     let size = sz::<S>(u);
     let b = m.try_read(ea::<M>(c, u), size)?;
     let a = get_gpr(c, u.r0, size);
-    let r = compute::<OP>(&mut c.flags, size, a, b);
+    let r = result::<OP, FLAGS>(c, size, a, b);
     if writes(OP) {
         set_gpr(c, u.r0, size, r);
     }

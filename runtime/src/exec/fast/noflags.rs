@@ -12,15 +12,9 @@
 //! treated as live at the end of every block, so nothing crosses a block
 //! boundary; a fault ends the call, which leaves no register state behind.
 
-use super::addr::{by_shape, ea};
-use super::alu::Form;
-use super::{by_size, sz, Handler, Uop};
+use super::alu::binary_flags_dead;
+use super::{Handler, Uop};
 use crate::cache::MAX_BLOCK;
-use crate::cpu::Cpu;
-use crate::exec::int::alu::compute;
-use crate::exec::int::{get_gpr, set_gpr};
-use crate::flags::Flags;
-use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
 /// How an instruction uses the six status flags, for liveness.
@@ -77,67 +71,21 @@ pub(crate) fn dead_flags(block: &[Insn]) -> u128 {
 pub(crate) fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     use Op::*;
     match insn.op {
-        Add => form::<{ Add as u16 }>(insn, u),
-        Sub => form::<{ Sub as u16 }>(insn, u),
-        And => form::<{ And as u16 }>(insn, u),
-        Or => form::<{ Or as u16 }>(insn, u),
-        Xor => form::<{ Xor as u16 }>(insn, u),
+        Add => binary_flags_dead::<{ Add as u16 }>(insn, u),
+        Sub => binary_flags_dead::<{ Sub as u16 }>(insn, u),
+        And => binary_flags_dead::<{ And as u16 }>(insn, u),
+        Or => binary_flags_dead::<{ Or as u16 }>(insn, u),
+        Xor => binary_flags_dead::<{ Xor as u16 }>(insn, u),
         _ => None,
     }
-}
-
-fn form<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
-    Some(match super::alu::form(insn, u)? {
-        Form::Rr(size) => by_size!(size, rr, OP),
-        Form::Ri(size) => by_size!(size, ri, OP),
-        Form::Rm(m, size) => match size {
-            8 => by_shape!(m, rm, OP, 8),
-            4 => by_shape!(m, rm, OP, 4),
-            _ => by_shape!(m, rm, OP, 0),
-        },
-        // A memory destination: the flags record is not the cost there.
-        Form::Mr(..) | Form::Mi(..) => return None,
-    })
-}
-
-/// The general path's result of `a OP b`; its flags record goes to a local
-/// that is never read, so the compiler drops the stores.
-#[inline(always)]
-fn value<const OP: u16>(size: u8, a: u64, b: u64) -> u64 {
-    let mut unread = Flags::default();
-    compute::<OP>(&mut unread, size, a, b)
-}
-
-fn rr<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let size = sz::<S>(u);
-    let r = value::<OP>(size, get_gpr(c, u.r0, size), get_gpr(c, u.r1, size));
-    set_gpr(c, u.r0, size, r);
-    Some(u.next)
-}
-
-fn ri<const OP: u16, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let size = sz::<S>(u);
-    let r = value::<OP>(size, get_gpr(c, u.r0, size), u.imm);
-    set_gpr(c, u.r0, size, r);
-    Some(u.next)
-}
-
-fn rm<const M: u8, const OP: u16, const S: u8>(
-    c: &mut Cpu,
-    m: &mut Memory,
-    u: &Uop,
-) -> Option<u64> {
-    let size = sz::<S>(u);
-    let b = m.try_read(ea::<M>(c, u), size)?;
-    let r = value::<OP>(size, get_gpr(c, u.r0, size), b);
-    set_gpr(c, u.r0, size, r);
-    Some(u.next)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cpu::Cpu;
     use crate::exec::fast::{translate, Exit};
+    use crate::memory::Memory;
     use crate::memory::{Perm, Region, RegionKind};
     use echovm_decoder::decode;
 
