@@ -266,7 +266,7 @@ impl CodeCache {
         if let Some(insns) = self.insns.get(start..) {
             let dead = dead_flags(insns);
             for k in 0..insns.len().saturating_sub(1) {
-                if dead & (1 << k) == 0 {
+                if dead & 1u128.checked_shl(k as u32).unwrap_or(0) == 0 {
                     continue;
                 }
                 if let (Some(insn), Some(u)) = (insns.get(k), self.uops.get_mut(start + k)) {

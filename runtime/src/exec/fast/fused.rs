@@ -3,11 +3,11 @@
 //! that ends its block runs as one threaded handler.
 //!
 //! Why: nearly every loop and `if` that gcc emits ends in such a pair. Run
-//! separately, the pair costs two dispatches and the branch re-derives its
-//! condition from the lazy flags record; fused, the condition is computed
-//! straight from the operands (`a < b`, `a == b`, …) while the flags record
-//! is still written exactly as the `cmp`/`test` alone would write it, so any
-//! later reader of the flags sees the same state.
+//! separately, the pair costs two dispatches and the branch loads the lazy
+//! flags record back from memory; fused, the condition is evaluated right
+//! after the record is written, so it folds into a direct comparison of the
+//! operands (`a < b`, `a == b`, …), and the record is still exactly what the
+//! `cmp`/`test` alone would write, so any later reader sees the same state.
 //!
 //! The `jcc` keeps its own uop right after the fused one (the block's last):
 //! the fused handler reads the branch target and fall-through address from
@@ -74,22 +74,6 @@ pub(crate) fn fuse(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     }
 }
 
-/// Condition `cc` (Intel's encoding order) from the status flags.
-#[inline(always)]
-fn holds(cc: u8, cf: bool, zf: bool, sf: bool, of: bool, pf: bool) -> bool {
-    let v = match cc >> 1 {
-        0 => of,
-        1 => cf,
-        2 => zf,
-        3 => cf || zf,
-        4 => sf,
-        5 => pf,
-        6 => sf != of,
-        _ => zf || sf != of,
-    };
-    v != (cc & 1 != 0)
-}
-
 /// `cmp`/`test` `r, r` or `r, imm` of `S` bytes, then `jcc` with condition `CC`.
 fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
     c: &mut Cpu,
@@ -104,22 +88,11 @@ fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
     let j = unsafe { &*p.add(1) };
     let a = get_gpr(c, u.r0, S);
     let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
-    // The flags record, exactly as the `cmp`/`test` handler writes it.
-    let r = compute::<OP>(&mut c.flags, S, a, b);
-    let sign = 1u64 << (S as u32 * 8 - 1);
-    let (cf, of) = if OP == CMP {
-        (a < b, (a ^ b) & (a ^ r) & sign != 0)
-    } else {
-        (false, false)
-    };
-    let taken = holds(
-        CC,
-        cf,
-        r == 0,
-        r & sign != 0,
-        of,
-        (r as u8).count_ones().is_multiple_of(2),
-    );
+    // The flags record, exactly as the `cmp`/`test` handler writes it; the
+    // branch reads it at once, while the compiler still knows its kind, so
+    // `Flags::cond` compares `a` and `b` (or tests the result) directly.
+    compute::<OP>(&mut c.flags, S, a, b);
+    let taken = c.flags.cond(CC);
     Exit::Next(if taken { j.imm } else { j.next })
 }
 

@@ -51,12 +51,13 @@ pub(crate) fn dead_flags(block: &[Insn]) -> u128 {
     const { assert!(MAX_BLOCK <= 128) };
     let mut dead = 0u128;
     let mut live = true;
-    for (k, insn) in block.iter().enumerate().rev().take(MAX_BLOCK) {
+    for (k, insn) in block.iter().enumerate().rev() {
         match flag_use(insn) {
             Use::Reads => live = true,
             Use::Kills => {
                 if !live {
-                    dead |= 1 << k;
+                    // Beyond bit 127 (no block is that long) nothing is marked.
+                    dead |= 1u128.checked_shl(k as u32).unwrap_or(0);
                 }
                 live = false;
             }
