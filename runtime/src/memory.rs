@@ -137,6 +137,20 @@ impl Default for Caches {
     }
 }
 
+/// The pointer to `addr` from one of the two cached windows, when the
+/// `len`-byte access (≤ 8, or 16) lies inside it.
+#[inline(always)]
+fn cached(cache: &[Cell<Window>; 2], addr: u64, len: u64) -> Option<*mut u8> {
+    if len <= 8 {
+        cache[0].get().at(addr).or_else(|| cache[1].get().at(addr))
+    } else {
+        cache[0]
+            .get()
+            .at16(addr)
+            .or_else(|| cache[1].get().at16(addr))
+    }
+}
+
 /// Make `w` the most recently used window of `cache` (unless it already is).
 #[inline]
 fn promote(cache: &[Cell<Window>; 2], w: Window) {
@@ -345,13 +359,7 @@ impl Memory {
     /// the slow, checked route.
     #[inline(always)]
     fn read_ptr(&self, addr: u64, len: u64) -> Option<*const u8> {
-        let w = &self.caches.read;
-        let hit = if len <= 8 {
-            w[0].get().at(addr).or_else(|| w[1].get().at(addr))
-        } else {
-            w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))
-        };
-        match hit {
+        match cached(&self.caches.read, addr, len) {
             Some(p) => Some(p),
             None => self.read_scan(addr, len),
         }
@@ -373,13 +381,7 @@ impl Memory {
     /// reading and writing).
     #[inline(always)]
     fn write_ptr(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
-        let w = &self.caches.write;
-        let hit = if len <= 8 {
-            w[0].get().at(addr).or_else(|| w[1].get().at(addr))
-        } else {
-            w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))
-        };
-        match hit {
+        match cached(&self.caches.write, addr, len) {
             Some(p) => Some(p),
             None => self.write_scan(addr, len),
         }
