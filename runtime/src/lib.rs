@@ -9,6 +9,7 @@
 pub mod abi;
 pub mod block;
 pub mod cache;
+pub mod canonical;
 pub mod classify;
 pub mod cpu;
 pub mod elf;

@@ -43,7 +43,7 @@ pub enum PackageError {
 
 /// keccak-256 of the canonical (borsh) encoding of a program.
 pub fn code_hash(program: &Program) -> [u8; 32] {
-    let bytes = borsh::to_vec(program).expect("in-memory borsh encoding cannot fail");
+    let bytes = crate::canonical::encode(program);
     Keccak256::digest(&bytes).into()
 }
 
@@ -60,7 +60,7 @@ impl Package {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        borsh::to_vec(self).expect("in-memory borsh encoding cannot fail")
+        crate::canonical::encode(self)
     }
 
     /// Decode and verify a package. `limit` is the schedule's package size limit.

@@ -43,7 +43,7 @@ impl Header {
     /// block is applied. It covers the transactions through
     /// `transactions_hash`, not the results (those are re-derived by replay).
     pub fn hash(&self) -> Hash {
-        keccak(&borsh::to_vec(self).expect("borsh into a Vec cannot fail"))
+        keccak(&crate::canonical::encode(self))
     }
 
     /// The block context contracts see.
@@ -102,7 +102,7 @@ impl Transaction {
 
 /// keccak256 of the borsh encoding of a transaction list.
 pub fn transactions_hash(txs: &[Transaction]) -> Hash {
-    keccak(&borsh::to_vec(txs).expect("borsh into a Vec cannot fail"))
+    keccak(&crate::canonical::encode(txs))
 }
 
 /// The consensus-relevant result of one transaction. Debug output and trap
@@ -134,11 +134,9 @@ pub struct Block {
 impl Block {
     /// The file bytes: magic, format version, borsh.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1024);
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        borsh::to_writer(&mut out, self).expect("borsh into a Vec cannot fail");
-        out
+        let mut head = MAGIC.to_vec();
+        head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        crate::canonical::encode_after(&head, self)
     }
 
     /// Decode a block file, checking the magic, version, that nothing

@@ -68,7 +68,7 @@ fn key_text(k: &[u8]) -> String {
 impl StateDiff {
     /// Canonical bytes (borsh).
     pub fn to_bytes(&self) -> Vec<u8> {
-        borsh::to_vec(self).expect("borsh encoding into a Vec cannot fail")
+        crate::canonical::encode(self)
     }
 
     /// Decode diff bytes, rejecting trailing bytes and non-canonical entry order.
