@@ -49,6 +49,20 @@ pub fn ea<const M: u8>(c: &Cpu, u: &Uop) -> u64 {
     }
 }
 
+/// Effective address of the memory operand of shape `M` whose scale is the
+/// constant `1 << SC` (the uop's `scale` is `SC`).
+#[inline(always)]
+pub fn ea_scaled<const M: u8, const SC: u8>(c: &Cpu, u: &Uop) -> u64 {
+    let base = || c.gpr[u.base as usize & 15];
+    let index = || c.gpr[u.index as usize & 15] << (SC & 3);
+    match M {
+        ABS => u.disp,
+        BASE => u.disp.wrapping_add(base()),
+        BASE_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
+        _ => u.disp.wrapping_add(index()),
+    }
+}
+
 /// Select the instance of a generic handler `f::<M, extra…>` for shape `m`.
 macro_rules! by_shape {
     ($m:expr, $f:ident $(, $g:expr)*) => {

@@ -201,15 +201,20 @@ fn mi<const M: u8, const OP: u16, const S: u8>(
 
 /// inc/dec/neg/not on a register.
 pub fn unary(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    unary_with::<true>(insn, u)
+}
+
+/// inc/dec/neg/not on a register, recording flags only when `FLAGS`.
+fn unary_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
     (u.r0, u.size) = (reg, size);
     Some(match insn.op {
-        Op::Inc => super::handler(un::<{ Op::Inc as u16 }>),
-        Op::Dec => super::handler(un::<{ Op::Dec as u16 }>),
-        Op::Neg => super::handler(un::<{ Op::Neg as u16 }>),
-        _ => super::handler(un::<{ Op::Not as u16 }>),
+        Op::Inc => by_size!(size, un, Op::Inc as u16, FLAGS),
+        Op::Dec => by_size!(size, un, Op::Dec as u16, FLAGS),
+        Op::Neg => by_size!(size, un, Op::Neg as u16, FLAGS),
+        _ => by_size!(size, un, Op::Not as u16, FLAGS),
     })
 }
 
@@ -238,15 +243,29 @@ const fn op_of(op: u16) -> Op {
     Op::Not
 }
 
-fn un<const OP: u16>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = get_gpr(c, u.r0, u.size);
-    let r = unary_apply(const { op_of(OP) }, &mut c.flags, u.size, a);
-    set_gpr(c, u.r0, u.size, r);
+fn un<const OP: u16, const FLAGS: bool, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let size = sz::<S>(u);
+    let a = get_gpr(c, u.r0, size);
+    let r = if FLAGS {
+        unary_apply(const { op_of(OP) }, &mut c.flags, size, a)
+    } else {
+        unary_apply(const { op_of(OP) }, &mut Flags::default(), size, a)
+    };
+    set_gpr(c, u.r0, size, r);
     Some(u.next)
 }
 
 /// shl/sal/shr/sar/rol/ror of a register by an immediate or by CL.
 pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    shift_with::<true>(insn, u)
+}
+
+/// A shift or rotate of a register, recording flags only when `FLAGS`.
+fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
@@ -262,9 +281,9 @@ pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     macro_rules! pick {
         ($op:expr) => {
             if by_cl {
-                by_size!(size, sh, $op as u16, true)
+                by_size!(size, sh, $op as u16, true, FLAGS)
             } else {
-                by_size!(size, sh, $op as u16, false)
+                by_size!(size, sh, $op as u16, false, FLAGS)
             }
         };
     }
@@ -277,7 +296,7 @@ pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn sh<const OP: u16, const CL: bool, const S: u8>(
+fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -293,7 +312,12 @@ fn sh<const OP: u16, const CL: bool, const S: u8>(
         // No flag changes; a 32-bit destination is still zero-extended.
         v
     } else {
-        apply(const { op_of(OP) }, &mut c.flags, size, v, cnt)?
+        let op = const { op_of(OP) };
+        if FLAGS {
+            apply(op, &mut c.flags, size, v, cnt)?
+        } else {
+            apply(op, &mut Flags::default(), size, v, cnt)?
+        }
     };
     set_gpr(c, u.r0, size, r);
     Some(u.next)
@@ -301,6 +325,11 @@ fn sh<const OP: u16, const CL: bool, const S: u8>(
 
 /// `imul r, r/m` and `imul r, r/m, imm` with a register destination.
 pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    imul_with::<true>(insn, u)
+}
+
+/// Two- and three-operand imul, recording CF/OF only when `FLAGS`.
+fn imul_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
@@ -317,17 +346,17 @@ pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Operand::Gpr { reg: s, .. } => {
             u.r1 = s;
             if three {
-                by_size!(size, imul_r, true)
+                by_size!(size, imul_r, true, FLAGS)
             } else {
-                by_size!(size, imul_r, false)
+                by_size!(size, imul_r, false, FLAGS)
             }
         }
         Operand::Mem { .. } => {
             let m = shape(insn, u)?;
             if three {
-                by_shape!(m, imul_m, true)
+                by_shape!(m, imul_m, true, FLAGS)
             } else {
-                by_shape!(m, imul_m, false)
+                by_shape!(m, imul_m, false, FLAGS)
             }
         }
         _ => return None,
@@ -337,21 +366,48 @@ pub fn imul(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 /// The product of `b` with the destination (or with the immediate, when
 /// `IMM`), truncated, with CF = OF = "the result did not fit".
 #[inline(always)]
-fn imul_finish<const IMM: bool>(c: &mut Cpu, u: &Uop, size: u8, b: u64) -> Option<u64> {
+fn imul_finish<const IMM: bool, const FLAGS: bool>(
+    c: &mut Cpu,
+    u: &Uop,
+    size: u8,
+    b: u64,
+) -> Option<u64> {
     let a = if IMM { u.imm } else { get_gpr(c, u.r0, size) };
     let (l, overflow) = imul_trunc(size, a, b);
     set_gpr(c, u.r0, size, l);
-    mul_flags(c, overflow);
+    if FLAGS {
+        mul_flags(c, overflow);
+    }
     Some(u.next)
 }
 
-fn imul_r<const IMM: bool, const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn imul_r<const IMM: bool, const FLAGS: bool, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     let size = sz::<S>(u);
     let b = get_gpr(c, u.r1, size);
-    imul_finish::<IMM>(c, u, size, b)
+    imul_finish::<IMM, FLAGS>(c, u, size, b)
 }
 
-fn imul_m<const M: u8, const IMM: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+fn imul_m<const M: u8, const IMM: bool, const FLAGS: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     let b = m.try_read(ea::<M>(c, u), u.size)?;
-    imul_finish::<IMM>(c, u, u.size, b)
+    imul_finish::<IMM, FLAGS>(c, u, u.size, b)
+}
+
+/// The flag-free handler (`exec::fast::noflags`) of inc/dec/neg, a shift or
+/// rotate, or imul with a register destination, whose flag writes are all
+/// dead: the same result without touching the flags record.
+pub(super) fn other_flags_dead(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    match insn.op {
+        Op::Inc | Op::Dec | Op::Neg => unary_with::<false>(insn, u),
+        Op::Shl | Op::Sal | Op::Shr | Op::Sar | Op::Rol | Op::Ror => shift_with::<false>(insn, u),
+        Op::Imul => imul_with::<false>(insn, u),
+        _ => None,
+    }
 }

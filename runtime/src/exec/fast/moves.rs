@@ -1,8 +1,8 @@
 //! Fast forms of data movement: mov, movzx, movsx/movsxd, lea, cmovcc and
 //! setcc on registers and memory.
 
-use super::addr::{by_shape, ea, shape};
-use super::{by_cc, by_size, sz, Handler, Uop};
+use super::addr::{by_shape, ea, ea_scaled, shape, ABS, BASE, BASE_INDEX, INDEX};
+use super::{by_cc, by_size, handler, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr, sext};
 use crate::memory::Memory;
@@ -145,18 +145,50 @@ fn ext_m<const M: u8, const SIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) 
 }
 
 /// lea r, [m]: the address without any segment base, truncated to the
-/// destination size.
+/// destination size. lea is the most frequent address arithmetic in compiled
+/// code (`lea (%rcx,%rcx,4)` for `* 5`, array indexing), so its instances
+/// are specialised by size and, with an index, by scale too.
 pub fn lea(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
     (u.r0, u.size) = (reg, size);
-    Some(by_shape!(shape(insn, u)?, lea_m))
+    let m = shape(insn, u)?;
+    macro_rules! by_scale {
+        ($m:expr) => {
+            match (u.scale, size) {
+                (0, 8) => handler(lea_m::<{ $m }, 0, 8>),
+                (1, 8) => handler(lea_m::<{ $m }, 1, 8>),
+                (2, 8) => handler(lea_m::<{ $m }, 2, 8>),
+                (_, 8) => handler(lea_m::<{ $m }, 3, 8>),
+                (0, 4) => handler(lea_m::<{ $m }, 0, 4>),
+                (1, 4) => handler(lea_m::<{ $m }, 1, 4>),
+                (2, 4) => handler(lea_m::<{ $m }, 2, 4>),
+                (_, 4) => handler(lea_m::<{ $m }, 3, 4>),
+                _ => handler(lea_m::<{ $m }, 4, 0>),
+            }
+        };
+    }
+    Some(match m {
+        ABS => by_size!(size, lea_m, ABS, 0),
+        BASE => by_size!(size, lea_m, BASE, 0),
+        BASE_INDEX => by_scale!(BASE_INDEX),
+        _ => by_scale!(INDEX),
+    })
 }
 
-fn lea_m<const M: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = ea::<M>(c, u);
-    set_gpr(c, u.r0, u.size, a);
+/// `lea` of shape `M`, scale `SC` (log2; 4 = the uop's), size `S` (0 = the uop's).
+fn lea_m<const M: u8, const SC: u8, const S: u8>(
+    c: &mut Cpu,
+    _: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let a = if SC < 4 {
+        ea_scaled::<M, SC>(c, u)
+    } else {
+        ea::<M>(c, u)
+    };
+    set_gpr(c, u.r0, sz::<S>(u), a);
     Some(u.next)
 }
 

@@ -1,68 +1,106 @@
-//! Flag-free forms of `add`/`sub`/`and`/`or`/`xor` with a register
-//! destination, and the block-local flag liveness that says where they may
-//! run.
+//! Flag-free forms of arithmetic with a register destination, and the
+//! block-local, per-flag liveness that says where they may run.
 //!
 //! Why: most arithmetic in compiled code writes flags that nothing reads —
 //! the next `add`, `xor` or `cmp` overwrites them first (hash rounds, address
 //! arithmetic, bignum loops). Recording them lazily is still 3–5 stores per
 //! instruction. A backward pass over each block at decode time
-//! ([`dead_flags`]) finds the instructions whose flags are overwritten
-//! before any instruction of the block could read them; those get a handler
-//! that computes the same result and skips the flags record. Flags are
+//! ([`dead_flags`]) tracks each of the six status flags separately and finds
+//! the instructions none of whose flag writes can be read before they are
+//! overwritten; those get a handler that computes the same result and skips
+//! the flags record. Per-flag tracking matters for `imul` and rotates, which
+//! write only CF and OF, and for `inc`/`dec`, which keep CF. Flags are
 //! treated as live at the end of every block, so nothing crosses a block
 //! boundary; a fault ends the call, which leaves no register state behind.
 
-use super::alu::binary_flags_dead;
+use super::alu::{binary_flags_dead, other_flags_dead};
 use super::{Handler, Uop};
 use crate::cache::MAX_BLOCK;
-use echovm_decoder::{Insn, Op};
+use crate::exec::int::shift::count_mask;
+use crate::flags::{AF, CF, OF, PF, SF, ZF};
+use echovm_decoder::{Insn, Op, Operand};
 
-/// How an instruction uses the six status flags, for liveness.
+/// The six status flags.
+const ALL: u64 = CF | PF | AF | ZF | SF | OF;
+
+/// How an instruction uses the status flags (bit masks of `flags::CF`…).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Use {
-    /// May read some flag (or is not known not to): flags are live before it.
-    Reads,
-    /// Writes all six and reads none: flags are dead before it unless it
-    /// reads them, which it does not.
-    Kills,
-    /// Reads none; writes none or only some (those it does not write pass
-    /// through), so liveness before it is liveness after it.
-    Passes,
+struct FlagUse {
+    /// Flags it may read (all six when not known).
+    reads: u64,
+    /// Flags it always overwrites: dead before it unless it reads them.
+    kills: u64,
+    /// Flags it may write (a superset of `kills`): its flag writes are dead
+    /// when none of these is live after it.
+    may: u64,
 }
 
-fn flag_use(insn: &Insn) -> Use {
-    use Op::*;
-    match insn.op {
-        Add | Sub | And | Or | Xor | Cmp | Test | Neg => Use::Kills,
-        Mov | Movzx | Movsx | Movsxd | Lea | Push | Pop | Not | Nop | Endbr64 | Cbw | Cwde
-        | Cdqe | Cwd | Cdq | Cqo | Bswap | Inc | Dec | Shl | Sal | Shr | Sar | Rol | Ror | Imul
-        | Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Movss | Movsd | Movd | Movq => {
-            Use::Passes
+impl FlagUse {
+    const NONE: FlagUse = FlagUse::writes(0, 0);
+    /// Not known: may read every flag. Its `may` is left empty so that it is
+    /// never marked (it has no flag-free form anyway).
+    const UNKNOWN: FlagUse = FlagUse {
+        reads: ALL,
+        kills: 0,
+        may: 0,
+    };
+
+    const fn writes(kills: u64, may: u64) -> FlagUse {
+        FlagUse {
+            reads: 0,
+            kills,
+            may,
         }
-        _ => Use::Reads,
     }
 }
 
-/// Bit `k` set: instruction `k` of the block writes flags that are
-/// overwritten before any later instruction of the block may read them, and
-/// flags are live at the block's end. Blocks have at most [`MAX_BLOCK`]
-/// (128) instructions, one bit each.
+/// A shift or rotate writes `flags` when its masked count is non-zero: a
+/// non-zero immediate always does, a count in CL may.
+fn shift_use(insn: &Insn, flags: u64) -> FlagUse {
+    let size = match insn.ops[0] {
+        Operand::Gpr { size, .. } | Operand::Mem { size } => size,
+        _ => return FlagUse::UNKNOWN,
+    };
+    match insn.ops[1] {
+        Operand::Imm { .. } if insn.imm & count_mask(size) != 0 => FlagUse::writes(flags, flags),
+        Operand::Imm { .. } => FlagUse::NONE,
+        _ => FlagUse::writes(0, flags),
+    }
+}
+
+fn flag_use(insn: &Insn) -> FlagUse {
+    use Op::*;
+    match insn.op {
+        Add | Sub | And | Or | Xor | Cmp | Test | Neg => FlagUse::writes(ALL, ALL),
+        Inc | Dec => FlagUse::writes(ALL & !CF, ALL & !CF),
+        Shl | Sal | Shr | Sar => shift_use(insn, ALL),
+        Rol | Ror => shift_use(insn, CF | OF),
+        // CF = OF = overflow; the others keep their values (`int::muldiv::mul_flags`).
+        Imul | Mul => FlagUse::writes(CF | OF, CF | OF),
+        // A direct jmp/call inside a block is a superblock link
+        // (`CodeCache::decode_block`): execution continues with the next uop.
+        Mov | Movzx | Movsx | Movsxd | Lea | Push | Pop | Not | Nop | Endbr64 | Cbw | Cwde
+        | Cdqe | Cwd | Cdq | Cqo | Bswap | Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu
+        | Movss | Movsd | Movd | Movq | Jmp | Call => FlagUse::NONE,
+        _ => FlagUse::UNKNOWN,
+    }
+}
+
+/// Bit `k` set: instruction `k` of the block writes flags, and every flag it
+/// may write is overwritten before any later instruction of the block may
+/// read it (flags are live at the block's end). Blocks have at most
+/// [`MAX_BLOCK`] (128) instructions, one bit each.
 pub(crate) fn dead_flags(block: &[Insn]) -> u128 {
     const { assert!(MAX_BLOCK <= 128) };
     let mut dead = 0u128;
-    let mut live = true;
+    let mut live = ALL;
     for (k, insn) in block.iter().enumerate().rev() {
-        match flag_use(insn) {
-            Use::Reads => live = true,
-            Use::Kills => {
-                if !live {
-                    // Beyond bit 127 (no block is that long) nothing is marked.
-                    dead |= 1u128.checked_shl(k as u32).unwrap_or(0);
-                }
-                live = false;
-            }
-            Use::Passes => {}
+        let f = flag_use(insn);
+        if f.may != 0 && f.may & live == 0 {
+            // Beyond bit 127 (no block is that long) nothing is marked.
+            dead |= 1u128.checked_shl(k as u32).unwrap_or(0);
         }
+        live = (live & !f.kills) | f.reads;
     }
     dead
 }
@@ -77,7 +115,7 @@ pub(crate) fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         And => binary_flags_dead::<{ And as u16 }>(insn, u),
         Or => binary_flags_dead::<{ Or as u16 }>(insn, u),
         Xor => binary_flags_dead::<{ Xor as u16 }>(insn, u),
-        _ => None,
+        _ => other_flags_dead(insn, u),
     }
 }
 
@@ -111,6 +149,13 @@ mod tests {
     const RET: &[u8] = &[0xc3];
     const CMP: &[u8] = &[0x48, 0x39, 0xd8]; // cmp rax, rbx
     const PUSHF: &[u8] = &[0x9c];
+    const IMUL: &[u8] = &[0x48, 0x0f, 0xaf, 0xc3]; // imul rax, rbx
+    const SHR5: &[u8] = &[0x48, 0xc1, 0xe8, 0x05]; // shr rax, 5
+    const SHR64: &[u8] = &[0x48, 0xc1, 0xe8, 0x40]; // shr rax, 64: count masked to 0
+    const SHLCL: &[u8] = &[0x48, 0xd3, 0xe0]; // shl rax, cl
+    const ROL: &[u8] = &[0x48, 0xc1, 0xc0, 0x07]; // rol rax, 7
+    const DEC: &[u8] = &[0xff, 0xc9]; // dec ecx
+    const CALL: &[u8] = &[0xe8, 0, 0, 0, 0]; // call (linked in a superblock)
 
     #[test]
     fn liveness_of_block_flags() {
@@ -128,6 +173,27 @@ mod tests {
         assert_eq!(dead_flags(&insns(&[ADD, PUSHF, SUB, RET])), 0);
         // cmp kills: everything before it is dead.
         assert_eq!(dead_flags(&insns(&[SUB, ADD, MOV, CMP, JC])), 0b00011);
+        // imul writes only CF/OF: dead under a full kill, live under inc
+        // (which keeps CF for jc), and it does not kill the add's other flags.
+        assert_eq!(dead_flags(&insns(&[IMUL, SHR5, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[IMUL, INC, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, SUB, JC])), 0b011);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, JC])), 0);
+        // inc/dec leave CF alone: an add before them stays live for jc, but
+        // inc itself is dead under a later add.
+        assert_eq!(dead_flags(&insns(&[ADD, DEC, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[DEC, ADD, JC])), 0b001);
+        // A shift by CL may write nothing (CL = 0): it kills nothing, but its
+        // own writes can be dead. A count masked to 0 writes nothing at all.
+        assert_eq!(dead_flags(&insns(&[ADD, SHLCL, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[SHLCL, ADD, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR64, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR5, JC])), 0b001);
+        // Rotates write CF/OF: dead when a sub follows, not when only inc.
+        assert_eq!(dead_flags(&insns(&[ROL, SUB, RET])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ROL, INC, JC])), 0);
+        // A linked call passes flags through to its target's instructions.
+        assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET])), 0b0001);
     }
 
     fn mem() -> Memory {
@@ -174,6 +240,31 @@ mod tests {
         // 8-bit forms: add al, bl / op cl, imm8.
         forms.push(vec![0x00, 0xd8]);
         forms.push(vec![0x80, 0xe9, 0x7f]);
+        for pre in [&[][..], &[0x48], &[0x66], &[0x49]] {
+            // inc/dec/neg r; shifts and rotates by 1, imm8 and CL; imul forms.
+            let mut more: Vec<Vec<u8>> = vec![
+                vec![0xff, 0xc1],
+                vec![0xff, 0xca],
+                vec![0xf7, 0xdb],
+                vec![0x0f, 0xaf, 0xc3],
+                vec![0x0f, 0xaf, 0x46, 0x10],
+                vec![0x6b, 0xc3, 0x85],
+                vec![0x69, 0xc3, 0x78, 0x56, 0x34, 0x92],
+            ];
+            for n in [0u8, 1, 4, 5, 7] {
+                more.push(vec![0xd1, 0xc0 | (n << 3) | 2]);
+                more.push(vec![0xc1, 0xc0 | (n << 3) | 2, 0x0b]);
+                more.push(vec![0xc1, 0xc0 | (n << 3) | 2, 0x21]);
+                more.push(vec![0xd3, 0xc0 | (n << 3) | 2]);
+            }
+            for m in more {
+                let mut f = pre.to_vec();
+                f.extend(m);
+                forms.push(f);
+            }
+        }
+        forms.push(vec![0xfe, 0xc3]); // inc bl
+        forms.push(vec![0xc0, 0xe3, 0x03]); // shl bl, 3
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut checked = 0;
         for code in &forms {
@@ -192,11 +283,17 @@ mod tests {
                     *g = x;
                 }
                 cpu.gpr[6] = 0x20_0000 + (x & 0x7f0);
+                cpu.gpr[14] = cpu.gpr[6]; // the base under REX.B
+                                          // Small counts in CL too, and sometimes a zero count.
+                cpu.gpr[1] = x >> 58;
                 let mut c2 = cpu.clone();
                 let (mut m1, mut m2) = (mem(), mem());
                 let a = (normal.run)(&mut cpu, &mut m1, &normal);
                 let b = (fast.run)(&mut c2, &mut m2, &fast);
-                assert!(matches!((a, b), (Exit::Next(p), Exit::Next(q)) if p == q && p == next));
+                assert!(
+                    matches!((a, b), (Exit::Next(p), Exit::Next(q)) if p == q && p == next),
+                    "{insn}: {a:?} {b:?}"
+                );
                 assert_eq!(cpu.gpr, c2.gpr, "{insn}");
                 checked += 1;
             }
