@@ -48,23 +48,35 @@ pub struct Block {
 /// Decoded blocks of one program under one schedule.
 pub struct CodeCache {
     pub insns: Vec<Insn>,
-    /// Translated form of each instruction, parallel to `insns`.
-    pub uops: Vec<Uop>,
+    /// Translated form of each instruction, parallel to `insns`. Only
+    /// `decode_block` grows it (the front cache's pointers depend on that).
+    pub(crate) uops: Vec<Uop>,
     /// Gas cost of each instruction, parallel to `insns`.
     pub costs: Vec<u64>,
     blocks: Vec<Block>,
     map: HashMap<u64, u32, BuildHasherDefault<AddrHasher>>,
-    /// Direct-mapped front cache of `map` holding the blocks themselves, so
-    /// the interpreter's per-block lookup is one probe and one compare.
+    /// Direct-mapped front cache of `map` holding the blocks themselves and
+    /// pointers to their first uops, so the interpreter's per-block lookup is
+    /// one probe and one compare, and entering the block needs no index
+    /// arithmetic or bounds check.
     recent: Box<[Recent; RECENT]>,
+    /// `uops.as_ptr()` when the front cache's pointers were last made:
+    /// growing `uops` may move it, and then every pointer is remade.
+    uops_at: *const Uop,
 }
 
 /// A front-cache entry: the block starting at `addr`. Empty entries have an
 /// address no block can start at (non-canonical, never fetchable).
 #[derive(Clone, Copy)]
-struct Recent {
+pub struct Recent {
     addr: u64,
-    block: Block,
+    /// The block (for the careful path and declines).
+    pub block: Block,
+    /// `uops.as_ptr() + block.first`: the block's first uop, with the whole
+    /// vector's provenance (the threaded handlers step through the block).
+    /// Valid while the cache is not mutated; `CodeCache::lookup_slow`, the
+    /// only place that grows `uops`, remakes all of them when it moves.
+    pub entry: *const Uop,
 }
 
 const EMPTY: Recent = Recent {
@@ -74,6 +86,7 @@ const EMPTY: Recent = Recent {
         count: 0,
         cost: 0,
     },
+    entry: std::ptr::null(),
 };
 
 impl Default for CodeCache {
@@ -84,12 +97,25 @@ impl Default for CodeCache {
             costs: Vec::new(),
             blocks: Vec::new(),
             map: HashMap::default(),
-            recent: Box::new([EMPTY; RECENT]),
+            recent: front_cache(),
+            uops_at: std::ptr::null(),
         }
     }
 }
 
 const RECENT: usize = 1024;
+
+/// An empty front cache, built on the heap: `Box::new([EMPTY; RECENT])`
+/// would first build its 32 KiB on the stack of whatever creates a cache —
+/// the nested-call path, once per call depth.
+fn front_cache() -> Box<[Recent; RECENT]> {
+    let v: Box<[Recent]> = vec![EMPTY; RECENT].into_boxed_slice();
+    match v.try_into() {
+        Ok(a) => a,
+        // `v` has exactly RECENT entries.
+        Err(_) => unreachable!("front cache length"),
+    }
+}
 
 #[inline(always)]
 fn slot(addr: u64) -> usize {
@@ -135,8 +161,15 @@ impl CodeCache {
     /// direct-mapped front cache; the interpreter's per-block fast path).
     #[inline(always)]
     pub fn lookup(&self, addr: u64) -> Option<Block> {
-        let r = self.recent[slot(addr)];
-        (r.addr == addr).then_some(r.block)
+        self.probe(addr).map(|r| r.block)
+    }
+
+    /// The front-cache entry of the block starting at `addr`, if it was used
+    /// recently: the block and its first uop (see [`Recent::entry`]).
+    #[inline(always)]
+    pub fn probe(&self, addr: u64) -> Option<&Recent> {
+        let r = &self.recent[slot(addr)];
+        (r.addr == addr).then_some(r)
     }
 
     /// The block starting at `addr`, decoding it on first use. Fails only when
@@ -169,7 +202,21 @@ impl CodeCache {
             }
         };
         let block = self.blocks[i as usize];
-        self.recent[slot(addr)] = Recent { addr, block };
+        let base = self.uops.as_ptr();
+        if base != self.uops_at {
+            // `uops` moved while growing: remake every entry's pointer.
+            for r in self.recent.iter_mut().filter(|r| r.addr != EMPTY.addr) {
+                r.entry = base.wrapping_add(r.block.first as usize);
+            }
+            self.uops_at = base;
+        }
+        // A decoded block has at least one uop, all inside `uops`.
+        debug_assert!((block.first as usize) < self.uops.len());
+        self.recent[slot(addr)] = Recent {
+            addr,
+            block,
+            entry: base.wrapping_add(block.first as usize),
+        };
         Ok(block)
     }
 

@@ -266,31 +266,32 @@ fn hot_loop(
     // The meter lives in a register here, as the gas left; `gas` is written
     // back on every exit.
     let mut left = gas.limit - gas.used;
-    let uops: &[Uop] = &cache.uops;
-    // The whole vector's provenance: the threaded handlers step through a
-    // block, which lies inside it (`CodeCache::decode_block`).
-    let base = uops.as_ptr();
     loop {
         // No block starts at address 0 (page 0 is never mapped, so nothing
         // there decodes into the cache), so the end of the call always
         // misses here and `Vm::run` finishes it.
-        let block = match cache.lookup(rip) {
-            Some(b) if b.cost <= left => b,
+        // The entry is kept by reference: its block is needed only when a
+        // uop declines, and one pointer held across the call is cheaper
+        // than the block's fields.
+        let recent = match cache.probe(rip) {
+            Some(r) if r.block.cost <= left => r,
             _ => {
                 cpu.rip = rip;
                 gas.used = gas.limit - left;
                 return None;
             }
         };
-        left -= block.cost;
-        let first = block.first as usize;
-        let Some(u) = uops.get(first) else {
-            gas.used = gas.limit - left;
-            return Some((out_of_step(rip), block));
-        };
-        match (u.run)(cpu, mem, base.wrapping_add(first)) {
+        left -= recent.block.cost;
+        let entry = recent.entry;
+        // SAFETY: a front-cache entry points at its block's first uop, with
+        // the whole `uops` vector's provenance, and `cache` is borrowed
+        // shared for this whole loop, so `uops` cannot move
+        // (`cache::Recent::entry`).
+        let run = unsafe { &*entry }.run;
+        match run(cpu, mem, entry) {
             Exit::Next(next) => rip = next,
             Exit::Decline(p) => {
+                let block = recent.block;
                 gas.used = gas.limit - left;
                 let r = resume(cpu, mem, cache, block, rip, p, gas);
                 left = gas.limit - gas.used;
