@@ -2,6 +2,7 @@
 //! instance per shape, so computing the effective address is straight-line
 //! code with no tests for absent base or index registers.
 
+use super::Reg;
 use super::Uop;
 use crate::cpu::Cpu;
 use echovm_decoder::{Insn, Seg, NO_REG, RIP_BASE};
@@ -23,8 +24,8 @@ pub fn shape(insn: &Insn, u: &mut Uop) -> Option<u8> {
         return None;
     }
     u.disp = m.disp as u64;
-    u.base = m.base & 15;
-    u.index = m.index & 15;
+    u.base = Reg::of(m.base & 15);
+    u.index = Reg::of(m.index & 15);
     u.scale = m.scale.trailing_zeros() as u8 & 3;
     let base = m.base != NO_REG && m.base != RIP_BASE;
     let index = m.index != NO_REG;

@@ -6,6 +6,7 @@
 //! `int::muldiv::imul_trunc`).
 
 use super::addr::{by_shape, ea, shape};
+use super::Reg;
 use super::{by_size, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::alu::{compute, unary_apply};
@@ -53,19 +54,19 @@ pub(super) enum Form {
 pub(super) fn form(insn: &Insn, u: &mut Uop) -> Option<Form> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
-            (u.r0, u.r1, u.size) = (reg, s, size);
+            (u.r0, u.r1, u.size) = (Reg::of(reg), Reg::of(s), size);
             Form::Rr(size)
         }
         (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
-            (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
+            (u.r0, u.size, u.imm) = (Reg::of(reg), size, insn.imm & mask(size));
             Form::Ri(size)
         }
         (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
-            (u.r0, u.size) = (reg, size);
+            (u.r0, u.size) = (Reg::of(reg), size);
             Form::Rm(shape(insn, u)?, size)
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
-            (u.r1, u.size) = (reg, size);
+            (u.r1, u.size) = (Reg::of(reg), size);
             Form::Mr(shape(insn, u)?, size)
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
@@ -209,7 +210,7 @@ fn unary_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     Some(match insn.op {
         Op::Inc => by_size!(size, un, Op::Inc as u16, FLAGS),
         Op::Dec => by_size!(size, un, Op::Dec as u16, FLAGS),
@@ -269,7 +270,7 @@ fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     let by_cl = match insn.ops[1] {
         Operand::Imm { .. } => {
             u.imm = insn.imm & count_mask(size);
@@ -333,7 +334,7 @@ fn imul_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     let three = match insn.ops[2] {
         Operand::None => false,
         Operand::Imm { .. } => {
@@ -344,7 +345,7 @@ fn imul_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     };
     Some(match insn.ops[1] {
         Operand::Gpr { reg: s, .. } => {
-            u.r1 = s;
+            u.r1 = Reg::of(s);
             if three {
                 by_size!(size, imul_r, true, FLAGS)
             } else {

@@ -3,6 +3,7 @@
 //! leave, and the instructions that do nothing.
 
 use super::addr::{by_shape, ea, shape};
+use super::Reg;
 use super::{by_cc, Handler, Uop};
 use crate::cpu::{reg::RBP, reg::RSP, Cpu};
 use crate::memory::Memory;
@@ -41,7 +42,7 @@ fn target(insn: &Insn, u: &mut Uop) -> Option<Target> {
             Target::Direct
         }
         Operand::Gpr { reg, size: 8 } => {
-            u.r0 = reg;
+            u.r0 = Reg::of(reg);
             Target::Reg
         }
         Operand::Mem { size: 8 } => Target::Mem(shape(insn, u)?),
@@ -122,7 +123,7 @@ pub fn push(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     }
     Some(match insn.ops[0] {
         Operand::Gpr { reg, size: 8 } => {
-            u.r0 = reg;
+            u.r0 = Reg::of(reg);
             super::handler(push_r)
         }
         Operand::Imm { .. } => {
@@ -157,7 +158,7 @@ pub fn pop(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     }
     match insn.ops[0] {
         Operand::Gpr { reg, size: 8 } => {
-            u.r0 = reg;
+            u.r0 = Reg::of(reg);
             Some(super::handler(pop_r))
         }
         _ => None,

@@ -138,20 +138,67 @@ pub struct Uop {
     /// RIP-relative one, which the decoder resolves).
     pub disp: u64,
     /// First and second register operands (encoding numbers).
-    pub r0: u8,
-    pub r1: u8,
+    pub r0: Reg,
+    pub r1: Reg,
     /// Operation size in bytes.
     pub size: u8,
     /// Source size of movzx/movsx.
     pub size2: u8,
     /// Memory operand: base and index registers and log2 of the scale.
-    pub base: u8,
-    pub index: u8,
+    pub base: Reg,
+    pub index: Reg,
     pub scale: u8,
     /// [`Uop::FAST`] and [`Uop::LINKED`] bits.
     pub kind: u8,
     /// Lane function of a packed integer SSE operation.
     pub lanes: LaneFn,
+}
+
+/// A register number, 0–15 (general or XMM), as uops store it.
+///
+/// Why an enum and not `u8`: the compiler knows its range, so indexing the
+/// 16-entry register files with it needs neither a mask nor a bounds check
+/// (one host instruction less per register operand, in every handler).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reg {
+    #[default]
+    R0,
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    R13,
+    R14,
+    R15,
+}
+
+impl Reg {
+    /// Register `n mod 16` (decoders give 0–15; a "no register" sentinel
+    /// becomes a valid number the handler of that shape never reads).
+    #[inline(always)]
+    pub const fn of(n: u8) -> Reg {
+        use Reg::*;
+        const ALL: [Reg; 16] = [
+            R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, R13, R14, R15,
+        ];
+        ALL[(n & 15) as usize]
+    }
+}
+
+impl From<Reg> for u8 {
+    #[inline(always)]
+    fn from(r: Reg) -> u8 {
+        r as u8
+    }
 }
 
 /// `dest = f(dest, src)` on whole XMM values.
@@ -236,12 +283,12 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
         next,
         imm: 0,
         disp: 0,
-        r0: 0,
-        r1: 0,
+        r0: Reg::R0,
+        r1: Reg::R0,
         size: 0,
         size2: 0,
-        base: 0,
-        index: 0,
+        base: Reg::R0,
+        index: Reg::R0,
         scale: 0,
         kind: 0,
         lanes: no_lanes,

@@ -2,6 +2,7 @@
 //! setcc on registers and memory.
 
 use super::addr::{by_shape, ea, ea_scaled, shape, ABS, BASE, BASE_INDEX, INDEX};
+use super::Reg;
 use super::{by_cc, by_size, handler, sz, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr, sext};
@@ -11,15 +12,15 @@ use echovm_decoder::{Insn, Operand};
 pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Gpr { reg, size }, Operand::Gpr { reg: s, .. }) => {
-            (u.r0, u.r1, u.size) = (reg, s, size);
+            (u.r0, u.r1, u.size) = (Reg::of(reg), Reg::of(s), size);
             by_size!(size, mov_rr)
         }
         (Operand::Gpr { reg, size }, Operand::Imm { .. }) => {
-            (u.r0, u.size, u.imm) = (reg, size, insn.imm & mask(size));
+            (u.r0, u.size, u.imm) = (Reg::of(reg), size, insn.imm & mask(size));
             by_size!(size, mov_ri)
         }
         (Operand::Gpr { reg, size }, Operand::Mem { .. }) => {
-            (u.r0, u.size) = (reg, size);
+            (u.r0, u.size) = (Reg::of(reg), size);
             let m = shape(insn, u)?;
             match size {
                 8 => by_shape!(m, mov_rm, 8),
@@ -28,7 +29,7 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             }
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
-            (u.r1, u.size) = (reg, size);
+            (u.r1, u.size) = (Reg::of(reg), size);
             let m = shape(insn, u)?;
             match size {
                 8 => by_shape!(m, mov_mr, 8),
@@ -79,10 +80,10 @@ fn widen(insn: &Insn, u: &mut Uop, signed: bool) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     Some(match insn.ops[1] {
         Operand::Gpr { reg: s, size: ss } => {
-            (u.r1, u.size2) = (s, ss);
+            (u.r1, u.size2) = (Reg::of(s), ss);
             // The common widenings get constant sizes; the rest read them from the uop.
             match (signed, size, ss) {
                 (false, 4, 1) => super::handler(ext_rc::<false, 4, 1>),
@@ -152,7 +153,7 @@ pub fn lea(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     let m = shape(insn, u)?;
     macro_rules! by_scale {
         ($m:expr) => {
@@ -199,10 +200,10 @@ pub fn cmov(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
     let Operand::Gpr { reg, size } = insn.ops[0] else {
         return None;
     };
-    (u.r0, u.size) = (reg, size);
+    (u.r0, u.size) = (Reg::of(reg), size);
     Some(match insn.ops[1] {
         Operand::Gpr { reg: s, .. } => {
-            u.r1 = s;
+            u.r1 = Reg::of(s);
             by_cc!(cc, cmov_r)
         }
         Operand::Mem { .. } => match shape(insn, u)? {
@@ -245,7 +246,7 @@ pub fn setcc(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
     let Operand::Gpr { reg, size: 1 } = insn.ops[0] else {
         return None;
     };
-    u.r0 = reg;
+    u.r0 = Reg::of(reg);
     Some(by_cc!(cc, set_r))
 }
 

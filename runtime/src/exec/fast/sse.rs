@@ -8,6 +8,7 @@
 //! the fault.
 
 use super::addr::{by_shape, ea, shape};
+use super::Reg;
 use super::{Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr};
@@ -22,11 +23,11 @@ pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let aligned = !matches!(insn.op, Op::Movups | Op::Movupd | Op::Movdqu | Op::Lddqu);
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Xmm(d), Operand::Xmm(s)) => {
-            (u.r0, u.r1) = (d, s);
+            (u.r0, u.r1) = (Reg::of(d), Reg::of(s));
             super::handler(xx_copy)
         }
         (Operand::Xmm(d), Operand::Mem { size: 16 }) => {
-            u.r0 = d;
+            u.r0 = Reg::of(d);
             let m = shape(insn, u)?;
             if aligned {
                 by_shape!(m, load16, true)
@@ -35,7 +36,7 @@ pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             }
         }
         (Operand::Mem { size: 16 }, Operand::Xmm(s)) => {
-            u.r1 = s;
+            u.r1 = Reg::of(s);
             let m = shape(insn, u)?;
             if aligned {
                 by_shape!(m, store16, true)
@@ -77,7 +78,7 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let merge_rr = matches!(insn.op, Op::Movss | Op::Movsd);
     Some(match (insn.ops[0], insn.ops[1]) {
         (Operand::Xmm(d), Operand::Xmm(s)) => {
-            (u.r0, u.r1) = (d, s);
+            (u.r0, u.r1) = (Reg::of(d), Reg::of(s));
             match (insn.op, merge_rr) {
                 (Op::Movss, true) => super::handler(merge::<4>),
                 (_, true) => super::handler(merge::<8>),
@@ -86,7 +87,7 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             }
         }
         (Operand::Xmm(d), Operand::Mem { size }) => {
-            u.r0 = d;
+            u.r0 = Reg::of(d);
             let m = shape(insn, u)?;
             match size {
                 4 => by_shape!(m, load_low, 4),
@@ -95,7 +96,7 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             }
         }
         (Operand::Mem { size }, Operand::Xmm(s)) => {
-            u.r1 = s;
+            u.r1 = Reg::of(s);
             let m = shape(insn, u)?;
             match size {
                 4 => by_shape!(m, store_low, 4),
@@ -104,11 +105,11 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             }
         }
         (Operand::Xmm(d), Operand::Gpr { reg, size }) if !merge_rr => {
-            (u.r0, u.r1, u.size) = (d, reg, size);
+            (u.r0, u.r1, u.size) = (Reg::of(d), Reg::of(reg), size);
             super::handler(xmm_from_gpr)
         }
         (Operand::Gpr { reg, size }, Operand::Xmm(s)) if !merge_rr => {
-            (u.r0, u.r1, u.size) = (reg, s, size);
+            (u.r0, u.r1, u.size) = (Reg::of(reg), Reg::of(s), size);
             super::handler(gpr_from_xmm)
         }
         _ => return None,
@@ -158,10 +159,10 @@ pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let Operand::Xmm(d) = insn.ops[0] else {
         return None;
     };
-    u.r0 = d;
+    u.r0 = Reg::of(d);
     Some(match insn.ops[1] {
         Operand::Xmm(s) => {
-            u.r1 = s;
+            u.r1 = Reg::of(s);
             super::handler(lanes_xx)
         }
         Operand::Mem { size: 16 } => by_shape!(shape(insn, u)?, lanes_xm),

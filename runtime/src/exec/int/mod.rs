@@ -179,15 +179,15 @@ pub(crate) fn mask(size: u8) -> u64 {
 
 /// Read general register `reg` at `size` bytes.
 #[inline(always)]
-pub(crate) fn get_gpr(cpu: &Cpu, reg: u8, size: u8) -> u64 {
-    cpu.gpr[reg as usize & 15] & mask(size)
+pub(crate) fn get_gpr(cpu: &Cpu, reg: impl Into<u8>, size: u8) -> u64 {
+    cpu.gpr[reg.into() as usize & 15] & mask(size)
 }
 
 /// Write general register `reg` at `size` bytes (32-bit writes zero-extend,
 /// 8/16-bit writes merge).
 #[inline(always)]
-pub(crate) fn set_gpr(cpu: &mut Cpu, reg: u8, size: u8, v: u64) {
-    let g = &mut cpu.gpr[reg as usize & 15];
+pub(crate) fn set_gpr(cpu: &mut Cpu, reg: impl Into<u8>, size: u8, v: u64) {
+    let g = &mut cpu.gpr[reg.into() as usize & 15];
     *g = if size >= 4 {
         v & mask(size)
     } else {
