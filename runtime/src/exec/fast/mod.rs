@@ -82,7 +82,7 @@ where
 
 /// The value of a zero-sized function type.
 #[inline(always)]
-fn conjure<F: Copy>() -> F {
+pub(crate) fn conjure<F: Copy>() -> F {
     const { assert!(std::mem::size_of::<F>() == 0) };
     // SAFETY: `F` is zero-sized (asserted at compile time) and, being a
     // function item or non-capturing closure type (the only zero-sized types
@@ -124,7 +124,7 @@ where
     }
 }
 
-/// One translated instruction (48 bytes).
+/// One translated instruction (40 bytes).
 #[derive(Clone, Copy)]
 pub struct Uop {
     /// Threaded entry: the mid-block or last-of-block form of the handler.
@@ -150,8 +150,6 @@ pub struct Uop {
     pub scale: u8,
     /// [`Uop::FAST`] and [`Uop::LINKED`] bits.
     pub kind: u8,
-    /// Lane function of a packed integer SSE operation.
-    pub lanes: LaneFn,
 }
 
 /// A register number, 0–15 (general or XMM), as uops store it.
@@ -199,14 +197,6 @@ impl From<Reg> for u8 {
     fn from(r: Reg) -> u8 {
         r as u8
     }
-}
-
-/// `dest = f(dest, src)` on whole XMM values.
-pub type LaneFn = fn(u128, u128) -> u128;
-
-/// Placeholder lane function of uops that are not packed operations.
-fn no_lanes(d: u128, _: u128) -> u128 {
-    d
 }
 
 impl std::fmt::Debug for Uop {
@@ -291,7 +281,6 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
         index: Reg::R0,
         scale: 0,
         kind: 0,
-        lanes: no_lanes,
     };
     // REP string instructions are charged per iteration by the interpreter.
     let picked = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {

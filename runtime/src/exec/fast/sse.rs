@@ -7,14 +7,15 @@
 //! requires alignment declines when misaligned, so the general path raises
 //! the fault.
 
-use super::addr::{by_shape, ea, shape};
+use super::addr::{by_shape, ea, shape, ABS, BASE, BASE_INDEX, INDEX};
 use super::Reg;
-use super::{Handler, Uop};
+use super::{handler, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr};
-use crate::exec::sse::fp_arith::lane_op as fp_lane_op;
-use crate::exec::sse::int_arith::lane_op;
-use crate::exec::sse::int_shift::shift_op;
+use crate::exec::sse::fp_arith::visit_lane_op as visit_fp_lane_op;
+use crate::exec::sse::int_arith::visit_lane_op;
+use crate::exec::sse::int_shift::visit_shift_op;
+use crate::exec::sse::lanes::{call, LaneFn, LaneVisit};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -150,60 +151,90 @@ fn gpr_from_xmm(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-/// Two-operand packed integer operations and packed shifts with an XMM
-/// destination.
+/// Two-operand packed integer operations, packed shifts and floating-point
+/// arithmetic with an XMM destination: one handler instance per operation
+/// and operand form, with the operation's lane function inlined
+/// (`sse::lanes::LaneVisit`).
 pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
-    u.lanes = lane_op(insn.op)
-        .or_else(|| shift_op(insn.op))
-        .or_else(|| fp_lane_op(insn.op))?;
-    let Operand::Xmm(d) = insn.ops[0] else {
-        return None;
-    };
-    u.r0 = Reg::of(d);
-    Some(match insn.ops[1] {
-        Operand::Xmm(s) => {
-            u.r1 = Reg::of(s);
-            super::handler(lanes_xx)
-        }
-        Operand::Mem { size: 16 } => by_shape!(shape(insn, u)?, lanes_xm),
-        // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
-        Operand::Mem { size: 4 } => by_shape!(shape(insn, u)?, lanes_x_low, 4),
-        Operand::Mem { size: 8 } => by_shape!(shape(insn, u)?, lanes_x_low, 8),
-        // Shift counts: the imm8, zero-extended (as the general path reads it).
-        Operand::Imm { .. } => {
-            u.imm = insn.imm as u8 as u64;
-            super::handler(lanes_xi)
-        }
-        _ => return None,
-    })
+    let op = insn.op;
+    visit_lane_op(op, Forms { insn, u })
+        .or_else(|| visit_shift_op(op, Forms { insn, u }))
+        .or_else(|| visit_fp_lane_op(op, Forms { insn, u }))?
 }
 
-fn lanes_xi(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+/// Picks the handler of one lane operation for the instruction's operand form.
+struct Forms<'a> {
+    insn: &'a Insn,
+    u: &'a mut Uop,
+}
+
+impl LaneVisit for Forms<'_> {
+    type Out = Option<Handler>;
+
+    fn visit<F: LaneFn>(self, _: F) -> Option<Handler> {
+        let Forms { insn, u } = self;
+        let Operand::Xmm(d) = insn.ops[0] else {
+            return None;
+        };
+        u.r0 = Reg::of(d);
+        macro_rules! shapes {
+            ($f:ident) => {
+                match shape(insn, u)? {
+                    ABS => handler($f::<ABS, F>),
+                    BASE => handler($f::<BASE, F>),
+                    BASE_INDEX => handler($f::<BASE_INDEX, F>),
+                    _ => handler($f::<INDEX, F>),
+                }
+            };
+        }
+        Some(match insn.ops[1] {
+            Operand::Xmm(s) => {
+                u.r1 = Reg::of(s);
+                handler(lanes_xx::<F>)
+            }
+            Operand::Mem { size: 16 } => shapes!(lanes_xm),
+            // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
+            Operand::Mem { size } if size == 4 || size == 8 => {
+                u.size = size;
+                shapes!(lanes_x_low)
+            }
+            // Shift counts: the imm8, zero-extended (as the general path reads it).
+            Operand::Imm { .. } => {
+                u.imm = insn.imm as u8 as u64;
+                handler(lanes_xi::<F>)
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn lanes_xi<F: LaneFn>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let d = u.r0 as usize & 15;
-    c.xmm[d] = (u.lanes)(c.xmm[d], u.imm as u128);
+    c.xmm[d] = call::<F>(c.xmm[d], u.imm as u128);
     Some(u.next)
 }
 
-fn lanes_xx(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn lanes_xx<F: LaneFn>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let d = u.r0 as usize & 15;
-    c.xmm[d] = (u.lanes)(c.xmm[d], c.xmm[u.r1 as usize & 15]);
+    c.xmm[d] = call::<F>(c.xmm[d], c.xmm[u.r1 as usize & 15]);
     Some(u.next)
 }
 
-fn lanes_xm<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+fn lanes_xm<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let a = ea::<M>(c, u);
     if a & 15 != 0 {
         return None;
     }
     let s = m.try_read16(a)?;
     let d = u.r0 as usize & 15;
-    c.xmm[d] = (u.lanes)(c.xmm[d], s);
+    c.xmm[d] = call::<F>(c.xmm[d], s);
     Some(u.next)
 }
 
-fn lanes_x_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let s = m.try_read(ea::<M>(c, u), W)? as u128;
+/// A scalar source of `u.size` (4 or 8) bytes.
+fn lanes_x_low<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let s = m.try_read(ea::<M>(c, u), u.size)? as u128;
     let d = u.r0 as usize & 15;
-    c.xmm[d] = (u.lanes)(c.xmm[d], s);
+    c.xmm[d] = call::<F>(c.xmm[d], s);
     Some(u.next)
 }

@@ -3,7 +3,9 @@
 //! lane math goes through the bit-exact core in `fp`.
 
 use super::fp::{double, single};
-use super::lanes::{from_u32s, from_u64s, u32s, u64s, with_lo32, with_lo64, zip};
+use super::lanes::{
+    from_u32s, from_u64s, u32s, u64s, with_lo32, with_lo64, zip, AsPointer, LaneVisit,
+};
 use super::operand::{binary, imm8, read, unary, xmm};
 use crate::cpu::Cpu;
 use crate::fault::Fault;
@@ -35,38 +37,43 @@ fn sd(d: u128, s: u128, f: D) -> u128 {
 /// The lane function `dest = f(dest, src)` of the two-operand arithmetic and
 /// logic operations (shared with the translated handlers of `exec::fast`).
 pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
+    visit_lane_op(op, AsPointer)
+}
+
+/// [`lane_op`] handed to a [`LaneVisit`]or as its own type.
+pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Addps => |d, s| ps(d, s, single::add),
-        Subps => |d, s| ps(d, s, single::sub),
-        Mulps => |d, s| ps(d, s, single::mul),
-        Divps => |d, s| ps(d, s, single::div),
-        Minps => |d, s| ps(d, s, single::min),
-        Maxps => |d, s| ps(d, s, single::max),
-        Addss => |d, s| ss(d, s, single::add),
-        Subss => |d, s| ss(d, s, single::sub),
-        Mulss => |d, s| ss(d, s, single::mul),
-        Divss => |d, s| ss(d, s, single::div),
-        Minss => |d, s| ss(d, s, single::min),
-        Maxss => |d, s| ss(d, s, single::max),
-        Addpd => |d, s| pd(d, s, double::add),
-        Subpd => |d, s| pd(d, s, double::sub),
-        Mulpd => |d, s| pd(d, s, double::mul),
-        Divpd => |d, s| pd(d, s, double::div),
-        Minpd => |d, s| pd(d, s, double::min),
-        Maxpd => |d, s| pd(d, s, double::max),
-        Addsd => |d, s| sd(d, s, double::add),
-        Subsd => |d, s| sd(d, s, double::sub),
-        Mulsd => |d, s| sd(d, s, double::mul),
-        Divsd => |d, s| sd(d, s, double::div),
-        Minsd => |d, s| sd(d, s, double::min),
-        Maxsd => |d, s| sd(d, s, double::max),
-        Sqrtss => |d, s| with_lo32(d, single::sqrt(s as u32)),
-        Sqrtsd => |d, s| with_lo64(d, double::sqrt(s as u64)),
-        Andps | Andpd => |d, s| d & s,
-        Andnps | Andnpd => |d, s| !d & s,
-        Orps | Orpd => |d, s| d | s,
-        Xorps | Xorpd => |d, s| d ^ s,
+        Addps => v.visit(|d, s| ps(d, s, single::add)),
+        Subps => v.visit(|d, s| ps(d, s, single::sub)),
+        Mulps => v.visit(|d, s| ps(d, s, single::mul)),
+        Divps => v.visit(|d, s| ps(d, s, single::div)),
+        Minps => v.visit(|d, s| ps(d, s, single::min)),
+        Maxps => v.visit(|d, s| ps(d, s, single::max)),
+        Addss => v.visit(|d, s| ss(d, s, single::add)),
+        Subss => v.visit(|d, s| ss(d, s, single::sub)),
+        Mulss => v.visit(|d, s| ss(d, s, single::mul)),
+        Divss => v.visit(|d, s| ss(d, s, single::div)),
+        Minss => v.visit(|d, s| ss(d, s, single::min)),
+        Maxss => v.visit(|d, s| ss(d, s, single::max)),
+        Addpd => v.visit(|d, s| pd(d, s, double::add)),
+        Subpd => v.visit(|d, s| pd(d, s, double::sub)),
+        Mulpd => v.visit(|d, s| pd(d, s, double::mul)),
+        Divpd => v.visit(|d, s| pd(d, s, double::div)),
+        Minpd => v.visit(|d, s| pd(d, s, double::min)),
+        Maxpd => v.visit(|d, s| pd(d, s, double::max)),
+        Addsd => v.visit(|d, s| sd(d, s, double::add)),
+        Subsd => v.visit(|d, s| sd(d, s, double::sub)),
+        Mulsd => v.visit(|d, s| sd(d, s, double::mul)),
+        Divsd => v.visit(|d, s| sd(d, s, double::div)),
+        Minsd => v.visit(|d, s| sd(d, s, double::min)),
+        Maxsd => v.visit(|d, s| sd(d, s, double::max)),
+        Sqrtss => v.visit(|d, s| with_lo32(d, single::sqrt(s as u32))),
+        Sqrtsd => v.visit(|d, s| with_lo64(d, double::sqrt(s as u64))),
+        Andps | Andpd => v.visit(|d, s| d & s),
+        Andnps | Andnpd => v.visit(|d, s| !d & s),
+        Orps | Orpd => v.visit(|d, s| d | s),
+        Xorps | Xorpd => v.visit(|d, s| d ^ s),
         _ => return None,
     })
 }

@@ -39,82 +39,87 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
 /// The lane function `dest = f(dest, src)` of a two-operand packed integer
 /// operation (shared with the translated handlers of `exec::fast`).
 pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
+    visit_lane_op(op, AsPointer)
+}
+
+/// [`lane_op`] handed to a [`LaneVisit`]or as its own type.
+pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Paddb => |d, s| zip(d, s, u8s, from_u8s, u8::wrapping_add),
-        Paddw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_add),
-        Paddd => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_add),
-        Paddq => |d, s| zip(d, s, u64s, from_u64s, u64::wrapping_add),
-        Psubb => |d, s| zip(d, s, u8s, from_u8s, u8::wrapping_sub),
-        Psubw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_sub),
-        Psubd => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_sub),
-        Psubq => |d, s| zip(d, s, u64s, from_u64s, u64::wrapping_sub),
-        Paddsb => |d, s| zip(d, s, i8s, from_i8s, i8::saturating_add),
-        Paddsw => |d, s| zip(d, s, i16s, from_i16s, i16::saturating_add),
-        Paddusb => |d, s| zip(d, s, u8s, from_u8s, u8::saturating_add),
-        Paddusw => |d, s| zip(d, s, u16s, from_u16s, u16::saturating_add),
-        Psubsb => |d, s| zip(d, s, i8s, from_i8s, i8::saturating_sub),
-        Psubsw => |d, s| zip(d, s, i16s, from_i16s, i16::saturating_sub),
-        Psubusb => |d, s| zip(d, s, u8s, from_u8s, u8::saturating_sub),
-        Psubusw => |d, s| zip(d, s, u16s, from_u16s, u16::saturating_sub),
-        Pmullw => |d, s| zip(d, s, u16s, from_u16s, u16::wrapping_mul),
-        Pmulld => |d, s| zip(d, s, u32s, from_u32s, u32::wrapping_mul),
-        Pmulhw => |d, s| {
+        Paddb => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::wrapping_add)),
+        Paddw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::wrapping_add)),
+        Paddd => v.visit(|d, s| zip(d, s, u32s, from_u32s, u32::wrapping_add)),
+        Paddq => v.visit(|d, s| zip(d, s, u64s, from_u64s, u64::wrapping_add)),
+        Psubb => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::wrapping_sub)),
+        Psubw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::wrapping_sub)),
+        Psubd => v.visit(|d, s| zip(d, s, u32s, from_u32s, u32::wrapping_sub)),
+        Psubq => v.visit(|d, s| zip(d, s, u64s, from_u64s, u64::wrapping_sub)),
+        Paddsb => v.visit(|d, s| zip(d, s, i8s, from_i8s, i8::saturating_add)),
+        Paddsw => v.visit(|d, s| zip(d, s, i16s, from_i16s, i16::saturating_add)),
+        Paddusb => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::saturating_add)),
+        Paddusw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::saturating_add)),
+        Psubsb => v.visit(|d, s| zip(d, s, i8s, from_i8s, i8::saturating_sub)),
+        Psubsw => v.visit(|d, s| zip(d, s, i16s, from_i16s, i16::saturating_sub)),
+        Psubusb => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::saturating_sub)),
+        Psubusw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::saturating_sub)),
+        Pmullw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::wrapping_mul)),
+        Pmulld => v.visit(|d, s| zip(d, s, u32s, from_u32s, u32::wrapping_mul)),
+        Pmulhw => v.visit(|d, s| {
             zip(d, s, i16s, from_i16s, |a, b| {
                 ((a as i32 * b as i32) >> 16) as i16
             })
-        },
-        Pmulhuw => |d, s| {
+        }),
+        Pmulhuw => v.visit(|d, s| {
             zip(d, s, u16s, from_u16s, |a, b| {
                 ((a as u32 * b as u32) >> 16) as u16
             })
-        },
-        Pmulhrsw => |d, s| {
+        }),
+        Pmulhrsw => v.visit(|d, s| {
             zip(d, s, i16s, from_i16s, |a, b| {
                 ((((a as i32 * b as i32) >> 14) + 1) >> 1) as i16
             })
-        },
+        }),
         // Even dword lanes, widened to 64-bit products.
-        Pmuludq => |d, s| {
+        Pmuludq => v.visit(|d, s| {
             let (a, b) = (u64s(d), u64s(s));
             from_u64s([
                 (a[0] as u32 as u64) * (b[0] as u32 as u64),
                 (a[1] as u32 as u64) * (b[1] as u32 as u64),
             ])
-        },
-        Pmuldq => |d, s| {
+        }),
+        Pmuldq => v.visit(|d, s| {
             let (a, b) = (u64s(d), u64s(s));
             let m = |x: u64, y: u64| {
                 (x as u32 as i32 as i64).wrapping_mul(y as u32 as i32 as i64) as u64
             };
             from_u64s([m(a[0], b[0]), m(a[1], b[1])])
-        },
+        }),
         // Signed words multiplied, adjacent products summed (wraps only for 4 x -32768).
-        Pmaddwd => |d, s| {
+        Pmaddwd => v.visit(|d, s| {
             let (a, b) = (i16s(d), i16s(s));
             from_i32s(core::array::from_fn(|i| {
                 (a[2 * i] as i32 * b[2 * i] as i32)
                     .wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
             }))
-        },
+        }),
         // Unsigned bytes of the destination times signed bytes of the source, pairs summed with saturation.
-        Pmaddubsw => |d, s| {
+        Pmaddubsw => v.visit(|d, s| {
             let (a, b) = (u8s(d), i8s(s));
             from_i16s(core::array::from_fn(|i| {
                 sat16(a[2 * i] as i32 * b[2 * i] as i32 + a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
             }))
-        },
-        Pavgb => |d, s| {
+        }),
+        Pavgb => v.visit(|d, s| {
             zip(d, s, u8s, from_u8s, |a, b| {
                 ((a as u16 + b as u16 + 1) >> 1) as u8
             })
-        },
-        Pavgw => |d, s| {
+        }),
+        Pavgw => v.visit(|d, s| {
             zip(d, s, u16s, from_u16s, |a, b| {
                 ((a as u32 + b as u32 + 1) >> 1) as u16
             })
-        },
-        Psadbw => |d, s| {
+        }),
+        Psadbw => v.visit(|d, s| {
             let (a, b) = (u8s(d), u8s(s));
             let sum = |h: usize| {
                 (0..8)
@@ -122,33 +127,33 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
                     .sum::<u64>()
             };
             from_u64s([sum(0), sum(1)])
-        },
-        Pmaxsb => |d, s| zip(d, s, i8s, from_i8s, i8::max),
-        Pmaxsw => |d, s| zip(d, s, i16s, from_i16s, i16::max),
-        Pmaxsd => |d, s| zip(d, s, i32s, from_i32s, i32::max),
-        Pmaxub => |d, s| zip(d, s, u8s, from_u8s, u8::max),
-        Pmaxuw => |d, s| zip(d, s, u16s, from_u16s, u16::max),
-        Pmaxud => |d, s| zip(d, s, u32s, from_u32s, u32::max),
-        Pminsb => |d, s| zip(d, s, i8s, from_i8s, i8::min),
-        Pminsw => |d, s| zip(d, s, i16s, from_i16s, i16::min),
-        Pminsd => |d, s| zip(d, s, i32s, from_i32s, i32::min),
-        Pminub => |d, s| zip(d, s, u8s, from_u8s, u8::min),
-        Pminuw => |d, s| zip(d, s, u16s, from_u16s, u16::min),
-        Pminud => |d, s| zip(d, s, u32s, from_u32s, u32::min),
-        Pand => |d, s| d & s,
-        Pandn => |d, s| !d & s,
-        Por => |d, s| d | s,
-        Pxor => |d, s| d ^ s,
-        Pcmpeqb => |d, s| zip(d, s, u8s, from_u8s, |a, b| all(a == b) as u8),
-        Pcmpeqw => |d, s| zip(d, s, u16s, from_u16s, |a, b| all(a == b) as u16),
-        Pcmpeqd => |d, s| zip(d, s, u32s, from_u32s, |a, b| all(a == b) as u32),
-        Pcmpeqq => |d, s| zip(d, s, u64s, from_u64s, |a, b| all(a == b)),
-        Pcmpgtb => |d, s| zip(d, s, i8s, from_i8s, |a, b| all(a > b) as i8),
-        Pcmpgtw => |d, s| zip(d, s, i16s, from_i16s, |a, b| all(a > b) as i16),
-        Pcmpgtd => |d, s| zip(d, s, i32s, from_i32s, |a, b| all(a > b) as i32),
-        Pcmpgtq => |d, s| zip(d, s, i64s, from_i64s, |a, b| all(a > b) as i64),
+        }),
+        Pmaxsb => v.visit(|d, s| zip(d, s, i8s, from_i8s, i8::max)),
+        Pmaxsw => v.visit(|d, s| zip(d, s, i16s, from_i16s, i16::max)),
+        Pmaxsd => v.visit(|d, s| zip(d, s, i32s, from_i32s, i32::max)),
+        Pmaxub => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::max)),
+        Pmaxuw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::max)),
+        Pmaxud => v.visit(|d, s| zip(d, s, u32s, from_u32s, u32::max)),
+        Pminsb => v.visit(|d, s| zip(d, s, i8s, from_i8s, i8::min)),
+        Pminsw => v.visit(|d, s| zip(d, s, i16s, from_i16s, i16::min)),
+        Pminsd => v.visit(|d, s| zip(d, s, i32s, from_i32s, i32::min)),
+        Pminub => v.visit(|d, s| zip(d, s, u8s, from_u8s, u8::min)),
+        Pminuw => v.visit(|d, s| zip(d, s, u16s, from_u16s, u16::min)),
+        Pminud => v.visit(|d, s| zip(d, s, u32s, from_u32s, u32::min)),
+        Pand => v.visit(|d, s| d & s),
+        Pandn => v.visit(|d, s| !d & s),
+        Por => v.visit(|d, s| d | s),
+        Pxor => v.visit(|d, s| d ^ s),
+        Pcmpeqb => v.visit(|d, s| zip(d, s, u8s, from_u8s, |a, b| all(a == b) as u8)),
+        Pcmpeqw => v.visit(|d, s| zip(d, s, u16s, from_u16s, |a, b| all(a == b) as u16)),
+        Pcmpeqd => v.visit(|d, s| zip(d, s, u32s, from_u32s, |a, b| all(a == b) as u32)),
+        Pcmpeqq => v.visit(|d, s| zip(d, s, u64s, from_u64s, |a, b| all(a == b))),
+        Pcmpgtb => v.visit(|d, s| zip(d, s, i8s, from_i8s, |a, b| all(a > b) as i8)),
+        Pcmpgtw => v.visit(|d, s| zip(d, s, i16s, from_i16s, |a, b| all(a > b) as i16)),
+        Pcmpgtd => v.visit(|d, s| zip(d, s, i32s, from_i32s, |a, b| all(a > b) as i32)),
+        Pcmpgtq => v.visit(|d, s| zip(d, s, i64s, from_i64s, |a, b| all(a > b) as i64)),
         // dest = dest negated / zeroed / kept by the sign of the source lane.
-        Psignb => |d, s| {
+        Psignb => v.visit(|d, s| {
             zip(d, s, i8s, from_i8s, |a, b| {
                 if b < 0 {
                     a.wrapping_neg()
@@ -158,8 +163,8 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
                     a
                 }
             })
-        },
-        Psignw => |d, s| {
+        }),
+        Psignw => v.visit(|d, s| {
             zip(d, s, i16s, from_i16s, |a, b| {
                 if b < 0 {
                     a.wrapping_neg()
@@ -169,8 +174,8 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
                     a
                 }
             })
-        },
-        Psignd => |d, s| {
+        }),
+        Psignd => v.visit(|d, s| {
             zip(d, s, i32s, from_i32s, |a, b| {
                 if b < 0 {
                     a.wrapping_neg()
@@ -180,14 +185,14 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
                     a
                 }
             })
-        },
+        }),
         // Horizontal: adjacent pairs of the destination fill the low half, of the source the high half.
-        Phaddw => |d, s| horizontal16(d, s, |a, b| a.wrapping_add(b)),
-        Phaddsw => |d, s| horizontal16(d, s, i16::saturating_add),
-        Phsubw => |d, s| horizontal16(d, s, |a, b| a.wrapping_sub(b)),
-        Phsubsw => |d, s| horizontal16(d, s, i16::saturating_sub),
-        Phaddd => |d, s| horizontal32(d, s, i32::wrapping_add),
-        Phsubd => |d, s| horizontal32(d, s, i32::wrapping_sub),
+        Phaddw => v.visit(|d, s| horizontal16(d, s, |a, b| a.wrapping_add(b))),
+        Phaddsw => v.visit(|d, s| horizontal16(d, s, i16::saturating_add)),
+        Phsubw => v.visit(|d, s| horizontal16(d, s, |a, b| a.wrapping_sub(b))),
+        Phsubsw => v.visit(|d, s| horizontal16(d, s, i16::saturating_sub)),
+        Phaddd => v.visit(|d, s| horizontal32(d, s, i32::wrapping_add)),
+        Phsubd => v.visit(|d, s| horizontal32(d, s, i32::wrapping_sub)),
         _ => return None,
     })
 }

@@ -20,56 +20,61 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
 /// bits of the source (an XMM/m128 operand, or the imm8 zero-extended).
 /// Shared with the translated handlers of `exec::fast`.
 pub(crate) fn shift_op(op: Op) -> Option<fn(u128, u128) -> u128> {
+    visit_shift_op(op, AsPointer)
+}
+
+/// [`shift_op`] handed to a [`LaneVisit`]or as its own type.
+pub(crate) fn visit_shift_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Psllw => |d, s| {
+        Psllw => v.visit(|d, s| {
             let n = s as u64;
             map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x << n })
-        },
-        Pslld => |d, s| {
+        }),
+        Pslld => v.visit(|d, s| {
             let n = s as u64;
             map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x << n })
-        },
-        Psllq => |d, s| {
+        }),
+        Psllq => v.visit(|d, s| {
             let n = s as u64;
             map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x << n })
-        },
-        Psrlw => |d, s| {
+        }),
+        Psrlw => v.visit(|d, s| {
             let n = s as u64;
             map(d, u16s, from_u16s, |x| if n > 15 { 0 } else { x >> n })
-        },
-        Psrld => |d, s| {
+        }),
+        Psrld => v.visit(|d, s| {
             let n = s as u64;
             map(d, u32s, from_u32s, |x| if n > 31 { 0 } else { x >> n })
-        },
-        Psrlq => |d, s| {
+        }),
+        Psrlq => v.visit(|d, s| {
             let n = s as u64;
             map(d, u64s, from_u64s, |x| if n > 63 { 0 } else { x >> n })
-        },
-        Psraw => |d, s| {
+        }),
+        Psraw => v.visit(|d, s| {
             let n = s as u64;
             map(d, i16s, from_i16s, |x| x >> n.min(15))
-        },
-        Psrad => |d, s| {
+        }),
+        Psrad => v.visit(|d, s| {
             let n = s as u64;
             map(d, i32s, from_i32s, |x| x >> n.min(31))
-        },
-        Pslldq => |d, s| {
+        }),
+        Pslldq => v.visit(|d, s| {
             let n = s as u64;
             if n > 15 {
                 0
             } else {
                 d << (n * 8)
             }
-        },
-        Psrldq => |d, s| {
+        }),
+        Psrldq => v.visit(|d, s| {
             let n = s as u64;
             if n > 15 {
                 0
             } else {
                 d >> (n * 8)
             }
-        },
+        }),
         _ => return None,
     })
 }

@@ -121,3 +121,39 @@ mod tests {
         assert_eq!(from_i64s(i64s(v)), v);
     }
 }
+
+/// Receives the lane function `dest = f(dest, src)` of an operation *as its
+/// own type* (each operation's function is a distinct closure type).
+///
+/// Why: the general path wants a plain function pointer, but the translated
+/// handlers of `exec::fast` want one handler instance per operation with the
+/// lane code inlined — a call through a pointer per packed instruction cost
+/// as much as the operation itself (register spills around the call).
+/// Writing each operation's table once, as `v.visit(|d, s| …)`, serves both.
+pub(crate) trait LaneVisit {
+    type Out;
+    fn visit<F: LaneFn>(self, f: F) -> Self::Out;
+}
+
+/// A lane function: a function item or non-capturing closure (zero-sized).
+pub(crate) trait LaneFn: Fn(u128, u128) -> u128 + Copy + 'static {}
+impl<F: Fn(u128, u128) -> u128 + Copy + 'static> LaneFn for F {}
+
+/// The visitor that returns the lane function as a plain function pointer.
+pub(crate) struct AsPointer;
+
+impl LaneVisit for AsPointer {
+    type Out = fn(u128, u128) -> u128;
+    fn visit<F: LaneFn>(self, f: F) -> Self::Out {
+        // A non-capturing closure coerces to a pointer; `f` is one of those
+        // (each table arm is `|d, s| …`), and this one calls it by value.
+        let _ = f;
+        call::<F>
+    }
+}
+
+/// Call the lane function of type `F` (zero-sized, so its type names it).
+#[inline(always)]
+pub(crate) fn call<F: LaneFn>(d: u128, s: u128) -> u128 {
+    crate::exec::fast::conjure::<F>()(d, s)
+}

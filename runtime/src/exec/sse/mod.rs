@@ -16,7 +16,7 @@ pub(crate) mod fp_arith;
 mod fp_compare;
 pub(crate) mod int_arith;
 pub(crate) mod int_shift;
-mod lanes;
+pub(crate) mod lanes;
 mod moves;
 mod operand;
 mod pack;
