@@ -67,6 +67,16 @@ pub trait Host {
     /// Move `amount` from `from` to `to`; false (and no change) when funds are short.
     fn transfer(&mut self, from: &Address, to: &Address, amount: u128) -> bool;
     fn storage_read(&self, contract: &Address, key: &[u8]) -> Option<Vec<u8>>;
+    /// Copy the first `min(out.len(), len)` bytes of the stored value into
+    /// `out` and return its full length, `None` when absent. Lets
+    /// `storage_read` fill a buffer without the host allocating a copy of
+    /// the value first; a host that can borrow its values should override it.
+    fn storage_read_into(&self, contract: &Address, key: &[u8], out: &mut [u8]) -> Option<u64> {
+        let v = self.storage_read(contract, key)?;
+        let n = v.len().min(out.len());
+        out[..n].copy_from_slice(&v[..n]);
+        Some(v.len() as u64)
+    }
     /// Length of the stored value, `None` when absent. Lets `storage_size`
     /// and the new-slot surcharge of `storage_write` avoid copying the value.
     fn storage_len(&self, contract: &Address, key: &[u8]) -> Option<u64> {

@@ -10,6 +10,7 @@ mod call;
 mod context;
 mod crypto;
 mod event;
+mod guest_bytes;
 mod heap;
 mod io;
 mod storage;
@@ -19,7 +20,7 @@ pub use call::{CALL_FAILED, CALL_REVERTED, CALL_SUCCESS};
 pub use vector::Vector;
 
 use crate::cpu::reg;
-use crate::fault::{Access, Fault};
+use crate::fault::Fault;
 use crate::host::Status;
 use crate::interp::Vm;
 
@@ -89,9 +90,10 @@ impl Vm<'_> {
         Ok(b)
     }
 
-    /// Write to guest memory (checked against write permission before any byte changes).
+    /// Write to guest memory (checked against write permission before any
+    /// byte changes: `Memory::write_bytes` checks the whole range first
+    /// unless it lies inside one writable region).
     pub fn write_guest(&mut self, ptr: u64, data: &[u8]) -> Result<(), Stop> {
-        self.mem.check(ptr, data.len() as u64, Access::Write)?;
         Ok(self.mem.write_bytes(ptr, data)?)
     }
 

@@ -10,6 +10,7 @@
 //! remove and size.
 
 use super::args::MINUS_ONE;
+use super::guest_bytes::{Scratch, INLINE};
 use super::{AbiResult, Flow, Stop, Vector};
 use crate::fault::Fault;
 use crate::interp::Vm;
@@ -18,20 +19,31 @@ pub(super) fn storage(vm: &mut Vm, v: Vector) -> AbiResult {
     let (key_ptr, key_len) = (vm.arg(0), vm.arg(1));
     let key_limit = vm.schedule.limits().storage_key_bytes;
     Vm::within("storage key", key_len, key_limit)?;
-    vm.check_in(key_ptr, key_len)?;
-    let key = vm.read_guest(key_ptr, key_len)?;
+    let mut key_buf = Scratch::new();
+    let key = vm.read_guest_in(key_ptr, key_len, &mut key_buf)?;
     let me = vm.ctx.self_address;
     match v {
         Vector::StorageRead => {
             let (dst, cap) = (vm.arg(2), vm.arg(3));
             vm.check_out(dst, cap)?;
-            let value = vm.host.storage_read(&me, &key);
-            let vlen = value.as_ref().map_or(0, |x| x.len() as u64);
+            // The value goes through a stack window: one lookup, no copy of
+            // the value on the heap unless it is longer than the window and
+            // the guest asked for more than the window holds.
+            let mut window = [0u8; INLINE];
+            let seen = cap.min(INLINE as u64) as usize;
+            let found = vm.host.storage_read_into(&me, key, &mut window[..seen]);
+            let vlen = found.unwrap_or(0);
             vm.charge_vector(v, key_len + vlen)?;
-            match value {
-                Some(val) => {
-                    let n = (cap.min(vlen)) as usize;
-                    vm.write_guest(dst, &val[..n])?;
+            match found {
+                Some(vlen) => {
+                    let n = cap.min(vlen) as usize;
+                    if n <= seen {
+                        vm.write_guest(dst, &window[..n])?;
+                    } else {
+                        let mut val = vec![0u8; n];
+                        vm.host.storage_read_into(&me, key, &mut val);
+                        vm.write_guest(dst, &val)?;
+                    }
                     vm.ret(vlen);
                 }
                 None => vm.ret(MINUS_ONE),
@@ -41,24 +53,26 @@ pub(super) fn storage(vm: &mut Vm, v: Vector) -> AbiResult {
             let (val_ptr, val_len) = (vm.arg(2), vm.arg(3));
             let value_limit = vm.schedule.limits().storage_value_bytes;
             Vm::within("storage value", val_len, value_limit)?;
-            vm.check_in(val_ptr, val_len)?;
-            let is_new = vm.host.storage_len(&me, &key).is_none();
+            // Copied before charging (in place of a permission check: same
+            // faults, and reading has no other effect).
+            let mut val_buf = Scratch::new();
+            let value = vm.read_guest_in(val_ptr, val_len, &mut val_buf)?;
+            let is_new = vm.host.storage_len(&me, key).is_none();
             vm.charge_vector(v, key_len + val_len)?;
             if is_new {
                 let surcharge = vm.schedule.surcharges().storage_new_slot;
                 vm.charge_extra(surcharge)?;
             }
-            let value = vm.read_guest(val_ptr, val_len)?;
-            vm.host.storage_write(&me, &key, &value);
+            vm.host.storage_write(&me, key, value);
         }
         Vector::StorageRemove => {
             vm.charge_vector(v, key_len)?;
-            let existed = vm.host.storage_remove(&me, &key);
+            let existed = vm.host.storage_remove(&me, key);
             vm.ret(existed as u64);
         }
         Vector::StorageSize => {
             vm.charge_vector(v, key_len)?;
-            vm.ret(vm.host.storage_len(&me, &key).unwrap_or(MINUS_ONE));
+            vm.ret(vm.host.storage_len(&me, key).unwrap_or(MINUS_ONE));
         }
         _ => return Err(Stop::Fault(Fault::BadVector(v as u8))),
     }

@@ -60,11 +60,35 @@ pub fn block_hash_key(height: u64) -> Vec<u8> {
     tagged(TAG_BLOCK_HASH, &height.to_be_bytes())
 }
 pub fn storage_key(contract: &Address, key: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(33 + key.len());
+    let mut k = Vec::with_capacity(STORAGE_PREFIX + key.len());
     k.push(TAG_STORAGE);
     k.extend_from_slice(contract);
     k.extend_from_slice(key);
     k
+}
+
+/// Bytes before the contract's own key in a storage key: tag and address.
+const STORAGE_PREFIX: usize = 1 + 32;
+
+/// Longest contract key [`with_storage_key`] assembles on the stack (the v1
+/// schedule's `storage_key_bytes`); a later schedule may allow longer keys,
+/// which take the allocating route.
+pub const INLINE_STORAGE_KEY: usize = 256;
+
+/// Call `f` with the bytes of [`storage_key`]`(contract, key)`, built in a
+/// stack buffer when `key` is at most [`INLINE_STORAGE_KEY`] bytes. Every
+/// storage interrupt looks its key up once or twice; building it on the
+/// stack keeps the allocator off that path.
+pub fn with_storage_key<R>(contract: &Address, key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    if key.len() > INLINE_STORAGE_KEY {
+        return f(&storage_key(contract, key));
+    }
+    let mut buf = [0u8; STORAGE_PREFIX + INLINE_STORAGE_KEY];
+    let end = STORAGE_PREFIX + key.len();
+    buf[0] = TAG_STORAGE;
+    buf[1..STORAGE_PREFIX].copy_from_slice(contract);
+    buf[STORAGE_PREFIX..end].copy_from_slice(key);
+    f(&buf[..end])
 }
 
 impl StateKey {
@@ -134,5 +158,19 @@ mod tests {
         assert_eq!(StateKey::decode(&[0x01, 1, 2]), None);
         assert_eq!(StateKey::decode(&[0x07; 33]), None);
         assert_eq!(StateKey::decode(&[0x06; 20]), None);
+    }
+
+    #[test]
+    fn stack_built_storage_keys_equal_allocated_ones() {
+        let long = vec![0x5a; INLINE_STORAGE_KEY + 1];
+        for key in [&b""[..], b"k", &[7; 32], &long[..INLINE_STORAGE_KEY], &long] {
+            let built = with_storage_key(&[3; 32], key, <[u8]>::to_vec);
+            assert_eq!(
+                built,
+                storage_key(&[3; 32], key),
+                "key of {} bytes",
+                key.len()
+            );
+        }
     }
 }

@@ -1,23 +1,25 @@
 //! A journaled write overlay over a committed [`Backend`].
 //!
 //! One top-level call works on one overlay: reads fall through to the backend,
-//! writes stay in a sorted map until the call is committed. Every write first
-//! records the overlay entry it replaces in a journal, so a nested call (or a
-//! failed outermost call) is undone by [`Overlay::rollback`] to a
-//! [`Checkpoint`] in time proportional to what it changed. Events are
-//! journaled the same way (by length).
+//! writes stay in a sorted map until the call is committed. The first write
+//! of a key after a checkpoint records the overlay entry it replaces in a
+//! journal (see [`pending`]), so a nested call (or a failed outermost call)
+//! is undone by [`Overlay::rollback`] to a [`Checkpoint`] in time
+//! proportional to what it changed. Events are journaled by length.
 //!
 //! Backend read errors cannot travel through the infallible `Host` interface;
 //! the first one is kept and the operation that owns the overlay reports it
 //! instead of committing (see [`Overlay::take_error`]).
+
+mod pending;
 
 use super::backend::Backend;
 use super::diff::{DiffEntry, Event, StateDiff};
 use super::error::StateError;
 use super::keys;
 use crate::host::{Address, Hash};
+use pending::Pending;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 /// A point the overlay can be rolled back to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,16 +28,10 @@ pub struct Checkpoint {
     events: usize,
 }
 
-/// A key and the overlay entry it had before a write (`None` = no entry,
-/// `Some(None)` = removed, `Some(Some(v))` = written `v`).
-type Undo = (Vec<u8>, Option<Option<Vec<u8>>>);
-
 pub struct Overlay<'b> {
     base: &'b dyn Backend,
-    /// Pending writes: `None` = removed.
-    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
-    /// Undo log: key and the overlay entry it had before (`None` = no entry).
-    journal: Vec<Undo>,
+    /// Pending writes and their undo journal.
+    writes: Pending,
     events: Vec<Event>,
     error: RefCell<Option<StateError>>,
 }
@@ -44,8 +40,7 @@ impl<'b> Overlay<'b> {
     pub fn new(base: &'b dyn Backend) -> Self {
         Overlay {
             base,
-            writes: BTreeMap::new(),
-            journal: Vec::new(),
+            writes: Pending::new(),
             events: Vec::new(),
             error: RefCell::new(None),
         }
@@ -63,10 +58,8 @@ impl<'b> Overlay<'b> {
         self.error.borrow_mut().take()
     }
 
-    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        if let Some(v) = self.writes.get(key) {
-            return v.clone();
-        }
+    /// The committed value (a read error is recorded and reads as absent).
+    fn base_get(&self, key: &[u8]) -> Option<Vec<u8>> {
         match self.base.get(key) {
             Ok(v) => v,
             Err(e) => {
@@ -76,29 +69,71 @@ impl<'b> Overlay<'b> {
         }
     }
 
+    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        match self.writes.get(key) {
+            Some(v) => v.map(<[u8]>::to_vec),
+            None => self.base_get(key),
+        }
+    }
+
+    /// Length of the value under `key`, `None` when absent; copies nothing
+    /// when the key has a pending write.
+    pub fn value_len(&self, key: &[u8]) -> Option<u64> {
+        match self.writes.get(key) {
+            Some(v) => v.map(|v| v.len() as u64),
+            None => self.base_get(key).map(|v| v.len() as u64),
+        }
+    }
+
+    /// Copy the first `min(out.len(), len)` bytes of the value under `key`
+    /// into `out` and return the value's full length, `None` when absent —
+    /// a read without an intermediate copy of the value.
+    pub fn read_into(&self, key: &[u8], out: &mut [u8]) -> Option<u64> {
+        let copy = |v: &[u8], out: &mut [u8]| {
+            let n = v.len().min(out.len());
+            out[..n].copy_from_slice(&v[..n]);
+            v.len() as u64
+        };
+        match self.writes.get(key) {
+            Some(v) => v.map(|v| copy(v, out)),
+            None => self.base_get(key).map(|v| copy(&v, out)),
+        }
+    }
+
     pub fn set(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
-        let prev = self.writes.insert(key.clone(), value);
-        self.journal.push((key, prev));
+        self.writes.set(key, value);
+    }
+
+    /// [`Overlay::set`] for a borrowed key and value: a key rewritten since
+    /// the last checkpoint is overwritten in place, reusing its buffer, so a
+    /// contract rewriting the same slots allocates nothing.
+    pub fn write(&mut self, key: &[u8], value: Option<&[u8]>) {
+        self.writes.write(key, value);
+    }
+
+    /// Remove the value under `key`; false (and nothing written) when it was
+    /// already absent.
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        let existed = match self.writes.get(key) {
+            Some(v) => v.is_some(),
+            None => self.base_get(key).is_some(),
+        };
+        if existed {
+            self.writes.write(key, None);
+        }
+        existed
     }
 
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
-            journal: self.journal.len(),
+            journal: self.writes.mark(),
             events: self.events.len(),
         }
     }
 
     /// Undo every write and event since `cp`.
     pub fn rollback(&mut self, cp: Checkpoint) {
-        while self.journal.len() > cp.journal {
-            let Some((key, prev)) = self.journal.pop() else {
-                break;
-            };
-            match prev {
-                Some(v) => self.writes.insert(key, v),
-                None => self.writes.remove(&key),
-            };
-        }
+        self.writes.rollback(cp.journal);
         self.events.truncate(cp.events);
     }
 
@@ -113,13 +148,13 @@ impl<'b> Overlay<'b> {
     /// Entries that differ from the committed state, ascending by key, and the events.
     pub fn diff(&self) -> Result<StateDiff, StateError> {
         let mut entries = Vec::new();
-        for (key, new) in &self.writes {
+        for (key, new) in self.writes.iter() {
             let old = self.base.get(key)?;
-            if &old != new {
+            if old.as_deref() != new {
                 entries.push(DiffEntry {
-                    key: key.clone(),
+                    key: key.to_vec(),
                     old,
-                    new: new.clone(),
+                    new: new.map(<[u8]>::to_vec),
                 });
             }
         }
@@ -255,6 +290,68 @@ mod tests {
         assert_eq!(d.entries[0].key, keys::balance_key(&[1; 32]));
         assert_eq!(d.entries[0].new, Some(70u128.to_le_bytes().to_vec()));
         assert_eq!(d.entries[1].old, None);
+    }
+
+    #[test]
+    fn borrowed_reads_agree_with_get() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        let committed = keys::storage_key(&[9; 32], b"k");
+        let written = keys::storage_key(&[9; 32], b"w");
+        let removed = keys::storage_key(&[9; 32], b"r");
+        let empty = keys::storage_key(&[9; 32], b"e");
+        let absent = keys::storage_key(&[9; 32], b"a");
+        o.write(&written, Some(b"fresh value"));
+        o.write(&removed, Some(b"gone"));
+        assert!(o.remove(&removed));
+        assert!(!o.remove(&absent), "nothing to remove");
+        o.write(&empty, Some(b""));
+        for key in [&committed, &written, &removed, &empty, &absent] {
+            let value = o.get(key);
+            assert_eq!(o.value_len(key), value.as_ref().map(|v| v.len() as u64));
+            for cap in [0, 2, 64] {
+                let mut out = [0xee; 64];
+                let got = o.read_into(key, &mut out[..cap]);
+                assert_eq!(got, value.as_ref().map(|v| v.len() as u64));
+                let v = value.as_deref().unwrap_or(&[]);
+                let n = v.len().min(cap);
+                assert_eq!(&out[..n], &v[..n]);
+                assert!(
+                    out[n..].iter().all(|&x| x == 0xee),
+                    "nothing past the value"
+                );
+            }
+        }
+        assert_eq!(o.get(&committed), Some(b"old".to_vec()));
+        assert_eq!(o.value_len(&empty), Some(0), "empty is present");
+        assert_eq!(o.value_len(&removed), None);
+        assert_eq!(o.value_len(&absent), None);
+    }
+
+    #[test]
+    fn in_place_rewrites_roll_back_to_the_committed_value() {
+        let b = base();
+        let mut o = Overlay::new(&b);
+        let k = keys::storage_key(&[9; 32], b"k");
+        let cp = o.checkpoint();
+        o.write(&k, Some(b"one"));
+        o.write(&k, Some(b"two, longer"));
+        let inner = o.checkpoint();
+        o.write(&k, Some(b"3"));
+        assert!(o.remove(&k));
+        o.write(&k, Some(b"four"));
+        o.rollback(inner);
+        assert_eq!(o.get(&k), Some(b"two, longer".to_vec()));
+        o.write(&k, Some(b"five"));
+        o.rollback(cp);
+        assert_eq!(o.get(&k), Some(b"old".to_vec()));
+        assert!(o.diff().unwrap().entries.is_empty());
+        // A rollback to the same checkpoint again (the outermost call's is
+        // reused) still finds every later write undone.
+        o.write(&k, Some(b"six"));
+        o.write(&k, Some(b"seven"));
+        o.rollback(cp);
+        assert_eq!(o.get(&k), Some(b"old".to_vec()));
     }
 
     #[test]

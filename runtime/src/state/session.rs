@@ -166,21 +166,25 @@ impl Host for Session<'_> {
     }
 
     fn storage_read(&self, contract: &Address, key: &[u8]) -> Option<Vec<u8>> {
-        self.overlay.get(&keys::storage_key(contract, key))
+        keys::with_storage_key(contract, key, |k| self.overlay.get(k))
+    }
+
+    fn storage_read_into(&self, contract: &Address, key: &[u8], out: &mut [u8]) -> Option<u64> {
+        keys::with_storage_key(contract, key, |k| self.overlay.read_into(k, out))
+    }
+
+    fn storage_len(&self, contract: &Address, key: &[u8]) -> Option<u64> {
+        keys::with_storage_key(contract, key, |k| self.overlay.value_len(k))
     }
 
     fn storage_write(&mut self, contract: &Address, key: &[u8], value: &[u8]) {
-        self.overlay
-            .set(keys::storage_key(contract, key), Some(value.to_vec()));
+        let overlay = &mut self.overlay;
+        keys::with_storage_key(contract, key, |k| overlay.write(k, Some(value)))
     }
 
     fn storage_remove(&mut self, contract: &Address, key: &[u8]) -> bool {
-        let k = keys::storage_key(contract, key);
-        let existed = self.overlay.get(&k).is_some();
-        if existed {
-            self.overlay.set(k, None);
-        }
-        existed
+        let overlay = &mut self.overlay;
+        keys::with_storage_key(contract, key, |k| overlay.remove(k))
     }
 
     fn emit_event(&mut self, contract: &Address, topic: &Hash, data: &[u8]) {
