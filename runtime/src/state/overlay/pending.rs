@@ -58,19 +58,22 @@ pub(super) struct Pending {
 /// contract keeps touching, small enough to be cheap to create per call.
 const HINTS: usize = 1024;
 
-/// Hint slot of `key`: a multiplicative hash of its little-endian words.
+/// Hint slot of `key`: a multiplicative hash of its little-endian words (a
+/// short tail is folded in bytewise, so no word straddles the end).
 fn hint_slot(key: &[u8]) -> usize {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, w: u64| (h.rotate_left(23) ^ w).wrapping_mul(K);
     let mut h = key.len() as u64;
     let mut words = key.chunks_exact(8);
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        let w: [u8; 8] = w.try_into().unwrap_or_default();
+        h = mix(h, u64::from_le_bytes(w));
     }
-    let mut tail = [0u8; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    h = (h.rotate_left(23) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    let tail = words
+        .remainder()
+        .iter()
+        .fold(0u64, |t, &b| (t << 8) | u64::from(b));
+    h = mix(h, tail);
     (h >> (64 - HINTS.trailing_zeros())) as usize
 }
 
