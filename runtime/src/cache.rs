@@ -6,7 +6,10 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
-use crate::exec::fast::{dead_flags, fuse, translate, translate_flags_dead, translate_within, Uop};
+use crate::exec::fast::Place;
+use crate::exec::fast::{
+    dead_flags, fuse, translate, translate_flags_dead, translate_side, translate_within, Uop,
+};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op, Operand};
@@ -274,6 +277,22 @@ impl CodeCache {
                         pc = insn.imm;
                         continue;
                     }
+                    // A conditional branch with room after it becomes a side exit:
+                    // the block goes on along the path the branch usually takes
+                    // (backward: taken, as in a loop; forward: not taken) and
+                    // leaves when it goes the other way. Loops thereby run several
+                    // iterations per block, and a branch to a dispatch jump costs
+                    // no block lookup.
+                    if (count as usize) + 1 < MAX_BLOCK {
+                        let taken = insn.imm <= pc.wrapping_sub(insn.len as u64);
+                        if let Some(side) = translate_side(&insn, next, taken) {
+                            if let Some(u) = self.uops.last_mut() {
+                                *u = side;
+                            }
+                            pc = if taken { insn.imm } else { next };
+                            continue;
+                        }
+                    }
                     if ends_block(insn.op) || rep {
                         break;
                     }
@@ -295,12 +314,30 @@ impl CodeCache {
         if let (Some(insn), Some(u)) = (self.insns.last(), self.uops.last_mut()) {
             *u = translate(insn, u.next);
         }
+        // A side exit refunds the cost of the block's instructions after it.
+        let mut after = 0u64;
+        let start = first as usize;
+        for k in (start..self.uops.len()).rev() {
+            if let (Some(u), Some(&c)) = (self.uops.get_mut(k), self.costs.get(k)) {
+                if u.is_side() {
+                    u.disp = after;
+                }
+                after = after.saturating_add(c);
+            }
+        }
         // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler
         // (`exec::fast::fused`) installed on the `cmp`/`test`.
-        if count >= 2 {
-            let n = self.insns.len();
-            if let (Some(a), Some(j)) = (self.insns.get(n - 2), self.insns.get(n - 1)) {
-                if let (Some(f), Some(u)) = (fuse(a, j), self.uops.get_mut(n - 2)) {
+        // So does one followed by a side-exit `jcc` inside the block.
+        let end = self.insns.len();
+        for k in start..end.saturating_sub(1) {
+            let place = match self.uops.get(k + 1) {
+                _ if k + 2 == end => Place::End,
+                Some(j) if j.is_side() && j.successor() == j.imm => Place::SideTaken,
+                Some(j) if j.is_side() => Place::SideNotTaken,
+                _ => continue,
+            };
+            if let (Some(a), Some(j)) = (self.insns.get(k), self.insns.get(k + 1)) {
+                if let (Some(f), Some(u)) = (fuse(a, j, place), self.uops.get_mut(k)) {
                     if u.is_fast() {
                         u.run = f;
                     }
@@ -309,7 +346,6 @@ impl CodeCache {
         }
         // Arithmetic whose flags the block overwrites before reading them
         // skips the flags record (`exec::fast::noflags`).
-        let start = first as usize;
         if let Some(insns) = self.insns.get(start..) {
             let dead = dead_flags(insns);
             for k in 0..insns.len().saturating_sub(1) {

@@ -290,6 +290,12 @@ fn hot_loop(
         let run = unsafe { &*entry }.run;
         match run(cpu, mem, entry) {
             Exit::Next(next) => rip = next,
+            Exit::Leave(p) => {
+                // SAFETY: `p` is the uop that left, inside the block.
+                let u = unsafe { &*p };
+                left += u.disp;
+                rip = u.side_target();
+            }
             Exit::Decline(p) => {
                 let block = recent.block;
                 gas.used = gas.limit - left;
@@ -321,7 +327,39 @@ fn run_threaded(
     };
     match (u.run)(cpu, mem, base.wrapping_add(first)) {
         Exit::Next(next) => Ok(next),
+        Exit::Leave(p) => Ok(leave(p, gas)),
         Exit::Decline(p) => resume(cpu, mem, cache, block, rip, p, gas),
+    }
+}
+
+/// A side exit left a precharged block at the uop `p`: refund what did not
+/// run and return where execution goes on.
+#[inline(always)]
+fn leave(p: *const Uop, gas: &mut Gas) -> u64 {
+    // SAFETY: `p` is the uop that left, inside a block of the cache.
+    let u = unsafe { &*p };
+    gas.used -= u.disp;
+    u.side_target()
+}
+
+/// Where the instruction of uop `u` sent execution, after the general path
+/// ran it: `Ok` = on along the block (`None` from [`general`]), or the
+/// block's exit. A direct jmp/call of a superblock goes on to its target;
+/// a side-exit branch goes on when it went the block's way, and otherwise
+/// ends the block (`BlockExit::Done` at the other path).
+#[inline(always)]
+fn after_general(u: &Uop, last: bool, r: Option<BlockExit>) -> Result<(), BlockExit> {
+    match r {
+        None if u.is_side() && !last && u.successor() != u.next => Err(BlockExit::Done(u.next)),
+        None => Ok(()),
+        Some(BlockExit::Done(t)) if (u.is_linked() || u.is_side()) && !last => {
+            if t == u.successor() {
+                Ok(())
+            } else {
+                Err(BlockExit::Done(t))
+            }
+        }
+        Some(exit) => Err(exit),
     }
 }
 
@@ -351,19 +389,24 @@ fn resume(
         let (Some(insn), Some(u)) = (cache.insns.get(first + k), uops.get(k)) else {
             return Err(out_of_step(pc));
         };
-        match general(cpu, mem, insn, k, pc, u.next, gas) {
-            None => {}
-            // A direct jmp/call inside a superblock: its target is the next uop.
-            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() && t == u.imm => {}
-            Some(exit) => return Err(exit),
+        let last = k + 1 >= uops.len();
+        match after_general(u, last, general(cpu, mem, insn, k, pc, u.next, gas)) {
+            Ok(()) => {}
+            // A side exit: the rest of the precharged block did not run.
+            Err(BlockExit::Done(t)) if u.is_side() && !last => {
+                gas.used -= u.disp;
+                return Ok(t);
+            }
+            Err(exit) => return Err(exit),
         }
-        if uops.get(k + 1).is_none() {
+        if last {
             return Ok(u.next);
         }
         let n = base.wrapping_add(first + k + 1);
-        // SAFETY: `n` points at uop k + 1 of the block, checked just above.
+        // SAFETY: `n` points at uop k + 1 of the block (`last` is false).
         match (unsafe { &*n }.run)(cpu, mem, n) {
             Exit::Next(next) => return Ok(next),
+            Exit::Leave(q) => return Ok(leave(q, gas)),
             Exit::Decline(q) => p = q,
         }
     }
@@ -443,11 +486,9 @@ fn run_block(
             return BlockExit::OutOfGas { pc };
         }
         gas.used += c;
-        match general(cpu, mem, insn, k, pc, u.next, gas) {
-            None => {}
-            // A direct jmp/call inside a superblock: its target is the next uop.
-            Some(BlockExit::Done(t)) if u.is_linked() && k + 1 < uops.len() && t == u.imm => {}
-            Some(exit) => return exit,
+        let last = k + 1 >= uops.len();
+        if let Err(exit) = after_general(u, last, general(cpu, mem, insn, k, pc, u.next, gas)) {
+            return exit;
         }
         pc = u.successor();
     }

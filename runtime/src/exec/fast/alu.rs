@@ -274,6 +274,12 @@ fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let by_cl = match insn.ops[1] {
         Operand::Imm { .. } => {
             u.imm = insn.imm & count_mask(size);
+            if u.imm == 0 {
+                // Changes no flags (only zero-extends a 32-bit register):
+                // rare enough for the general path, and the handlers of
+                // immediate counts may then take the count as non-zero.
+                return None;
+            }
             false
         }
         Operand::Gpr { reg: 1, size: 1 } => true,
@@ -303,13 +309,13 @@ fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
     u: &Uop,
 ) -> Option<u64> {
     let size = sz::<S>(u);
-    let cnt = if CL {
-        c.gpr[1] & count_mask(size)
-    } else {
-        u.imm
-    } as u32;
+    // Masking the immediate again (it already is) tells the compiler the
+    // count is below the width of a 32/64-bit operand.
+    let cnt = if CL { c.gpr[1] } else { u.imm } & count_mask(size);
+    let cnt = cnt as u32;
     let v = get_gpr(c, u.r0, size);
-    let r = if cnt == 0 {
+    // An immediate count is never 0 here (`shift_with`).
+    let r = if CL && cnt == 0 {
         // No flag changes; a 32-bit destination is still zero-extended.
         v
     } else {

@@ -4,7 +4,7 @@
 
 use super::addr::{by_shape, ea, shape};
 use super::Reg;
-use super::{by_cc, Handler, Uop};
+use super::{by_cc, Exit, Handler, Threaded, Uop};
 use crate::cpu::{reg::RBP, reg::RSP, Cpu};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Operand};
@@ -23,6 +23,38 @@ pub fn jcc(cc: u8) -> Handler {
 
 fn jcc_rel<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(if c.flags.cond(CC) { u.imm } else { u.next })
+}
+
+/// The threaded entry of a `jcc` inside its block (`Uop::SIDE`) whose block
+/// goes on along the taken path when `taken`, else the fall-through path.
+pub fn side_jcc(cc: u8, taken: bool) -> Threaded {
+    macro_rules! by_cc_taken {
+        ($($n:literal)*) => {
+            match (cc & 15, taken) {
+                $(($n, true) => side::<$n, true>,
+                  ($n, false) => side::<$n, false>,)*
+                (_, true) => side::<15, true>,
+                (_, false) => side::<15, false>,
+            }
+        };
+    }
+    by_cc_taken!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14)
+}
+
+/// A side-exit branch: runs the next uop of the block when the condition
+/// says the branch goes the block's way (`TAKEN` = the block follows the
+/// target), else leaves the block.
+fn side<const CC: u8, const TAKEN: bool>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    if c.flags.cond(CC) != TAKEN {
+        return Exit::Leave(p);
+    }
+    // SAFETY: `side_jcc` entries are installed only on uops that are not the
+    // last of their block (`CodeCache::decode_block` re-translates the last
+    // one), so `p + 1` is the next uop of the same block, inside the
+    // allocation `p`'s provenance covers (see `Threaded`).
+    let n = unsafe { p.add(1) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
 }
 
 /// Where a jmp or call goes.

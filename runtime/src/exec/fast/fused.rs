@@ -24,9 +24,32 @@ use echovm_decoder::{Insn, Op, Operand};
 const CMP: u16 = Op::Cmp as u16;
 const TEST: u16 = Op::Test as u16;
 
-/// The fused handler for `first` followed by the block-ending `jcc`, when
+/// Where the fused `jcc` stands in its block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// It ends the block.
+    End,
+    /// A side exit ([`Uop::SIDE`]) whose block goes on at the branch target.
+    SideTaken,
+    /// A side exit whose block goes on at the fall-through instruction.
+    SideNotTaken,
+}
+
+const END: u8 = 0;
+const SIDE_TAKEN: u8 = 1;
+const SIDE_NOT_TAKEN: u8 = 2;
+
+/// The fused handler for `first` followed by the `jcc` at `place`, when
 /// the pair has a fused form.
-pub(crate) fn fuse(first: &Insn, jcc: &Insn) -> Option<Threaded> {
+pub(crate) fn fuse(first: &Insn, jcc: &Insn, place: Place) -> Option<Threaded> {
+    match place {
+        Place::End => fuse_at::<END>(first, jcc),
+        Place::SideTaken => fuse_at::<SIDE_TAKEN>(first, jcc),
+        Place::SideNotTaken => fuse_at::<SIDE_NOT_TAKEN>(first, jcc),
+    }
+}
+
+fn fuse_at<const AT: u8>(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     let cc = jcc.op.condition()?;
     if jcc.op as u16 - cc as u16 != Op::Jo as u16 {
         return None;
@@ -42,22 +65,22 @@ pub(crate) fn fuse(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     macro_rules! by_cc {
         ($op:expr, $imm:expr, $s:expr) => {
             Some(match cc & 15 {
-                0 => cmp_jcc::<$op, $imm, $s, 0> as Threaded,
-                1 => cmp_jcc::<$op, $imm, $s, 1>,
-                2 => cmp_jcc::<$op, $imm, $s, 2>,
-                3 => cmp_jcc::<$op, $imm, $s, 3>,
-                4 => cmp_jcc::<$op, $imm, $s, 4>,
-                5 => cmp_jcc::<$op, $imm, $s, 5>,
-                6 => cmp_jcc::<$op, $imm, $s, 6>,
-                7 => cmp_jcc::<$op, $imm, $s, 7>,
-                8 => cmp_jcc::<$op, $imm, $s, 8>,
-                9 => cmp_jcc::<$op, $imm, $s, 9>,
-                10 => cmp_jcc::<$op, $imm, $s, 10>,
-                11 => cmp_jcc::<$op, $imm, $s, 11>,
-                12 => cmp_jcc::<$op, $imm, $s, 12>,
-                13 => cmp_jcc::<$op, $imm, $s, 13>,
-                14 => cmp_jcc::<$op, $imm, $s, 14>,
-                _ => cmp_jcc::<$op, $imm, $s, 15>,
+                0 => cmp_jcc::<$op, $imm, $s, 0, AT> as Threaded,
+                1 => cmp_jcc::<$op, $imm, $s, 1, AT>,
+                2 => cmp_jcc::<$op, $imm, $s, 2, AT>,
+                3 => cmp_jcc::<$op, $imm, $s, 3, AT>,
+                4 => cmp_jcc::<$op, $imm, $s, 4, AT>,
+                5 => cmp_jcc::<$op, $imm, $s, 5, AT>,
+                6 => cmp_jcc::<$op, $imm, $s, 6, AT>,
+                7 => cmp_jcc::<$op, $imm, $s, 7, AT>,
+                8 => cmp_jcc::<$op, $imm, $s, 8, AT>,
+                9 => cmp_jcc::<$op, $imm, $s, 9, AT>,
+                10 => cmp_jcc::<$op, $imm, $s, 10, AT>,
+                11 => cmp_jcc::<$op, $imm, $s, 11, AT>,
+                12 => cmp_jcc::<$op, $imm, $s, 12, AT>,
+                13 => cmp_jcc::<$op, $imm, $s, 13, AT>,
+                14 => cmp_jcc::<$op, $imm, $s, 14, AT>,
+                _ => cmp_jcc::<$op, $imm, $s, 15, AT>,
             })
         };
     }
@@ -74,18 +97,21 @@ pub(crate) fn fuse(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     }
 }
 
-/// `cmp`/`test` `r, r` or `r, imm` of `S` bytes, then `jcc` with condition `CC`.
-fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
+/// `cmp`/`test` `r, r` or `r, imm` of `S` bytes, then `jcc` with condition
+/// `CC` at place `AT` (`END`, `SIDE_TAKEN`, `SIDE_NOT_TAKEN`).
+fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8, const AT: u8>(
     c: &mut Cpu,
-    _: &mut Memory,
+    m: &mut Memory,
     p: *const Uop,
 ) -> Exit {
     // SAFETY: `p` points at a live uop of a block (see `Threaded`).
     let u = unsafe { &*p };
-    // SAFETY: `fuse` is installed only on the uop right before its block's
-    // last uop, the `jcc` (`CodeCache::decode_block`), which is therefore in
-    // the same block, inside the allocation `p`'s provenance covers.
-    let j = unsafe { &*p.add(1) };
+    // SAFETY: `fuse` is installed only on the uop right before a `jcc` of
+    // the same block (`CodeCache::decode_block`), which is therefore inside
+    // the allocation `p`'s provenance covers.
+    let jp = unsafe { p.add(1) };
+    // SAFETY: as above.
+    let j = unsafe { &*jp };
     let a = get_gpr(c, u.r0, S);
     let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
     // The flags record, exactly as the `cmp`/`test` handler writes it; the
@@ -93,7 +119,18 @@ fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8>(
     // `Flags::cond` compares `a` and `b` (or tests the result) directly.
     compute::<OP>(&mut c.flags, S, a, b);
     let taken = c.flags.cond(CC);
-    Exit::Next(if taken { j.imm } else { j.next })
+    if AT == END {
+        return Exit::Next(if taken { j.imm } else { j.next });
+    }
+    if taken != (AT == SIDE_TAKEN) {
+        // The jcc's uop knows where its side exit goes and what it refunds.
+        return Exit::Leave(jp);
+    }
+    // SAFETY: a side-exit jcc is never the last uop of its block, so the uop
+    // after it is in the same block too.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
 }
 
 #[cfg(test)]
@@ -174,32 +211,71 @@ mod tests {
                     let jcc_bytes = [0x0f, 0x80 | cc, 0x10, 0, 0, 0];
                     let jcc = decode(&jcc_bytes, next).expect("jcc decodes");
                     let after = next + jcc.len as u64;
-                    let fused = fuse(&first, &jcc).expect("the pair fuses");
-
+                    // The general path: the pair one instruction at a time.
                     let mut cpu = Cpu::default();
                     cpu.gpr[0] = a;
                     cpu.gpr[1] = b;
                     cpu.gpr[8] = b.rotate_left(13);
                     cpu.gpr[9] = a ^ b;
                     cpu.flags.set(0x8d5);
+                    let start = cpu.clone();
                     let mut mem = Memory::new();
-                    let (mut c1, mut m1) = (cpu.clone(), Memory::new());
-
-                    let mut uops = [translate_within(&first, next), translate(&jcc, after)];
-                    uops[0].run = fused;
-                    let Exit::Next(got) = (uops[0].run)(&mut c1, &mut m1, uops.as_ptr()) else {
-                        panic!("a fused register pair declined");
-                    };
-
                     assert_eq!(execute(&mut cpu, &mut mem, &first, next), Ok(Step::Next));
                     let want = match execute(&mut cpu, &mut mem, &jcc, after) {
                         Ok(Step::Next) => after,
                         Ok(Step::Jump(t)) => t,
                         other => panic!("jcc: {other:?}"),
                     };
+
+                    // At the end of a block: the fused pair returns the target.
+                    let fused = fuse(&first, &jcc, Place::End).expect("the pair fuses");
+                    let (mut c1, mut m1) = (start.clone(), Memory::new());
+                    let mut uops = [translate_within(&first, next), translate(&jcc, after)];
+                    uops[0].run = fused;
+                    let Exit::Next(got) = (uops[0].run)(&mut c1, &mut m1, uops.as_ptr()) else {
+                        panic!("a fused register pair declined");
+                    };
                     assert_eq!(got, want, "{first} / {jcc} with a={a:#x} b={b:#x}");
                     assert_eq!(c1.flags.get(), cpu.flags.get(), "flags after {first}");
                     assert_eq!(c1.gpr, cpu.gpr);
+
+                    // Inside a block, as a side exit that goes on along either
+                    // path: the block's way runs the uop after the jcc (here a
+                    // `nop` ending the block at `after + 1`), the other leaves
+                    // at the jcc's uop.
+                    let nop = decode(&[0x90], after).expect("nop");
+                    for taken in [true, false] {
+                        let place = if taken {
+                            Place::SideTaken
+                        } else {
+                            Place::SideNotTaken
+                        };
+                        let side = crate::exec::fast::translate_side(&jcc, after, taken)
+                            .expect("a jcc is a side exit");
+                        let mut uops = [
+                            translate_within(&first, next),
+                            side,
+                            translate(&nop, after + 1),
+                        ];
+                        uops[0].run = fuse(&first, &jcc, place).expect("the pair fuses");
+                        let (mut c2, mut m2) = (start.clone(), Memory::new());
+                        let exit = (uops[0].run)(&mut c2, &mut m2, uops.as_ptr());
+                        let goes_on = if taken { uops[1].imm } else { after };
+                        match exit {
+                            Exit::Next(n) => {
+                                assert_eq!(want, goes_on, "{first} / {jcc}: went on");
+                                assert_eq!(n, after + 1, "ran the nop");
+                            }
+                            Exit::Leave(p) => {
+                                assert_eq!(p, &uops[1] as *const Uop, "left at the jcc");
+                                assert_ne!(want, goes_on, "{first} / {jcc}: left");
+                                assert_eq!(uops[1].side_target(), want);
+                            }
+                            Exit::Decline(_) => panic!("a fused register pair declined"),
+                        }
+                        assert_eq!(c2.flags.get(), cpu.flags.get(), "flags after {first}");
+                        assert_eq!(c2.gpr, cpu.gpr);
+                    }
                     checked += 1;
                 }
             }
@@ -215,10 +291,12 @@ mod tests {
         let cmp_rr = decode(&[0x39, 0xc8], 0x1000).expect("cmp eax, ecx");
         let jmp = decode(&[0xeb, 0x02], 0x1000).expect("jmp");
         let sete = decode(&[0x0f, 0x94, 0xc0], 0x1000).expect("sete");
-        assert!(fuse(&cmp_mem, &jcc).is_none());
-        assert!(fuse(&cmp_r8, &jcc).is_none());
-        assert!(fuse(&cmp_rr, &jmp).is_none());
-        assert!(fuse(&cmp_rr, &sete).is_none());
-        assert!(fuse(&cmp_rr, &jcc).is_some());
+        let end = Place::End;
+        assert!(fuse(&cmp_mem, &jcc, end).is_none());
+        assert!(fuse(&cmp_r8, &jcc, end).is_none());
+        assert!(fuse(&cmp_rr, &jmp, end).is_none());
+        assert!(fuse(&cmp_rr, &sete, end).is_none());
+        assert!(fuse(&cmp_rr, &jcc, end).is_some());
+        assert!(fuse(&cmp_rr, &jcc, Place::SideTaken).is_some());
     }
 }

@@ -44,6 +44,11 @@ pub enum Exit {
     Next(u64),
     /// This uop declined (state unchanged): run it on the general path.
     Decline(*const Uop),
+    /// This conditional branch, inside its block ([`Uop::SIDE`]), went the
+    /// way the block does not continue: the block ends here, at
+    /// [`Uop::side_target`], and the instructions after this one, charged
+    /// with the block, did not run (their cost is the uop's `disp`).
+    Leave(*const Uop),
 }
 
 /// A threaded entry point: runs the uop at the pointer and, unless it is the
@@ -213,6 +218,14 @@ impl Uop {
     /// target instruction is the next uop (`CodeCache::decode_block` goes on
     /// decoding at the target); `imm` is the target.
     pub const LINKED: u8 = 2;
+    /// `kind` bit: a conditional branch in the middle of its block (a side
+    /// exit): the block goes on along one of its two paths, and leaves
+    /// ([`Exit::Leave`]) when the branch goes the other way. `disp` is the
+    /// cost of the block's instructions after it (refunded on leaving).
+    pub const SIDE: u8 = 4;
+    /// `kind` bit of a [`Uop::SIDE`] branch: the block goes on at the branch
+    /// target (`imm`); without it, at the next instruction (`next`).
+    pub const TAKEN: u8 = 8;
 
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
@@ -224,12 +237,27 @@ impl Uop {
         self.kind & Self::LINKED != 0
     }
 
+    /// True for a conditional branch in the middle of its block.
+    pub fn is_side(&self) -> bool {
+        self.kind & Self::SIDE != 0
+    }
+
     /// Address of the instruction after this one in its block.
     pub fn successor(&self) -> u64 {
-        if self.is_linked() {
+        if self.is_linked() || self.kind & (Self::SIDE | Self::TAKEN) == Self::SIDE | Self::TAKEN {
             self.imm
         } else {
             self.next
+        }
+    }
+
+    /// Where a [`Uop::SIDE`] branch leaves its block: the path the block
+    /// does not follow.
+    pub fn side_target(&self) -> u64 {
+        if self.kind & Self::TAKEN != 0 {
+            self.next
+        } else {
+            self.imm
         }
     }
 }
@@ -246,7 +274,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
     build(insn, next, true)
 }
 
-pub(crate) use fused::fuse;
+pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::dead_flags;
 
 /// Translate an instruction whose flags are dead (see [`dead_flags`]) and
@@ -258,6 +286,21 @@ pub(crate) fn translate_flags_dead(insn: &Insn, next: u64) -> Option<Uop> {
         return None;
     }
     u.run = noflags::pick(insn, &mut u)?.mid;
+    Some(u)
+}
+
+/// Translate a conditional branch (`jcc rel`) as a side exit inside its
+/// block ([`Uop::SIDE`]): the block goes on at its target when `taken`,
+/// else at `next`. `None` for other instructions. The caller fills `disp`.
+pub(crate) fn translate_side(insn: &Insn, next: u64, taken: bool) -> Option<Uop> {
+    let cc = insn.op.condition()?;
+    if insn.op as u16 - cc as u16 != Op::Jo as u16 {
+        return None;
+    }
+    let mut u = build(insn, next, false);
+    u.imm = insn.imm;
+    u.kind = Uop::FAST | Uop::SIDE | if taken { Uop::TAKEN } else { 0 };
+    u.run = control::side_jcc(cc, taken);
     Some(u)
 }
 
@@ -409,5 +452,7 @@ pub fn execute_translated(
         Exit::Next(n) if n == next_rip => Ok(super::Step::Next),
         Exit::Next(n) => Ok(super::Step::Jump(n)),
         Exit::Decline(_) => super::execute(cpu, mem, insn, next_rip),
+        // Only `translate_side` makes uops that leave, and this is `translate`.
+        Exit::Leave(_) => super::execute(cpu, mem, insn, next_rip),
     }
 }
