@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(14) {
+    let pick = match r.below(16) {
         8 if in_loop => 1,
         k => k,
     };
@@ -117,6 +117,28 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
         // declines to the general path, which must continue it too).
         12 => code.extend([0xe8, 0, 0, 0, 0, 0x41, 0x5a]),
         13 => code.extend([0xeb, 0x02, 0x0f, 0x0b]),
+        // Forward conditional branches, which the block continues past as
+        // side exits on the fall-through path: over an add (cmp a, b; jcc),
+        // and over a ud2 (test a, a; jcc), which faults when not taken.
+        14 => code.extend([
+            0x48,
+            0x39,
+            0xc0 | b << 3 | a,
+            0x70 | r.below(16) as u8,
+            0x03,
+            0x48,
+            0x01,
+            0xc0 | b << 3 | a,
+        ]),
+        15 => code.extend([
+            0x48,
+            0x85,
+            0xc0 | a << 3 | a,
+            0x70 | r.below(16) as u8,
+            0x02,
+            0x0f,
+            0x0b,
+        ]),
         _ => code.extend([
             0x48,
             0x39,
