@@ -50,6 +50,10 @@ impl Host for BenchHost {
     fn storage_read(&self, contract: &Address, key: &[u8]) -> Option<Vec<u8>> {
         self.storage.get(contract)?.get(key).map(<[u8]>::to_vec)
     }
+    fn storage_read_into(&self, contract: &Address, key: &[u8], out: &mut [u8]) -> Option<u64> {
+        let len = self.storage.get(contract)?.read_into(key, out);
+        u64::try_from(len).ok()
+    }
     fn storage_len(&self, contract: &Address, key: &[u8]) -> Option<u64> {
         self.storage.get(contract)?.get(key).map(|v| v.len() as u64)
     }
