@@ -89,13 +89,16 @@ impl Pending {
     }
 
     fn find(&self, key: &[u8]) -> Option<usize> {
-        let hint = self.hints.get(hint_slot(key))?;
-        let i = hint.get();
-        if self.entries.get(i).is_some_and(|e| e.key == key) {
-            return Some(i);
+        let hint = self.hints.get(hint_slot(key));
+        if let Some(i) = hint.map(Cell::get) {
+            if self.entries.get(i).is_some_and(|e| e.key == key) {
+                return Some(i);
+            }
         }
         let i = *self.index.get(key)?;
-        hint.set(i);
+        if let Some(hint) = hint {
+            hint.set(i);
+        }
         Some(i)
     }
 
