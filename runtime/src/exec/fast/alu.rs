@@ -267,10 +267,16 @@ pub fn shift(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 
 /// A shift or rotate of a register, recording flags only when `FLAGS`.
 fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
-    let Operand::Gpr { reg, size } = insn.ops[0] else {
-        return None;
+    let (size, mem) = match insn.ops[0] {
+        Operand::Gpr { reg, size } => {
+            u.r0 = Reg::of(reg);
+            (size, None)
+        }
+        // Memory destinations keep their flags (no flag-free form).
+        Operand::Mem { size } if FLAGS && (size == 4 || size == 8) => (size, Some(shape(insn, u)?)),
+        _ => return None,
     };
-    (u.r0, u.size) = (Reg::of(reg), size);
+    u.size = size;
     let by_cl = match insn.ops[1] {
         Operand::Imm { .. } => {
             u.imm = insn.imm & count_mask(size);
@@ -287,10 +293,11 @@ fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     };
     macro_rules! pick {
         ($op:expr) => {
-            if by_cl {
-                by_size!(size, sh, $op as u16, true, FLAGS)
-            } else {
-                by_size!(size, sh, $op as u16, false, FLAGS)
+            match (mem, by_cl) {
+                (None, true) => by_size!(size, sh, $op as u16, true, FLAGS),
+                (None, false) => by_size!(size, sh, $op as u16, false, FLAGS),
+                (Some(m), true) => by_shape_size!(m, size, sh_m, $op as u16, true),
+                (Some(m), false) => by_shape_size!(m, size, sh_m, $op as u16, false),
             }
         };
     }
@@ -327,6 +334,26 @@ fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
         }
     };
     set_gpr(c, u.r0, size, r);
+    Some(u.next)
+}
+
+/// A shift or rotate of a 32/64-bit memory operand: read, shift, write
+/// back, through one checked slot (nothing changes unless the whole access
+/// is permitted).
+fn sh_m<const M: u8, const OP: u16, const CL: bool, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let size = sz::<S>(u);
+    let cnt = (if CL { c.gpr[1] } else { u.imm } & count_mask(size)) as u32;
+    let slot = m.try_slot(ea::<M>(c, u), size)?;
+    let v = load(slot, size)?;
+    // A zero count changes nothing (the access is still checked above).
+    if cnt != 0 {
+        let r = apply(const { op_of(OP) }, &mut c.flags, size, v, cnt)?;
+        store(slot, size, r)?;
+    }
     Some(u.next)
 }
 

@@ -98,10 +98,16 @@ fn widen(insn: &Insn, u: &mut Uop, signed: bool) -> Option<Handler> {
         Operand::Mem { size: ss } if ss <= 8 => {
             u.size2 = ss;
             let m = shape(insn, u)?;
-            if signed {
-                by_shape!(m, ext_m, true)
-            } else {
-                by_shape!(m, ext_m, false)
+            // Constant sizes for the common widenings (byte and word loads,
+            // movsxd of an int array), run-time sizes (0, 0) for the rest.
+            match (signed, size, ss) {
+                (false, 4, 1) => by_shape!(m, ext_mc, false, 4, 1),
+                (false, 4, 2) => by_shape!(m, ext_mc, false, 4, 2),
+                (true, 4, 1) => by_shape!(m, ext_mc, true, 4, 1),
+                (true, 8, 1) => by_shape!(m, ext_mc, true, 8, 1),
+                (true, 8, 4) => by_shape!(m, ext_mc, true, 8, 4),
+                (true, _, _) => by_shape!(m, ext_mc, true, 0, 0),
+                (false, _, _) => by_shape!(m, ext_mc, false, 0, 0),
             }
         }
         _ => return None,
@@ -140,9 +146,18 @@ fn ext_r<const SIGNED: bool>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64
     ext_finish::<SIGNED>(c, u, v)
 }
 
-fn ext_m<const M: u8, const SIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = m.try_read(ea::<M>(c, u), u.size2)?;
-    ext_finish::<SIGNED>(c, u, v)
+/// Memory widening with destination size `S` and source size `S2` (0 = the
+/// uop's).
+fn ext_mc<const M: u8, const SIGNED: bool, const S: u8, const S2: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let s2 = if S2 == 0 { u.size2 } else { S2 };
+    let v = m.try_read(ea::<M>(c, u), s2)?;
+    let v = if SIGNED { sext(v, s2) } else { v };
+    set_gpr(c, u.r0, sz::<S>(u), v);
+    Some(u.next)
 }
 
 /// lea r, [m]: the address without any segment base, truncated to the
