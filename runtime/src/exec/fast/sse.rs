@@ -16,6 +16,8 @@ use crate::exec::sse::fp_arith::visit_lane_op as visit_fp_lane_op;
 use crate::exec::sse::int_arith::visit_lane_op;
 use crate::exec::sse::int_shift::visit_shift_op;
 use crate::exec::sse::lanes::{call, LaneFn, LaneVisit};
+use crate::exec::sse::pack::visit_pack_op;
+use crate::exec::sse::shuffle::visit_shuffle_op;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -159,7 +161,9 @@ pub fn lanes(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     let op = insn.op;
     visit_lane_op(op, Forms { insn, u })
         .or_else(|| visit_shift_op(op, Forms { insn, u }))
-        .or_else(|| visit_fp_lane_op(op, Forms { insn, u }))?
+        .or_else(|| visit_fp_lane_op(op, Forms { insn, u }))
+        .or_else(|| visit_shuffle_op(op, Forms { insn, u }))
+        .or_else(|| visit_pack_op(op, Forms { insn, u }))?
 }
 
 /// Picks the handler of one lane operation for the instruction's operand form.

@@ -19,8 +19,8 @@ pub(crate) mod int_shift;
 pub(crate) mod lanes;
 mod moves;
 mod operand;
-mod pack;
-mod shuffle;
+pub(crate) mod pack;
+pub(crate) mod shuffle;
 mod sse4;
 mod string;
 

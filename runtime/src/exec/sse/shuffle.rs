@@ -39,8 +39,39 @@ fn select<T: Copy, const N: usize>(
     join(core::array::from_fn(|i| if pick(i) { b[i] } else { a[i] }))
 }
 
+/// The lane function `dest = f(dest, src)` of the rearrangements without an
+/// immediate (unpacks and PSHUFB), handed to a [`LaneVisit`]or (shared with
+/// the translated handlers of `exec::fast`).
+pub(crate) fn visit_shuffle_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
+    use Op::*;
+    Some(match op {
+        Unpcklps | Punpckldq => v.visit(|d, s| interleave(d, s, false, u32s, from_u32s)),
+        Unpckhps | Punpckhdq => v.visit(|d, s| interleave(d, s, true, u32s, from_u32s)),
+        Unpcklpd | Punpcklqdq => v.visit(|d, s| interleave(d, s, false, u64s, from_u64s)),
+        Unpckhpd | Punpckhqdq => v.visit(|d, s| interleave(d, s, true, u64s, from_u64s)),
+        Punpcklbw => v.visit(|d, s| interleave(d, s, false, u8s, from_u8s)),
+        Punpckhbw => v.visit(|d, s| interleave(d, s, true, u8s, from_u8s)),
+        Punpcklwd => v.visit(|d, s| interleave(d, s, false, u16s, from_u16s)),
+        Punpckhwd => v.visit(|d, s| interleave(d, s, true, u16s, from_u16s)),
+        Pshufb => v.visit(|d, s| {
+            let (a, b) = (u8s(d), u8s(s));
+            from_u8s(core::array::from_fn(|i| {
+                if b[i] & 0x80 != 0 {
+                    0
+                } else {
+                    a[(b[i] & 15) as usize]
+                }
+            }))
+        }),
+        _ => return None,
+    })
+}
+
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
     use Op::*;
+    if let Some(f) = visit_shuffle_op(insn.op, AsPointer) {
+        return binary(cpu, mem, insn, f);
+    }
     let imm = imm8(insn);
     let x0 = cpu.xmm[0];
     match insn.op {
@@ -52,28 +83,6 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Shufpd => binary(cpu, mem, insn, |d, s| {
             let (a, b) = (u64s(d), u64s(s));
             from_u64s([a[(imm & 1) as usize], b[(imm >> 1 & 1) as usize]])
-        }),
-        Unpcklps | Punpckldq => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, false, u32s, from_u32s)
-        }),
-        Unpckhps | Punpckhdq => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, true, u32s, from_u32s)
-        }),
-        Unpcklpd | Punpcklqdq => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, false, u64s, from_u64s)
-        }),
-        Unpckhpd | Punpckhqdq => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, true, u64s, from_u64s)
-        }),
-        Punpcklbw => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, false, u8s, from_u8s)
-        }),
-        Punpckhbw => binary(cpu, mem, insn, |d, s| interleave(d, s, true, u8s, from_u8s)),
-        Punpcklwd => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, false, u16s, from_u16s)
-        }),
-        Punpckhwd => binary(cpu, mem, insn, |d, s| {
-            interleave(d, s, true, u16s, from_u16s)
         }),
         Blendps => binary(cpu, mem, insn, |d, s| {
             select(d, s, u32s, from_u32s, |i| imm >> i & 1 != 0)
@@ -115,16 +124,6 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
                     b[i]
                 } else {
                     b[4 + (imm >> (2 * (i - 4)) & 3) as usize]
-                }
-            }))
-        }),
-        Pshufb => binary(cpu, mem, insn, |d, s| {
-            let (a, b) = (u8s(d), u8s(s));
-            from_u8s(core::array::from_fn(|i| {
-                if b[i] & 0x80 != 0 {
-                    0
-                } else {
-                    a[(b[i] & 15) as usize]
                 }
             }))
         }),
