@@ -112,6 +112,7 @@ fn result<const OP: u16, const FLAGS: bool>(c: &mut Cpu, size: u8, a: u64, b: u6
 }
 
 /// `op r, r`.
+#[inline(always)]
 fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
@@ -128,6 +129,7 @@ fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
 }
 
 /// `op r, imm`.
+#[inline(always)]
 fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
@@ -143,6 +145,7 @@ fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
 }
 
 /// `op r, [m]`.
+#[inline(always)]
 fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
@@ -182,6 +185,7 @@ fn to_mem<const M: u8, const OP: u16, const S: u8>(
 }
 
 /// `op [m], r`.
+#[inline(always)]
 fn mr<const M: u8, const OP: u16, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
@@ -192,6 +196,7 @@ fn mr<const M: u8, const OP: u16, const S: u8>(
 }
 
 /// `op [m], imm`.
+#[inline(always)]
 fn mi<const M: u8, const OP: u16, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
@@ -244,6 +249,7 @@ const fn op_of(op: u16) -> Op {
     Op::Not
 }
 
+#[inline(always)]
 fn un<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
@@ -310,6 +316,7 @@ fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
+#[inline(always)]
 fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
@@ -340,6 +347,7 @@ fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
 /// A shift or rotate of a 32/64-bit memory operand: read, shift, write
 /// back, through one checked slot (nothing changes unless the whole access
 /// is permitted).
+#[inline(always)]
 fn sh_m<const M: u8, const OP: u16, const CL: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
@@ -415,6 +423,7 @@ fn imul_finish<const IMM: bool, const FLAGS: bool>(
     Some(u.next)
 }
 
+#[inline(always)]
 fn imul_r<const IMM: bool, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
@@ -425,6 +434,7 @@ fn imul_r<const IMM: bool, const FLAGS: bool, const S: u8>(
     imul_finish::<IMM, FLAGS>(c, u, size, b)
 }
 
+#[inline(always)]
 fn imul_m<const M: u8, const IMM: bool, const FLAGS: bool>(
     c: &mut Cpu,
     m: &mut Memory,

@@ -241,16 +241,19 @@ fn cmov_finish<const CC: u8>(c: &mut Cpu, u: &Uop, v: u64) -> Option<u64> {
     Some(u.next)
 }
 
+#[inline(always)]
 fn cmov_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let v = get_gpr(c, u.r1, u.size);
     cmov_finish::<CC>(c, u, v)
 }
 
+#[inline(always)]
 fn cmov_m_abs<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let v = m.try_read(ea::<{ super::addr::ABS }>(c, u), u.size)?;
     cmov_finish::<CC>(c, u, v)
 }
 
+#[inline(always)]
 fn cmov_m_base<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let v = m.try_read(ea::<{ super::addr::BASE }>(c, u), u.size)?;
     cmov_finish::<CC>(c, u, v)
@@ -265,6 +268,7 @@ pub fn setcc(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
     Some(by_cc!(cc, set_r))
 }
 
+#[inline(always)]
 fn set_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let v = c.flags.cond(CC) as u64;
     set_gpr(c, u.r0, 1, v);
