@@ -82,6 +82,11 @@ fn flag_use(insn: &Insn) -> FlagUse {
         Mov | Movzx | Movsx | Movsxd | Lea | Push | Pop | Not | Nop | Endbr64 | Cbw | Cwde
         | Cdqe | Cwd | Cdq | Cqo | Bswap | Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu
         | Movss | Movsd | Movd | Movq | Jmp | Call => FlagUse::NONE,
+        // The SSE operations that set flags (from their comparison) write
+        // all six; every other SSE operation neither reads nor writes them.
+        Comiss | Ucomiss | Comisd | Ucomisd | Ptest | Pcmpestri | Pcmpestrm | Pcmpistri
+        | Pcmpistrm => FlagUse::writes(ALL, ALL),
+        op if op.is_sse() => FlagUse::NONE,
         _ => FlagUse::UNKNOWN,
     }
 }
@@ -156,6 +161,8 @@ mod tests {
     const ROL: &[u8] = &[0x48, 0xc1, 0xc0, 0x07]; // rol rax, 7
     const DEC: &[u8] = &[0xff, 0xc9]; // dec ecx
     const CALL: &[u8] = &[0xe8, 0, 0, 0, 0]; // call (linked in a superblock)
+    const MULSD: &[u8] = &[0xf2, 0x0f, 0x59, 0xc1]; // mulsd xmm0, xmm1
+    const UCOMISD: &[u8] = &[0x66, 0x0f, 0x2e, 0xc1]; // ucomisd xmm0, xmm1
 
     #[test]
     fn liveness_of_block_flags() {
@@ -194,6 +201,10 @@ mod tests {
         assert_eq!(dead_flags(&insns(&[ROL, INC, JC])), 0);
         // A linked call passes flags through to its target's instructions.
         assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET])), 0b0001);
+        // SSE arithmetic passes flags through; ucomisd writes all six.
+        assert_eq!(dead_flags(&insns(&[ADD, MULSD, SUB, JC])), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, UCOMISD, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[UCOMISD, ADD, JC])), 0b001);
     }
 
     fn mem() -> Memory {

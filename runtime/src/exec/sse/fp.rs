@@ -59,12 +59,20 @@ macro_rules! float_ops {
                     b | QUIET
                 }
             }
+            /// `+ - * /`: the host result unless it is a NaN. A NaN result
+            /// comes from a NaN operand (IEEE 754 propagates them) or from an
+            /// invalid operation, so only then are the operands looked at, and
+            /// the NaN itself is always x86's, never the host's. Checking the
+            /// result first keeps the common case to one test.
             #[inline]
             fn binop(a: $b, b: $b, op: fn($f, $f) -> $f) -> $b {
-                if is_nan(a) || is_nan(b) {
+                let r = op(f(a), f(b)).to_bits();
+                if !is_nan(r) {
+                    r
+                } else if is_nan(a) || is_nan(b) {
                     propagate(a, b)
                 } else {
-                    finish(op(f(a), f(b)))
+                    INDEFINITE
                 }
             }
             pub fn add(a: $b, b: $b) -> $b {
