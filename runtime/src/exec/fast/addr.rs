@@ -84,3 +84,29 @@ macro_rules! by_shape {
     };
 }
 pub(crate) use by_shape;
+
+/// Select the instance `f::<M, SC, extra…>` for shape `m` and, for the
+/// shapes with an index, the scale `sc` (log2) as a constant too; `SC` is 0
+/// for the shapes without an index.
+///
+/// Why: an array access `mov eax, [table + rcx*4]` is among the most common
+/// instructions; with the scale constant its address is one `lea`.
+macro_rules! by_shape_scale {
+    ($m:expr, $sc:expr, $f:ident $(, $g:expr)*) => {{
+        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX};
+        use $crate::exec::fast::handler;
+        match ($m, $sc) {
+            (ABS, _) => handler($f::<ABS, 0 $(, { $g })*>),
+            (BASE, _) => handler($f::<BASE, 0 $(, { $g })*>),
+            (BASE_INDEX, 0) => handler($f::<BASE_INDEX, 0 $(, { $g })*>),
+            (BASE_INDEX, 1) => handler($f::<BASE_INDEX, 1 $(, { $g })*>),
+            (BASE_INDEX, 2) => handler($f::<BASE_INDEX, 2 $(, { $g })*>),
+            (BASE_INDEX, _) => handler($f::<BASE_INDEX, 3 $(, { $g })*>),
+            (_, 0) => handler($f::<INDEX, 0 $(, { $g })*>),
+            (_, 1) => handler($f::<INDEX, 1 $(, { $g })*>),
+            (_, 2) => handler($f::<INDEX, 2 $(, { $g })*>),
+            (_, _) => handler($f::<INDEX, 3 $(, { $g })*>),
+        }
+    }};
+}
+pub(crate) use by_shape_scale;

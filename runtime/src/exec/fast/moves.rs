@@ -1,7 +1,7 @@
 //! Fast forms of data movement: mov, movzx, movsx/movsxd, lea, cmovcc and
 //! setcc on registers and memory.
 
-use super::addr::{by_shape, ea, ea_scaled, shape, ABS, BASE, BASE_INDEX, INDEX};
+use super::addr::{by_shape, by_shape_scale, ea, ea_scaled, shape, ABS, BASE, BASE_INDEX, INDEX};
 use super::Reg;
 use super::{by_cc, by_size, handler, sz, Handler, Uop};
 use crate::cpu::Cpu;
@@ -23,18 +23,18 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             (u.r0, u.size) = (Reg::of(reg), size);
             let m = shape(insn, u)?;
             match size {
-                8 => by_shape!(m, mov_rm, 8),
-                4 => by_shape!(m, mov_rm, 4),
-                _ => by_shape!(m, mov_rm, 0),
+                8 => by_shape_scale!(m, u.scale, mov_rm, 8),
+                4 => by_shape_scale!(m, u.scale, mov_rm, 4),
+                _ => by_shape!(m, mov_rm_any),
             }
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
             (u.r1, u.size) = (Reg::of(reg), size);
             let m = shape(insn, u)?;
             match size {
-                8 => by_shape!(m, mov_mr, 8),
-                4 => by_shape!(m, mov_mr, 4),
-                _ => by_shape!(m, mov_mr, 0),
+                8 => by_shape_scale!(m, u.scale, mov_mr, 8),
+                4 => by_shape_scale!(m, u.scale, mov_mr, 4),
+                _ => by_shape!(m, mov_mr_any),
             }
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
@@ -57,16 +57,37 @@ fn mov_ri<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-fn mov_rm<const M: u8, const S: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let size = sz::<S>(u);
-    let v = m.try_read(ea::<M>(c, u), size)?;
-    set_gpr(c, u.r0, size, v);
+/// `mov r, [m]` of 4 or 8 bytes, scale `SC` (log2) when `M` has an index.
+fn mov_rm<const M: u8, const SC: u8, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let v = m.try_read(ea_scaled::<M, SC>(c, u), S)?;
+    set_gpr(c, u.r0, S, v);
     Some(u.next)
 }
 
-fn mov_mr<const M: u8, const S: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let size = sz::<S>(u);
-    m.try_write(ea::<M>(c, u), size, get_gpr(c, u.r1, size))?;
+/// `mov r, [m]` of 1 or 2 bytes.
+fn mov_rm_any<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = m.try_read(ea::<M>(c, u), u.size)?;
+    set_gpr(c, u.r0, u.size, v);
+    Some(u.next)
+}
+
+/// `mov [m], r` of 4 or 8 bytes, scale `SC` (log2) when `M` has an index.
+fn mov_mr<const M: u8, const SC: u8, const S: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    m.try_write(ea_scaled::<M, SC>(c, u), S, get_gpr(c, u.r1, S))?;
+    Some(u.next)
+}
+
+/// `mov [m], r` of 1 or 2 bytes.
+fn mov_mr_any<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_write(ea::<M>(c, u), u.size, get_gpr(c, u.r1, u.size))?;
     Some(u.next)
 }
 
