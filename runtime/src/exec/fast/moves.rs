@@ -25,7 +25,9 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             match size {
                 8 => by_shape_scale!(m, u.scale, mov_rm, 8),
                 4 => by_shape_scale!(m, u.scale, mov_rm, 4),
-                _ => by_shape!(m, mov_rm_any),
+                2 => by_shape_scale!(m, u.scale, mov_rm, 2),
+                1 => by_shape_scale!(m, u.scale, mov_rm, 1),
+                _ => return None,
             }
         }
         (Operand::Mem { size }, Operand::Gpr { reg, .. }) if size <= 8 => {
@@ -34,7 +36,9 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             match size {
                 8 => by_shape_scale!(m, u.scale, mov_mr, 8),
                 4 => by_shape_scale!(m, u.scale, mov_mr, 4),
-                _ => by_shape!(m, mov_mr_any),
+                2 => by_shape_scale!(m, u.scale, mov_mr, 2),
+                1 => by_shape_scale!(m, u.scale, mov_mr, 1),
+                _ => return None,
             }
         }
         (Operand::Mem { size }, Operand::Imm { .. }) if size <= 8 => {
@@ -57,7 +61,7 @@ fn mov_ri<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-/// `mov r, [m]` of 4 or 8 bytes, scale `SC` (log2) when `M` has an index.
+/// `mov r, [m]` of `S` bytes, scale `SC` (log2) when `M` has an index.
 fn mov_rm<const M: u8, const SC: u8, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
@@ -68,26 +72,13 @@ fn mov_rm<const M: u8, const SC: u8, const S: u8>(
     Some(u.next)
 }
 
-/// `mov r, [m]` of 1 or 2 bytes.
-fn mov_rm_any<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = m.try_read(ea::<M>(c, u), u.size)?;
-    set_gpr(c, u.r0, u.size, v);
-    Some(u.next)
-}
-
-/// `mov [m], r` of 4 or 8 bytes, scale `SC` (log2) when `M` has an index.
+/// `mov [m], r` of `S` bytes, scale `SC` (log2) when `M` has an index.
 fn mov_mr<const M: u8, const SC: u8, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
     m.try_write(ea_scaled::<M, SC>(c, u), S, get_gpr(c, u.r1, S))?;
-    Some(u.next)
-}
-
-/// `mov [m], r` of 1 or 2 bytes.
-fn mov_mr_any<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_write(ea::<M>(c, u), u.size, get_gpr(c, u.r1, u.size))?;
     Some(u.next)
 }
 
