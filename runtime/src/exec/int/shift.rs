@@ -80,10 +80,13 @@ pub(crate) fn apply(op: Op, f: &mut Flags, size: u8, v: u64, cnt: u32) -> Option
         }
         Op::Rol => {
             let rc = cnt % bits;
-            let r = if rc == 0 {
-                v
-            } else {
-                ((v << rc) | (v >> (bits - rc))) & m
+            // 32/64-bit rotates are the host's (one instruction once the
+            // size is a constant); 8/16-bit ones are composed.
+            let r = match size {
+                8 => v.rotate_left(rc),
+                4 => (v as u32).rotate_left(rc) as u64,
+                _ if rc == 0 => v,
+                _ => ((v << rc) | (v >> (bits - rc))) & m,
             };
             let cf = r & 1 != 0;
             f.update(CF | OF, co(cf, msb(r, size) ^ cf));
@@ -91,10 +94,11 @@ pub(crate) fn apply(op: Op, f: &mut Flags, size: u8, v: u64, cnt: u32) -> Option
         }
         Op::Ror => {
             let rc = cnt % bits;
-            let r = if rc == 0 {
-                v
-            } else {
-                ((v >> rc) | (v << (bits - rc))) & m
+            let r = match size {
+                8 => v.rotate_right(rc),
+                4 => (v as u32).rotate_right(rc) as u64,
+                _ if rc == 0 => v,
+                _ => ((v >> rc) | (v << (bits - rc))) & m,
             };
             let cf = msb(r, size);
             f.update(CF | OF, co(cf, cf ^ ((r >> (bits - 2)) & 1 != 0)));
