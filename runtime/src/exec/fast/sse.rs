@@ -182,12 +182,12 @@ impl LaneVisit for Forms<'_> {
         };
         u.r0 = Reg::of(d);
         macro_rules! shapes {
-            ($f:ident) => {
+            ($f:ident $(, $w:literal)?) => {
                 match shape(insn, u)? {
-                    ABS => handler($f::<ABS, F>),
-                    BASE => handler($f::<BASE, F>),
-                    BASE_INDEX => handler($f::<BASE_INDEX, F>),
-                    _ => handler($f::<INDEX, F>),
+                    ABS => handler($f::<ABS, $($w,)? F>),
+                    BASE => handler($f::<BASE, $($w,)? F>),
+                    BASE_INDEX => handler($f::<BASE_INDEX, $($w,)? F>),
+                    _ => handler($f::<INDEX, $($w,)? F>),
                 }
             };
         }
@@ -198,10 +198,8 @@ impl LaneVisit for Forms<'_> {
             }
             Operand::Mem { size: 16 } => shapes!(lanes_xm),
             // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
-            Operand::Mem { size } if size == 4 || size == 8 => {
-                u.size = size;
-                shapes!(lanes_x_low)
-            }
+            Operand::Mem { size: 4 } => shapes!(lanes_x_low, 4),
+            Operand::Mem { size: 8 } => shapes!(lanes_x_low, 8),
             // Shift counts: the imm8, zero-extended (as the general path reads it).
             Operand::Imm { .. } => {
                 u.imm = insn.imm as u8 as u64;
@@ -235,9 +233,13 @@ fn lanes_xm<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Opt
     Some(u.next)
 }
 
-/// A scalar source of `u.size` (4 or 8) bytes.
-fn lanes_x_low<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let s = m.try_read(ea::<M>(c, u), u.size)? as u128;
+/// A scalar source of `W` (4 or 8) bytes.
+fn lanes_x_low<const M: u8, const W: u8, F: LaneFn>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let s = m.try_read(ea::<M>(c, u), W)? as u128;
     let d = u.r0 as usize & 15;
     c.xmm[d] = call::<F>(c.xmm[d], s);
     Some(u.next)
