@@ -296,6 +296,10 @@ fn hot_loop(
                 left += u.disp;
                 rip = u.side_target();
             }
+            Exit::Interrupt(p) => {
+                gas.used = gas.limit - left;
+                return Some((interrupt_exit(p, entry), recent.block));
+            }
             Exit::Decline(p) => {
                 let block = recent.block;
                 gas.used = gas.limit - left;
@@ -328,7 +332,21 @@ fn run_threaded(
     match (u.run)(cpu, mem, base.wrapping_add(first)) {
         Exit::Next(next) => Ok(next),
         Exit::Leave(p) => Ok(leave(p, gas)),
+        Exit::Interrupt(p) => Err(interrupt_exit(p, base.wrapping_add(first))),
         Exit::Decline(p) => resume(cpu, mem, cache, block, rip, p, gas),
+    }
+}
+
+/// The block starting with the uop `first` reached `int n` at the uop `p`.
+#[inline(always)]
+fn interrupt_exit(p: *const Uop, first: *const Uop) -> BlockExit {
+    // SAFETY: `p` is the interrupt's uop, inside a block of the cache.
+    let u = unsafe { &*p };
+    BlockExit::Interrupt {
+        vector: u.imm as u8,
+        k: (p as usize).wrapping_sub(first as usize) / std::mem::size_of::<Uop>(),
+        pc: u.disp,
+        next: u.next,
     }
 }
 
@@ -407,6 +425,7 @@ fn resume(
         match (unsafe { &*n }.run)(cpu, mem, n) {
             Exit::Next(next) => return Ok(next),
             Exit::Leave(q) => return Ok(leave(q, gas)),
+            Exit::Interrupt(q) => return Err(interrupt_exit(q, uops.as_ptr())),
             Exit::Decline(q) => p = q,
         }
     }

@@ -25,6 +25,11 @@ fn jcc_rel<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(if c.flags.cond(CC) { u.imm } else { u.next })
 }
 
+/// The threaded entry of `int n` (see `Exit::Interrupt`).
+pub fn interrupt(_: &mut Cpu, _: &mut Memory, p: *const Uop) -> Exit {
+    Exit::Interrupt(p)
+}
+
 /// The threaded entry of a `jcc` inside its block (`Uop::SIDE`) whose block
 /// goes on along the taken path when `taken`, else the fall-through path.
 pub fn side_jcc(cc: u8, taken: bool) -> Threaded {

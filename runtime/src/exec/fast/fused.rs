@@ -271,7 +271,9 @@ mod tests {
                                 assert_ne!(want, goes_on, "{first} / {jcc}: left");
                                 assert_eq!(uops[1].side_target(), want);
                             }
-                            Exit::Decline(_) => panic!("a fused register pair declined"),
+                            Exit::Decline(_) | Exit::Interrupt(_) => {
+                                panic!("a fused register pair declined")
+                            }
                         }
                         assert_eq!(c2.flags.get(), cpu.flags.get(), "flags after {first}");
                         assert_eq!(c2.gpr, cpu.gpr);

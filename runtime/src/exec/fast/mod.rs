@@ -49,6 +49,10 @@ pub enum Exit {
     /// [`Uop::side_target`], and the instructions after this one, charged
     /// with the block, did not run (their cost is the uop's `disp`).
     Leave(*const Uop),
+    /// This uop is `int n` (always the last of its block): the interrupt
+    /// `imm` is raised at `disp` (the instruction's address), and execution
+    /// goes on at `next` after it is served.
+    Interrupt(*const Uop),
 }
 
 /// A threaded entry point: runs the uop at the pointer and, unless it is the
@@ -364,6 +368,16 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Jmp => control::jmp(insn, u)?,
         Call => control::call(insn, u)?,
         Ret => control::ret(insn)?,
+        Int => {
+            // Interrupts end their block; serving one is the interpreter's
+            // job, so the handler only says which it is and where.
+            u.imm = insn.imm as u8 as u64;
+            u.disp = u.next.wrapping_sub(insn.len as u64);
+            Handler {
+                mid: control::interrupt,
+                last: control::interrupt,
+            }
+        }
         Push => control::push(insn, u)?,
         Pop => control::pop(insn, u)?,
         Leave => control::leave(insn)?,
@@ -454,5 +468,6 @@ pub fn execute_translated(
         Exit::Decline(_) => super::execute(cpu, mem, insn, next_rip),
         // Only `translate_side` makes uops that leave, and this is `translate`.
         Exit::Leave(_) => super::execute(cpu, mem, insn, next_rip),
+        Exit::Interrupt(_) => super::execute(cpu, mem, insn, next_rip),
     }
 }
