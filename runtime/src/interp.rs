@@ -11,7 +11,7 @@
 //! - each iteration of a REP string instruction is charged before it runs.
 
 use crate::abi::{self, Flow};
-use crate::cache::{Block, CodeCache};
+use crate::cache::{Block, CodeCache, Recent};
 use crate::cpu::{reg, Cpu};
 use crate::exec::fast::{Exit, Uop};
 use crate::exec::{self, Step};
@@ -288,27 +288,67 @@ fn hot_loop(
         // shared for this whole loop, so `uops` cannot move
         // (`cache::Recent::entry`).
         let run = unsafe { &*entry }.run;
-        match run(cpu, mem, entry) {
-            Exit::Next(next) => rip = next,
-            Exit::Leave(p) => {
-                // SAFETY: `p` is the uop that left, inside the block.
-                let u = unsafe { &*p };
-                left += u.disp;
-                rip = u.side_target();
-            }
-            Exit::Interrupt(p) => {
-                gas.used = gas.limit - left;
-                return Some((interrupt_exit(p, entry), recent.block));
-            }
-            Exit::Decline(p) => {
-                let block = recent.block;
-                gas.used = gas.limit - left;
-                let r = resume(cpu, mem, cache, block, rip, p, gas);
-                left = gas.limit - gas.used;
-                match r {
-                    Ok(next) | Err(BlockExit::Done(next)) => rip = next,
-                    Err(exit) => return Some((exit, block)),
-                }
+        // Falling through or branching is the common exit; the others go
+        // out of line, so this stays one compare (a `match` here became a
+        // jump table: one more indirect jump per block).
+        let exit = run(cpu, mem, entry);
+        if let Exit::Next(next) = exit {
+            rip = next;
+            continue;
+        }
+        // Side exits are frequent too (every loop exit, every forward
+        // branch against the static guess).
+        if let Exit::Leave(p) = exit {
+            // SAFETY: `p` is the uop that left, inside the block.
+            let u = unsafe { &*p };
+            left += u.disp;
+            rip = u.side_target();
+            continue;
+        }
+        // The meter stays a value (a reference would keep it in memory).
+        match other_exit(cpu, mem, cache, recent, rip, exit, left, gas) {
+            Ok((next, now_left)) => (rip, left) = (next, now_left),
+            Err(e) => return Some(e),
+        }
+    }
+}
+
+/// A block of the hot loop ended other than by falling through, branching
+/// or a side exit: an interrupt, or a declined uop (resumed on the general
+/// path). `Ok` = continue at this address with this
+/// much gas left.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn other_exit(
+    cpu: &mut Cpu,
+    mem: &mut Memory,
+    cache: &CodeCache,
+    recent: &Recent,
+    rip: u64,
+    exit: Exit,
+    left: u64,
+    gas: &mut Gas,
+) -> Result<(u64, u64), (BlockExit, Block)> {
+    match exit {
+        Exit::Next(next) => Ok((next, left)),
+        Exit::Leave(p) => {
+            // SAFETY: `p` is the uop that left, inside the block.
+            let u = unsafe { &*p };
+            Ok((u.side_target(), left + u.disp))
+        }
+        Exit::Interrupt(p) => {
+            gas.used = gas.limit - left;
+            Err((interrupt_exit(p, recent.entry), recent.block))
+        }
+        Exit::Decline(p) => {
+            let block = recent.block;
+            gas.used = gas.limit - left;
+            let r = resume(cpu, mem, cache, block, rip, p, gas);
+            let left = gas.limit - gas.used;
+            match r {
+                Ok(next) | Err(BlockExit::Done(next)) => Ok((next, left)),
+                Err(exit) => Err((exit, block)),
             }
         }
     }
