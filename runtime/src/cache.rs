@@ -8,7 +8,8 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    dead_flags, fuse, translate, translate_flags_dead, translate_side, translate_within, Uop,
+    dead_flags, fuse, live_after, live_in, live_out, translate, translate_flags_dead,
+    translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -325,19 +326,35 @@ impl CodeCache {
                 after = after.saturating_add(c);
             }
         }
+        // The flags the block's successors may read (`exec::fast::noflags`).
+        let live_end = match (self.insns.last(), self.uops.last()) {
+            (Some(last), Some(u)) if count > 0 => live_out(mem, last, u.next),
+            _ => ALL_FLAGS,
+        };
         // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler
         // (`exec::fast::fused`) installed on the `cmp`/`test`.
-        // So does one followed by a side-exit `jcc` inside the block.
+        // So does one followed by a side-exit `jcc` inside the block. The
+        // pair skips the flags record when no flag is live after the branch.
         let end = self.insns.len();
         for k in start..end.saturating_sub(1) {
-            let place = match self.uops.get(k + 1) {
-                _ if k + 2 == end => Place::End,
-                Some(j) if j.is_side() && j.successor() == j.imm => Place::SideTaken,
-                Some(j) if j.is_side() => Place::SideNotTaken,
+            let (place, live) = match self.uops.get(k + 1) {
+                _ if k + 2 == end => (Place::End, live_end),
+                Some(j) if j.is_side() => {
+                    let inside = self
+                        .insns
+                        .get(start..)
+                        .map_or(ALL_FLAGS, |b| live_after(b, k + 1 - start, live_end));
+                    let place = if j.successor() == j.imm {
+                        Place::SideTaken
+                    } else {
+                        Place::SideNotTaken
+                    };
+                    (place, inside | live_in(mem, j.side_target()))
+                }
                 _ => continue,
             };
             if let (Some(a), Some(j)) = (self.insns.get(k), self.insns.get(k + 1)) {
-                if let (Some(f), Some(u)) = (fuse(a, j, place), self.uops.get_mut(k)) {
+                if let (Some(f), Some(u)) = (fuse(a, j, place, live != 0), self.uops.get_mut(k)) {
                     if u.is_fast() {
                         u.run = f;
                     }
@@ -347,7 +364,7 @@ impl CodeCache {
         // Arithmetic whose flags the block overwrites before reading them
         // skips the flags record (`exec::fast::noflags`).
         if let Some(insns) = self.insns.get(start..) {
-            let dead = dead_flags(insns);
+            let dead = dead_flags(insns, live_end);
             for k in 0..insns.len().saturating_sub(1) {
                 if dead & 1u128.checked_shl(k as u32).unwrap_or(0) == 0 {
                     continue;

@@ -18,6 +18,7 @@ use super::{Exit, Threaded, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::alu::compute;
 use crate::exec::int::get_gpr;
+use crate::flags::Flags;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -40,16 +41,22 @@ const SIDE_TAKEN: u8 = 1;
 const SIDE_NOT_TAKEN: u8 = 2;
 
 /// The fused handler for `first` followed by the `jcc` at `place`, when
-/// the pair has a fused form.
-pub(crate) fn fuse(first: &Insn, jcc: &Insn, place: Place) -> Option<Threaded> {
-    match place {
-        Place::End => fuse_at::<END>(first, jcc),
-        Place::SideTaken => fuse_at::<SIDE_TAKEN>(first, jcc),
-        Place::SideNotTaken => fuse_at::<SIDE_NOT_TAKEN>(first, jcc),
+/// the pair has a fused form. `record`: whether it writes the flags record
+/// of `first`; false only when no flag is live after the branch on either
+/// path (`noflags::live_out`, `noflags::live_in`), the branch itself being
+/// decided from the operands.
+pub(crate) fn fuse(first: &Insn, jcc: &Insn, place: Place, record: bool) -> Option<Threaded> {
+    match (place, record) {
+        (Place::End, true) => fuse_at::<END, true>(first, jcc),
+        (Place::SideTaken, true) => fuse_at::<SIDE_TAKEN, true>(first, jcc),
+        (Place::SideNotTaken, true) => fuse_at::<SIDE_NOT_TAKEN, true>(first, jcc),
+        (Place::End, false) => fuse_at::<END, false>(first, jcc),
+        (Place::SideTaken, false) => fuse_at::<SIDE_TAKEN, false>(first, jcc),
+        (Place::SideNotTaken, false) => fuse_at::<SIDE_NOT_TAKEN, false>(first, jcc),
     }
 }
 
-fn fuse_at<const AT: u8>(first: &Insn, jcc: &Insn) -> Option<Threaded> {
+fn fuse_at<const AT: u8, const REC: bool>(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     let cc = jcc.op.condition()?;
     if jcc.op as u16 - cc as u16 != Op::Jo as u16 {
         return None;
@@ -65,22 +72,22 @@ fn fuse_at<const AT: u8>(first: &Insn, jcc: &Insn) -> Option<Threaded> {
     macro_rules! by_cc {
         ($op:expr, $imm:expr, $s:expr) => {
             Some(match cc & 15 {
-                0 => cmp_jcc::<$op, $imm, $s, 0, AT> as Threaded,
-                1 => cmp_jcc::<$op, $imm, $s, 1, AT>,
-                2 => cmp_jcc::<$op, $imm, $s, 2, AT>,
-                3 => cmp_jcc::<$op, $imm, $s, 3, AT>,
-                4 => cmp_jcc::<$op, $imm, $s, 4, AT>,
-                5 => cmp_jcc::<$op, $imm, $s, 5, AT>,
-                6 => cmp_jcc::<$op, $imm, $s, 6, AT>,
-                7 => cmp_jcc::<$op, $imm, $s, 7, AT>,
-                8 => cmp_jcc::<$op, $imm, $s, 8, AT>,
-                9 => cmp_jcc::<$op, $imm, $s, 9, AT>,
-                10 => cmp_jcc::<$op, $imm, $s, 10, AT>,
-                11 => cmp_jcc::<$op, $imm, $s, 11, AT>,
-                12 => cmp_jcc::<$op, $imm, $s, 12, AT>,
-                13 => cmp_jcc::<$op, $imm, $s, 13, AT>,
-                14 => cmp_jcc::<$op, $imm, $s, 14, AT>,
-                _ => cmp_jcc::<$op, $imm, $s, 15, AT>,
+                0 => cmp_jcc::<$op, $imm, $s, 0, AT, REC> as Threaded,
+                1 => cmp_jcc::<$op, $imm, $s, 1, AT, REC>,
+                2 => cmp_jcc::<$op, $imm, $s, 2, AT, REC>,
+                3 => cmp_jcc::<$op, $imm, $s, 3, AT, REC>,
+                4 => cmp_jcc::<$op, $imm, $s, 4, AT, REC>,
+                5 => cmp_jcc::<$op, $imm, $s, 5, AT, REC>,
+                6 => cmp_jcc::<$op, $imm, $s, 6, AT, REC>,
+                7 => cmp_jcc::<$op, $imm, $s, 7, AT, REC>,
+                8 => cmp_jcc::<$op, $imm, $s, 8, AT, REC>,
+                9 => cmp_jcc::<$op, $imm, $s, 9, AT, REC>,
+                10 => cmp_jcc::<$op, $imm, $s, 10, AT, REC>,
+                11 => cmp_jcc::<$op, $imm, $s, 11, AT, REC>,
+                12 => cmp_jcc::<$op, $imm, $s, 12, AT, REC>,
+                13 => cmp_jcc::<$op, $imm, $s, 13, AT, REC>,
+                14 => cmp_jcc::<$op, $imm, $s, 14, AT, REC>,
+                _ => cmp_jcc::<$op, $imm, $s, 15, AT, REC>,
             })
         };
     }
@@ -99,7 +106,14 @@ fn fuse_at<const AT: u8>(first: &Insn, jcc: &Insn) -> Option<Threaded> {
 
 /// `cmp`/`test` `r, r` or `r, imm` of `S` bytes, then `jcc` with condition
 /// `CC` at place `AT` (`END`, `SIDE_TAKEN`, `SIDE_NOT_TAKEN`).
-fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8, const AT: u8>(
+fn cmp_jcc<
+    const OP: u16,
+    const IMM: bool,
+    const S: u8,
+    const CC: u8,
+    const AT: u8,
+    const REC: bool,
+>(
     c: &mut Cpu,
     m: &mut Memory,
     p: *const Uop,
@@ -117,8 +131,16 @@ fn cmp_jcc<const OP: u16, const IMM: bool, const S: u8, const CC: u8, const AT: 
     // The flags record, exactly as the `cmp`/`test` handler writes it; the
     // branch reads it at once, while the compiler still knows its kind, so
     // `Flags::cond` compares `a` and `b` (or tests the result) directly.
-    compute::<OP>(&mut c.flags, S, a, b);
-    let taken = c.flags.cond(CC);
+    let taken = if REC {
+        compute::<OP>(&mut c.flags, S, a, b);
+        c.flags.cond(CC)
+    } else {
+        // Nothing reads this record after the branch: a local one, which
+        // the compiler reduces to the comparison itself.
+        let mut f = Flags::default();
+        compute::<OP>(&mut f, S, a, b);
+        f.cond(CC)
+    };
     if AT == END {
         return Exit::Next(if taken { j.imm } else { j.next });
     }
@@ -228,7 +250,7 @@ mod tests {
                     };
 
                     // At the end of a block: the fused pair returns the target.
-                    let fused = fuse(&first, &jcc, Place::End).expect("the pair fuses");
+                    let fused = fuse(&first, &jcc, Place::End, true).expect("the pair fuses");
                     let (mut c1, mut m1) = (start.clone(), Memory::new());
                     let mut uops = [translate_within(&first, next), translate(&jcc, after)];
                     uops[0].run = fused;
@@ -238,6 +260,18 @@ mod tests {
                     assert_eq!(got, want, "{first} / {jcc} with a={a:#x} b={b:#x}");
                     assert_eq!(c1.flags.get(), cpu.flags.get(), "flags after {first}");
                     assert_eq!(c1.gpr, cpu.gpr);
+
+                    // Without the record (no flag live after the branch): the
+                    // same branch, and the flags left as they were.
+                    let bare = fuse(&first, &jcc, Place::End, false).expect("the pair fuses");
+                    let (mut c3, mut m3) = (start.clone(), Memory::new());
+                    uops[0].run = bare;
+                    let Exit::Next(got) = (uops[0].run)(&mut c3, &mut m3, uops.as_ptr()) else {
+                        panic!("a fused register pair declined");
+                    };
+                    assert_eq!(got, want, "{first} / {jcc} without the record");
+                    assert_eq!(c3.flags.get(), start.flags.get(), "flags untouched");
+                    assert_eq!(c3.gpr, cpu.gpr);
 
                     // Inside a block, as a side exit that goes on along either
                     // path: the block's way runs the uop after the jcc (here a
@@ -257,7 +291,7 @@ mod tests {
                             side,
                             translate(&nop, after + 1),
                         ];
-                        uops[0].run = fuse(&first, &jcc, place).expect("the pair fuses");
+                        uops[0].run = fuse(&first, &jcc, place, true).expect("the pair fuses");
                         let (mut c2, mut m2) = (start.clone(), Memory::new());
                         let exit = (uops[0].run)(&mut c2, &mut m2, uops.as_ptr());
                         let goes_on = if taken { uops[1].imm } else { after };
@@ -294,11 +328,11 @@ mod tests {
         let jmp = decode(&[0xeb, 0x02], 0x1000).expect("jmp");
         let sete = decode(&[0x0f, 0x94, 0xc0], 0x1000).expect("sete");
         let end = Place::End;
-        assert!(fuse(&cmp_mem, &jcc, end).is_none());
-        assert!(fuse(&cmp_r8, &jcc, end).is_none());
-        assert!(fuse(&cmp_rr, &jmp, end).is_none());
-        assert!(fuse(&cmp_rr, &sete, end).is_none());
-        assert!(fuse(&cmp_rr, &jcc, end).is_some());
-        assert!(fuse(&cmp_rr, &jcc, Place::SideTaken).is_some());
+        assert!(fuse(&cmp_mem, &jcc, end, true).is_none());
+        assert!(fuse(&cmp_r8, &jcc, end, true).is_none());
+        assert!(fuse(&cmp_rr, &jmp, end, true).is_none());
+        assert!(fuse(&cmp_rr, &sete, end, true).is_none());
+        assert!(fuse(&cmp_rr, &jcc, end, true).is_some());
+        assert!(fuse(&cmp_rr, &jcc, Place::SideTaken, true).is_some());
     }
 }

@@ -279,7 +279,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
 }
 
 pub(crate) use fused::{fuse, Place};
-pub(crate) use noflags::dead_flags;
+pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
 
 /// Translate an instruction whose flags are dead (see [`dead_flags`]) and
 /// that is followed by another uop of its block: its flag-free form, if it

@@ -15,13 +15,15 @@
 
 use super::alu::{binary_flags_dead, other_flags_dead};
 use super::{Handler, Uop};
-use crate::cache::MAX_BLOCK;
+use crate::cache::{ends_block, MAX_BLOCK};
 use crate::exec::int::shift::count_mask;
 use crate::flags::{AF, CF, OF, PF, SF, ZF};
+use crate::memory::Memory;
+use echovm_decoder::decode;
 use echovm_decoder::{Insn, Op, Operand};
 
 /// The six status flags.
-const ALL: u64 = CF | PF | AF | ZF | SF | OF;
+pub(crate) const ALL: u64 = CF | PF | AF | ZF | SF | OF;
 
 /// How an instruction uses the status flags (bit masks of `flags::CF`…).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,12 +95,13 @@ fn flag_use(insn: &Insn) -> FlagUse {
 
 /// Bit `k` set: instruction `k` of the block writes flags, and every flag it
 /// may write is overwritten before any later instruction of the block may
-/// read it (flags are live at the block's end). Blocks have at most
-/// [`MAX_BLOCK`] (128) instructions, one bit each.
-pub(crate) fn dead_flags(block: &[Insn]) -> u128 {
+/// read it, `live_end` being the flags live after the block's last
+/// instruction ([`live_out`]). Blocks have at most [`MAX_BLOCK`] (128)
+/// instructions, one bit each.
+pub(crate) fn dead_flags(block: &[Insn], live_end: u64) -> u128 {
     const { assert!(MAX_BLOCK <= 128) };
     let mut dead = 0u128;
-    let mut live = ALL;
+    let mut live = live_end;
     for (k, insn) in block.iter().enumerate().rev() {
         let f = flag_use(insn);
         if f.may != 0 && f.may & live == 0 {
@@ -108,6 +111,67 @@ pub(crate) fn dead_flags(block: &[Insn]) -> u128 {
         live = (live & !f.kills) | f.reads;
     }
     dead
+}
+
+/// The flags live just after instruction `k` of `block`, `live_end` being
+/// those live after its last instruction.
+pub(crate) fn live_after(block: &[Insn], k: usize, live_end: u64) -> u64 {
+    let mut live = live_end;
+    for insn in block.iter().skip(k + 1).rev() {
+        let f = flag_use(insn);
+        live = (live & !f.kills) | f.reads;
+    }
+    live
+}
+
+/// How many instructions [`live_in`] looks at.
+const LOOKAHEAD: usize = 24;
+
+/// The flags that code starting at `pc` may read before overwriting them:
+/// its straight-line instructions are decoded (code is immutable) until all
+/// six flags are overwritten, a block ends, or [`LOOKAHEAD`] instructions
+/// pass; whatever is not known to be overwritten by then counts as read.
+/// Anything that does not decode counts as reading every flag.
+pub(crate) fn live_in(mem: &Memory, mut pc: u64) -> u64 {
+    let (mut reads, mut killed) = (0, 0);
+    for _ in 0..LOOKAHEAD {
+        let Some(insn) = mem.fetch(pc, 32).ok().and_then(|b| decode(b, pc).ok()) else {
+            return ALL;
+        };
+        let f = flag_use(&insn);
+        reads |= f.reads & !killed;
+        killed |= f.kills;
+        if killed == ALL {
+            return reads;
+        }
+        if ends_block(insn.op) || insn.op.is_string() {
+            break;
+        }
+        pc = pc.wrapping_add(insn.len as u64);
+    }
+    reads | (ALL & !killed)
+}
+
+/// The flags live after a block's last instruction `last` (at whose end
+/// execution would fall through to `next`): what its successors may read —
+/// both paths of a conditional branch, the target of a direct jump or call,
+/// the next instruction otherwise. Returns, indirect transfers, interrupts
+/// and anything else count as reading every flag.
+pub(crate) fn live_out(mem: &Memory, last: &Insn, next: u64) -> u64 {
+    let direct = matches!(last.ops[0], Operand::Imm { .. });
+    let is_jcc = last
+        .op
+        .condition()
+        .is_some_and(|cc| last.op as u16 - cc as u16 == Op::Jo as u16);
+    if is_jcc {
+        live_in(mem, last.imm) | live_in(mem, next)
+    } else if matches!(last.op, Op::Jmp | Op::Call) && direct {
+        live_in(mem, last.imm)
+    } else if ends_block(last.op) || last.op.is_string() {
+        ALL
+    } else {
+        live_in(mem, next)
+    }
 }
 
 /// The flag-free handler for `insn`, whose flags are dead, if it has one
@@ -167,44 +231,110 @@ mod tests {
     #[test]
     fn liveness_of_block_flags() {
         // The second add overwrites the first one's flags before jc reads them.
-        assert_eq!(dead_flags(&insns(&[ADD, ADD, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, ADD, JC]), ALL), 0b001);
         // adc reads CF: the add before it is live.
-        assert_eq!(dead_flags(&insns(&[ADD, ADC, RET])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, ADC, RET]), ALL), 0);
         // inc keeps CF, which jc reads: the add stays live.
-        assert_eq!(dead_flags(&insns(&[ADD, INC, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, INC, JC]), ALL), 0);
         // Flags are live at the end of a block, even after a mov.
-        assert_eq!(dead_flags(&insns(&[ADD, MOV, SUB, RET])), 0b0001);
-        assert_eq!(dead_flags(&insns(&[ADD, MOV])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, MOV, SUB, RET]), ALL), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, MOV]), ALL), 0);
         // setcc and pushf read flags.
-        assert_eq!(dead_flags(&insns(&[ADD, SETE, SUB, RET])), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, PUSHF, SUB, RET])), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, SETE, SUB, RET]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, PUSHF, SUB, RET]), ALL), 0);
         // cmp kills: everything before it is dead.
-        assert_eq!(dead_flags(&insns(&[SUB, ADD, MOV, CMP, JC])), 0b00011);
+        assert_eq!(dead_flags(&insns(&[SUB, ADD, MOV, CMP, JC]), ALL), 0b00011);
         // imul writes only CF/OF: dead under a full kill, live under inc
         // (which keeps CF for jc), and it does not kill the add's other flags.
-        assert_eq!(dead_flags(&insns(&[IMUL, SHR5, JC])), 0b001);
-        assert_eq!(dead_flags(&insns(&[IMUL, INC, JC])), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, IMUL, SUB, JC])), 0b011);
-        assert_eq!(dead_flags(&insns(&[ADD, IMUL, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[IMUL, SHR5, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[IMUL, INC, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, SUB, JC]), ALL), 0b011);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, JC]), ALL), 0);
         // inc/dec leave CF alone: an add before them stays live for jc, but
         // inc itself is dead under a later add.
-        assert_eq!(dead_flags(&insns(&[ADD, DEC, JC])), 0);
-        assert_eq!(dead_flags(&insns(&[DEC, ADD, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, DEC, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[DEC, ADD, JC]), ALL), 0b001);
         // A shift by CL may write nothing (CL = 0): it kills nothing, but its
         // own writes can be dead. A count masked to 0 writes nothing at all.
-        assert_eq!(dead_flags(&insns(&[ADD, SHLCL, JC])), 0);
-        assert_eq!(dead_flags(&insns(&[SHLCL, ADD, JC])), 0b001);
-        assert_eq!(dead_flags(&insns(&[ADD, SHR64, JC])), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, SHR5, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, SHLCL, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[SHLCL, ADD, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR64, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR5, JC]), ALL), 0b001);
         // Rotates write CF/OF: dead when a sub follows, not when only inc.
-        assert_eq!(dead_flags(&insns(&[ROL, SUB, RET])), 0b001);
-        assert_eq!(dead_flags(&insns(&[ROL, INC, JC])), 0);
+        assert_eq!(dead_flags(&insns(&[ROL, SUB, RET]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ROL, INC, JC]), ALL), 0);
         // A linked call passes flags through to its target's instructions.
-        assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET])), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET]), ALL), 0b0001);
         // SSE arithmetic passes flags through; ucomisd writes all six.
-        assert_eq!(dead_flags(&insns(&[ADD, MULSD, SUB, JC])), 0b0001);
-        assert_eq!(dead_flags(&insns(&[ADD, UCOMISD, JC])), 0b001);
-        assert_eq!(dead_flags(&insns(&[UCOMISD, ADD, JC])), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, MULSD, SUB, JC]), ALL), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, UCOMISD, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[UCOMISD, ADD, JC]), ALL), 0b001);
+    }
+
+    /// Memory with `code` mapped executable at 0x40_0000.
+    fn code_at(code: &[&[u8]]) -> Memory {
+        let mut m = Memory::new();
+        let mut data: Vec<u8> = code.concat();
+        data.resize(4096, 0x90); // nop padding after the code
+        m.map(Region {
+            start: 0x40_0000,
+            perm: Perm::RX,
+            kind: RegionKind::Segment,
+            data,
+        })
+        .expect("maps");
+        m
+    }
+
+    #[test]
+    fn liveness_at_block_entries_and_exits() {
+        let at = 0x40_0000;
+        // add overwrites all six before anything reads them.
+        assert_eq!(live_in(&code_at(&[MOV, ADD, JC]), at), 0);
+        // jc reads (every flag, conservatively); inc keeps CF for it.
+        assert_eq!(live_in(&code_at(&[JC]), at), ALL);
+        assert_eq!(live_in(&code_at(&[MOV, INC, JC]), at), CF);
+        // imul overwrites CF/OF only; at ret the rest counts as read.
+        assert_eq!(live_in(&code_at(&[IMUL, RET]), at), ALL & !(CF | OF));
+        // Unmapped or undecodable code reads everything.
+        assert_eq!(live_in(&code_at(&[ADD]), 0x9_0000), ALL);
+        assert_eq!(live_in(&code_at(&[&[0x0f, 0xff]]), at), ALL);
+        // A nop sled longer than the lookahead: nothing known to be written.
+        assert_eq!(live_in(&code_at(&[]), at), ALL);
+
+        // After a block: both paths of a jcc, the target of a direct jmp, the
+        // fall-through otherwise; a ret's successor is unknown.
+        let m = code_at(&[ADD, RET, INC, JC]); // 0x400000 add, +3 ret, +4 inc, +7 jc
+        let jc = |target: u64| {
+            let mut i = decode(&[0x0f, 0x82, 0, 0, 0, 0], 0x3f_fff0).expect("jc");
+            i.imm = target;
+            i
+        };
+        let next = 0x3f_fff6;
+        let mut m2 = code_at(&[ADD]);
+        m2.map(Region {
+            start: 0x3f_f000,
+            perm: Perm::RX,
+            kind: RegionKind::Segment,
+            data: [&[0x90u8; 0xff6][..], ADD, &[0x90; 7]].concat(),
+        })
+        .expect("maps");
+        assert_eq!(live_out(&m2, &jc(at), next), 0, "both paths add first");
+        assert_eq!(live_out(&m, &jc(at + 4), at + 3), ALL, "one path is a ret");
+        let ret = decode(RET, at).expect("ret");
+        assert_eq!(live_out(&m, &ret, at + 1), ALL);
+        let jmp = {
+            let mut i = decode(&[0xe9, 0, 0, 0, 0], 0x3f_fff0).expect("jmp");
+            i.imm = at;
+            i
+        };
+        assert_eq!(live_out(&m, &jmp, 0x3f_fff5), 0);
+        // Whole blocks: with no flag live at the end, the last add's flags
+        // are dead too (the last instruction is never given a flag-free
+        // form, but the liveness says so).
+        assert_eq!(dead_flags(&insns(&[ADD, MOV, ADD]), 0), 0b101);
+        assert_eq!(live_after(&insns(&[ADD, JC, SUB, RET]), 1, ALL), 0);
+        assert_eq!(live_after(&insns(&[ADD, JC, INC, RET]), 1, 0), CF);
     }
 
     fn mem() -> Memory {
