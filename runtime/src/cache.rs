@@ -114,11 +114,17 @@ const RECENT: usize = 1024;
 /// the nested-call path, once per call depth.
 fn front_cache() -> Box<[Recent; RECENT]> {
     let v: Box<[Recent]> = vec![EMPTY; RECENT].into_boxed_slice();
-    match v.try_into() {
-        Ok(a) => a,
-        // `v` has exactly RECENT entries.
-        Err(_) => unreachable!("front cache length"),
-    }
+    // `v` has exactly RECENT entries, so the conversion cannot fail; the
+    // fallback only keeps this free of a panic path.
+    v.try_into().unwrap_or_else(|_| front_cache_on_stack())
+}
+
+/// The never-taken fallback of [`front_cache`], out of line so that its
+/// stack temporary is not part of any caller's frame.
+#[cold]
+#[inline(never)]
+fn front_cache_on_stack() -> Box<[Recent; RECENT]> {
+    Box::new([EMPTY; RECENT])
 }
 
 #[inline(always)]
