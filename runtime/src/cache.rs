@@ -8,8 +8,8 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    dead_flags, fuse, live_after, live_in, live_out, translate, translate_flags_dead,
-    translate_side, translate_within, Uop, ALL_FLAGS,
+    dead_flags, fuse, live_after, live_in, live_out, pop_run, push_run, translate,
+    translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -130,6 +130,16 @@ fn front_cache_on_stack() -> Box<[Recent; RECENT]> {
 #[inline(always)]
 fn slot(addr: u64) -> usize {
     ((addr ^ (addr >> 10)) as usize) & (RECENT - 1)
+}
+
+/// `Push` or `Pop` for a `push r64` / `pop r64` other than of `rsp` (the
+/// forms a run may hold), else `None`.
+fn stack_op(insn: &Insn) -> Option<Op> {
+    let Operand::Gpr { reg, size: 8 } = insn.ops[0] else {
+        return None;
+    };
+    let plain = insn.osize != 2 && reg & 15 != 4;
+    (plain && matches!(insn.op, Op::Push | Op::Pop)).then_some(insn.op)
 }
 
 /// True if the instruction ends a basic block.
@@ -381,6 +391,31 @@ impl CodeCache {
                     }
                 }
             }
+        }
+        // Runs of `push r64` / `pop r64` (prologues and epilogues) run as one
+        // handler each (`exec::fast::control::push_run`), installed on the
+        // run's first uop; the uop after the run must be in the block.
+        let mut k = start;
+        while k < end {
+            let kind = self.insns.get(k).and_then(stack_op);
+            let Some(op) = kind else {
+                k += 1;
+                continue;
+            };
+            let mut n = 1;
+            while n < 4 && k + n + 1 < end && self.insns.get(k + n).and_then(stack_op) == Some(op) {
+                n += 1;
+            }
+            let fast = (k..k + n).all(|i| self.uops.get(i).is_some_and(|u| u.is_fast()));
+            let run = if op == Op::Push {
+                push_run(n)
+            } else {
+                pop_run(n)
+            };
+            if let (true, Some(run), Some(u)) = (fast && k + n < end, run, self.uops.get_mut(k)) {
+                u.run = run;
+            }
+            k += n;
         }
         let b = Block {
             first,

@@ -93,6 +93,19 @@ impl Window {
         }
     }
 
+    /// Pointer to the `len` (at least 8) bytes at `addr` if they all lie
+    /// in this window.
+    #[inline(always)]
+    fn span(&self, addr: u64, len: u64) -> Option<*mut u8> {
+        let off = addr.wrapping_sub(self.start);
+        if off < self.lim && self.lim - off > len - 8 {
+            // SAFETY: `off + len <= lim + 7 = len` of the region's buffer.
+            Some(unsafe { self.ptr.add(off as usize) })
+        } else {
+            None
+        }
+    }
+
     /// Pointer to the 16 bytes at `addr` if they lie in this window.
     #[inline(always)]
     fn at16(&self, addr: u64) -> Option<*mut u8> {
@@ -433,6 +446,30 @@ impl Memory {
         // writable regions, and `&mut self` rules out any other access.
         unsafe { store_ptr(p, size, val) };
         Some(())
+    }
+
+    /// Fast-path pointer to `len` (8 ≤ `len`, a multiple of 8) readable
+    /// bytes at `addr`, all in one of the two most recently read regions:
+    /// several stack slots at once (runs of `pop`).
+    #[inline(always)]
+    pub fn try_read_span(&self, addr: u64, len: u64) -> Option<*const u8> {
+        let w = &self.caches.read;
+        let p = w[0]
+            .get()
+            .span(addr, len)
+            .or_else(|| w[1].get().span(addr, len))?;
+        Some(p as *const u8)
+    }
+
+    /// Fast-path pointer to `len` (8 ≤ `len`, a multiple of 8) writable
+    /// bytes at `addr` (runs of `push`); `&mut self` keeps anything else
+    /// from touching them while the caller writes.
+    #[inline(always)]
+    pub fn try_write_span(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
+        let w = &self.caches.write;
+        w[0].get()
+            .span(addr, len)
+            .or_else(|| w[1].get().span(addr, len))
     }
 
     /// Fast-path 16-byte read (see [`Memory::try_read`]).
@@ -811,6 +848,23 @@ mod tests {
         assert_eq!(load(s, 4), Some(0x5566_7788));
         store(s, 4, 0xdead_beef).unwrap();
         assert_eq!(m.read(0x11000, 8).unwrap(), 0x1122_3344_dead_beef);
+    }
+
+    #[test]
+    fn spans_lie_wholly_in_one_window() {
+        let mut m = Memory::new();
+        m.map(rw(0x20000, 64)).unwrap();
+        m.write(0x20000, 8, 1).unwrap(); // warms the write window
+        m.read(0x20000, 8).unwrap(); // and the read window
+                                     // The whole region, and runs ending at its last byte, fit.
+        assert!(m.try_write_span(0x20000, 64).is_some());
+        assert!(m.try_write_span(0x20030, 16).is_some());
+        assert!(m.try_read_span(0x20028, 24).is_some());
+        // One byte past the end, or starting below the region, does not.
+        assert!(m.try_write_span(0x20000, 72).is_none());
+        assert!(m.try_write_span(0x20038, 16).is_none());
+        assert!(m.try_read_span(0x20031, 16).is_none());
+        assert!(m.try_read_span(0x1fff8, 16).is_none());
     }
 
     #[test]

@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(16) {
+    let pick = match r.below(17) {
         8 if in_loop => 1,
         k => k,
     };
@@ -130,6 +130,13 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             0x01,
             0xc0 | b << 3 | a,
         ]),
+        // Runs of pushes and pops (one handler per run): push a, b, c;
+        // pop a, b, c rotates the three values; push a, b; pop a, b swaps.
+        16 => {
+            let c = REGS[r.below(4) as usize];
+            code.extend([0x50 | a, 0x50 | b, 0x50 | c, 0x58 | a, 0x58 | b, 0x58 | c]);
+            code.extend([0x50 | a, 0x50 | b, 0x58 | a, 0x58 | b]);
+        }
         15 => code.extend([
             0x48,
             0x85,
