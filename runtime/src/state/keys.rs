@@ -84,7 +84,7 @@ pub fn with_storage_key<R>(contract: &Address, key: &[u8], f: impl FnOnce(&[u8])
     const SHORT: usize = 32;
     match key.len() {
         0..=SHORT => on_stack::<{ STORAGE_PREFIX + SHORT }, R>(contract, key, f),
-        0..=INLINE_STORAGE_KEY => {
+        n if n <= INLINE_STORAGE_KEY => {
             on_stack::<{ STORAGE_PREFIX + INLINE_STORAGE_KEY }, R>(contract, key, f)
         }
         _ => f(&storage_key(contract, key)),
