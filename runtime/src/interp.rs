@@ -396,7 +396,7 @@ fn interrupt_exit(p: *const Uop, first: *const Uop) -> BlockExit {
 fn leave(p: *const Uop, gas: &mut Gas) -> u64 {
     // SAFETY: `p` is the uop that left, inside a block of the cache.
     let u = unsafe { &*p };
-    gas.used -= u.disp;
+    gas.used = gas.used.saturating_sub(u.disp);
     u.side_target()
 }
 
@@ -452,7 +452,7 @@ fn resume(
             Ok(()) => {}
             // A side exit: the rest of the precharged block did not run.
             Err(BlockExit::Done(t)) if u.is_side() && !last => {
-                gas.used -= u.disp;
+                gas.used = gas.used.saturating_sub(u.disp);
                 return Ok(t);
             }
             Err(exit) => return Err(exit),
