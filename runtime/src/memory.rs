@@ -737,41 +737,40 @@ pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-    fn mem() -> Memory {
+    fn mem() -> Result<Memory, Box<dyn std::error::Error>> {
         let mut m = Memory::new();
         m.map(Region {
             start: 0x10000,
             perm: Perm::RX,
             kind: RegionKind::Segment,
             data: vec![0x90; 4096],
-        })
-        .unwrap();
+        })?;
         m.map(Region {
             start: 0x11000,
             perm: Perm::RW,
             kind: RegionKind::Segment,
             data: vec![0; 4096],
-        })
-        .unwrap();
-        m
+        })?;
+        Ok(m)
     }
 
     #[test]
-    fn permissions_and_spans() {
-        let mut m = mem();
-        assert_eq!(m.read(0x10000, 1).unwrap(), 0x90);
+    fn permissions_and_spans() -> TestResult {
+        let mut m = mem()?;
+        assert_eq!(m.read(0x10000, 1)?, 0x90);
         assert!(matches!(
             m.write(0x10000, 1, 0),
             Err(Fault::Protection { .. })
         ));
         assert!(matches!(m.read(0x0, 8), Err(Fault::Unmapped { .. })));
-        m.write(0x11000, 8, 0x1122334455667788).unwrap();
-        assert_eq!(m.read(0x11000, 4).unwrap(), 0x55667788);
+        m.write(0x11000, 8, 0x1122334455667788)?;
+        assert_eq!(m.read(0x11000, 4)?, 0x55667788);
         // A read spanning code and data is fine; a write spanning them faults and changes nothing.
-        assert_eq!(m.read(0x10ffe, 4).unwrap(), 0x77889090);
+        assert_eq!(m.read(0x10ffe, 4)?, 0x77889090);
         assert!(m.write(0x10fff, 2, 0xffff).is_err());
-        assert_eq!(m.read(0x11000, 1).unwrap(), 0x88);
+        assert_eq!(m.read(0x11000, 1)?, 0x88);
         assert!(matches!(
             m.read(0x11ffc, 8),
             Err(Fault::Unmapped { addr: 0x12000, .. })
@@ -792,6 +791,7 @@ mod tests {
                 data: vec![0; 1]
             })
             .is_err());
+        Ok(())
     }
 
     /// A read/write region of `len` bytes at `start`.
@@ -805,16 +805,16 @@ mod tests {
     }
 
     #[test]
-    fn fast_paths_hit_only_inside_cached_regions() {
-        let mut m = mem();
+    fn fast_paths_hit_only_inside_cached_regions() -> TestResult {
+        let mut m = mem()?;
         // Cold caches: the fast paths decline, the general path fills them.
         assert_eq!(m.try_read(0x11000, 8), None);
         assert_eq!(m.try_write(0x11000, 8, 1), None);
-        m.write(0x11000, 8, 0x1122_3344_5566_7788).unwrap();
+        m.write(0x11000, 8, 0x1122_3344_5566_7788)?;
         // Reads and writes have separate caches; fill the read one with both regions.
         assert_eq!(m.try_read(0x11000, 8), None);
-        assert_eq!(m.read(0x11000, 8).unwrap(), 0x1122_3344_5566_7788);
-        assert_eq!(m.read(0x10000, 1).unwrap(), 0x90);
+        assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_5566_7788);
+        assert_eq!(m.read(0x10000, 1)?, 0x90);
         assert_eq!(m.try_read(0x11000, 8), Some(0x1122_3344_5566_7788));
         assert_eq!(m.try_read(0x11001, 2), Some(0x6677));
         assert_eq!(m.try_read(0x10000, 4), Some(0x9090_9090));
@@ -827,12 +827,12 @@ mod tests {
         assert_eq!(m.try_read(0x11ff8, 8), Some(u64::MAX));
         assert_eq!(m.try_read(0x11ff9, 8), None);
         assert_eq!(m.try_write(0x11ffc, 4, 0), None);
-        assert_eq!(m.read(0x11fff, 1).unwrap(), 0xff);
-        m.write(0x11ffc, 4, 0x0102_0304).unwrap();
-        assert_eq!(m.read(0x11ffc, 4).unwrap(), 0x0102_0304);
+        assert_eq!(m.read(0x11fff, 1)?, 0xff);
+        m.write(0x11ffc, 4, 0x0102_0304)?;
+        assert_eq!(m.read(0x11ffc, 4)?, 0x0102_0304);
         assert_eq!(m.try_read(0x11ffc, 4), None);
         assert_eq!(m.try_read(0x10fff, 2), None);
-        assert_eq!(m.read(0x10fff, 2).unwrap(), 0x8890);
+        assert_eq!(m.read(0x10fff, 2)?, 0x8890);
         assert_eq!(m.try_read(0x11000u64.wrapping_sub(1 << 40), 1), None);
         assert_eq!(m.try_read(u64::MAX - 3, 8), None);
         // 16-byte forms: the last 16 bytes hit, one further declines.
@@ -840,23 +840,25 @@ mod tests {
         assert_eq!(m.try_read16(0x11ff0), Some(5u128 << 64 | 7));
         assert_eq!(m.try_read16(0x11ff1), None);
         assert_eq!(m.try_write16(0x11ff1, 0), None);
-        assert_eq!(m.read_u128(0x11ff0).unwrap(), 5u128 << 64 | 7);
+        assert_eq!(m.read_u128(0x11ff0)?, 5u128 << 64 | 7);
         // A read spanning the two regions declines and the general path joins them.
         assert_eq!(m.try_read(0x10ffc, 8), None);
-        assert_eq!(m.read(0x10ffc, 8).unwrap(), 0x5566_7788_9090_9090);
-        let s = m.try_slot(0x11000, 4).unwrap();
+        assert_eq!(m.read(0x10ffc, 8)?, 0x5566_7788_9090_9090);
+        let s = m.try_slot(0x11000, 4).ok_or("no fast slot")?;
         assert_eq!(load(s, 4), Some(0x5566_7788));
-        store(s, 4, 0xdead_beef).unwrap();
-        assert_eq!(m.read(0x11000, 8).unwrap(), 0x1122_3344_dead_beef);
+        store(s, 4, 0xdead_beef).ok_or("store")?;
+        assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_dead_beef);
+        Ok(())
     }
 
     #[test]
-    fn spans_lie_wholly_in_one_window() {
+    fn spans_lie_wholly_in_one_window() -> TestResult {
         let mut m = Memory::new();
-        m.map(rw(0x20000, 64)).unwrap();
-        m.write(0x20000, 8, 1).unwrap(); // warms the write window
-        m.read(0x20000, 8).unwrap(); // and the read window
-                                     // The whole region, and runs ending at its last byte, fit.
+        m.map(rw(0x20000, 64))?;
+        // Warm the write and the read window.
+        m.write(0x20000, 8, 1)?;
+        m.read(0x20000, 8)?;
+        // The whole region, and runs ending at its last byte, fit.
         assert!(m.try_write_span(0x20000, 64).is_some());
         assert!(m.try_write_span(0x20030, 16).is_some());
         assert!(m.try_read_span(0x20028, 24).is_some());
@@ -865,52 +867,58 @@ mod tests {
         assert!(m.try_write_span(0x20038, 16).is_none());
         assert!(m.try_read_span(0x20031, 16).is_none());
         assert!(m.try_read_span(0x1fff8, 16).is_none());
+        Ok(())
     }
 
     #[test]
-    fn caches_follow_heap_growth() {
+    fn caches_follow_heap_growth() -> TestResult {
         const GROWN: usize = if cfg!(miri) { 1 << 16 } else { 64 << 20 };
         let mut m = Memory::new();
-        m.map(rw(0x20000, 4096)).unwrap();
-        m.map(rw(0x7000_0000, 4096)).unwrap();
-        m.write(0x20ff8, 8, 0xabcd).unwrap();
-        m.write(0x7000_0000, 8, 1).unwrap();
+        m.map(rw(0x20000, 4096))?;
+        m.map(rw(0x7000_0000, 4096))?;
+        m.write(0x20ff8, 8, 0xabcd)?;
+        m.write(0x7000_0000, 8, 1)?;
         assert_eq!(m.try_write(0x20ff0, 8, 0x1234), Some(()));
-        let idx = m.regions().iter().position(|r| r.start == 0x20000).unwrap();
+        let idx = m
+            .regions()
+            .iter()
+            .position(|r| r.start == 0x20000)
+            .ok_or("region")?;
         let before = m.regions()[idx].data.as_ptr();
         // The buffer cannot stay where it was (64 MiB: glibc maps a new one;
         // under Miri, which cannot afford that, every reallocation moves).
-        m.grow(idx, GROWN).unwrap();
+        m.grow(idx, GROWN)?;
         assert_ne!(
             before,
             m.regions()[idx].data.as_ptr(),
             "buffer did not move"
         );
         // A stale window would decline the new bytes and write the old buffer.
-        m.write(0x20000 + GROWN as u64 - 8, 8, 0x5555).unwrap();
-        assert_eq!(m.read(0x20000 + GROWN as u64 - 8, 8).unwrap(), 0x5555);
+        m.write(0x20000 + GROWN as u64 - 8, 8, 0x5555)?;
+        assert_eq!(m.read(0x20000 + GROWN as u64 - 8, 8)?, 0x5555);
         assert_eq!(m.try_read(0x20000 + GROWN as u64 - 8, 8), Some(0x5555));
         assert_eq!(m.try_write(0x20ff0, 8, 0x4321), Some(()));
         assert_eq!(m.try_read(0x20ff8, 8), Some(0xabcd));
         let live = &m.regions()[idx].data;
         assert_eq!(live[0xff0..0xff8], 0x4321u64.to_le_bytes());
         assert_eq!(live[GROWN - 8..], 0x5555u64.to_le_bytes());
+        Ok(())
     }
 
     #[test]
-    fn caches_follow_region_changes_and_clones() {
+    fn caches_follow_region_changes_and_clones() -> TestResult {
         let mut m = Memory::new();
-        m.map(rw(0x20000, 4096)).unwrap();
-        m.write(0x20000, 8, 7).unwrap();
-        assert_eq!(m.read(0x20000, 8).unwrap(), 7);
+        m.map(rw(0x20000, 4096))?;
+        m.write(0x20000, 8, 7)?;
+        assert_eq!(m.read(0x20000, 8)?, 7);
         assert_eq!(m.try_read(0x20000, 8), Some(7));
         // A replaced buffer (the old one is still alive when the new one is
         // allocated, so their addresses differ).
         m.region_mut(0).data = vec![3; 8192];
         assert_eq!(m.try_write(0x20000, 8, 9), None);
-        m.write(0x21ff8, 8, 9).unwrap();
+        m.write(0x21ff8, 8, 9)?;
         assert_eq!(m.try_read(0x20000, 1), None);
-        assert_eq!(m.read(0x20000, 1).unwrap(), 3);
+        assert_eq!(m.read(0x20000, 1)?, 3);
         assert_eq!(m.try_read(0x20000, 1), Some(3));
         assert_eq!(m.regions()[0].data[0x1ff8..], 9u64.to_le_bytes());
         // Taking write permission away stops the write fast path at once.
@@ -923,21 +931,22 @@ mod tests {
         ));
         m.region_mut(0).perm = Perm::RW;
         // Mapping another region keeps every access correct.
-        m.write(0x20010, 8, 11).unwrap();
-        m.map(rw(0x10000, 4096)).unwrap();
-        assert_eq!(m.read(0x20010, 8).unwrap(), 11);
-        m.write(0x10008, 8, 12).unwrap();
-        assert_eq!(m.read(0x10008, 8).unwrap(), 12);
+        m.write(0x20010, 8, 11)?;
+        m.map(rw(0x10000, 4096))?;
+        assert_eq!(m.read(0x20010, 8)?, 11);
+        m.write(0x10008, 8, 12)?;
+        assert_eq!(m.read(0x10008, 8)?, 12);
         assert_eq!(m.try_read(0x10008, 8), Some(12));
         assert_eq!(m.try_read(0x20010, 8), Some(11));
         // A clone has its own caches: its writes never reach the original.
         let mut c = m.clone();
         assert_eq!(c.try_write(0x20010, 8, 99), None);
-        c.write(0x20010, 8, 99).unwrap();
+        c.write(0x20010, 8, 99)?;
         assert_eq!(c.try_write(0x20010, 8, 98), Some(()));
-        assert_eq!(m.read(0x20010, 8).unwrap(), 11);
+        assert_eq!(m.read(0x20010, 8)?, 11);
         assert_eq!(m.try_read(0x20010, 8), Some(11));
         assert_eq!(m.regions()[1].data[0x10..0x18], 11u64.to_le_bytes());
-        assert_eq!(c.read(0x20010, 8).unwrap(), 98);
+        assert_eq!(c.read(0x20010, 8)?, 98);
+        Ok(())
     }
 }
