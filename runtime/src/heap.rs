@@ -310,6 +310,7 @@ impl Heap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     const BASE: u64 = 0x10_0000_0000;
 
@@ -355,60 +356,63 @@ mod tests {
     }
 
     #[test]
-    fn blocks_are_aligned_and_distinct() {
+    fn blocks_are_aligned_and_distinct() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(1).unwrap();
-        let b = f.alloc(17).unwrap();
-        let c = f.alloc(0).unwrap();
+        let a = f.alloc(1).ok_or("no block")?;
+        let b = f.alloc(17).ok_or("no block")?;
+        let c = f.alloc(0).ok_or("no block")?;
         assert_eq!(a, BASE);
         assert_eq!(b, BASE + 16);
         assert_eq!(c, BASE + 48, "size 0 still gets a unique 16-byte block");
         assert_eq!(f.heap.block_len(b), Some(32));
         assert_eq!(f.heap.top(), 64);
         assert_eq!(f.mapped, 4096);
+        Ok(())
     }
 
     #[test]
-    fn free_coalesces_and_freed_memory_is_reused() {
+    fn free_coalesces_and_freed_memory_is_reused() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(32).unwrap();
-        let b = f.alloc(32).unwrap();
-        let c = f.alloc(32).unwrap();
-        let _d = f.alloc(32).unwrap();
-        f.heap.free(a).unwrap();
-        f.heap.free(c).unwrap();
-        f.heap.check_invariants().unwrap();
-        f.heap.free(b).unwrap();
-        f.heap.check_invariants().unwrap();
+        let a = f.alloc(32).ok_or("no block")?;
+        let b = f.alloc(32).ok_or("no block")?;
+        let c = f.alloc(32).ok_or("no block")?;
+        let _d = f.alloc(32).ok_or("no block")?;
+        f.heap.free(a)?;
+        f.heap.free(c)?;
+        f.heap.check_invariants()?;
+        f.heap.free(b)?;
+        f.heap.check_invariants()?;
         // a, b, c merged into one 96-byte block: a 96-byte request fits at a.
         assert_eq!(f.alloc(96), Some(a));
         assert_eq!(f.heap.top(), 128);
+        Ok(())
     }
 
     #[test]
-    fn best_fit_prefers_the_smallest_hole_then_the_lowest_address() {
+    fn best_fit_prefers_the_smallest_hole_then_the_lowest_address() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let big = f.alloc(64).unwrap();
-        let _g1 = f.alloc(16).unwrap();
-        let small = f.alloc(32).unwrap();
-        let _g2 = f.alloc(16).unwrap();
-        let small2 = f.alloc(32).unwrap();
-        let _g3 = f.alloc(16).unwrap();
+        let big = f.alloc(64).ok_or("no block")?;
+        let _g1 = f.alloc(16).ok_or("no block")?;
+        let small = f.alloc(32).ok_or("no block")?;
+        let _g2 = f.alloc(16).ok_or("no block")?;
+        let small2 = f.alloc(32).ok_or("no block")?;
+        let _g3 = f.alloc(16).ok_or("no block")?;
         for p in [big, small2, small] {
-            f.heap.free(p).unwrap();
+            f.heap.free(p)?;
         }
         // First fit would take `big`; best fit takes the lower 32-byte hole.
         assert_eq!(f.alloc(20), Some(small));
         assert_eq!(f.alloc(32), Some(small2));
         assert_eq!(f.alloc(48), Some(big));
         assert_eq!(f.alloc(16), Some(big + 48));
+        Ok(())
     }
 
     #[test]
-    fn double_free_and_foreign_pointers_are_errors() {
+    fn double_free_and_foreign_pointers_are_errors() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(10).unwrap();
-        f.heap.free(a).unwrap();
+        let a = f.alloc(10).ok_or("no block")?;
+        f.heap.free(a)?;
         assert_eq!(
             f.heap.free(a),
             Err(HeapError::NotAllocated {
@@ -416,7 +420,7 @@ mod tests {
                 addr: a
             })
         );
-        let b = f.alloc(64).unwrap();
+        let b = f.alloc(64).ok_or("no block")?;
         assert!(f.heap.free(b + 16).is_err(), "interior pointer");
         assert!(f.heap.free(0).is_err());
         assert!(f.heap.free(BASE - 16).is_err());
@@ -426,45 +430,48 @@ mod tests {
             msg.contains("heap_free") && msg.contains("not a live heap allocation"),
             "{msg}"
         );
+        Ok(())
     }
 
     #[test]
-    fn limit_returns_none_and_changes_nothing() {
+    fn limit_returns_none_and_changes_nothing() -> TestResult {
         let mut f = Fixture::new(8192);
         assert_eq!(f.alloc(8193), None);
         assert_eq!(f.heap.top(), 0);
         assert_eq!(f.alloc(u64::MAX), None);
         assert_eq!(f.alloc(u64::MAX - 15), None);
-        let a = f.alloc(8192).unwrap();
+        let a = f.alloc(8192).ok_or("no block")?;
         assert_eq!(f.alloc(1), None);
-        f.heap.free(a).unwrap();
+        f.heap.free(a)?;
         assert_eq!(f.alloc(4000), Some(a));
+        Ok(())
     }
 
     #[test]
-    fn top_free_block_is_extended_not_skipped() {
+    fn top_free_block_is_extended_not_skipped() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(16).unwrap();
-        let b = f.alloc(16).unwrap();
-        f.heap.free(b).unwrap();
+        let a = f.alloc(16).ok_or("no block")?;
+        let b = f.alloc(16).ok_or("no block")?;
+        f.heap.free(b)?;
         // 64 bytes do not fit in b's 16, but b touches the top: carve from b.
         assert_eq!(f.alloc(64), Some(b));
         assert_eq!(f.heap.top(), 16 + 64);
         let _ = a;
+        Ok(())
     }
 
     #[test]
-    fn realloc_in_place_and_moving() {
+    fn realloc_in_place_and_moving() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(32).unwrap();
+        let a = f.alloc(32).ok_or("no block")?;
         // Shrink in place.
         assert_eq!(f.realloc(a, 16), Ok(Realloc::InPlace(a)));
         // Grow into the freed tail / the top.
         assert_eq!(f.realloc(a, 100), Ok(Realloc::InPlace(a)));
         assert_eq!(f.heap.block_len(a), Some(112));
-        let b = f.alloc(16).unwrap();
+        let b = f.alloc(16).ok_or("no block")?;
         // a is now boxed in by b: growing moves it.
-        match f.realloc(a, 200).unwrap() {
+        match f.realloc(a, 200)? {
             Realloc::Moved { from, to, copy } => {
                 assert_eq!((from, copy), (a, 112));
                 assert!(to > b);
@@ -475,41 +482,45 @@ mod tests {
         }
         // The hole left by a is reused first fit.
         assert_eq!(f.alloc(48), Some(a));
+        Ok(())
     }
 
     #[test]
-    fn realloc_into_free_successor() {
+    fn realloc_into_free_successor() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(16).unwrap();
-        let b = f.alloc(64).unwrap();
-        let _c = f.alloc(16).unwrap();
-        f.heap.free(b).unwrap();
+        let a = f.alloc(16).ok_or("no block")?;
+        let b = f.alloc(64).ok_or("no block")?;
+        let _c = f.alloc(16).ok_or("no block")?;
+        f.heap.free(b)?;
         assert_eq!(f.realloc(a, 48), Ok(Realloc::InPlace(a)));
         // 32 bytes of b remain free right after a.
         assert_eq!(f.alloc(32), Some(a + 48));
+        Ok(())
     }
 
     #[test]
-    fn failed_realloc_keeps_the_block() {
+    fn failed_realloc_keeps_the_block() -> TestResult {
         let mut f = Fixture::new(4096);
-        let a = f.alloc(16).unwrap();
-        let _b = f.alloc(16).unwrap();
+        let a = f.alloc(16).ok_or("no block")?;
+        let _b = f.alloc(16).ok_or("no block")?;
         assert_eq!(f.realloc(a, 5000), Ok(Realloc::Failed));
         assert_eq!(f.heap.block_len(a), Some(16));
         assert_eq!(f.realloc(a, u64::MAX), Ok(Realloc::Failed));
+        Ok(())
     }
 
     #[test]
-    fn growth_callback_errors_pass_through_without_changes() {
+    fn growth_callback_errors_pass_through_without_changes() -> TestResult {
         let mut h = Heap::new(BASE);
         let r: Result<Option<u64>, &str> = h.alloc(10, |_| Err("out of gas"));
         assert_eq!(r, Err("out of gas"));
         assert_eq!(h.top(), 0);
         assert_eq!(h.live_count(), 0);
+        Ok(())
     }
 
     #[test]
-    fn random_workload_keeps_invariants() {
+    fn random_workload_keeps_invariants() -> TestResult {
         // Deterministic LCG-driven mix of alloc/free/realloc.
         let mut f = Fixture::new(1 << 22);
         let mut live: Vec<u64> = Vec::new();
@@ -528,12 +539,12 @@ mod tests {
                 }
                 1 if !live.is_empty() => {
                     let p = live.swap_remove(pick % live.len());
-                    f.heap.free(p).unwrap();
-                    f.heap.check_invariants().unwrap();
+                    f.heap.free(p)?;
+                    f.heap.check_invariants()?;
                 }
                 _ if !live.is_empty() => {
                     let i = pick % live.len();
-                    match f.realloc(live[i], (x >> 24) % 900).unwrap() {
+                    match f.realloc(live[i], (x >> 24) % 900)? {
                         Realloc::InPlace(p) => assert_eq!(p, live[i]),
                         Realloc::Moved { to, .. } => live[i] = to,
                         Realloc::Failed => {}
@@ -543,5 +554,6 @@ mod tests {
             }
         }
         assert_eq!(f.heap.live_count(), live.len());
+        Ok(())
     }
 }
