@@ -145,11 +145,12 @@ impl<B: Backend> Backend for Staged<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use crate::state::backend::{snapshot, MemBackend};
     use crate::state::root::state_root;
 
     #[test]
-    fn view_matches_applying_directly_and_commits_once() {
+    fn view_matches_applying_directly_and_commits_once() -> TestResult {
         let mut base = MemBackend::new();
         for k in [1u8, 3, 5, 7, 9] {
             base.map.insert(vec![k], vec![k; 2]);
@@ -168,31 +169,30 @@ mod tests {
         ];
         let mut direct = base.clone();
         for b in &batches {
-            staged.apply(b).unwrap();
-            direct.apply(b).unwrap();
-            assert_eq!(snapshot(&staged).unwrap(), direct.map);
-            assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
-            assert_eq!(state_root(&staged).unwrap(), state_root(&direct).unwrap());
-            assert_eq!(staged.get(&[3]).unwrap(), direct.get(&[3]).unwrap());
+            staged.apply(b)?;
+            direct.apply(b)?;
+            assert_eq!(snapshot(&staged)?, direct.map);
+            assert_eq!(staged.len()?, direct.map.len() as u64);
+            assert_eq!(state_root(&staged)?, state_root(&direct)?);
+            assert_eq!(staged.get(&[3])?, direct.get(&[3])?);
             // Nothing reaches the store before commit.
             assert_eq!(store.borrow().map, base.map);
         }
-        staged.commit().unwrap();
+        staged.commit()?;
         assert_eq!(store.borrow().map, direct.map);
         assert_eq!(staged.pending_len(), 0);
 
-        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
+        assert_eq!(staged.len()?, direct.map.len() as u64);
 
         // Writes that cancel out within the view, then a discard.
-        staged.apply(&[(vec![1], None)]).unwrap();
-        staged
-            .apply(&[(vec![1], Some(vec![5])), (vec![2], Some(vec![]))])
-            .unwrap();
-        staged.apply(&[(vec![2], None)]).unwrap();
-        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
+        staged.apply(&[(vec![1], None)])?;
+        staged.apply(&[(vec![1], Some(vec![5])), (vec![2], Some(vec![]))])?;
+        staged.apply(&[(vec![2], None)])?;
+        assert_eq!(staged.len()?, direct.map.len() as u64);
         staged.discard();
         assert_eq!(store.borrow().map, direct.map);
-        assert_eq!(staged.len().unwrap(), direct.map.len() as u64);
-        assert_eq!(snapshot(&staged).unwrap(), direct.map);
+        assert_eq!(staged.len()?, direct.map.len() as u64);
+        assert_eq!(snapshot(&staged)?, direct.map);
+        Ok(())
     }
 }

@@ -104,10 +104,11 @@ impl<B: Backend> Backend for Buffered<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use crate::state::backend::{snapshot, MemBackend};
 
     #[test]
-    fn merged_view_and_single_flush() {
+    fn merged_view_and_single_flush() -> TestResult {
         let mut base = MemBackend::new();
         for k in [1u8, 3, 5, 7] {
             base.map.insert(vec![k], vec![k]);
@@ -118,33 +119,31 @@ mod tests {
             (vec![3], None),
             (vec![5], Some(vec![55])),
             (vec![9], Some(vec![9])),
-        ])
-        .unwrap();
-        b.apply(&[(vec![4], Some(vec![4])), (vec![9], None)])
-            .unwrap();
-        let view = snapshot(&b).unwrap();
+        ])?;
+        b.apply(&[(vec![4], Some(vec![4])), (vec![9], None)])?;
+        let view = snapshot(&b)?;
         let expected: BTreeMap<Vec<u8>, Vec<u8>> = [(0, 0), (1, 1), (4, 4), (5, 55), (7, 7)]
             .iter()
             .map(|&(k, v)| (vec![k], vec![v]))
             .collect();
         assert_eq!(view, expected);
-        assert_eq!(b.len().unwrap(), 5);
-        assert_eq!(b.get(&[3]).unwrap(), None);
-        assert_eq!(b.get(&[7]).unwrap(), Some(vec![7]));
+        assert_eq!(b.len()?, 5);
+        assert_eq!(b.get(&[3])?, None);
+        assert_eq!(b.get(&[7])?, Some(vec![7]));
         assert_eq!(
-            snapshot(b.base()).unwrap(),
+            snapshot(b.base())?,
             base.map,
             "nothing written before flush"
         );
         assert_eq!(
-            crate::state::root::state_root(&b).unwrap(),
+            crate::state::root::state_root(&b)?,
             crate::state::root::state_root(&MemBackend {
                 map: expected.clone()
-            })
-            .unwrap()
+            })?
         );
-        b.flush().unwrap();
+        b.flush()?;
         assert!(b.is_flushed());
-        assert_eq!(snapshot(b.base()).unwrap(), expected);
+        assert_eq!(snapshot(b.base())?, expected);
+        Ok(())
     }
 }

@@ -161,6 +161,7 @@ mod tests {
     //! one after the other (the general path is itself checked against the
     //! host CPU by `tests/diff_int.rs`).
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use crate::exec::fast::{translate, translate_within};
     use crate::exec::{execute, Step};
     use echovm_decoder::decode;
@@ -214,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn fused_pairs_match_the_general_path() {
+    fn fused_pairs_match_the_general_path() -> TestResult {
         let vals = values();
         let mut checked = 0;
         for (form, has_imm) in forms() {
@@ -228,10 +229,10 @@ mod tests {
                         code.extend((b as u32).to_le_bytes());
                     }
                     let at = 0x40_0000u64;
-                    let first = decode(&code, at).expect("cmp/test decodes");
+                    let first = decode(&code, at)?;
                     let next = at + first.len as u64;
                     let jcc_bytes = [0x0f, 0x80 | cc, 0x10, 0, 0, 0];
-                    let jcc = decode(&jcc_bytes, next).expect("jcc decodes");
+                    let jcc = decode(&jcc_bytes, next)?;
                     let after = next + jcc.len as u64;
                     // The general path: the pair one instruction at a time.
                     let mut cpu = Cpu::default();
@@ -250,7 +251,8 @@ mod tests {
                     };
 
                     // At the end of a block: the fused pair returns the target.
-                    let fused = fuse(&first, &jcc, Place::End, true).expect("the pair fuses");
+                    let fused =
+                        fuse(&first, &jcc, Place::End, true).ok_or("the pair has no fused form")?;
                     let (mut c1, mut m1) = (start.clone(), Memory::new());
                     let mut uops = [translate_within(&first, next), translate(&jcc, after)];
                     uops[0].run = fused;
@@ -263,7 +265,8 @@ mod tests {
 
                     // Without the record (no flag live after the branch): the
                     // same branch, and the flags left as they were.
-                    let bare = fuse(&first, &jcc, Place::End, false).expect("the pair fuses");
+                    let bare = fuse(&first, &jcc, Place::End, false)
+                        .ok_or("the pair has no fused form")?;
                     let (mut c3, mut m3) = (start.clone(), Memory::new());
                     uops[0].run = bare;
                     let Exit::Next(got) = (uops[0].run)(&mut c3, &mut m3, uops.as_ptr()) else {
@@ -277,7 +280,7 @@ mod tests {
                     // path: the block's way runs the uop after the jcc (here a
                     // `nop` ending the block at `after + 1`), the other leaves
                     // at the jcc's uop.
-                    let nop = decode(&[0x90], after).expect("nop");
+                    let nop = decode(&[0x90], after)?;
                     for taken in [true, false] {
                         let place = if taken {
                             Place::SideTaken
@@ -285,13 +288,14 @@ mod tests {
                             Place::SideNotTaken
                         };
                         let side = crate::exec::fast::translate_side(&jcc, after, taken)
-                            .expect("a jcc is a side exit");
+                            .ok_or("a jcc has no side-exit form")?;
                         let mut uops = [
                             translate_within(&first, next),
                             side,
                             translate(&nop, after + 1),
                         ];
-                        uops[0].run = fuse(&first, &jcc, place, true).expect("the pair fuses");
+                        uops[0].run =
+                            fuse(&first, &jcc, place, true).ok_or("the pair has no fused form")?;
                         let (mut c2, mut m2) = (start.clone(), Memory::new());
                         let exit = (uops[0].run)(&mut c2, &mut m2, uops.as_ptr());
                         let goes_on = if taken { uops[1].imm } else { after };
@@ -317,16 +321,17 @@ mod tests {
             }
         }
         assert_eq!(checked, 12 * 16 * values().len());
+        Ok(())
     }
 
     #[test]
-    fn only_register_forms_before_a_jcc_fuse() {
-        let jcc = decode(&[0x74, 0x02], 0x1000).expect("je");
-        let cmp_mem = decode(&[0x39, 0x08], 0x1000).expect("cmp [rax], ecx");
-        let cmp_r8 = decode(&[0x38, 0xc8], 0x1000).expect("cmp al, cl");
-        let cmp_rr = decode(&[0x39, 0xc8], 0x1000).expect("cmp eax, ecx");
-        let jmp = decode(&[0xeb, 0x02], 0x1000).expect("jmp");
-        let sete = decode(&[0x0f, 0x94, 0xc0], 0x1000).expect("sete");
+    fn only_register_forms_before_a_jcc_fuse() -> TestResult {
+        let jcc = decode(&[0x74, 0x02], 0x1000)?;
+        let cmp_mem = decode(&[0x39, 0x08], 0x1000)?;
+        let cmp_r8 = decode(&[0x38, 0xc8], 0x1000)?;
+        let cmp_rr = decode(&[0x39, 0xc8], 0x1000)?;
+        let jmp = decode(&[0xeb, 0x02], 0x1000)?;
+        let sete = decode(&[0x0f, 0x94, 0xc0], 0x1000)?;
         let end = Place::End;
         assert!(fuse(&cmp_mem, &jcc, end, true).is_none());
         assert!(fuse(&cmp_r8, &jcc, end, true).is_none());
@@ -334,5 +339,6 @@ mod tests {
         assert!(fuse(&cmp_rr, &sete, end, true).is_none());
         assert!(fuse(&cmp_rr, &jcc, end, true).is_some());
         assert!(fuse(&cmp_rr, &jcc, Place::SideTaken, true).is_some());
+        Ok(())
     }
 }
