@@ -84,9 +84,10 @@ impl GasMeter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     #[test]
-    fn charges_until_exhausted() {
+    fn charges_until_exhausted() -> TestResult {
         let mut m = GasMeter::new(10);
         assert_eq!(m.charge(4), Ok(()));
         assert_eq!(m.left(), 6);
@@ -95,12 +96,13 @@ mod tests {
         assert_eq!(m.charge(0), Ok(()));
         assert_eq!(m.charge(1), Err(OutOfGas { needed: 1, left: 0 }));
         assert_eq!(m.used(), 10);
+        Ok(())
     }
 
     #[test]
-    fn failed_charge_uses_whole_limit() {
+    fn failed_charge_uses_whole_limit() -> TestResult {
         let mut m = GasMeter::new(100);
-        m.charge(30).unwrap();
+        m.charge(30)?;
         assert_eq!(
             m.charge(71),
             Err(OutOfGas {
@@ -110,10 +112,11 @@ mod tests {
         );
         assert_eq!(m.used(), 100);
         assert_eq!(m.left(), 0);
+        Ok(())
     }
 
     #[test]
-    fn u64_extremes_do_not_overflow() {
+    fn u64_extremes_do_not_overflow() -> TestResult {
         let mut m = GasMeter::new(u64::MAX);
         assert_eq!(m.charge(u64::MAX - 1), Ok(()));
         assert_eq!(m.left(), 1);
@@ -139,13 +142,14 @@ mod tests {
             })
         );
         assert_eq!(zero.used(), 0);
+        Ok(())
     }
 
     #[test]
-    fn refund_reverses_a_precharge_but_never_below_zero() {
+    fn refund_reverses_a_precharge_but_never_below_zero() -> TestResult {
         let mut m = GasMeter::new(50);
-        m.charge(20).unwrap();
-        m.refund_unused(5).unwrap();
+        m.charge(20)?;
+        m.refund_unused(5)?;
         assert_eq!((m.used(), m.left()), (15, 35));
         assert_eq!(
             m.refund_unused(16),
@@ -155,7 +159,8 @@ mod tests {
             })
         );
         assert_eq!(m.used(), 15, "a rejected refund changes nothing");
-        m.refund_unused(15).unwrap();
+        m.refund_unused(15)?;
         assert_eq!(m.used(), 0);
+        Ok(())
     }
 }

@@ -170,16 +170,17 @@ fn human_size(key: &str, v: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     #[test]
-    fn diff_lists_changed_entries_in_schedule_order() {
-        let v1 = by_version(1).unwrap();
+    fn diff_lists_changed_entries_in_schedule_order() -> TestResult {
+        let v1 = by_version(1).ok_or("no schedule v1")?;
         let mut doc = v1.doc().clone();
         doc.version = 9;
         doc.limits.call_depth = 32;
         doc.instructions.div = 25;
         doc.interrupts.keccak256.per_word = 4;
-        let edited = Schedule::from_doc(doc).unwrap();
+        let edited = Schedule::from_doc(doc)?;
         assert_eq!(
             diff_schedules(v1, &edited),
             "v1 -> v9\n\
@@ -189,12 +190,13 @@ mod tests {
              \x20 limits.call_depth: 64 -> 32 (-32)\n\
              4 entries changed\n"
         );
-        assert_eq!(diff(1, 1).unwrap(), "v1 -> v1\n0 entries changed\n");
+        assert_eq!(diff(1, 1)?, "v1 -> v1\n0 entries changed\n");
+        Ok(())
     }
 
     #[test]
-    fn diff_of_embedded_versions_mentions_the_repricing() {
-        let text = diff(1, 2).unwrap();
+    fn diff_of_embedded_versions_mentions_the_repricing() -> TestResult {
+        let text = diff(1, 2)?;
         assert!(
             text.starts_with(
                 "v1 -> v2\n  version: 1 -> 2 (+1)\n  activation_protocol: 1 -> 2 (+1)\n"
@@ -202,13 +204,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("interrupts.storage_write."), "{text}");
+        Ok(())
     }
 
     /// The v1 -> v2 repricing exactly as docs/GAS.md and v2.toml describe it.
     #[test]
-    fn diff_v1_v2_is_the_documented_governance_change() {
+    fn diff_v1_v2_is_the_documented_governance_change() -> TestResult {
         assert_eq!(
-            diff(1, 2).unwrap(),
+            diff(1, 2)?,
             "v1 -> v2\n\
              \x20 version: 1 -> 2 (+1)\n\
              \x20 activation_protocol: 1 -> 2 (+1)\n\
@@ -218,10 +221,11 @@ mod tests {
              \x20 interrupts.secp256k1_recover.base: 3000 -> 6000 (+3000)\n\
              6 entries changed\n"
         );
+        Ok(())
     }
 
     #[test]
-    fn unknown_versions_are_errors() {
+    fn unknown_versions_are_errors() -> TestResult {
         let err = show(99).unwrap_err();
         assert_eq!(err.version, 99);
         assert!(
@@ -230,10 +234,11 @@ mod tests {
             "{err}"
         );
         assert!(diff(1, 0).is_err());
+        Ok(())
     }
 
     #[test]
-    fn list_and_show_name_every_schedule_and_entry() {
+    fn list_and_show_name_every_schedule_and_entry() -> TestResult {
         let text = list();
         assert!(
             text.starts_with("version  activation    hash\nv1       protocol 1    0x"),
@@ -242,8 +247,8 @@ mod tests {
         for s in schedules() {
             assert!(text.contains(&s.hash_hex()), "{text}");
         }
-        let v1 = by_version(1).unwrap();
-        let shown = show(1).unwrap();
+        let v1 = by_version(1).ok_or("no schedule v1")?;
+        let shown = show(1)?;
         assert!(shown.starts_with(&format!(
             "schedule v1 (activates at protocol 1)\nhash {}\n",
             v1.hash_hex()
@@ -255,8 +260,9 @@ mod tests {
         );
         // Every entry after version/activation (shown in the header) appears in the dump.
         for (key, _) in entries(v1).into_iter().skip(2) {
-            let leaf = key.rsplit('.').next().unwrap();
+            let leaf = key.rsplit('.').next().ok_or("empty key")?;
             assert!(shown.contains(leaf), "{key} missing from show");
         }
+        Ok(())
     }
 }

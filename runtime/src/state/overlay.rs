@@ -237,6 +237,7 @@ impl<'b> Overlay<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use crate::state::backend::MemBackend;
 
     fn base() -> MemBackend {
@@ -249,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_rollback_restores_exactly() {
+    fn nested_rollback_restores_exactly() -> TestResult {
         let b = base();
         let mut o = Overlay::new(&b);
         assert!(o.transfer(&[1; 32], &[2; 32], 30));
@@ -284,16 +285,17 @@ mod tests {
             Some(b"old".to_vec())
         );
         assert_eq!(o.events().len(), 0);
-        let d = o.diff().unwrap();
+        let d = o.diff()?;
         // Only the transfer of 30 from 1 to 2 is left, sorted by key.
         assert_eq!(d.entries.len(), 2);
         assert_eq!(d.entries[0].key, keys::balance_key(&[1; 32]));
         assert_eq!(d.entries[0].new, Some(70u128.to_le_bytes().to_vec()));
         assert_eq!(d.entries[1].old, None);
+        Ok(())
     }
 
     #[test]
-    fn borrowed_reads_agree_with_get() {
+    fn borrowed_reads_agree_with_get() -> TestResult {
         let b = base();
         let mut o = Overlay::new(&b);
         let committed = keys::storage_key(&[9; 32], b"k");
@@ -326,10 +328,11 @@ mod tests {
         assert_eq!(o.value_len(&empty), Some(0), "empty is present");
         assert_eq!(o.value_len(&removed), None);
         assert_eq!(o.value_len(&absent), None);
+        Ok(())
     }
 
     #[test]
-    fn in_place_rewrites_roll_back_to_the_committed_value() {
+    fn in_place_rewrites_roll_back_to_the_committed_value() -> TestResult {
         let b = base();
         let mut o = Overlay::new(&b);
         let k = keys::storage_key(&[9; 32], b"k");
@@ -345,35 +348,38 @@ mod tests {
         o.write(&k, Some(b"five"));
         o.rollback(cp);
         assert_eq!(o.get(&k), Some(b"old".to_vec()));
-        assert!(o.diff().unwrap().entries.is_empty());
+        assert!(o.diff()?.entries.is_empty());
         // A rollback to the same checkpoint again (the outermost call's is
         // reused) still finds every later write undone.
         o.write(&k, Some(b"six"));
         o.write(&k, Some(b"seven"));
         o.rollback(cp);
         assert_eq!(o.get(&k), Some(b"old".to_vec()));
+        Ok(())
     }
 
     #[test]
-    fn writes_back_to_the_old_value_are_not_in_the_diff() {
+    fn writes_back_to_the_old_value_are_not_in_the_diff() -> TestResult {
         let b = base();
         let mut o = Overlay::new(&b);
         o.set(keys::storage_key(&[9; 32], b"k"), Some(b"x".to_vec()));
         o.set(keys::storage_key(&[9; 32], b"k"), Some(b"old".to_vec()));
         o.set_balance(&[5; 32], 0);
-        assert!(o.diff().unwrap().entries.is_empty());
+        assert!(o.diff()?.entries.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn zero_balance_is_absent_and_corrupt_values_are_reported() {
+    fn zero_balance_is_absent_and_corrupt_values_are_reported() -> TestResult {
         let mut b = base();
         b.map.insert(keys::balance_key(&[7; 32]), vec![1, 2, 3]);
         let mut o = Overlay::new(&b);
         assert!(o.transfer(&[1; 32], &[2; 32], 100));
-        let d = o.diff().unwrap();
+        let d = o.diff()?;
         assert_eq!(d.entries[0].new, None, "balance 0 is stored as absent");
         assert_eq!(o.balance(&[7; 32]), 0);
-        let e = o.take_error().expect("corrupt balance reported");
+        let e = o.take_error().ok_or("corrupt balance not reported")?;
         assert!(e.to_string().contains("balance has 3 bytes"), "{e}");
+        Ok(())
     }
 }

@@ -38,19 +38,21 @@ pub fn state_root(backend: &dyn Backend) -> Result<Hash, StateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
     use crate::state::backend::MemBackend;
 
     #[test]
-    fn root_is_keccak_of_borsh_of_the_sorted_map() {
+    fn root_is_keccak_of_borsh_of_the_sorted_map() -> TestResult {
         let mut b = MemBackend::new();
         b.map.insert(vec![6, 1, 2], vec![]);
         b.map.insert(vec![1; 33], 7u128.to_le_bytes().to_vec());
         b.map.insert(vec![], vec![9; 300]);
-        let expected: [u8; 32] = Keccak256::digest(borsh::to_vec(&b.map).unwrap()).into();
-        assert_eq!(state_root(&b).unwrap(), expected);
+        let expected: [u8; 32] = Keccak256::digest(borsh::to_vec(&b.map)?).into();
+        assert_eq!(state_root(&b)?, expected);
         let empty: [u8; 32] = Keccak256::digest(0u32.to_le_bytes()).into();
-        assert_eq!(state_root(&MemBackend::new()).unwrap(), empty);
+        assert_eq!(state_root(&MemBackend::new())?, empty);
         b.map.insert(vec![6, 1, 2], vec![0]);
-        assert_ne!(state_root(&b).unwrap(), expected);
+        assert_ne!(state_root(&b)?, expected);
+        Ok(())
     }
 }
