@@ -445,13 +445,18 @@ fn imul_m<const M: u8, const IMM: bool, const FLAGS: bool>(
 }
 
 /// The flag-free handler (`exec::fast::noflags`) of inc/dec/neg, a shift or
-/// rotate, or imul with a register destination, whose flag writes are all
-/// dead: the same result without touching the flags record.
+/// rotate, imul with a register destination, or one-operand mul/imul/div/idiv
+/// (`wide`), whose flag writes are all dead: the same result without
+/// touching the flags record.
 pub(super) fn other_flags_dead(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     match insn.op {
         Op::Inc | Op::Dec | Op::Neg => unary_with::<false>(insn, u),
         Op::Shl | Op::Sal | Op::Shr | Op::Sar | Op::Rol | Op::Ror => shift_with::<false>(insn, u),
+        Op::Imul if matches!(insn.ops[1], Operand::None) => {
+            super::wide::one_operand::<false>(insn, u)
+        }
         Op::Imul => imul_with::<false>(insn, u),
+        Op::Mul | Op::Div | Op::Idiv => super::wide::one_operand::<false>(insn, u),
         _ => None,
     }
 }

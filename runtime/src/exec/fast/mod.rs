@@ -22,7 +22,7 @@
 
 use crate::cpu::Cpu;
 use crate::memory::Memory;
-use echovm_decoder::{prefix, Insn, Op};
+use echovm_decoder::{prefix, Insn, Op, Operand};
 
 mod addr;
 mod alu;
@@ -31,6 +31,7 @@ mod fused;
 mod moves;
 mod noflags;
 mod sse;
+mod wide;
 
 // Every handler in this module is written as a *body*,
 // `fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64>`: it runs its instruction
@@ -358,7 +359,9 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Test => alu::binary::<{ Test as u16 }>(insn, u)?,
         Inc | Dec | Neg | Not => alu::unary(insn, u)?,
         Shl | Sal | Shr | Sar | Rol | Ror => alu::shift(insn, u)?,
+        Imul if matches!(insn.ops[1], Operand::None) => wide::one_operand::<true>(insn, u)?,
         Imul => alu::imul(insn, u)?,
+        Mul | Div | Idiv => wide::one_operand::<true>(insn, u)?,
 
         Mov => moves::mov(insn, u)?,
         Movzx => moves::movzx(insn, u)?,

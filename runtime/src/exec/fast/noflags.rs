@@ -79,6 +79,8 @@ fn flag_use(insn: &Insn) -> FlagUse {
         Rol | Ror => shift_use(insn, CF | OF),
         // CF = OF = overflow; the others keep their values (`int::muldiv::mul_flags`).
         Imul | Mul => FlagUse::writes(CF | OF, CF | OF),
+        // SF = ZF = PF = 0, AF = 1; CF and OF keep their values (`int::muldiv::div_flags`).
+        Div | Idiv => FlagUse::writes(SF | ZF | PF | AF, SF | ZF | PF | AF),
         // A direct jmp/call inside a block is a superblock link
         // (`CodeCache::decode_block`): execution continues with the next uop.
         Mov | Movzx | Movsx | Movsxd | Lea | Push | Pop | Not | Nop | Endbr64 | Cbw | Cwde

@@ -26,7 +26,7 @@ pub(crate) fn mul_flags(cpu: &mut Cpu, overflow: bool) {
 /// Flags after a division (all undefined in the SDM): CF and OF keep their
 /// values, SF = ZF = PF = 0, AF = 1 — what AMD CPUs produce.
 #[inline(always)]
-fn div_flags(cpu: &mut Cpu) {
+pub(crate) fn div_flags(cpu: &mut Cpu) {
     cpu.flags.update(SF | ZF | PF | AF, AF);
 }
 
