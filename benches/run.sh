@@ -1,10 +1,15 @@
 #!/bin/sh
 # Peer benchmarks (docs/BENCHMARKS.md): build the C kernels three ways —
 # echovm contracts (sdk/c/build.sh -O2), wasm32 modules (clang + lld), native
-# (gcc -O2, linked into the runner and into a standalone driver for
+# (-O2, linked into the runner and into a standalone driver for
 # qemu-x86_64) — then run benches/peers and print the table.
 #
-#   benches/run.sh [runner args, e.g. --only fib,sort --no-qemu --budget-ms 500]
+#   [BENCH_CC=gcc] benches/run.sh [runner args, e.g. --only fib,sort --no-qemu --budget-ms 500]
+#
+# BENCH_CC (default clang) compiles the echovm and native builds. The wasm
+# build can only be clang's, so the default gives all three columns the same
+# compiler and the ratios measure the engines, not gcc against clang;
+# BENCH_CC=gcc measures echovm on gcc's code (the SDK's default compiler).
 #
 # Installs clang, lld and qemu-user with apt-get when missing (root, Debian).
 # Uses $CARGO_TARGET_DIR (default: target-bench at the repository root).
@@ -13,6 +18,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-bench}
+export BENCH_CC=${BENCH_CC:-clang}
 OUT=$CARGO_TARGET_DIR/peer-artifacts
 PROGRAMS="fib sha256 keccak sort bigint interp matmul storage empty"
 
@@ -40,19 +46,19 @@ command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 ||
     { echo "$0: clang and wasm-ld (lld) are required for the wasm build" >&2; exit 2; }
 
 mkdir -p "$OUT"
-echo "building kernels into $OUT" >&2
+echo "building kernels into $OUT with $BENCH_CC" >&2
 clang --target=wasm32 -O2 -fno-builtin -c -o "$OUT/wasm_libc.o" benches/c/wasm_libc.c
 for p in $PROGRAMS; do
     # echovm contract: the SDK's compile command, unchanged.
-    sdk/c/build.sh -O2 -o "$OUT/$p.elf" "benches/c/$p.c" -- -I benches/c
+    CC=$BENCH_CC sdk/c/build.sh -O2 -o "$OUT/$p.elf" "benches/c/$p.c" -- -I benches/c
     # wasm32: no libc, export `run`, imports from module "env".
     clang --target=wasm32 -O2 -DBENCH_WASM -c -o "$OUT/$p.wasm.o" "benches/c/$p.c"
     clang --target=wasm32 -nostdlib -O2 -Wl,--no-entry -Wl,--export=run \
         -o "$OUT/$p.wasm" "$OUT/$p.wasm.o" "$OUT/wasm_libc.o"
     # native object for the standalone driver (the runner compiles its own in build.rs).
-    gcc -O2 -DBENCH_NATIVE -c -o "$OUT/$p.native.o" "benches/c/$p.c"
+    "$BENCH_CC" -O2 -DBENCH_NATIVE -c -o "$OUT/$p.native.o" "benches/c/$p.c"
 done
-gcc -O2 -o "$OUT/native_main" benches/c/native_main.c "$OUT"/*.native.o
+"$BENCH_CC" -O2 -o "$OUT/native_main" benches/c/native_main.c "$OUT"/*.native.o
 
 echo "building the runner" >&2
 cargo build --release --quiet --manifest-path benches/peers/Cargo.toml

@@ -1,4 +1,5 @@
-//! Compiles the C kernels with `gcc -O2 -DBENCH_NATIVE` into a static library
+//! Compiles the C kernels with `$BENCH_CC -O2 -DBENCH_NATIVE` (gcc unless set;
+//! `benches/run.sh` sets clang by default) into a static library
 //! linked into the runner, so native times are measured in-process around the
 //! kernel call only (no process start-up in the figure).
 
@@ -24,6 +25,8 @@ fn main() {
     let cc = env::var("BENCH_CC").unwrap_or_else(|_| "gcc".into());
     println!("cargo:rerun-if-changed={}", src.join("bench.h").display());
     println!("cargo:rerun-if-env-changed=BENCH_CC");
+    // The report names the compiler of the native column.
+    println!("cargo:rustc-env=BENCH_NATIVE_CC={cc}");
     let mut objects = Vec::new();
     for k in KERNELS {
         let c = src.join(format!("{k}.c"));

@@ -1,5 +1,5 @@
-//! Peer benchmark runner: the C kernels of `benches/c/` natively (gcc -O2,
-//! in-process), as echovm contracts, as wasm32 modules under wasmi with fuel
+//! Peer benchmark runner: the C kernels of `benches/c/` natively (`-O2`,
+//! in-process, compiled by `$BENCH_CC`), as echovm contracts, as wasm32 modules under wasmi with fuel
 //! metering, and (when installed) natively under qemu-x86_64. Prints a
 //! Markdown table; exits 1 if any engine failed or disagreed on a checksum.
 //!
@@ -313,6 +313,10 @@ fn main() {
             qemu_path.as_deref(),
         ));
     }
+    println!(
+        "compiler of the echovm and native builds: {} (wasm: clang)\n",
+        std::env::var("BENCH_CC").unwrap_or_else(|_| env!("BENCH_NATIVE_CC").into())
+    );
     println!("{}", report::table(&rows, qemu_path.is_some()));
     println!(
         "load average (1/5/15 min): {load_before} before, {} after the program runs\n",

@@ -1,4 +1,4 @@
-//! The native build: the kernels compiled by `build.rs` with `gcc -O2`,
+//! The native build: the kernels compiled by `build.rs` with `$BENCH_CC -O2`,
 //! called in-process. Their storage callbacks land in a thread-local
 //! [`KvStore`].
 
