@@ -64,11 +64,13 @@ impl Region {
 /// subtraction and one comparison: `addr - start < lim` (wrapping, so an
 /// address below `start` is a huge offset and misses). Accesses of fewer
 /// bytes in a region's last 7 bytes miss too and take the general path.
-/// The empty window (`lim` = 0) never hits.
+/// `lim16` is `len - 15`, the same for 16-byte accesses. The empty window
+/// (`lim` = `lim16` = 0) never hits.
 #[derive(Clone, Copy, Debug)]
 struct Window {
     start: u64,
     lim: u64,
+    lim16: u64,
     ptr: *mut u8,
 }
 
@@ -76,6 +78,7 @@ impl Window {
     const EMPTY: Window = Window {
         start: 0,
         lim: 0,
+        lim16: 0,
         ptr: std::ptr::null_mut(),
     };
 
@@ -110,8 +113,8 @@ impl Window {
     #[inline(always)]
     fn at16(&self, addr: u64) -> Option<*mut u8> {
         let off = addr.wrapping_sub(self.start);
-        if off < self.lim && self.lim - off > 8 {
-            // SAFETY: `off + 16 <= lim + 7 = len`, inside the buffer.
+        if off < self.lim16 {
+            // SAFETY: `off + 16 <= lim16 + 15 = len`, inside the buffer.
             Some(unsafe { self.ptr.add(off as usize) })
         } else {
             None
@@ -119,8 +122,14 @@ impl Window {
     }
 }
 
-/// The two regions most recently used for one kind of access (most recent
-/// first): code typically alternates between the stack and one data region.
+/// The windows of one kind of access: the stack's ([`STACK`]) and that of
+/// the data region used most recently ([`DATA`]). Code typically works on
+/// the stack and one data region at a time; keeping the stack in a slot of
+/// its own lets each access try first the window it most likely hits: an
+/// `rsp`-relative operand or a push/pop the stack's, anything else the data
+/// window (`stack` in [`Memory::try_read`] and its siblings). A third,
+/// older data slot was measured and dropped: the extra test on every stack
+/// access through another register cost more than the refills it saved.
 ///
 /// Why raw pointers: a fast-path hit is then one subtraction, one
 /// comparison and the load or store, with no walk through the region `Vec`
@@ -129,7 +138,7 @@ impl Window {
 /// from a region currently in `Memory::regions` (read windows from readable
 /// regions, write windows from readable *and* writable ones), and every
 /// method that can move, resize, free or re-permission a region's buffer
-/// (`map`, `grow`, `region_mut`) clears both caches first, while `clone`
+/// (`map`, `grow`, `region_mut`) clears the caches first, while `clone`
 /// starts the copy with empty caches. Growing `Memory::regions` itself
 /// moves the `Region` structs but not the heap buffers their `data` owns,
 /// and the pointers come from `Vec::as_ptr`/`as_mut_ptr`, which do not
@@ -143,35 +152,55 @@ struct Caches {
 
 impl Default for Caches {
     fn default() -> Self {
+        let empty = || [const { Cell::new(Window::EMPTY) }; 2];
         Caches {
-            read: [Cell::new(Window::EMPTY), Cell::new(Window::EMPTY)],
-            write: [Cell::new(Window::EMPTY), Cell::new(Window::EMPTY)],
+            read: empty(),
+            write: empty(),
         }
     }
 }
 
-/// The pointer to `addr` from one of the two cached windows, when the
+/// The slot of [`Caches`] holding the stack's window.
+const STACK: usize = 0;
+/// The slot of [`Caches`] holding the most recently used data region's window.
+const DATA: usize = 1;
+
+/// The first hit of `hit` among the windows of `cache`, trying the stack's
+/// first when `stack`, second otherwise.
+#[inline(always)]
+fn find(
+    cache: &[Cell<Window>; 2],
+    stack: bool,
+    hit: impl Fn(Window) -> Option<*mut u8>,
+) -> Option<*mut u8> {
+    let w = |slot: usize| cache[slot].get();
+    if stack {
+        hit(w(STACK)).or_else(|| hit(w(DATA)))
+    } else {
+        hit(w(DATA)).or_else(|| hit(w(STACK)))
+    }
+}
+
+/// The pointer to `addr` from one of the cached windows, when the
 /// `len`-byte access (≤ 8, or 16) lies inside it.
 #[inline(always)]
 fn cached(cache: &[Cell<Window>; 2], addr: u64, len: u64) -> Option<*mut u8> {
     if len <= 8 {
-        cache[0].get().at(addr).or_else(|| cache[1].get().at(addr))
+        find(cache, false, |w| w.at(addr))
     } else {
-        cache[0]
-            .get()
-            .at16(addr)
-            .or_else(|| cache[1].get().at16(addr))
+        find(cache, false, |w| w.at16(addr))
     }
 }
 
-/// Make `w` the most recently used window of `cache` (unless it already is).
+/// Put `w`, the window of a region of `kind`, in its slot of `cache`.
 #[inline]
-fn promote(cache: &[Cell<Window>; 2], w: Window) {
-    let first = cache[0].get();
-    if first.start != w.start || first.ptr != w.ptr {
-        cache[1].set(first);
-        cache[0].set(w);
-    }
+fn fill(cache: &[Cell<Window>; 2], w: Window, kind: RegionKind) {
+    let slot = if kind == RegionKind::Stack {
+        STACK
+    } else {
+        DATA
+    };
+    cache[slot].set(w);
 }
 
 #[derive(Debug, Default)]
@@ -384,7 +413,7 @@ impl Memory {
         let r = self.region_with(addr, len, Perm::R.0)?;
         // A pointer for reading only: `as_ptr` needs no `&mut`.
         let w = window(r, r.data.as_ptr() as *mut u8);
-        promote(&self.caches.read, w);
+        fill(&self.caches.read, w, r.kind);
         // SAFETY: `region_with` found `len` bytes at this offset of the buffer
         // (exactly: this also serves the accesses a window's limit misses).
         Some(unsafe { w.ptr.add((addr - r.start) as usize) })
@@ -405,7 +434,7 @@ impl Memory {
         let i = self.region_index_with(addr, len, Perm::RW.0)?;
         let ptr = self.regions[i].data.as_mut_ptr();
         let w = window(&self.regions[i], ptr);
-        promote(&self.caches.write, w);
+        fill(&self.caches.write, w, self.regions[i].kind);
         // SAFETY: as in `read_scan`.
         Some(unsafe { ptr.add((addr - self.regions[i].start) as usize) })
     }
@@ -423,25 +452,24 @@ impl Memory {
     }
 
     /// Fast-path read for translated instructions: `size` (1, 2, 4 or 8)
-    /// bytes when they lie in one of the two most recently read regions
-    /// (and not in its last 7 bytes), else `None` — the caller then re-runs
+    /// bytes when they lie in the stack's or the last read data region's
+    /// window (and not in its last 7 bytes; the stack's is tried first when
+    /// `stack`, for `rsp`-relative accesses), else `None` — the caller then re-runs
     /// the instruction on the general path, which reports the exact fault,
     /// handles an access spanning two regions, and refills the cache.
     /// Keeping the region scan out of here keeps the translated handlers
     /// leaf functions (no calls, no callee-saved registers to spill).
     #[inline(always)]
-    pub fn try_read(&self, addr: u64, size: u8) -> Option<u64> {
-        let w = &self.caches.read;
-        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+    pub fn try_read(&self, addr: u64, size: u8, stack: bool) -> Option<u64> {
+        let p = find(&self.caches.read, stack, |w| w.at(addr))?;
         // SAFETY: `Window::at` vouches for 8 bytes at `p` in a live buffer.
         Some(unsafe { load_ptr(p, size) })
     }
 
     /// Fast-path write (see [`Memory::try_read`]); `None` leaves memory unchanged.
     #[inline(always)]
-    pub fn try_write(&mut self, addr: u64, size: u8, val: u64) -> Option<()> {
-        let w = &self.caches.write;
-        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+    pub fn try_write(&mut self, addr: u64, size: u8, val: u64, stack: bool) -> Option<()> {
+        let p = find(&self.caches.write, stack, |w| w.at(addr))?;
         // SAFETY: as in `try_read`; write windows come from `as_mut_ptr` of
         // writable regions, and `&mut self` rules out any other access.
         unsafe { store_ptr(p, size, val) };
@@ -449,15 +477,11 @@ impl Memory {
     }
 
     /// Fast-path pointer to `len` (8 ≤ `len`, a multiple of 8) readable
-    /// bytes at `addr`, all in one of the two most recently read regions:
+    /// bytes at `addr`, all in the stack's or the last read data region's window:
     /// several stack slots at once (runs of `pop`).
     #[inline(always)]
-    pub fn try_read_span(&self, addr: u64, len: u64) -> Option<*const u8> {
-        let w = &self.caches.read;
-        let p = w[0]
-            .get()
-            .span(addr, len)
-            .or_else(|| w[1].get().span(addr, len))?;
+    pub fn try_read_span(&self, addr: u64, len: u64, stack: bool) -> Option<*const u8> {
+        let p = find(&self.caches.read, stack, |w| w.span(addr, len))?;
         Some(p as *const u8)
     }
 
@@ -465,18 +489,14 @@ impl Memory {
     /// bytes at `addr` (runs of `push`); `&mut self` keeps anything else
     /// from touching them while the caller writes.
     #[inline(always)]
-    pub fn try_write_span(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
-        let w = &self.caches.write;
-        w[0].get()
-            .span(addr, len)
-            .or_else(|| w[1].get().span(addr, len))
+    pub fn try_write_span(&mut self, addr: u64, len: u64, stack: bool) -> Option<*mut u8> {
+        find(&self.caches.write, stack, |w| w.span(addr, len))
     }
 
     /// Fast-path 16-byte read (see [`Memory::try_read`]).
     #[inline(always)]
-    pub fn try_read16(&self, addr: u64) -> Option<u128> {
-        let w = &self.caches.read;
-        let p = w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))?;
+    pub fn try_read16(&self, addr: u64, stack: bool) -> Option<u128> {
+        let p = find(&self.caches.read, stack, |w| w.at16(addr))?;
         // SAFETY: `Window::at16` vouches for 16 bytes at `p`.
         Some(u128::from_le(unsafe {
             (p as *const u128).read_unaligned()
@@ -485,23 +505,21 @@ impl Memory {
 
     /// Fast-path 16-byte write (see [`Memory::try_read`]).
     #[inline(always)]
-    pub fn try_write16(&mut self, addr: u64, val: u128) -> Option<()> {
-        let w = &self.caches.write;
-        let p = w[0].get().at16(addr).or_else(|| w[1].get().at16(addr))?;
+    pub fn try_write16(&mut self, addr: u64, val: u128, stack: bool) -> Option<()> {
+        let p = find(&self.caches.write, stack, |w| w.at16(addr))?;
         // SAFETY: as in `try_write`, for the 16 bytes `at16` vouches for.
         unsafe { (p as *mut u128).write_unaligned(val.to_le()) };
         Some(())
     }
 
     /// Fast-path read-modify-write slot: the `size` bytes at `addr` when one
-    /// of the two most recently written regions holds them (write windows
+    /// of the stack's or the last written data region's windows holds them (write windows
     /// are readable and writable; read with [`load`], write with
     /// [`store`]). Checking once lets an instruction commit nothing until it
     /// knows its write cannot fault.
     #[inline(always)]
-    pub fn try_slot(&mut self, addr: u64, size: u8) -> Option<&mut [u8]> {
-        let w = &self.caches.write;
-        let p = w[0].get().at(addr).or_else(|| w[1].get().at(addr))?;
+    pub fn try_slot(&mut self, addr: u64, size: u8, stack: bool) -> Option<&mut [u8]> {
+        let p = find(&self.caches.write, stack, |w| w.at(addr))?;
         // SAFETY: `at` vouches for 8 >= `size` bytes at `p`; the slice
         // borrows `self` mutably, so nothing else touches them meanwhile.
         Some(unsafe { std::slice::from_raw_parts_mut(p, (size as usize).min(8)) })
@@ -663,6 +681,7 @@ fn window(r: &Region, ptr: *mut u8) -> Window {
     Window {
         start: r.start,
         lim: (r.data.len() as u64).saturating_sub(7),
+        lim16: (r.data.len() as u64).saturating_sub(15),
         ptr,
     }
 }
@@ -808,46 +827,75 @@ mod tests {
     fn fast_paths_hit_only_inside_cached_regions() -> TestResult {
         let mut m = mem()?;
         // Cold caches: the fast paths decline, the general path fills them.
-        assert_eq!(m.try_read(0x11000, 8), None);
-        assert_eq!(m.try_write(0x11000, 8, 1), None);
+        assert_eq!(m.try_read(0x11000, 8, false), None);
+        assert_eq!(m.try_write(0x11000, 8, 1, false), None);
         m.write(0x11000, 8, 0x1122_3344_5566_7788)?;
-        // Reads and writes have separate caches; fill the read one with both regions.
-        assert_eq!(m.try_read(0x11000, 8), None);
-        assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_5566_7788);
+        // Reads and writes have separate caches; the read one holds one
+        // data region at a time (and the stack's, in a slot of its own).
+        assert_eq!(m.try_read(0x11000, 8, false), None);
         assert_eq!(m.read(0x10000, 1)?, 0x90);
-        assert_eq!(m.try_read(0x11000, 8), Some(0x1122_3344_5566_7788));
-        assert_eq!(m.try_read(0x11001, 2), Some(0x6677));
-        assert_eq!(m.try_read(0x10000, 4), Some(0x9090_9090));
+        assert_eq!(m.try_read(0x10000, 4, false), Some(0x9090_9090));
+        assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_5566_7788);
+        assert_eq!(m.try_read(0x10000, 4, false), None);
+        assert_eq!(m.try_read(0x11000, 8, false), Some(0x1122_3344_5566_7788));
+        assert_eq!(m.try_read(0x11001, 2, false), Some(0x6677));
         // The code region is read-only: never a write hit there.
-        assert_eq!(m.try_write(0x10000, 1, 0), None);
-        assert_eq!(m.try_slot(0x10000, 1).map(|s| s.len()), None);
+        assert_eq!(m.try_write(0x10000, 1, 0, false), None);
+        assert_eq!(m.try_slot(0x10000, 1, false).map(|s| s.len()), None);
         // Last 8 bytes hit; anything reaching past the end, or starting
         // below the region (a wrapped offset), declines.
-        assert_eq!(m.try_write(0x11ff8, 8, u64::MAX), Some(()));
-        assert_eq!(m.try_read(0x11ff8, 8), Some(u64::MAX));
-        assert_eq!(m.try_read(0x11ff9, 8), None);
-        assert_eq!(m.try_write(0x11ffc, 4, 0), None);
+        assert_eq!(m.try_write(0x11ff8, 8, u64::MAX, false), Some(()));
+        assert_eq!(m.try_read(0x11ff8, 8, false), Some(u64::MAX));
+        assert_eq!(m.try_read(0x11ff9, 8, false), None);
+        assert_eq!(m.try_write(0x11ffc, 4, 0, false), None);
         assert_eq!(m.read(0x11fff, 1)?, 0xff);
         m.write(0x11ffc, 4, 0x0102_0304)?;
         assert_eq!(m.read(0x11ffc, 4)?, 0x0102_0304);
-        assert_eq!(m.try_read(0x11ffc, 4), None);
-        assert_eq!(m.try_read(0x10fff, 2), None);
+        assert_eq!(m.try_read(0x11ffc, 4, false), None);
+        assert_eq!(m.try_read(0x10fff, 2, false), None);
         assert_eq!(m.read(0x10fff, 2)?, 0x8890);
-        assert_eq!(m.try_read(0x11000u64.wrapping_sub(1 << 40), 1), None);
-        assert_eq!(m.try_read(u64::MAX - 3, 8), None);
+        assert_eq!(m.try_read(0x11000u64.wrapping_sub(1 << 40), 1, false), None);
+        assert_eq!(m.try_read(u64::MAX - 3, 8, false), None);
         // 16-byte forms: the last 16 bytes hit, one further declines.
-        assert_eq!(m.try_write16(0x11ff0, 5u128 << 64 | 7), Some(()));
-        assert_eq!(m.try_read16(0x11ff0), Some(5u128 << 64 | 7));
-        assert_eq!(m.try_read16(0x11ff1), None);
-        assert_eq!(m.try_write16(0x11ff1, 0), None);
+        assert_eq!(m.try_write16(0x11ff0, 5u128 << 64 | 7, false), Some(()));
+        assert_eq!(m.try_read16(0x11ff0, false), Some(5u128 << 64 | 7));
+        assert_eq!(m.try_read16(0x11ff1, false), None);
+        assert_eq!(m.try_write16(0x11ff1, 0, false), None);
         assert_eq!(m.read_u128(0x11ff0)?, 5u128 << 64 | 7);
         // A read spanning the two regions declines and the general path joins them.
-        assert_eq!(m.try_read(0x10ffc, 8), None);
+        assert_eq!(m.try_read(0x10ffc, 8, false), None);
         assert_eq!(m.read(0x10ffc, 8)?, 0x5566_7788_9090_9090);
-        let s = m.try_slot(0x11000, 4).ok_or("no fast slot")?;
+        let s = m.try_slot(0x11000, 4, false).ok_or("no fast slot")?;
         assert_eq!(load(s, 4), Some(0x5566_7788));
         store(s, 4, 0xdead_beef).ok_or("store")?;
         assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_dead_beef);
+        Ok(())
+    }
+
+    #[test]
+    fn stack_window_stays_beside_the_data_window() -> TestResult {
+        let mut m = mem()?;
+        m.map(Region {
+            start: 0x7000_0000,
+            perm: Perm::RW,
+            kind: RegionKind::Stack,
+            data: vec![0; 4096],
+        })?;
+        m.write(0x7000_0ff8, 8, 0x5151)?;
+        m.write(0x11000, 8, 0x2222)?;
+        m.read(0x7000_0ff8, 8)?;
+        m.read(0x11000, 8)?;
+        // Another data region replaces the data window, never the stack's.
+        m.read(0x10000, 8)?;
+        for stack in [false, true] {
+            assert_eq!(m.try_read(0x7000_0ff8, 8, stack), Some(0x5151));
+            assert_eq!(m.try_read(0x10000, 1, stack), Some(0x90));
+            assert_eq!(m.try_read(0x11000, 8, stack), None);
+            assert_eq!(m.try_write(0x7000_0ff0, 8, 7, stack), Some(()));
+            assert_eq!(m.try_write(0x11008, 8, 9, stack), Some(()));
+        }
+        assert_eq!(m.read(0x7000_0ff0, 8)?, 7);
+        assert_eq!(m.read(0x11008, 8)?, 9);
         Ok(())
     }
 
@@ -859,14 +907,14 @@ mod tests {
         m.write(0x20000, 8, 1)?;
         m.read(0x20000, 8)?;
         // The whole region, and runs ending at its last byte, fit.
-        assert!(m.try_write_span(0x20000, 64).is_some());
-        assert!(m.try_write_span(0x20030, 16).is_some());
-        assert!(m.try_read_span(0x20028, 24).is_some());
+        assert!(m.try_write_span(0x20000, 64, false).is_some());
+        assert!(m.try_write_span(0x20030, 16, false).is_some());
+        assert!(m.try_read_span(0x20028, 24, false).is_some());
         // One byte past the end, or starting below the region, does not.
-        assert!(m.try_write_span(0x20000, 72).is_none());
-        assert!(m.try_write_span(0x20038, 16).is_none());
-        assert!(m.try_read_span(0x20031, 16).is_none());
-        assert!(m.try_read_span(0x1fff8, 16).is_none());
+        assert!(m.try_write_span(0x20000, 72, false).is_none());
+        assert!(m.try_write_span(0x20038, 16, false).is_none());
+        assert!(m.try_read_span(0x20031, 16, false).is_none());
+        assert!(m.try_read_span(0x1fff8, 16, false).is_none());
         Ok(())
     }
 
@@ -875,10 +923,14 @@ mod tests {
         const GROWN: usize = if cfg!(miri) { 1 << 16 } else { 64 << 20 };
         let mut m = Memory::new();
         m.map(rw(0x20000, 4096))?;
-        m.map(rw(0x7000_0000, 4096))?;
+        // The heap and the stack: both stay cached, each in its own slot.
+        m.map(Region {
+            kind: RegionKind::Stack,
+            ..rw(0x7000_0000, 4096)
+        })?;
         m.write(0x20ff8, 8, 0xabcd)?;
         m.write(0x7000_0000, 8, 1)?;
-        assert_eq!(m.try_write(0x20ff0, 8, 0x1234), Some(()));
+        assert_eq!(m.try_write(0x20ff0, 8, 0x1234, false), Some(()));
         let idx = m
             .regions()
             .iter()
@@ -896,9 +948,12 @@ mod tests {
         // A stale window would decline the new bytes and write the old buffer.
         m.write(0x20000 + GROWN as u64 - 8, 8, 0x5555)?;
         assert_eq!(m.read(0x20000 + GROWN as u64 - 8, 8)?, 0x5555);
-        assert_eq!(m.try_read(0x20000 + GROWN as u64 - 8, 8), Some(0x5555));
-        assert_eq!(m.try_write(0x20ff0, 8, 0x4321), Some(()));
-        assert_eq!(m.try_read(0x20ff8, 8), Some(0xabcd));
+        assert_eq!(
+            m.try_read(0x20000 + GROWN as u64 - 8, 8, false),
+            Some(0x5555)
+        );
+        assert_eq!(m.try_write(0x20ff0, 8, 0x4321, false), Some(()));
+        assert_eq!(m.try_read(0x20ff8, 8, false), Some(0xabcd));
         let live = &m.regions()[idx].data;
         assert_eq!(live[0xff0..0xff8], 0x4321u64.to_le_bytes());
         assert_eq!(live[GROWN - 8..], 0x5555u64.to_le_bytes());
@@ -911,20 +966,20 @@ mod tests {
         m.map(rw(0x20000, 4096))?;
         m.write(0x20000, 8, 7)?;
         assert_eq!(m.read(0x20000, 8)?, 7);
-        assert_eq!(m.try_read(0x20000, 8), Some(7));
+        assert_eq!(m.try_read(0x20000, 8, false), Some(7));
         // A replaced buffer (the old one is still alive when the new one is
         // allocated, so their addresses differ).
         m.region_mut(0).data = vec![3; 8192];
-        assert_eq!(m.try_write(0x20000, 8, 9), None);
+        assert_eq!(m.try_write(0x20000, 8, 9, false), None);
         m.write(0x21ff8, 8, 9)?;
-        assert_eq!(m.try_read(0x20000, 1), None);
+        assert_eq!(m.try_read(0x20000, 1, false), None);
         assert_eq!(m.read(0x20000, 1)?, 3);
-        assert_eq!(m.try_read(0x20000, 1), Some(3));
+        assert_eq!(m.try_read(0x20000, 1, false), Some(3));
         assert_eq!(m.regions()[0].data[0x1ff8..], 9u64.to_le_bytes());
         // Taking write permission away stops the write fast path at once.
         m.region_mut(0).perm = Perm::R;
-        assert_eq!(m.try_write(0x21ff8, 8, 0), None);
-        assert_eq!(m.try_slot(0x21ff8, 8).map(|s| s.len()), None);
+        assert_eq!(m.try_write(0x21ff8, 8, 0, false), None);
+        assert_eq!(m.try_slot(0x21ff8, 8, false).map(|s| s.len()), None);
         assert!(matches!(
             m.write(0x21ff8, 8, 0),
             Err(Fault::Protection { .. })
@@ -936,15 +991,18 @@ mod tests {
         assert_eq!(m.read(0x20010, 8)?, 11);
         m.write(0x10008, 8, 12)?;
         assert_eq!(m.read(0x10008, 8)?, 12);
-        assert_eq!(m.try_read(0x10008, 8), Some(12));
-        assert_eq!(m.try_read(0x20010, 8), Some(11));
+        assert_eq!(m.try_read(0x10008, 8, false), Some(12));
+        // One data window: the region read last replaced the other.
+        assert_eq!(m.try_read(0x20010, 8, false), None);
+        assert_eq!(m.read(0x20010, 8)?, 11);
+        assert_eq!(m.try_read(0x20010, 8, false), Some(11));
         // A clone has its own caches: its writes never reach the original.
         let mut c = m.clone();
-        assert_eq!(c.try_write(0x20010, 8, 99), None);
+        assert_eq!(c.try_write(0x20010, 8, 99, false), None);
         c.write(0x20010, 8, 99)?;
-        assert_eq!(c.try_write(0x20010, 8, 98), Some(()));
+        assert_eq!(c.try_write(0x20010, 8, 98, false), Some(()));
         assert_eq!(m.read(0x20010, 8)?, 11);
-        assert_eq!(m.try_read(0x20010, 8), Some(11));
+        assert_eq!(m.try_read(0x20010, 8, false), Some(11));
         assert_eq!(m.regions()[1].data[0x10..0x18], 11u64.to_le_bytes());
         assert_eq!(c.read(0x20010, 8)?, 98);
         Ok(())

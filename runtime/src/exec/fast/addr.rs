@@ -4,6 +4,7 @@
 
 use super::Reg;
 use super::Uop;
+use crate::cpu::reg::RSP;
 use crate::cpu::Cpu;
 use echovm_decoder::{Insn, Seg, NO_REG, RIP_BASE};
 
@@ -15,6 +16,18 @@ pub const BASE: u8 = 1;
 pub const BASE_INDEX: u8 = 2;
 /// `[index*scale + disp]`.
 pub const INDEX: u8 = 3;
+/// `[rsp + disp]`: a stack slot. Its own shape because it is the most
+/// common operand of compiled code: the base is a constant register, and
+/// the access tries the stack's cache window first (`Memory::try_read`).
+pub const STACK: u8 = 4;
+/// `[rsp + index*scale + disp]`: an element of an array on the stack.
+pub const STACK_INDEX: u8 = 5;
+
+/// Whether an access of shape `m` tries the stack's cache window first.
+#[inline(always)]
+pub const fn on_stack(m: u8) -> bool {
+    m == STACK || m == STACK_INDEX
+}
 
 /// Fill the memory-operand fields of `u` and return its shape; `None` for a
 /// segment override or 32-bit addressing (left to the general path).
@@ -31,7 +44,9 @@ pub fn shape(insn: &Insn, u: &mut Uop) -> Option<u8> {
     let index = m.index != NO_REG;
     Some(match (base, index) {
         (false, false) => ABS,
+        (true, false) if m.base == RSP => STACK,
         (true, false) => BASE,
+        (true, true) if m.base == RSP => STACK_INDEX,
         (true, true) => BASE_INDEX,
         (false, true) => INDEX,
     })
@@ -44,8 +59,9 @@ pub fn ea<const M: u8>(c: &Cpu, u: &Uop) -> u64 {
     let index = || c.gpr[u.index as usize & 15] << (u.scale & 3);
     match M {
         ABS => u.disp,
+        STACK => u.disp.wrapping_add(c.gpr[RSP as usize]),
         BASE => u.disp.wrapping_add(base()),
-        BASE_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
+        BASE_INDEX | STACK_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
         _ => u.disp.wrapping_add(index()),
     }
 }
@@ -58,8 +74,9 @@ pub fn ea_scaled<const M: u8, const SC: u8>(c: &Cpu, u: &Uop) -> u64 {
     let index = || c.gpr[u.index as usize & 15] << (SC & 3);
     match M {
         ABS => u.disp,
+        STACK => u.disp.wrapping_add(c.gpr[RSP as usize]),
         BASE => u.disp.wrapping_add(base()),
-        BASE_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
+        BASE_INDEX | STACK_INDEX => u.disp.wrapping_add(base()).wrapping_add(index()),
         _ => u.disp.wrapping_add(index()),
     }
 }
@@ -77,8 +94,14 @@ macro_rules! by_shape {
             $crate::exec::fast::addr::BASE_INDEX => $crate::exec::fast::handler(
                 $f::<{ $crate::exec::fast::addr::BASE_INDEX } $(, { $g })*>,
             ),
-            _ => $crate::exec::fast::handler(
+            $crate::exec::fast::addr::INDEX => $crate::exec::fast::handler(
                 $f::<{ $crate::exec::fast::addr::INDEX } $(, { $g })*>,
+            ),
+            $crate::exec::fast::addr::STACK => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::STACK } $(, { $g })*>,
+            ),
+            _ => $crate::exec::fast::handler(
+                $f::<{ $crate::exec::fast::addr::STACK_INDEX } $(, { $g })*>,
             ),
         }
     };
@@ -93,15 +116,20 @@ pub(crate) use by_shape;
 /// instructions; with the scale constant its address is one `lea`.
 macro_rules! by_shape_scale {
     ($m:expr, $sc:expr, $f:ident $(, $g:expr)*) => {{
-        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX};
+        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
         use $crate::exec::fast::handler;
         match ($m, $sc) {
             (ABS, _) => handler($f::<ABS, 0 $(, { $g })*>),
             (BASE, _) => handler($f::<BASE, 0 $(, { $g })*>),
+            (STACK, _) => handler($f::<STACK, 0 $(, { $g })*>),
             (BASE_INDEX, 0) => handler($f::<BASE_INDEX, 0 $(, { $g })*>),
             (BASE_INDEX, 1) => handler($f::<BASE_INDEX, 1 $(, { $g })*>),
             (BASE_INDEX, 2) => handler($f::<BASE_INDEX, 2 $(, { $g })*>),
             (BASE_INDEX, _) => handler($f::<BASE_INDEX, 3 $(, { $g })*>),
+            (STACK_INDEX, 0) => handler($f::<STACK_INDEX, 0 $(, { $g })*>),
+            (STACK_INDEX, 1) => handler($f::<STACK_INDEX, 1 $(, { $g })*>),
+            (STACK_INDEX, 2) => handler($f::<STACK_INDEX, 2 $(, { $g })*>),
+            (STACK_INDEX, _) => handler($f::<STACK_INDEX, 3 $(, { $g })*>),
             (_, 0) => handler($f::<INDEX, 0 $(, { $g })*>),
             (_, 1) => handler($f::<INDEX, 1 $(, { $g })*>),
             (_, 2) => handler($f::<INDEX, 2 $(, { $g })*>),

@@ -5,7 +5,7 @@
 //! (`int::alu::compute`, `int::alu::unary_apply`, `int::shift::apply`,
 //! `int::muldiv::imul_trunc`).
 
-use super::addr::{by_shape, ea, shape};
+use super::addr::{by_shape, ea, on_stack, shape};
 use super::Reg;
 use super::{by_size, sz, Handler, Uop};
 use crate::cpu::Cpu;
@@ -152,7 +152,7 @@ fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     u: &Uop,
 ) -> Option<u64> {
     let size = sz::<S>(u);
-    let b = m.try_read(ea::<M>(c, u), size)?;
+    let b = m.try_read(ea::<M>(c, u), size, on_stack(M))?;
     let a = get_gpr(c, u.r0, size);
     let r = result::<OP, FLAGS>(c, size, a, b);
     if writes(OP) {
@@ -173,12 +173,12 @@ fn to_mem<const M: u8, const OP: u16, const S: u8>(
     let size = sz::<S>(u);
     let addr = ea::<M>(c, u);
     if writes(OP) {
-        let slot = m.try_slot(addr, size)?;
+        let slot = m.try_slot(addr, size, on_stack(M))?;
         let a = load(slot, size)?;
         let r = compute::<OP>(&mut c.flags, size, a, b);
         store(slot, size, r)?;
     } else {
-        let a = m.try_read(addr, size)?;
+        let a = m.try_read(addr, size, on_stack(M))?;
         compute::<OP>(&mut c.flags, size, a, b);
     }
     Some(u.next)
@@ -355,7 +355,7 @@ fn sh_m<const M: u8, const OP: u16, const CL: bool, const S: u8>(
 ) -> Option<u64> {
     let size = sz::<S>(u);
     let cnt = (if CL { c.gpr[1] } else { u.imm } & count_mask(size)) as u32;
-    let slot = m.try_slot(ea::<M>(c, u), size)?;
+    let slot = m.try_slot(ea::<M>(c, u), size, on_stack(M))?;
     let v = load(slot, size)?;
     // A zero count changes nothing (the access is still checked above).
     if cnt != 0 {
@@ -440,7 +440,7 @@ fn imul_m<const M: u8, const IMM: bool, const FLAGS: bool>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    let b = m.try_read(ea::<M>(c, u), u.size)?;
+    let b = m.try_read(ea::<M>(c, u), u.size, on_stack(M))?;
     imul_finish::<IMM, FLAGS>(c, u, u.size, b)
 }
 

@@ -2,7 +2,7 @@
 //! (without an immediate), push/pop of 64-bit registers and immediates,
 //! leave, and the instructions that do nothing.
 
-use super::addr::{by_shape, ea, shape};
+use super::addr::{by_shape, ea, on_stack, shape};
 use super::Reg;
 use super::{by_cc, Exit, Handler, Threaded, Uop};
 use crate::cpu::{reg::RBP, reg::RSP, Cpu};
@@ -104,7 +104,7 @@ fn jmp_r(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
 }
 
 fn jmp_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_read(ea::<M>(c, u), 8)
+    m.try_read(ea::<M>(c, u), 8, on_stack(M))
 }
 
 pub fn call(insn: &Insn, u: &mut Uop) -> Option<Handler> {
@@ -119,7 +119,7 @@ pub fn call(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 #[inline(always)]
 fn call_to(c: &mut Cpu, m: &mut Memory, u: &Uop, t: u64) -> Option<u64> {
     let sp = c.gpr[SP].wrapping_sub(8);
-    m.try_write(sp, 8, u.next)?;
+    m.try_write(sp, 8, u.next, true)?;
     c.gpr[SP] = sp;
     Some(t)
 }
@@ -134,7 +134,7 @@ fn call_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
 }
 
 fn call_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let t = m.try_read(ea::<M>(c, u), 8)?;
+    let t = m.try_read(ea::<M>(c, u), 8, on_stack(M))?;
     call_to(c, m, u, t)
 }
 
@@ -148,7 +148,7 @@ pub fn ret(insn: &Insn) -> Option<Handler> {
 
 fn ret_near(c: &mut Cpu, m: &mut Memory, _: &Uop) -> Option<u64> {
     let sp = c.gpr[SP];
-    let t = m.try_read(sp, 8)?;
+    let t = m.try_read(sp, 8, true)?;
     c.gpr[SP] = sp.wrapping_add(8);
     Some(t)
 }
@@ -174,7 +174,7 @@ pub fn push(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 #[inline(always)]
 fn push_value(c: &mut Cpu, m: &mut Memory, u: &Uop, v: u64) -> Option<u64> {
     let sp = c.gpr[SP].wrapping_sub(8);
-    m.try_write(sp, 8, v)?;
+    m.try_write(sp, 8, v, true)?;
     c.gpr[SP] = sp;
     Some(u.next)
 }
@@ -220,7 +220,7 @@ pub(crate) fn pop_run(n: usize) -> Option<Threaded> {
 fn push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let len = 8 * N as u64;
     let sp = c.gpr[SP].wrapping_sub(len);
-    let Some(dst) = m.try_write_span(sp, len) else {
+    let Some(dst) = m.try_write_span(sp, len, true) else {
         return Exit::Decline(p);
     };
     for i in 0..N {
@@ -244,7 +244,7 @@ fn push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
 fn pop_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let len = 8 * N as u64;
     let sp = c.gpr[SP];
-    let Some(src) = m.try_read_span(sp, len) else {
+    let Some(src) = m.try_read_span(sp, len, true) else {
         return Exit::Decline(p);
     };
     for i in 0..N {
@@ -278,7 +278,7 @@ pub fn pop(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 /// RSP moves first, so `pop rsp` ends with the popped value.
 fn pop_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let sp = c.gpr[SP];
-    let v = m.try_read(sp, 8)?;
+    let v = m.try_read(sp, 8, true)?;
     c.gpr[SP] = sp.wrapping_add(8);
     c.gpr[u.r0 as usize & 15] = v;
     Some(u.next)
@@ -291,7 +291,7 @@ pub fn leave(insn: &Insn) -> Option<Handler> {
 
 fn leave64(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let bp = c.gpr[BP];
-    let v = m.try_read(bp, 8)?;
+    let v = m.try_read(bp, 8, true)?;
     c.gpr[SP] = bp.wrapping_add(8);
     c.gpr[BP] = v;
     Some(u.next)

@@ -1,7 +1,10 @@
 //! Fast forms of data movement: mov, movzx, movsx/movsxd, lea, cmovcc and
 //! setcc on registers and memory.
 
-use super::addr::{by_shape, by_shape_scale, ea, ea_scaled, shape, ABS, BASE, BASE_INDEX, INDEX};
+use super::addr::{
+    by_shape, by_shape_scale, ea, ea_scaled, on_stack, shape, ABS, BASE, BASE_INDEX, INDEX, STACK,
+    STACK_INDEX,
+};
 use super::Reg;
 use super::{by_cc, by_size, handler, sz, Handler, Uop};
 use crate::cpu::Cpu;
@@ -67,7 +70,7 @@ fn mov_rm<const M: u8, const SC: u8, const S: u8>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    let v = m.try_read(ea_scaled::<M, SC>(c, u), S)?;
+    let v = m.try_read(ea_scaled::<M, SC>(c, u), S, on_stack(M))?;
     set_gpr(c, u.r0, S, v);
     Some(u.next)
 }
@@ -78,12 +81,17 @@ fn mov_mr<const M: u8, const SC: u8, const S: u8>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    m.try_write(ea_scaled::<M, SC>(c, u), S, get_gpr(c, u.r1, S))?;
+    m.try_write(
+        ea_scaled::<M, SC>(c, u),
+        S,
+        get_gpr(c, u.r1, S),
+        on_stack(M),
+    )?;
     Some(u.next)
 }
 
 fn mov_mi<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_write(ea::<M>(c, u), u.size, u.imm)?;
+    m.try_write(ea::<M>(c, u), u.size, u.imm, on_stack(M))?;
     Some(u.next)
 }
 
@@ -166,7 +174,7 @@ fn ext_mc<const M: u8, const SIGNED: bool, const S: u8, const S2: u8>(
     u: &Uop,
 ) -> Option<u64> {
     let s2 = if S2 == 0 { u.size2 } else { S2 };
-    let v = m.try_read(ea::<M>(c, u), s2)?;
+    let v = m.try_read(ea::<M>(c, u), s2, on_stack(M))?;
     let v = if SIGNED { sext(v, s2) } else { v };
     set_gpr(c, u.r0, sz::<S>(u), v);
     Some(u.next)
@@ -200,7 +208,9 @@ pub fn lea(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match m {
         ABS => by_size!(size, lea_m, ABS, 0),
         BASE => by_size!(size, lea_m, BASE, 0),
-        BASE_INDEX => by_scale!(BASE_INDEX),
+        STACK => by_size!(size, lea_m, STACK, 0),
+        // `lea` touches no memory: a stack array element is a base-index sum.
+        BASE_INDEX | STACK_INDEX => by_scale!(BASE_INDEX),
         _ => by_scale!(INDEX),
     })
 }
@@ -234,8 +244,9 @@ pub fn cmov(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
             by_cc!(cc, cmov_r)
         }
         Operand::Mem { .. } => match shape(insn, u)? {
-            super::addr::ABS => by_cc!(cc, cmov_m_abs),
-            super::addr::BASE => by_cc!(cc, cmov_m_base),
+            ABS => by_cc!(cc, cmov_m_abs),
+            // A stack operand is a base one (`u.base` is rsp).
+            BASE | STACK => by_cc!(cc, cmov_m_base),
             _ => return None,
         },
         _ => return None,
@@ -261,13 +272,13 @@ fn cmov_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
 
 #[inline(always)]
 fn cmov_m_abs<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = m.try_read(ea::<{ super::addr::ABS }>(c, u), u.size)?;
+    let v = m.try_read(ea::<{ super::addr::ABS }>(c, u), u.size, false)?;
     cmov_finish::<CC>(c, u, v)
 }
 
 #[inline(always)]
 fn cmov_m_base<const CC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let v = m.try_read(ea::<{ super::addr::BASE }>(c, u), u.size)?;
+    let v = m.try_read(ea::<{ super::addr::BASE }>(c, u), u.size, false)?;
     cmov_finish::<CC>(c, u, v)
 }
 

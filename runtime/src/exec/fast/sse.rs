@@ -7,7 +7,9 @@
 //! requires alignment declines when misaligned, so the general path raises
 //! the fault.
 
-use super::addr::{by_shape, ea, shape, ABS, BASE, BASE_INDEX, INDEX};
+use super::addr::{
+    by_shape, ea, on_stack, shape, ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX,
+};
 use super::Reg;
 use super::{handler, Handler, Uop};
 use crate::cpu::Cpu;
@@ -61,7 +63,7 @@ fn load16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop
     if ALIGNED && a & 15 != 0 {
         return None;
     }
-    c.xmm[u.r0 as usize & 15] = m.try_read16(a)?;
+    c.xmm[u.r0 as usize & 15] = m.try_read16(a, on_stack(M))?;
     Some(u.next)
 }
 
@@ -70,7 +72,7 @@ fn store16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uo
     if ALIGNED && a & 15 != 0 {
         return None;
     }
-    m.try_write16(a, c.xmm[u.r1 as usize & 15])?;
+    m.try_write16(a, c.xmm[u.r1 as usize & 15], on_stack(M))?;
     Some(u.next)
 }
 
@@ -133,12 +135,17 @@ fn xx_low64(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
 }
 
 fn load_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    c.xmm[u.r0 as usize & 15] = m.try_read(ea::<M>(c, u), W)? as u128;
+    c.xmm[u.r0 as usize & 15] = m.try_read(ea::<M>(c, u), W, on_stack(M))? as u128;
     Some(u.next)
 }
 
 fn store_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_write(ea::<M>(c, u), W, c.xmm[u.r1 as usize & 15] as u64)?;
+    m.try_write(
+        ea::<M>(c, u),
+        W,
+        c.xmm[u.r1 as usize & 15] as u64,
+        on_stack(M),
+    )?;
     Some(u.next)
 }
 
@@ -187,7 +194,9 @@ impl LaneVisit for Forms<'_> {
                     ABS => handler($f::<ABS, $($w,)? F>),
                     BASE => handler($f::<BASE, $($w,)? F>),
                     BASE_INDEX => handler($f::<BASE_INDEX, $($w,)? F>),
-                    _ => handler($f::<INDEX, $($w,)? F>),
+                    INDEX => handler($f::<INDEX, $($w,)? F>),
+                    STACK => handler($f::<STACK, $($w,)? F>),
+                    _ => handler($f::<STACK_INDEX, $($w,)? F>),
                 }
             };
         }
@@ -227,7 +236,7 @@ fn lanes_xm<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Opt
     if a & 15 != 0 {
         return None;
     }
-    let s = m.try_read16(a)?;
+    let s = m.try_read16(a, on_stack(M))?;
     let d = u.r0 as usize & 15;
     c.xmm[d] = call::<F>(c.xmm[d], s);
     Some(u.next)
@@ -239,7 +248,7 @@ fn lanes_x_low<const M: u8, const W: u8, F: LaneFn>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    let s = m.try_read(ea::<M>(c, u), W)? as u128;
+    let s = m.try_read(ea::<M>(c, u), W, on_stack(M))? as u128;
     let d = u.r0 as usize & 15;
     c.xmm[d] = call::<F>(c.xmm[d], s);
     Some(u.next)

@@ -13,7 +13,7 @@
 //! the general path re-runs it and reports the fault where it occurred. The
 //! 8- and 16-bit forms (ah:al, dx:ax) are left to the general path.
 
-use super::addr::{by_shape, ea, shape};
+use super::addr::{by_shape, ea, on_stack, shape};
 use super::{handler, Handler, Reg, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::muldiv::{div_flags, mul_flags};
@@ -91,7 +91,7 @@ fn wide_m<const M: u8, const OP: u8, const S: u8, const FLAGS: bool>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    let s = m.try_read(ea::<M>(c, u), S)?;
+    let s = m.try_read(ea::<M>(c, u), S, on_stack(M))?;
     apply::<OP, S, FLAGS>(c, s)?;
     Some(u.next)
 }
