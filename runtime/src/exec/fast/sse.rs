@@ -17,7 +17,7 @@ use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::exec::sse::fp_arith::visit_lane_op as visit_fp_lane_op;
 use crate::exec::sse::int_arith::visit_lane_op;
 use crate::exec::sse::int_shift::visit_shift_op;
-use crate::exec::sse::lanes::{call, LaneFn, LaneVisit};
+use crate::exec::sse::lanes::{Exact, Fast, LaneFn, LaneRun, LaneTry, LaneVisit};
 use crate::exec::sse::pack::visit_pack_op;
 use crate::exec::sse::shuffle::visit_shuffle_op;
 use crate::memory::Memory;
@@ -183,6 +183,17 @@ impl LaneVisit for Forms<'_> {
     type Out = Option<Handler>;
 
     fn visit<F: LaneFn>(self, _: F) -> Option<Handler> {
+        self.pick::<Exact<F>>()
+    }
+
+    fn visit_fast<F: LaneFn, T: LaneTry>(self, _: F, _: T) -> Option<Handler> {
+        self.pick::<Fast<T>>()
+    }
+}
+
+impl Forms<'_> {
+    /// The handler running `L` for the instruction's operand form.
+    fn pick<L: LaneRun>(self) -> Option<Handler> {
         let Forms { insn, u } = self;
         let Operand::Xmm(d) = insn.ops[0] else {
             return None;
@@ -191,19 +202,19 @@ impl LaneVisit for Forms<'_> {
         macro_rules! shapes {
             ($f:ident $(, $w:literal)?) => {
                 match shape(insn, u)? {
-                    ABS => handler($f::<ABS, $($w,)? F>),
-                    BASE => handler($f::<BASE, $($w,)? F>),
-                    BASE_INDEX => handler($f::<BASE_INDEX, $($w,)? F>),
-                    INDEX => handler($f::<INDEX, $($w,)? F>),
-                    STACK => handler($f::<STACK, $($w,)? F>),
-                    _ => handler($f::<STACK_INDEX, $($w,)? F>),
+                    ABS => handler($f::<ABS, $($w,)? L>),
+                    BASE => handler($f::<BASE, $($w,)? L>),
+                    BASE_INDEX => handler($f::<BASE_INDEX, $($w,)? L>),
+                    INDEX => handler($f::<INDEX, $($w,)? L>),
+                    STACK => handler($f::<STACK, $($w,)? L>),
+                    _ => handler($f::<STACK_INDEX, $($w,)? L>),
                 }
             };
         }
         Some(match insn.ops[1] {
             Operand::Xmm(s) => {
                 u.r1 = Reg::of(s);
-                handler(lanes_xx::<F>)
+                handler(lanes_xx::<L>)
             }
             Operand::Mem { size: 16 } => shapes!(lanes_xm),
             // Scalar floating-point sources: m32/m64, zero-extended, no alignment rule.
@@ -212,44 +223,44 @@ impl LaneVisit for Forms<'_> {
             // Shift counts: the imm8, zero-extended (as the general path reads it).
             Operand::Imm { .. } => {
                 u.imm = insn.imm as u8 as u64;
-                handler(lanes_xi::<F>)
+                handler(lanes_xi::<L>)
             }
             _ => return None,
         })
     }
 }
 
-fn lanes_xi<F: LaneFn>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn lanes_xi<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let d = u.r0 as usize & 15;
-    c.xmm[d] = call::<F>(c.xmm[d], u.imm as u128);
+    c.xmm[d] = L::run(c.xmm[d], u.imm as u128)?;
     Some(u.next)
 }
 
-fn lanes_xx<F: LaneFn>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+fn lanes_xx<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let d = u.r0 as usize & 15;
-    c.xmm[d] = call::<F>(c.xmm[d], c.xmm[u.r1 as usize & 15]);
+    c.xmm[d] = L::run(c.xmm[d], c.xmm[u.r1 as usize & 15])?;
     Some(u.next)
 }
 
-fn lanes_xm<const M: u8, F: LaneFn>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+fn lanes_xm<const M: u8, L: LaneRun>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let a = ea::<M>(c, u);
     if a & 15 != 0 {
         return None;
     }
     let s = m.try_read16(a, on_stack(M))?;
     let d = u.r0 as usize & 15;
-    c.xmm[d] = call::<F>(c.xmm[d], s);
+    c.xmm[d] = L::run(c.xmm[d], s)?;
     Some(u.next)
 }
 
 /// A scalar source of `W` (4 or 8) bytes.
-fn lanes_x_low<const M: u8, const W: u8, F: LaneFn>(
+fn lanes_x_low<const M: u8, const W: u8, L: LaneRun>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
     let s = m.try_read(ea::<M>(c, u), W, on_stack(M))? as u128;
     let d = u.r0 as usize & 15;
-    c.xmm[d] = call::<F>(c.xmm[d], s);
+    c.xmm[d] = L::run(c.xmm[d], s)?;
     Some(u.next)
 }

@@ -64,15 +64,41 @@ macro_rules! float_ops {
             /// invalid operation, so only then are the operands looked at, and
             /// the NaN itself is always x86's, never the host's. Checking the
             /// result first keeps the common case to one test.
+            ///
+            /// The test is the host's own `r != r` (`is_nan` on the float):
+            /// IEEE 754 makes it exact everywhere, and it is one compare.
             #[inline]
             fn binop(a: $b, b: $b, op: fn($f, $f) -> $f) -> $b {
-                let r = op(f(a), f(b)).to_bits();
-                if !is_nan(r) {
-                    r
+                let r = op(f(a), f(b));
+                if !r.is_nan() {
+                    r.to_bits()
                 } else if is_nan(a) || is_nan(b) {
                     propagate(a, b)
                 } else {
                     INDEFINITE
+                }
+            }
+            /// The host results of a packed `op` (`+ - * /`) when none
+            /// of them is a NaN (the common case: then no operand was
+            /// one either), found with one test for all lanes; `None`
+            /// otherwise, and the caller goes lane by lane through the
+            /// NaN rules ([`add`] and its kin).
+            #[inline(always)]
+            pub fn packed<const N: usize>(
+                x: [$b; N],
+                y: [$b; N],
+                op: fn($f, $f) -> $f,
+            ) -> Option<[$b; N]> {
+                let mut r = [0.0; N];
+                let mut nan = false;
+                for i in 0..N {
+                    r[i] = op(f(x[i]), f(y[i]));
+                    nan |= r[i].is_nan();
+                }
+                if nan {
+                    None
+                } else {
+                    Some(r.map(<$f>::to_bits))
                 }
             }
             pub fn add(a: $b, b: $b) -> $b {

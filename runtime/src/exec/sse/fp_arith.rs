@@ -44,10 +44,26 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
 pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Addps => v.visit(|d, s| ps(d, s, single::add)),
-        Subps => v.visit(|d, s| ps(d, s, single::sub)),
-        Mulps => v.visit(|d, s| ps(d, s, single::mul)),
-        Divps => v.visit(|d, s| ps(d, s, single::div)),
+        Addps => v.visit_fast(
+            |d, s| ps(d, s, single::add),
+            #[inline(always)]
+            |d, s| single::packed(u32s(d), u32s(s), |x, y| x + y).map(from_u32s),
+        ),
+        Subps => v.visit_fast(
+            |d, s| ps(d, s, single::sub),
+            #[inline(always)]
+            |d, s| single::packed(u32s(d), u32s(s), |x, y| x - y).map(from_u32s),
+        ),
+        Mulps => v.visit_fast(
+            |d, s| ps(d, s, single::mul),
+            #[inline(always)]
+            |d, s| single::packed(u32s(d), u32s(s), |x, y| x * y).map(from_u32s),
+        ),
+        Divps => v.visit_fast(
+            |d, s| ps(d, s, single::div),
+            #[inline(always)]
+            |d, s| single::packed(u32s(d), u32s(s), |x, y| x / y).map(from_u32s),
+        ),
         Minps => v.visit(|d, s| ps(d, s, single::min)),
         Maxps => v.visit(|d, s| ps(d, s, single::max)),
         Addss => v.visit(|d, s| ss(d, s, single::add)),
@@ -56,10 +72,26 @@ pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
         Divss => v.visit(|d, s| ss(d, s, single::div)),
         Minss => v.visit(|d, s| ss(d, s, single::min)),
         Maxss => v.visit(|d, s| ss(d, s, single::max)),
-        Addpd => v.visit(|d, s| pd(d, s, double::add)),
-        Subpd => v.visit(|d, s| pd(d, s, double::sub)),
-        Mulpd => v.visit(|d, s| pd(d, s, double::mul)),
-        Divpd => v.visit(|d, s| pd(d, s, double::div)),
+        Addpd => v.visit_fast(
+            |d, s| pd(d, s, double::add),
+            #[inline(always)]
+            |d, s| double::packed(u64s(d), u64s(s), |x, y| x + y).map(from_u64s),
+        ),
+        Subpd => v.visit_fast(
+            |d, s| pd(d, s, double::sub),
+            #[inline(always)]
+            |d, s| double::packed(u64s(d), u64s(s), |x, y| x - y).map(from_u64s),
+        ),
+        Mulpd => v.visit_fast(
+            |d, s| pd(d, s, double::mul),
+            #[inline(always)]
+            |d, s| double::packed(u64s(d), u64s(s), |x, y| x * y).map(from_u64s),
+        ),
+        Divpd => v.visit_fast(
+            |d, s| pd(d, s, double::div),
+            #[inline(always)]
+            |d, s| double::packed(u64s(d), u64s(s), |x, y| x / y).map(from_u64s),
+        ),
         Minpd => v.visit(|d, s| pd(d, s, double::min)),
         Maxpd => v.visit(|d, s| pd(d, s, double::max)),
         Addsd => v.visit(|d, s| sd(d, s, double::add)),

@@ -133,11 +133,55 @@ mod tests {
 pub(crate) trait LaneVisit {
     type Out;
     fn visit<F: LaneFn>(self, f: F) -> Self::Out;
+    /// An operation whose exact function `f` has a cheaper form `fast` for
+    /// the common case, which returns `None` when it cannot answer (packed
+    /// `+ - * /` with a NaN among the results): the translated handlers run
+    /// `fast` and decline to the general path on `None`; the general path
+    /// runs `f`.
+    fn visit_fast<F: LaneFn, T: LaneTry>(self, f: F, fast: T) -> Self::Out
+    where
+        Self: Sized,
+    {
+        let _ = fast;
+        self.visit(f)
+    }
 }
 
 /// A lane function: a function item or non-capturing closure (zero-sized).
 pub(crate) trait LaneFn: Fn(u128, u128) -> u128 + Copy + 'static {}
 impl<F: Fn(u128, u128) -> u128 + Copy + 'static> LaneFn for F {}
+
+/// A lane function that may decline (`None`); zero-sized like [`LaneFn`].
+pub(crate) trait LaneTry: Fn(u128, u128) -> Option<u128> + Copy + 'static {}
+impl<F: Fn(u128, u128) -> Option<u128> + Copy + 'static> LaneTry for F {}
+
+/// What a translated handler runs for its lane operation, named by type:
+/// [`Exact`] for a [`LaneFn`], [`Fast`] for a [`LaneTry`].
+pub(crate) trait LaneRun: Copy + 'static {
+    fn run(d: u128, s: u128) -> Option<u128>;
+}
+
+/// A [`LaneFn`] that always answers.
+#[derive(Clone, Copy)]
+pub(crate) struct Exact<F>(std::marker::PhantomData<F>);
+
+impl<F: LaneFn> LaneRun for Exact<F> {
+    #[inline(always)]
+    fn run(d: u128, s: u128) -> Option<u128> {
+        Some(call::<F>(d, s))
+    }
+}
+
+/// A [`LaneTry`], which may decline.
+#[derive(Clone, Copy)]
+pub(crate) struct Fast<T>(std::marker::PhantomData<T>);
+
+impl<T: LaneTry> LaneRun for Fast<T> {
+    #[inline(always)]
+    fn run(d: u128, s: u128) -> Option<u128> {
+        crate::exec::fast::conjure::<T>()(d, s)
+    }
+}
 
 /// The visitor that returns the lane function as a plain function pointer.
 pub(crate) struct AsPointer;
