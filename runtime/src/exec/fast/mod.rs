@@ -367,6 +367,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Movzx => moves::movzx(insn, u)?,
         Movsx | Movsxd => moves::movsx(insn, u)?,
         Lea => moves::lea(insn, u)?,
+        Bswap => moves::bswap(insn, u)?,
         Cbw | Cwde | Cdqe | Cwd | Cdq | Cqo => moves::sign_extend(insn)?,
 
         Jmp => control::jmp(insn, u)?,

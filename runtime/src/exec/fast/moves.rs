@@ -326,3 +326,29 @@ fn sign_fill<const SIZE: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64
     set_gpr(c, 2, SIZE, sign);
     Some(u.next)
 }
+
+/// `bswap r32/r64` (the 16-bit form, whose result the SDM leaves undefined,
+/// stays on the general path). Hashes of big-endian data (SHA-2) run one per
+/// message word.
+pub fn bswap(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let Operand::Gpr { reg, size } = insn.ops[0] else {
+        return None;
+    };
+    u.r0 = Reg::of(reg);
+    match size {
+        8 => Some(super::handler(bswap_r::<8>)),
+        4 => Some(super::handler(bswap_r::<4>)),
+        _ => None,
+    }
+}
+
+fn bswap_r<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let v = get_gpr(c, u.r0, S);
+    let r = if S == 8 {
+        v.swap_bytes()
+    } else {
+        (v as u32).swap_bytes() as u64
+    };
+    set_gpr(c, u.r0, S, r);
+    Some(u.next)
+}
