@@ -25,7 +25,7 @@ use crate::clock::CpuInstant as Instant;
 use report::{Cell, Row};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use timing::{measure, median, Budget};
+use timing::{measure_interleaved, median, Budget};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
@@ -114,32 +114,53 @@ fn cell(r: &Result<timing::Sample, BenchError>) -> Cell {
 }
 
 fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&Path>) -> Row {
-    let native = match native::kernel(b.name) {
-        Some(k) => measure(budget, || Ok(native::run(k, n))),
+    let mut gas = None;
+    let mut fuel = None;
+    let input = spec::vm_input(n);
+    // A module that fails to load fails its engine's warm-up run with the
+    // load error (taken out once: a failed engine is not run again).
+    let (mut vm, mut vm_err) = split(echo::EchoBench::load(&dir.join(format!("{}.elf", b.name))));
+    let (mut inst, mut inst_err) = split(
+        wasm::WasmModule::load(&dir.join(format!("{}.wasm", b.name))).and_then(|m| m.instantiate()),
+    );
+    let kernel = native::kernel(b.name);
+    // The three engines run round-robin (`timing::measure_interleaved`).
+    let mut native_run = || match kernel {
+        Some(k) => Ok(native::run(k, n)),
         None => Err(BenchError::Usage(format!("no native kernel {}", b.name))),
     };
-    let mut gas = None;
+    let mut echo_run = || {
+        let Some(vm) = vm.as_mut() else {
+            return Err(vm_err
+                .take()
+                .unwrap_or(BenchError::Echo("no module".into())));
+        };
+        let r = vm.call(&input)?;
+        gas = Some(r.gas_used);
+        Ok((r.time, checksum_of(&r.return_data)?))
+    };
+    let mut wasm_run = || {
+        let Some(inst) = inst.as_mut() else {
+            return Err(inst_err
+                .take()
+                .unwrap_or(BenchError::Wasm("no module".into())));
+        };
+        let (t, sum, f) = inst.call(n)?;
+        fuel = Some(f);
+        Ok((t, sum))
+    };
+    let mut samples =
+        measure_interleaved(budget, &mut [&mut native_run, &mut echo_run, &mut wasm_run])
+            .into_iter();
+    let mut next = || {
+        samples
+            .next()
+            .unwrap_or_else(|| Err(BenchError::Usage("engine missing".into())))
+    };
+    let (native, echo, wasm) = (next(), next(), next());
     if let Ok(s) = &native {
         eprintln!("  native: {} runs", s.runs);
     }
-    let echo = echo::EchoBench::load(&dir.join(format!("{}.elf", b.name))).and_then(|mut vm| {
-        let input = spec::vm_input(n);
-        measure(budget, || {
-            let r = vm.call(&input)?;
-            gas = Some(r.gas_used);
-            Ok((r.time, checksum_of(&r.return_data)?))
-        })
-    });
-    let mut fuel = None;
-    let wasm = wasm::WasmModule::load(&dir.join(format!("{}.wasm", b.name)))
-        .and_then(|m| m.instantiate())
-        .and_then(|mut inst| {
-            measure(budget, || {
-                let (t, sum, f) = inst.call(n)?;
-                fuel = Some(f);
-                Ok((t, sum))
-            })
-        });
     let qemu_res = qemu.map(|q| qemu::run(q, &dir.join("native_main"), b.name, n, 3));
 
     let mut mismatch = Vec::new();
@@ -179,6 +200,14 @@ fn bench_row(b: &spec::Bench, n: u32, dir: &Path, budget: Budget, qemu: Option<&
         gas,
         fuel,
         mismatch,
+    }
+}
+
+/// A loaded module, or the error that kept it from loading.
+fn split<T>(r: Result<T, BenchError>) -> (Option<T>, Option<BenchError>) {
+    match r {
+        Ok(v) => (Some(v), None),
+        Err(e) => (None, Some(e)),
     }
 }
 

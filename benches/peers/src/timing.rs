@@ -36,31 +36,75 @@ pub fn median(durations: &mut [Duration]) -> Duration {
     }
 }
 
-/// Warm up once, then time `run` until the budget is spent. `run` returns the
-/// time of its kernel only and its checksum.
-pub fn measure(
+/// A timed engine: one run of its kernel, returning the kernel's time and
+/// its checksum.
+pub type Run<'a> = &'a mut dyn FnMut() -> Result<(Duration, u64), BenchError>;
+
+/// Warm up each engine once, then time it until its budget is spent —
+/// for several engines at once, round-robin: one run of each
+/// engine per round, so that a change in the machine's load (other tenants
+/// of a shared host) hits every engine alike and the ratios between them
+/// stay meaningful. Each engine is warmed up once, then run until it has
+/// its own budget; an engine that fails is left out of later rounds.
+pub fn measure_interleaved(
     budget: Budget,
-    mut run: impl FnMut() -> Result<(Duration, u64), BenchError>,
-) -> Result<Sample, BenchError> {
-    let (_, checksum) = run()?;
-    let mut times = Vec::with_capacity(budget.max_runs);
-    let mut total = Duration::ZERO;
-    while times.len() < budget.max_runs && (times.len() < budget.min_runs || total < budget.time) {
-        let (t, sum) = run()?;
-        if sum != checksum {
-            return Err(BenchError::Unstable {
-                first: checksum,
-                later: sum,
-            });
-        }
-        total += t;
-        times.push(t);
+    runs: &mut [Run<'_>],
+) -> Vec<Result<Sample, BenchError>> {
+    struct State {
+        checksum: u64,
+        times: Vec<Duration>,
+        total: Duration,
     }
-    Ok(Sample {
-        median: median(&mut times),
-        runs: times.len(),
-        checksum,
-    })
+    let mut states: Vec<Result<State, BenchError>> = runs
+        .iter_mut()
+        .map(|run| {
+            run().map(|(_, checksum)| State {
+                checksum,
+                times: Vec::with_capacity(budget.max_runs),
+                total: Duration::ZERO,
+            })
+        })
+        .collect();
+    let wants = |st: &State| {
+        st.times.len() < budget.max_runs
+            && (st.times.len() < budget.min_runs || st.total < budget.time)
+    };
+    loop {
+        let mut ran = false;
+        for (run, state) in runs.iter_mut().zip(states.iter_mut()) {
+            let Ok(st) = state else { continue };
+            if !wants(st) {
+                continue;
+            }
+            ran = true;
+            match run() {
+                Ok((_, sum)) if sum != st.checksum => {
+                    *state = Err(BenchError::Unstable {
+                        first: st.checksum,
+                        later: sum,
+                    });
+                }
+                Ok((t, _)) => {
+                    st.total += t;
+                    st.times.push(t);
+                }
+                Err(e) => *state = Err(e),
+            }
+        }
+        if !ran {
+            break;
+        }
+    }
+    states
+        .into_iter()
+        .map(|state| {
+            state.map(|mut st| Sample {
+                median: median(&mut st.times),
+                runs: st.times.len(),
+                checksum: st.checksum,
+            })
+        })
+        .collect()
 }
 
 /// Geometric mean of positive ratios; `None` when there are none.
@@ -88,6 +132,48 @@ mod tests {
     }
 
     #[test]
+    fn interleaved_engines_alternate_and_keep_their_own_budgets() {
+        let budget = Budget {
+            time: Duration::from_millis(10),
+            min_runs: 3,
+            max_runs: 50,
+        };
+        let log = std::cell::RefCell::new(Vec::new());
+        let mut fast = || {
+            log.borrow_mut().push('f');
+            Ok((Duration::from_millis(1), 7))
+        };
+        let mut slow = || {
+            log.borrow_mut().push('s');
+            Ok((Duration::from_millis(5), 9))
+        };
+        let mut calls = 0;
+        let mut unstable = || {
+            calls += 1;
+            Ok((Duration::from_millis(1), calls))
+        };
+        let got = measure_interleaved(budget, &mut [&mut fast, &mut slow, &mut unstable]);
+        let f = got[0].as_ref().expect("fast engine");
+        let s = got[1].as_ref().expect("slow engine");
+        // 10 ms of 1 ms runs; 5 ms runs until 10 ms is reached, at least 3.
+        assert_eq!(
+            (f.runs, f.median, f.checksum),
+            (10, Duration::from_millis(1), 7)
+        );
+        assert_eq!(
+            (s.runs, s.median, s.checksum),
+            (3, Duration::from_millis(5), 9)
+        );
+        assert!(matches!(
+            got[2],
+            Err(BenchError::Unstable { first: 1, later: 2 })
+        ));
+        // Warm-ups, then rounds alternating while both still run.
+        let log: String = log.into_inner().into_iter().collect();
+        assert_eq!(&log[..8], "fsfsfsfs");
+    }
+
+    #[test]
     fn geomean_of_ratios() {
         assert!((geomean(&[2.0, 8.0]).unwrap() - 4.0).abs() < 1e-12);
         assert_eq!(geomean(&[]), None);
@@ -102,12 +188,15 @@ mod tests {
             max_runs: 5,
         };
         let mut k = 0u64;
-        let err = measure(budget, || {
+        let mut changing = || {
             k += 1;
             Ok((Duration::from_micros(1), k / 2))
-        });
+        };
+        let mut steady = || Ok((Duration::from_millis(400), 7));
+        let mut got = measure_interleaved(budget, &mut [&mut changing, &mut steady]).into_iter();
+        let err = got.next().unwrap();
         assert!(matches!(err, Err(BenchError::Unstable { .. })));
-        let s = measure(budget, || Ok((Duration::from_millis(400), 7))).unwrap();
+        let s = got.next().unwrap().unwrap();
         assert_eq!((s.runs, s.checksum), (3, 7));
     }
 }
