@@ -391,6 +391,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
         | Prefetcht1 | Prefetcht2 | Prefetchw => handler(control::nop),
 
+        Pshufd | Pshuflw | Pshufhw | Shufps | Shufpd => sse::imm_shuffle(insn, u)?,
         op if op.is_sse() => sse::lanes(insn, u)?,
         op => {
             let cc = op.condition()?;

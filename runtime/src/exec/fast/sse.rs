@@ -20,6 +20,7 @@ use crate::exec::sse::int_shift::visit_shift_op;
 use crate::exec::sse::lanes::{Exact, Fast, LaneFn, LaneRun, LaneTry, LaneVisit};
 use crate::exec::sse::pack::visit_pack_op;
 use crate::exec::sse::shuffle::visit_shuffle_op;
+use crate::exec::sse::shuffle::{imm_shuffle as imm_shuffle_lanes, ImmShuffle};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
@@ -262,5 +263,63 @@ fn lanes_x_low<const M: u8, const W: u8, L: LaneRun>(
     let s = m.try_read(ea::<M>(c, u), W, on_stack(M))? as u128;
     let d = u.r0 as usize & 15;
     c.xmm[d] = L::run(c.xmm[d], s)?;
+    Some(u.next)
+}
+
+/// `pshufd`/`pshuflw`/`pshufhw`/`shufps`/`shufpd` with their immediate (in
+/// the uop), from a register or an aligned 16-byte memory operand.
+pub fn imm_shuffle(insn: &Insn, u: &mut Uop) -> Option<Handler> {
+    let kind = ImmShuffle::of(insn.op)?;
+    let Operand::Xmm(d) = insn.ops[0] else {
+        return None;
+    };
+    u.r0 = Reg::of(d);
+    u.imm = insn.imm as u8 as u64;
+    macro_rules! by_kind {
+        ($f:ident $(, $m:expr)?) => {
+            match kind {
+                ImmShuffle::Pshufd => by_kind!(@ $f, Pshufd $(, $m)?),
+                ImmShuffle::Pshuflw => by_kind!(@ $f, Pshuflw $(, $m)?),
+                ImmShuffle::Pshufhw => by_kind!(@ $f, Pshufhw $(, $m)?),
+                ImmShuffle::Shufps => by_kind!(@ $f, Shufps $(, $m)?),
+                ImmShuffle::Shufpd => by_kind!(@ $f, Shufpd $(, $m)?),
+            }
+        };
+        (@ $f:ident, $k:ident) => {
+            handler($f::<{ ImmShuffle::$k as u8 }>)
+        };
+        (@ $f:ident, $k:ident, $m:expr) => {
+            by_shape!($m, $f, ImmShuffle::$k as u8)
+        };
+    }
+    Some(match insn.ops[1] {
+        Operand::Xmm(s) => {
+            u.r1 = Reg::of(s);
+            by_kind!(shuffle_xx)
+        }
+        Operand::Mem { size: 16 } => {
+            let m = shape(insn, u)?;
+            by_kind!(shuffle_xm, m)
+        }
+        _ => return None,
+    })
+}
+
+fn shuffle_xx<const K: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = imm_shuffle_lanes::<K>(c.xmm[d], c.xmm[u.r1 as usize & 15], u.imm as u8);
+    Some(u.next)
+}
+
+/// A memory source must be 16-byte aligned (else #GP: declined, and the
+/// general path reports it).
+fn shuffle_xm<const M: u8, const K: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let a = ea::<M>(c, u);
+    if a & 15 != 0 {
+        return None;
+    }
+    let s = m.try_read16(a, on_stack(M))?;
+    let d = u.r0 as usize & 15;
+    c.xmm[d] = imm_shuffle_lanes::<K>(c.xmm[d], s, u.imm as u8);
     Some(u.next)
 }

@@ -67,6 +67,55 @@ pub(crate) fn visit_shuffle_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     })
 }
 
+/// The rearrangements chosen by an immediate that have a translated
+/// handler (`exec::fast::sse::imm_shuffle`), as its constant parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum ImmShuffle {
+    Pshufd,
+    Pshuflw,
+    Pshufhw,
+    Shufps,
+    Shufpd,
+}
+
+impl ImmShuffle {
+    pub(crate) fn of(op: Op) -> Option<ImmShuffle> {
+        Some(match op {
+            Op::Pshufd => ImmShuffle::Pshufd,
+            Op::Pshuflw => ImmShuffle::Pshuflw,
+            Op::Pshufhw => ImmShuffle::Pshufhw,
+            Op::Shufps => ImmShuffle::Shufps,
+            Op::Shufpd => ImmShuffle::Shufpd,
+            _ => return None,
+        })
+    }
+}
+
+/// `dest = K(dest, src, imm)` for the [`ImmShuffle`] numbered `K` (one
+/// body for the general path and the translated handlers).
+#[inline(always)]
+pub(crate) fn imm_shuffle<const K: u8>(d: u128, s: u128, imm: u8) -> u128 {
+    let k = |j: usize| (imm >> (2 * j) & 3) as usize;
+    if K == ImmShuffle::Pshufd as u8 {
+        let b = u32s(s);
+        from_u32s([b[k(0)], b[k(1)], b[k(2)], b[k(3)]])
+    } else if K == ImmShuffle::Pshuflw as u8 {
+        let b = u16s(s);
+        from_u16s([b[k(0)], b[k(1)], b[k(2)], b[k(3)], b[4], b[5], b[6], b[7]])
+    } else if K == ImmShuffle::Pshufhw as u8 {
+        let b = u16s(s);
+        let h = |j: usize| 4 + k(j);
+        from_u16s([b[0], b[1], b[2], b[3], b[h(0)], b[h(1)], b[h(2)], b[h(3)]])
+    } else if K == ImmShuffle::Shufps as u8 {
+        let (a, b) = (u32s(d), u32s(s));
+        from_u32s([a[k(0)], a[k(1)], b[k(2)], b[k(3)]])
+    } else {
+        let (a, b) = (u64s(d), u64s(s));
+        from_u64s([a[(imm & 1) as usize], b[(imm >> 1 & 1) as usize]])
+    }
+}
+
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
     use Op::*;
     if let Some(f) = visit_shuffle_op(insn.op, AsPointer) {
@@ -76,13 +125,10 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
     let x0 = cpu.xmm[0];
     match insn.op {
         Shufps => binary(cpu, mem, insn, |d, s| {
-            let (a, b) = (u32s(d), u32s(s));
-            let k = |j: u8| (imm >> (2 * j) & 3) as usize;
-            from_u32s([a[k(0)], a[k(1)], b[k(2)], b[k(3)]])
+            imm_shuffle::<{ ImmShuffle::Shufps as u8 }>(d, s, imm)
         }),
         Shufpd => binary(cpu, mem, insn, |d, s| {
-            let (a, b) = (u64s(d), u64s(s));
-            from_u64s([a[(imm & 1) as usize], b[(imm >> 1 & 1) as usize]])
+            imm_shuffle::<{ ImmShuffle::Shufpd as u8 }>(d, s, imm)
         }),
         Blendps => binary(cpu, mem, insn, |d, s| {
             select(d, s, u32s, from_u32s, |i| imm >> i & 1 != 0)
@@ -103,29 +149,14 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
         Pblendvb => binary(cpu, mem, insn, |d, s| {
             select(d, s, u8s, from_u8s, |i| u8s(x0)[i] >> 7 != 0)
         }),
-        Pshufd => binary(cpu, mem, insn, |_, s| {
-            let b = u32s(s);
-            from_u32s(core::array::from_fn(|i| b[(imm >> (2 * i) & 3) as usize]))
+        Pshufd => binary(cpu, mem, insn, |d, s| {
+            imm_shuffle::<{ ImmShuffle::Pshufd as u8 }>(d, s, imm)
         }),
-        Pshuflw => binary(cpu, mem, insn, |_, s| {
-            let b = u16s(s);
-            from_u16s(core::array::from_fn(|i| {
-                if i < 4 {
-                    b[(imm >> (2 * i) & 3) as usize]
-                } else {
-                    b[i]
-                }
-            }))
+        Pshuflw => binary(cpu, mem, insn, |d, s| {
+            imm_shuffle::<{ ImmShuffle::Pshuflw as u8 }>(d, s, imm)
         }),
-        Pshufhw => binary(cpu, mem, insn, |_, s| {
-            let b = u16s(s);
-            from_u16s(core::array::from_fn(|i| {
-                if i < 4 {
-                    b[i]
-                } else {
-                    b[4 + (imm >> (2 * (i - 4)) & 3) as usize]
-                }
-            }))
+        Pshufhw => binary(cpu, mem, insn, |d, s| {
+            imm_shuffle::<{ ImmShuffle::Pshufhw as u8 }>(d, s, imm)
         }),
         // Bytes imm.. of the 32-byte concatenation dest:src (dest high), zero past the end.
         Palignr => binary(cpu, mem, insn, |d, s| {
