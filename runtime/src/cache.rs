@@ -8,7 +8,7 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    dead_flags, fuse, live_after, live_in, live_out, pop_run, push_run, translate,
+    dead_flags, fuse, live_after, live_in, live_out, mov_then, pop_run, push_run, translate,
     translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
@@ -379,8 +379,11 @@ impl CodeCache {
         }
         // Arithmetic whose flags the block overwrites before reading them
         // skips the flags record (`exec::fast::noflags`).
+        let dead = self
+            .insns
+            .get(start..)
+            .map_or(0, |b| dead_flags(b, live_end));
         if let Some(insns) = self.insns.get(start..) {
-            let dead = dead_flags(insns, live_end);
             for k in 0..insns.len().saturating_sub(1) {
                 if dead & 1u128.checked_shl(k as u32).unwrap_or(0) == 0 {
                     continue;
@@ -389,6 +392,27 @@ impl CodeCache {
                     if let Some(nf) = translate_flags_dead(insn, u.next) {
                         *u = nf;
                     }
+                }
+            }
+        }
+        // `mov d, s` followed by an operation on `d` alone whose flags are
+        // dead runs as one handler (`exec::fast::pair`), installed on the
+        // `mov`; two more uops of the block must follow it.
+        for k in start..end.saturating_sub(2) {
+            let (Some(mov), Some(op)) = (self.insns.get(k), self.insns.get(k + 1)) else {
+                continue;
+            };
+            let op_dead = dead & 1u128.checked_shl((k + 1 - start) as u32).unwrap_or(0) != 0;
+            let op_fast = self
+                .uops
+                .get(k + 1)
+                .is_some_and(|u| u.is_fast() && !u.is_side());
+            if mov.op != Op::Mov || !op_fast || !(op_dead || op.op == Op::Not) {
+                continue;
+            }
+            if let Some(u) = self.uops.get_mut(k).filter(|u| u.is_fast()) {
+                if let Some(run) = mov_then(mov, op, u) {
+                    u.run = run;
                 }
             }
         }

@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(17) {
+    let pick = match r.below(18) {
         8 if in_loop => 1,
         k => k,
     };
@@ -136,6 +136,35 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             let c = REGS[r.below(4) as usize];
             code.extend([0x50 | a, 0x50 | b, 0x50 | c, 0x58 | a, 0x58 | b, 0x58 | c]);
             code.extend([0x50 | a, 0x50 | b, 0x58 | a, 0x58 | b]);
+        }
+        // Copy-then-operate pairs (one handler when the operation's flags
+        // are dead, as the `test` after it makes them): mov a, b; op a, c /
+        // imm8 / shift by imm8 / not; test a, a — 32- or 64-bit.
+        17 => {
+            let c = REGS[r.below(4) as usize];
+            let w: &[u8] = if r.below(2) == 0 { &[0x48] } else { &[] };
+            code.extend(w);
+            code.extend([0x89, 0xc0 | b << 3 | a]);
+            code.extend(w);
+            match r.below(4) {
+                0 => code.extend([
+                    [0x01, 0x29, 0x21, 0x09, 0x31][r.below(5) as usize],
+                    0xc0 | c << 3 | a,
+                ]),
+                1 => code.extend([
+                    0x83,
+                    0xc0 | [0, 1, 4, 5, 6][r.below(5) as usize] << 3 | a,
+                    r.next() as u8,
+                ]),
+                2 => code.extend([
+                    0xc1,
+                    0xc0 | [4, 5, 7, 0, 1][r.below(5) as usize] << 3 | a,
+                    r.below(70) as u8,
+                ]),
+                _ => code.extend([0xf7, 0xd0 | a]),
+            }
+            code.extend(w);
+            code.extend([0x85, 0xc0 | a << 3 | a]);
         }
         15 => code.extend([
             0x48,

@@ -1,0 +1,265 @@
+//! Copy-then-operate fusion: `mov d, s` directly followed by an operation on
+//! `d` alone — `add/sub/and/or/xor d, x|imm`, a shift or rotate of `d` by an
+//! immediate, or `not d` — runs as one threaded handler computing
+//! `d = s OP x` (32- or 64-bit).
+//!
+//! Why: x86 has no three-operand ALU forms, so compilers copy a register
+//! before operating on it whenever the original is still needed: hash
+//! rounds (SHA-2's `mov eax, r11d; rol eax, 26`) are full of such pairs.
+//! Fused, the pair costs one dispatch and no write-then-read of `d`.
+//!
+//! Only pairs whose operation's flags are dead are fused (`not` writes
+//! none), so the handler writes no flags record. It is installed on the
+//! `mov`'s uop and continues with the uop after the operation's, which
+//! keeps its own uop (the block's instruction count and gas bookkeeping
+//! stay unchanged) but is never run. The register forms fused here never
+//! decline.
+
+use super::{Exit, Reg, Threaded, Uop};
+use crate::cpu::Cpu;
+use crate::exec::int::shift::count_mask;
+use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::memory::Memory;
+use echovm_decoder::{Insn, Op, Operand};
+
+const ADD: u16 = Op::Add as u16;
+const SUB: u16 = Op::Sub as u16;
+const AND: u16 = Op::And as u16;
+const OR: u16 = Op::Or as u16;
+const XOR: u16 = Op::Xor as u16;
+const SHL: u16 = Op::Shl as u16;
+const SHR: u16 = Op::Shr as u16;
+const SAR: u16 = Op::Sar as u16;
+const ROL: u16 = Op::Rol as u16;
+const ROR: u16 = Op::Ror as u16;
+const NOT: u16 = Op::Not as u16;
+
+/// The fused handler for `mov` followed by `op` when the pair has a fused
+/// form, with the operand fields of `u` (the `mov`'s uop) set for it:
+/// `r0` = d, `r1` = s, `base` = the second source register, `imm` = the
+/// immediate or shift count. The caller has checked that `op`'s flags are
+/// dead (or that it writes none).
+pub(crate) fn mov_then(mov: &Insn, op: &Insn, u: &mut Uop) -> Option<Threaded> {
+    if mov.op != Op::Mov {
+        return None;
+    }
+    let (Operand::Gpr { reg: d, size }, Operand::Gpr { reg: s, size: s2 }) =
+        (mov.ops[0], mov.ops[1])
+    else {
+        return None;
+    };
+    if size != s2 || (size != 4 && size != 8) {
+        return None;
+    }
+    let Operand::Gpr {
+        reg: d2,
+        size: size2,
+    } = op.ops[0]
+    else {
+        return None;
+    };
+    if d2 != d || size2 != size {
+        return None;
+    }
+    let (imm, base) = match op.ops[1] {
+        Operand::Imm { .. } => (true, u.base),
+        // After the copy, `d` holds what `s` holds.
+        Operand::Gpr { reg: x, size: xs } if xs == size => {
+            (false, Reg::of(if x == d { s } else { x }))
+        }
+        Operand::None if op.op == Op::Not => (false, u.base),
+        _ => return None,
+    };
+    let shift = matches!(
+        op.op,
+        Op::Shl | Op::Sal | Op::Shr | Op::Sar | Op::Rol | Op::Ror
+    );
+    if shift && !imm {
+        return None;
+    }
+    let value = if shift {
+        op.imm & count_mask(size)
+    } else {
+        op.imm & mask(size)
+    };
+    macro_rules! pick {
+        ($op:expr) => {
+            match (size, imm) {
+                (8, true) => pair::<{ $op }, 8, true> as Threaded,
+                (8, false) => pair::<{ $op }, 8, false>,
+                (_, true) => pair::<{ $op }, 4, true>,
+                (_, false) => pair::<{ $op }, 4, false>,
+            }
+        };
+    }
+    let run = match op.op {
+        Op::Add => pick!(ADD),
+        Op::Sub => pick!(SUB),
+        Op::And => pick!(AND),
+        Op::Or => pick!(OR),
+        Op::Xor => pick!(XOR),
+        Op::Shl | Op::Sal => pick!(SHL),
+        Op::Shr => pick!(SHR),
+        Op::Sar => pick!(SAR),
+        Op::Rol => pick!(ROL),
+        Op::Ror => pick!(ROR),
+        Op::Not => pick!(NOT),
+        _ => return None,
+    };
+    (u.base, u.imm) = (base, value);
+    Some(run)
+}
+
+/// `d = s OP x` at `S` bytes (`x` the immediate when `IMM`), then on with
+/// the uop after the pair.
+fn pair<const OP: u16, const S: u8, const IMM: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    let a = get_gpr(c, u.r1, S);
+    let b = if IMM { u.imm } else { get_gpr(c, u.base, S) };
+    let bits = S as u32 * 8;
+    let cnt = b as u32;
+    let r = match OP {
+        ADD => a.wrapping_add(b),
+        SUB => a.wrapping_sub(b),
+        AND => a & b,
+        OR => a | b,
+        XOR => a ^ b,
+        SHL => a << cnt,
+        SHR => a >> cnt,
+        SAR if S == 8 => ((a as i64) >> cnt) as u64,
+        SAR => ((a as u32 as i32) >> cnt) as u32 as u64,
+        ROL if S == 8 => a.rotate_left(cnt),
+        ROL => (a as u32).rotate_left(cnt) as u64,
+        ROR if S == 8 => a.rotate_right(cnt),
+        ROR => (a as u32).rotate_right(cnt) as u64,
+        _ => !a,
+    };
+    // The count is masked to the operation size at translation, so the
+    // shifts above never reach `bits`.
+    debug_assert!(!IMM || OP < SHL || cnt < bits);
+    set_gpr(c, u.r0, S, r);
+    // SAFETY: pair handlers are installed only on a uop whose block has at
+    // least two more uops after it (`CodeCache::decode_block`), so `p + 2`
+    // is a live uop of the same block.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::fast::translate_within;
+    use echovm_decoder::decode;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn insn(bytes: &[u8]) -> Result<Insn, Box<dyn std::error::Error>> {
+        Ok(decode(bytes, 0x1000)?)
+    }
+
+    #[test]
+    fn only_copy_then_operate_on_the_copy_fuses() -> TestResult {
+        let mov = insn(&[0x44, 0x89, 0xd8])?; // mov eax, r11d
+        let rol = insn(&[0xc1, 0xc0, 0x1a])?; // rol eax, 26
+        let and_other = insn(&[0x21, 0xcb])?; // and ebx, ecx
+        let and_self = insn(&[0x21, 0xc0])?; // and eax, eax
+        let and64 = insn(&[0x48, 0x21, 0xc8])?; // and rax, rcx
+        let rol_cl = insn(&[0xd3, 0xc0])?; // rol eax, cl
+        let mut u = translate_within(&mov, 0x1003);
+        assert!(mov_then(&mov, &rol, &mut u).is_some());
+        assert_eq!(u.imm, 26);
+        assert!(mov_then(&mov, &and_other, &mut u).is_none());
+        assert!(mov_then(&mov, &and64, &mut u).is_none());
+        assert!(mov_then(&mov, &rol_cl, &mut u).is_none());
+        // `and eax, eax` after the copy reads r11d twice.
+        assert!(mov_then(&mov, &and_self, &mut u).is_some());
+        assert_eq!(u.base, Reg::R11);
+        Ok(())
+    }
+
+    /// Every fused form against the general path running the two
+    /// instructions one after the other, from random registers.
+    #[test]
+    fn pairs_compute_what_the_two_instructions_do() -> TestResult {
+        use crate::exec::{execute, Step};
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // (opcode bytes after the optional REX.W, whether a ModRM reg field
+        // names the source) for: add/sub/and/or/xor r, r; the 0x83 group
+        // with imm8; shifts and rotates by imm8; not.
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for op in [0x01, 0x29, 0x21, 0x09, 0x31] {
+            forms.push(vec![op, 0xc0 | 1 << 3]); // op eax, ecx
+            forms.push(vec![op, 0xc0]); // op eax, eax
+        }
+        for digit in [0u8, 1, 4, 5, 6] {
+            forms.push(vec![0x83, 0xc0 | digit << 3, 0x85]);
+        }
+        for digit in [4u8, 5, 7, 0, 1] {
+            for cnt in [1u8, 7, 31, 33, 63] {
+                forms.push(vec![0xc1, 0xc0 | digit << 3, cnt]);
+            }
+        }
+        forms.push(vec![0xf7, 0xd0]);
+        let mut fused = 0;
+        for wide in [false, true] {
+            for form in &forms {
+                // mov eax, edx (or rax, rdx), then the operation on eax/rax.
+                let mut code: Vec<u8> = Vec::new();
+                let w: &[u8] = if wide { &[0x48] } else { &[] };
+                code.extend(w);
+                code.extend([0x89, 0xd0]);
+                let split = code.len();
+                code.extend(w);
+                code.extend(form);
+                let mov = decode(&code[..split], 0x1000)?;
+                let op = decode(&code[split..], 0x1000 + split as u64)?;
+                let end = 0x1000 + code.len() as u64;
+                let nop = decode(&[0x90], end)?;
+                let mut u = translate_within(&mov, 0x1000 + split as u64);
+                let Some(run) = mov_then(&mov, &op, &mut u) else {
+                    return Err(format!("{code:02x?} did not fuse").into());
+                };
+                u.run = run;
+                fused += 1;
+                let uops = [
+                    u,
+                    translate_within(&op, end),
+                    crate::exec::fast::translate(&nop, end + 1),
+                ];
+                for _ in 0..50 {
+                    let mut c = Cpu::default();
+                    for g in c.gpr.iter_mut() {
+                        *g = rnd();
+                    }
+                    let mut reference = c.clone();
+                    let mut m = Memory::new();
+                    let mut rm = Memory::new();
+                    for (insn, next) in [(&mov, 0x1000 + split as u64), (&op, end)] {
+                        if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next) {
+                            return Err("reference did not step".into());
+                        }
+                    }
+                    let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+                    if !matches!(exit, Exit::Next(n) if n == end + 1) {
+                        return Err(format!("{code:02x?}: pair did not run to the end").into());
+                    }
+                    assert_eq!(c.gpr, reference.gpr, "{code:02x?}");
+                }
+            }
+        }
+        assert_eq!(fused, 2 * forms.len());
+        Ok(())
+    }
+}
