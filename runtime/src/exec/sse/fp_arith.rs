@@ -40,30 +40,27 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
     visit_lane_op(op, AsPointer)
 }
 
+/// A packed `+ - * /`: exact lane by lane for the general path, and for the
+/// translated handlers the one-NaN-test form (`fp::*::packed`), which
+/// declines when a lane is a NaN.
+macro_rules! packed {
+    ($v:expr, $prec:ident, $lanes:ident, $split:ident, $join:ident, $exact:ident, $op:tt) => {
+        $v.visit_fast(
+            |d, s| $lanes(d, s, $prec::$exact),
+            #[inline(always)]
+            |d, s| $prec::packed($split(d), $split(s), |x, y| x $op y).map($join),
+        )
+    };
+}
+
 /// [`lane_op`] handed to a [`LaneVisit`]or as its own type.
 pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Addps => v.visit_fast(
-            |d, s| ps(d, s, single::add),
-            #[inline(always)]
-            |d, s| single::packed(u32s(d), u32s(s), |x, y| x + y).map(from_u32s),
-        ),
-        Subps => v.visit_fast(
-            |d, s| ps(d, s, single::sub),
-            #[inline(always)]
-            |d, s| single::packed(u32s(d), u32s(s), |x, y| x - y).map(from_u32s),
-        ),
-        Mulps => v.visit_fast(
-            |d, s| ps(d, s, single::mul),
-            #[inline(always)]
-            |d, s| single::packed(u32s(d), u32s(s), |x, y| x * y).map(from_u32s),
-        ),
-        Divps => v.visit_fast(
-            |d, s| ps(d, s, single::div),
-            #[inline(always)]
-            |d, s| single::packed(u32s(d), u32s(s), |x, y| x / y).map(from_u32s),
-        ),
+        Addps => packed!(v, single, ps, u32s, from_u32s, add, +),
+        Subps => packed!(v, single, ps, u32s, from_u32s, sub, -),
+        Mulps => packed!(v, single, ps, u32s, from_u32s, mul, *),
+        Divps => packed!(v, single, ps, u32s, from_u32s, div, /),
         Minps => v.visit(|d, s| ps(d, s, single::min)),
         Maxps => v.visit(|d, s| ps(d, s, single::max)),
         Addss => v.visit(|d, s| ss(d, s, single::add)),
@@ -72,26 +69,10 @@ pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
         Divss => v.visit(|d, s| ss(d, s, single::div)),
         Minss => v.visit(|d, s| ss(d, s, single::min)),
         Maxss => v.visit(|d, s| ss(d, s, single::max)),
-        Addpd => v.visit_fast(
-            |d, s| pd(d, s, double::add),
-            #[inline(always)]
-            |d, s| double::packed(u64s(d), u64s(s), |x, y| x + y).map(from_u64s),
-        ),
-        Subpd => v.visit_fast(
-            |d, s| pd(d, s, double::sub),
-            #[inline(always)]
-            |d, s| double::packed(u64s(d), u64s(s), |x, y| x - y).map(from_u64s),
-        ),
-        Mulpd => v.visit_fast(
-            |d, s| pd(d, s, double::mul),
-            #[inline(always)]
-            |d, s| double::packed(u64s(d), u64s(s), |x, y| x * y).map(from_u64s),
-        ),
-        Divpd => v.visit_fast(
-            |d, s| pd(d, s, double::div),
-            #[inline(always)]
-            |d, s| double::packed(u64s(d), u64s(s), |x, y| x / y).map(from_u64s),
-        ),
+        Addpd => packed!(v, double, pd, u64s, from_u64s, add, +),
+        Subpd => packed!(v, double, pd, u64s, from_u64s, sub, -),
+        Mulpd => packed!(v, double, pd, u64s, from_u64s, mul, *),
+        Divpd => packed!(v, double, pd, u64s, from_u64s, div, /),
         Minpd => v.visit(|d, s| pd(d, s, double::min)),
         Maxpd => v.visit(|d, s| pd(d, s, double::max)),
         Addsd => v.visit(|d, s| sd(d, s, double::add)),
