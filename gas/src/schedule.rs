@@ -199,31 +199,36 @@ fn validate(doc: &ScheduleDoc) -> Result<(), ScheduleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     fn v1_text() -> &'static str {
         crate::registry::EMBEDDED[0].1
     }
 
     #[test]
-    fn hash_ignores_layout_and_comments_but_not_numbers() {
-        let original = Schedule::parse(v1_text()).unwrap();
+    fn hash_ignores_layout_and_comments_but_not_numbers() -> TestResult {
+        let original = Schedule::parse(v1_text())?;
         let reformatted: String = v1_text()
             .lines()
             .filter(|l| !l.trim_start().starts_with('#'))
-            .map(|l| format!("{}\n", l.split(" #").next().unwrap().replace(" = ", "=")))
-            .collect();
-        let same = Schedule::parse(&reformatted).unwrap();
+            .map(|l| -> Result<String, &str> {
+                let code = l.split(" #").next().ok_or("split yields a first piece")?;
+                Ok(format!("{}\n", code.replace(" = ", "=")))
+            })
+            .collect::<Result<_, _>>()?;
+        let same = Schedule::parse(&reformatted)?;
         assert_eq!(same.hash(), original.hash());
 
         let changed = v1_text().replacen("div = 20", "div = 21", 1);
         assert_ne!(changed, v1_text(), "test edit applied");
-        assert_ne!(Schedule::parse(&changed).unwrap().hash(), original.hash());
+        assert_ne!(Schedule::parse(&changed)?.hash(), original.hash());
+        Ok(())
     }
 
     #[test]
-    fn hash_is_keccak_of_borsh() {
-        let s = Schedule::parse(v1_text()).unwrap();
-        let bytes = borsh::to_vec(s.doc()).unwrap();
+    fn hash_is_keccak_of_borsh() -> TestResult {
+        let s = Schedule::parse(v1_text())?;
+        let bytes = borsh::to_vec(s.doc())?;
         // version (u32) and activation (u32) lead the encoding, then the class table.
         assert_eq!(&bytes[..8], &[1, 0, 0, 0, 1, 0, 0, 0]);
         assert_eq!(
@@ -232,10 +237,11 @@ mod tests {
         );
         assert_eq!(s.hash(), <[u8; 32]>::from(Keccak256::digest(&bytes)));
         assert_eq!(s.hash_hex().len(), 66);
+        Ok(())
     }
 
     #[test]
-    fn unknown_and_missing_keys_are_rejected() {
+    fn unknown_and_missing_keys_are_rejected() -> TestResult {
         let typo = v1_text().replacen("memory_operand =", "memory_operandd =", 1);
         let err = Schedule::parse(&typo).unwrap_err().to_string();
         assert!(err.contains("memory_operandd"), "{err}");
@@ -249,11 +255,12 @@ mod tests {
 
         let negative = v1_text().replacen("div = 20", "div = -20", 1);
         assert!(Schedule::parse(&negative).is_err());
+        Ok(())
     }
 
     #[test]
-    fn inconsistent_numbers_are_rejected() {
-        let base = Schedule::parse(v1_text()).unwrap().doc().clone();
+    fn inconsistent_numbers_are_rejected() -> TestResult {
+        let base = Schedule::parse(v1_text())?.doc().clone();
         let check = |edit: &dyn Fn(&mut ScheduleDoc), needle: &str| {
             let mut doc = base.clone();
             edit(&mut doc);
@@ -273,10 +280,11 @@ mod tests {
             &|d| d.limits.code_bytes = d.limits.package_bytes + 1,
             "limits.code_bytes",
         );
+        Ok(())
     }
 
     #[test]
-    fn hostile_text_is_an_error_not_a_panic() {
+    fn hostile_text_is_an_error_not_a_panic() -> TestResult {
         for text in [
             "",
             "version = 1",
@@ -286,11 +294,12 @@ mod tests {
         ] {
             assert!(Schedule::parse(text).is_err(), "{text:?}");
         }
+        Ok(())
     }
 
     #[test]
-    fn interrupt_table_matches_the_document() {
-        let s = Schedule::parse(v1_text()).unwrap();
+    fn interrupt_table_matches_the_document() -> TestResult {
+        let s = Schedule::parse(v1_text())?;
         for (vector, cost) in s.doc().interrupts.entries() {
             assert_eq!(s.interrupt(vector.number), Some(&cost), "{}", vector.name);
         }
@@ -301,10 +310,11 @@ mod tests {
                 .entries()
                 .into_iter()
                 .find(|(k, _)| *k == class.key())
-                .unwrap()
+                .ok_or("class missing from the instruction table")?
                 .1;
             assert_eq!(s.class_cost(*class), by_key, "{}", class.key());
             assert_eq!(InstrClass::from_key(class.key()), Some(*class));
         }
+        Ok(())
     }
 }

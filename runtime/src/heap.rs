@@ -310,7 +310,9 @@ impl Heap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::convert::Infallible;
     type TestResult = Result<(), Box<dyn std::error::Error>>;
+    type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
     const BASE: u64 = 0x10_0000_0000;
 
@@ -329,38 +331,40 @@ mod tests {
                 mapped: 0,
             }
         }
-        fn alloc(&mut self, size: u64) -> Option<u64> {
+        fn alloc(&mut self, size: u64) -> Fallible<Option<u64>> {
             let (limit, mapped) = (self.limit, &mut self.mapped);
-            let r = self.heap.alloc(size, |top| -> Result<bool, ()> {
+            let r = self.heap.alloc(size, |top| -> Result<bool, Infallible> {
                 if top > limit {
                     return Ok(false);
                 }
                 *mapped = (*mapped).max(top.div_ceil(4096) * 4096);
                 Ok(true)
             });
-            self.heap.check_invariants().unwrap();
-            r.unwrap()
+            self.heap.check_invariants()?;
+            Ok(r?)
         }
-        fn realloc(&mut self, addr: u64, size: u64) -> Result<Realloc, HeapError> {
+        fn realloc(&mut self, addr: u64, size: u64) -> Fallible<Result<Realloc, HeapError>> {
             let (limit, mapped) = (self.limit, &mut self.mapped);
-            let r = self.heap.realloc(addr, size, |top| -> Result<bool, ()> {
-                if top > limit {
-                    return Ok(false);
-                }
-                *mapped = (*mapped).max(top.div_ceil(4096) * 4096);
-                Ok(true)
-            });
-            self.heap.check_invariants().unwrap();
-            r.unwrap()
+            let r = self
+                .heap
+                .realloc(addr, size, |top| -> Result<bool, Infallible> {
+                    if top > limit {
+                        return Ok(false);
+                    }
+                    *mapped = (*mapped).max(top.div_ceil(4096) * 4096);
+                    Ok(true)
+                });
+            self.heap.check_invariants()?;
+            Ok(r?)
         }
     }
 
     #[test]
     fn blocks_are_aligned_and_distinct() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(1).ok_or("no block")?;
-        let b = f.alloc(17).ok_or("no block")?;
-        let c = f.alloc(0).ok_or("no block")?;
+        let a = f.alloc(1)?.ok_or("no block")?;
+        let b = f.alloc(17)?.ok_or("no block")?;
+        let c = f.alloc(0)?.ok_or("no block")?;
         assert_eq!(a, BASE);
         assert_eq!(b, BASE + 16);
         assert_eq!(c, BASE + 48, "size 0 still gets a unique 16-byte block");
@@ -373,17 +377,17 @@ mod tests {
     #[test]
     fn free_coalesces_and_freed_memory_is_reused() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(32).ok_or("no block")?;
-        let b = f.alloc(32).ok_or("no block")?;
-        let c = f.alloc(32).ok_or("no block")?;
-        let _d = f.alloc(32).ok_or("no block")?;
+        let a = f.alloc(32)?.ok_or("no block")?;
+        let b = f.alloc(32)?.ok_or("no block")?;
+        let c = f.alloc(32)?.ok_or("no block")?;
+        let _d = f.alloc(32)?.ok_or("no block")?;
         f.heap.free(a)?;
         f.heap.free(c)?;
         f.heap.check_invariants()?;
         f.heap.free(b)?;
         f.heap.check_invariants()?;
         // a, b, c merged into one 96-byte block: a 96-byte request fits at a.
-        assert_eq!(f.alloc(96), Some(a));
+        assert_eq!(f.alloc(96)?, Some(a));
         assert_eq!(f.heap.top(), 128);
         Ok(())
     }
@@ -391,27 +395,27 @@ mod tests {
     #[test]
     fn best_fit_prefers_the_smallest_hole_then_the_lowest_address() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let big = f.alloc(64).ok_or("no block")?;
-        let _g1 = f.alloc(16).ok_or("no block")?;
-        let small = f.alloc(32).ok_or("no block")?;
-        let _g2 = f.alloc(16).ok_or("no block")?;
-        let small2 = f.alloc(32).ok_or("no block")?;
-        let _g3 = f.alloc(16).ok_or("no block")?;
+        let big = f.alloc(64)?.ok_or("no block")?;
+        let _g1 = f.alloc(16)?.ok_or("no block")?;
+        let small = f.alloc(32)?.ok_or("no block")?;
+        let _g2 = f.alloc(16)?.ok_or("no block")?;
+        let small2 = f.alloc(32)?.ok_or("no block")?;
+        let _g3 = f.alloc(16)?.ok_or("no block")?;
         for p in [big, small2, small] {
             f.heap.free(p)?;
         }
         // First fit would take `big`; best fit takes the lower 32-byte hole.
-        assert_eq!(f.alloc(20), Some(small));
-        assert_eq!(f.alloc(32), Some(small2));
-        assert_eq!(f.alloc(48), Some(big));
-        assert_eq!(f.alloc(16), Some(big + 48));
+        assert_eq!(f.alloc(20)?, Some(small));
+        assert_eq!(f.alloc(32)?, Some(small2));
+        assert_eq!(f.alloc(48)?, Some(big));
+        assert_eq!(f.alloc(16)?, Some(big + 48));
         Ok(())
     }
 
     #[test]
     fn double_free_and_foreign_pointers_are_errors() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(10).ok_or("no block")?;
+        let a = f.alloc(10)?.ok_or("no block")?;
         f.heap.free(a)?;
         assert_eq!(
             f.heap.free(a),
@@ -420,11 +424,11 @@ mod tests {
                 addr: a
             })
         );
-        let b = f.alloc(64).ok_or("no block")?;
+        let b = f.alloc(64)?.ok_or("no block")?;
         assert!(f.heap.free(b + 16).is_err(), "interior pointer");
         assert!(f.heap.free(0).is_err());
         assert!(f.heap.free(BASE - 16).is_err());
-        assert!(f.realloc(b + 1, 8).is_err());
+        assert!(f.realloc(b + 1, 8)?.is_err());
         let msg = f.heap.free(a + 4096).unwrap_err().to_string();
         assert!(
             msg.contains("heap_free") && msg.contains("not a live heap allocation"),
@@ -436,25 +440,25 @@ mod tests {
     #[test]
     fn limit_returns_none_and_changes_nothing() -> TestResult {
         let mut f = Fixture::new(8192);
-        assert_eq!(f.alloc(8193), None);
+        assert_eq!(f.alloc(8193)?, None);
         assert_eq!(f.heap.top(), 0);
-        assert_eq!(f.alloc(u64::MAX), None);
-        assert_eq!(f.alloc(u64::MAX - 15), None);
-        let a = f.alloc(8192).ok_or("no block")?;
-        assert_eq!(f.alloc(1), None);
+        assert_eq!(f.alloc(u64::MAX)?, None);
+        assert_eq!(f.alloc(u64::MAX - 15)?, None);
+        let a = f.alloc(8192)?.ok_or("no block")?;
+        assert_eq!(f.alloc(1)?, None);
         f.heap.free(a)?;
-        assert_eq!(f.alloc(4000), Some(a));
+        assert_eq!(f.alloc(4000)?, Some(a));
         Ok(())
     }
 
     #[test]
     fn top_free_block_is_extended_not_skipped() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(16).ok_or("no block")?;
-        let b = f.alloc(16).ok_or("no block")?;
+        let a = f.alloc(16)?.ok_or("no block")?;
+        let b = f.alloc(16)?.ok_or("no block")?;
         f.heap.free(b)?;
         // 64 bytes do not fit in b's 16, but b touches the top: carve from b.
-        assert_eq!(f.alloc(64), Some(b));
+        assert_eq!(f.alloc(64)?, Some(b));
         assert_eq!(f.heap.top(), 16 + 64);
         let _ = a;
         Ok(())
@@ -463,15 +467,15 @@ mod tests {
     #[test]
     fn realloc_in_place_and_moving() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(32).ok_or("no block")?;
+        let a = f.alloc(32)?.ok_or("no block")?;
         // Shrink in place.
-        assert_eq!(f.realloc(a, 16), Ok(Realloc::InPlace(a)));
+        assert_eq!(f.realloc(a, 16)?, Ok(Realloc::InPlace(a)));
         // Grow into the freed tail / the top.
-        assert_eq!(f.realloc(a, 100), Ok(Realloc::InPlace(a)));
+        assert_eq!(f.realloc(a, 100)?, Ok(Realloc::InPlace(a)));
         assert_eq!(f.heap.block_len(a), Some(112));
-        let b = f.alloc(16).ok_or("no block")?;
+        let b = f.alloc(16)?.ok_or("no block")?;
         // a is now boxed in by b: growing moves it.
-        match f.realloc(a, 200)? {
+        match f.realloc(a, 200)?? {
             Realloc::Moved { from, to, copy } => {
                 assert_eq!((from, copy), (a, 112));
                 assert!(to > b);
@@ -481,31 +485,31 @@ mod tests {
             other => panic!("expected a move, got {other:?}"),
         }
         // The hole left by a is reused first fit.
-        assert_eq!(f.alloc(48), Some(a));
+        assert_eq!(f.alloc(48)?, Some(a));
         Ok(())
     }
 
     #[test]
     fn realloc_into_free_successor() -> TestResult {
         let mut f = Fixture::new(1 << 20);
-        let a = f.alloc(16).ok_or("no block")?;
-        let b = f.alloc(64).ok_or("no block")?;
-        let _c = f.alloc(16).ok_or("no block")?;
+        let a = f.alloc(16)?.ok_or("no block")?;
+        let b = f.alloc(64)?.ok_or("no block")?;
+        let _c = f.alloc(16)?.ok_or("no block")?;
         f.heap.free(b)?;
-        assert_eq!(f.realloc(a, 48), Ok(Realloc::InPlace(a)));
+        assert_eq!(f.realloc(a, 48)?, Ok(Realloc::InPlace(a)));
         // 32 bytes of b remain free right after a.
-        assert_eq!(f.alloc(32), Some(a + 48));
+        assert_eq!(f.alloc(32)?, Some(a + 48));
         Ok(())
     }
 
     #[test]
     fn failed_realloc_keeps_the_block() -> TestResult {
         let mut f = Fixture::new(4096);
-        let a = f.alloc(16).ok_or("no block")?;
-        let _b = f.alloc(16).ok_or("no block")?;
-        assert_eq!(f.realloc(a, 5000), Ok(Realloc::Failed));
+        let a = f.alloc(16)?.ok_or("no block")?;
+        let _b = f.alloc(16)?.ok_or("no block")?;
+        assert_eq!(f.realloc(a, 5000)?, Ok(Realloc::Failed));
         assert_eq!(f.heap.block_len(a), Some(16));
-        assert_eq!(f.realloc(a, u64::MAX), Ok(Realloc::Failed));
+        assert_eq!(f.realloc(a, u64::MAX)?, Ok(Realloc::Failed));
         Ok(())
     }
 
@@ -532,7 +536,7 @@ mod tests {
             let pick = (x >> 33) as usize;
             match (x >> 60) % 3 {
                 0 => {
-                    if let Some(p) = f.alloc((x >> 20) % 700) {
+                    if let Some(p) = f.alloc((x >> 20) % 700)? {
                         assert_eq!(p % ALIGN, 0);
                         live.push(p);
                     }
@@ -544,7 +548,7 @@ mod tests {
                 }
                 _ if !live.is_empty() => {
                     let i = pick % live.len();
-                    match f.realloc(live[i], (x >> 24) % 900)? {
+                    match f.realloc(live[i], (x >> 24) % 900)?? {
                         Realloc::InPlace(p) => assert_eq!(p, live[i]),
                         Realloc::Moved { to, .. } => live[i] = to,
                         Realloc::Failed => {}

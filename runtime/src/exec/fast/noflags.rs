@@ -197,15 +197,17 @@ mod tests {
     use crate::exec::fast::{translate, Exit};
     use crate::memory::Memory;
     use crate::memory::{Perm, Region, RegionKind};
-    use echovm_decoder::decode;
+    use echovm_decoder::{decode, DecodeError};
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+    type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
-    fn insns(code: &[&[u8]]) -> Vec<Insn> {
+    fn insns(code: &[&[u8]]) -> Result<Vec<Insn>, DecodeError> {
         let mut at = 0x40_0000u64;
         code.iter()
             .map(|b| {
-                let i = decode(b, at).expect("test code decodes");
+                let i = decode(b, at)?;
                 at += i.len as u64;
-                i
+                Ok(i)
             })
             .collect()
     }
@@ -231,50 +233,51 @@ mod tests {
     const UCOMISD: &[u8] = &[0x66, 0x0f, 0x2e, 0xc1]; // ucomisd xmm0, xmm1
 
     #[test]
-    fn liveness_of_block_flags() {
+    fn liveness_of_block_flags() -> TestResult {
         // The second add overwrites the first one's flags before jc reads them.
-        assert_eq!(dead_flags(&insns(&[ADD, ADD, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, ADD, JC])?, ALL), 0b001);
         // adc reads CF: the add before it is live.
-        assert_eq!(dead_flags(&insns(&[ADD, ADC, RET]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, ADC, RET])?, ALL), 0);
         // inc keeps CF, which jc reads: the add stays live.
-        assert_eq!(dead_flags(&insns(&[ADD, INC, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, INC, JC])?, ALL), 0);
         // Flags are live at the end of a block, even after a mov.
-        assert_eq!(dead_flags(&insns(&[ADD, MOV, SUB, RET]), ALL), 0b0001);
-        assert_eq!(dead_flags(&insns(&[ADD, MOV]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, MOV, SUB, RET])?, ALL), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, MOV])?, ALL), 0);
         // setcc and pushf read flags.
-        assert_eq!(dead_flags(&insns(&[ADD, SETE, SUB, RET]), ALL), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, PUSHF, SUB, RET]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, SETE, SUB, RET])?, ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, PUSHF, SUB, RET])?, ALL), 0);
         // cmp kills: everything before it is dead.
-        assert_eq!(dead_flags(&insns(&[SUB, ADD, MOV, CMP, JC]), ALL), 0b00011);
+        assert_eq!(dead_flags(&insns(&[SUB, ADD, MOV, CMP, JC])?, ALL), 0b00011);
         // imul writes only CF/OF: dead under a full kill, live under inc
         // (which keeps CF for jc), and it does not kill the add's other flags.
-        assert_eq!(dead_flags(&insns(&[IMUL, SHR5, JC]), ALL), 0b001);
-        assert_eq!(dead_flags(&insns(&[IMUL, INC, JC]), ALL), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, IMUL, SUB, JC]), ALL), 0b011);
-        assert_eq!(dead_flags(&insns(&[ADD, IMUL, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[IMUL, SHR5, JC])?, ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[IMUL, INC, JC])?, ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, SUB, JC])?, ALL), 0b011);
+        assert_eq!(dead_flags(&insns(&[ADD, IMUL, JC])?, ALL), 0);
         // inc/dec leave CF alone: an add before them stays live for jc, but
         // inc itself is dead under a later add.
-        assert_eq!(dead_flags(&insns(&[ADD, DEC, JC]), ALL), 0);
-        assert_eq!(dead_flags(&insns(&[DEC, ADD, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, DEC, JC])?, ALL), 0);
+        assert_eq!(dead_flags(&insns(&[DEC, ADD, JC])?, ALL), 0b001);
         // A shift by CL may write nothing (CL = 0): it kills nothing, but its
         // own writes can be dead. A count masked to 0 writes nothing at all.
-        assert_eq!(dead_flags(&insns(&[ADD, SHLCL, JC]), ALL), 0);
-        assert_eq!(dead_flags(&insns(&[SHLCL, ADD, JC]), ALL), 0b001);
-        assert_eq!(dead_flags(&insns(&[ADD, SHR64, JC]), ALL), 0);
-        assert_eq!(dead_flags(&insns(&[ADD, SHR5, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, SHLCL, JC])?, ALL), 0);
+        assert_eq!(dead_flags(&insns(&[SHLCL, ADD, JC])?, ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR64, JC])?, ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ADD, SHR5, JC])?, ALL), 0b001);
         // Rotates write CF/OF: dead when a sub follows, not when only inc.
-        assert_eq!(dead_flags(&insns(&[ROL, SUB, RET]), ALL), 0b001);
-        assert_eq!(dead_flags(&insns(&[ROL, INC, JC]), ALL), 0);
+        assert_eq!(dead_flags(&insns(&[ROL, SUB, RET])?, ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ROL, INC, JC])?, ALL), 0);
         // A linked call passes flags through to its target's instructions.
-        assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET]), ALL), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, CALL, SUB, RET])?, ALL), 0b0001);
         // SSE arithmetic passes flags through; ucomisd writes all six.
-        assert_eq!(dead_flags(&insns(&[ADD, MULSD, SUB, JC]), ALL), 0b0001);
-        assert_eq!(dead_flags(&insns(&[ADD, UCOMISD, JC]), ALL), 0b001);
-        assert_eq!(dead_flags(&insns(&[UCOMISD, ADD, JC]), ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[ADD, MULSD, SUB, JC])?, ALL), 0b0001);
+        assert_eq!(dead_flags(&insns(&[ADD, UCOMISD, JC])?, ALL), 0b001);
+        assert_eq!(dead_flags(&insns(&[UCOMISD, ADD, JC])?, ALL), 0b001);
+        Ok(())
     }
 
     /// Memory with `code` mapped executable at 0x40_0000.
-    fn code_at(code: &[&[u8]]) -> Memory {
+    fn code_at(code: &[&[u8]]) -> Fallible<Memory> {
         let mut m = Memory::new();
         let mut data: Vec<u8> = code.concat();
         data.resize(4096, 0x90); // nop padding after the code
@@ -283,50 +286,48 @@ mod tests {
             perm: Perm::RX,
             kind: RegionKind::Segment,
             data,
-        })
-        .expect("maps");
-        m
+        })?;
+        Ok(m)
     }
 
     #[test]
-    fn liveness_at_block_entries_and_exits() {
+    fn liveness_at_block_entries_and_exits() -> TestResult {
         let at = 0x40_0000;
         // add overwrites all six before anything reads them.
-        assert_eq!(live_in(&code_at(&[MOV, ADD, JC]), at), 0);
+        assert_eq!(live_in(&code_at(&[MOV, ADD, JC])?, at), 0);
         // jc reads (every flag, conservatively); inc keeps CF for it.
-        assert_eq!(live_in(&code_at(&[JC]), at), ALL);
-        assert_eq!(live_in(&code_at(&[MOV, INC, JC]), at), CF);
+        assert_eq!(live_in(&code_at(&[JC])?, at), ALL);
+        assert_eq!(live_in(&code_at(&[MOV, INC, JC])?, at), CF);
         // imul overwrites CF/OF only; at ret the rest counts as read.
-        assert_eq!(live_in(&code_at(&[IMUL, RET]), at), ALL & !(CF | OF));
+        assert_eq!(live_in(&code_at(&[IMUL, RET])?, at), ALL & !(CF | OF));
         // Unmapped or undecodable code reads everything.
-        assert_eq!(live_in(&code_at(&[ADD]), 0x9_0000), ALL);
-        assert_eq!(live_in(&code_at(&[&[0x0f, 0xff]]), at), ALL);
+        assert_eq!(live_in(&code_at(&[ADD])?, 0x9_0000), ALL);
+        assert_eq!(live_in(&code_at(&[&[0x0f, 0xff]])?, at), ALL);
         // A nop sled longer than the lookahead: nothing known to be written.
-        assert_eq!(live_in(&code_at(&[]), at), ALL);
+        assert_eq!(live_in(&code_at(&[])?, at), ALL);
 
         // After a block: both paths of a jcc, the target of a direct jmp, the
         // fall-through otherwise; a ret's successor is unknown.
-        let m = code_at(&[ADD, RET, INC, JC]); // 0x400000 add, +3 ret, +4 inc, +7 jc
-        let jc = |target: u64| {
-            let mut i = decode(&[0x0f, 0x82, 0, 0, 0, 0], 0x3f_fff0).expect("jc");
+        let m = code_at(&[ADD, RET, INC, JC])?; // 0x400000 add, +3 ret, +4 inc, +7 jc
+        let jc = |target: u64| -> Result<Insn, DecodeError> {
+            let mut i = decode(&[0x0f, 0x82, 0, 0, 0, 0], 0x3f_fff0)?;
             i.imm = target;
-            i
+            Ok(i)
         };
         let next = 0x3f_fff6;
-        let mut m2 = code_at(&[ADD]);
+        let mut m2 = code_at(&[ADD])?;
         m2.map(Region {
             start: 0x3f_f000,
             perm: Perm::RX,
             kind: RegionKind::Segment,
             data: [&[0x90u8; 0xff6][..], ADD, &[0x90; 7]].concat(),
-        })
-        .expect("maps");
-        assert_eq!(live_out(&m2, &jc(at), next), 0, "both paths add first");
-        assert_eq!(live_out(&m, &jc(at + 4), at + 3), ALL, "one path is a ret");
-        let ret = decode(RET, at).expect("ret");
+        })?;
+        assert_eq!(live_out(&m2, &jc(at)?, next), 0, "both paths add first");
+        assert_eq!(live_out(&m, &jc(at + 4)?, at + 3), ALL, "one path is a ret");
+        let ret = decode(RET, at)?;
         assert_eq!(live_out(&m, &ret, at + 1), ALL);
         let jmp = {
-            let mut i = decode(&[0xe9, 0, 0, 0, 0], 0x3f_fff0).expect("jmp");
+            let mut i = decode(&[0xe9, 0, 0, 0, 0], 0x3f_fff0)?;
             i.imm = at;
             i
         };
@@ -334,12 +335,13 @@ mod tests {
         // Whole blocks: with no flag live at the end, the last add's flags
         // are dead too (the last instruction is never given a flag-free
         // form, but the liveness says so).
-        assert_eq!(dead_flags(&insns(&[ADD, MOV, ADD]), 0), 0b101);
-        assert_eq!(live_after(&insns(&[ADD, JC, SUB, RET]), 1, ALL), 0);
-        assert_eq!(live_after(&insns(&[ADD, JC, INC, RET]), 1, 0), CF);
+        assert_eq!(dead_flags(&insns(&[ADD, MOV, ADD])?, 0), 0b101);
+        assert_eq!(live_after(&insns(&[ADD, JC, SUB, RET])?, 1, ALL), 0);
+        assert_eq!(live_after(&insns(&[ADD, JC, INC, RET])?, 1, 0), CF);
+        Ok(())
     }
 
-    fn mem() -> Memory {
+    fn mem() -> Fallible<Memory> {
         let mut m = Memory::new();
         m.map(Region {
             start: 0x20_0000,
@@ -348,16 +350,15 @@ mod tests {
             data: (0..4096u32)
                 .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
                 .collect(),
-        })
-        .expect("maps");
+        })?;
         // Warm the region caches the way a running contract has them.
-        m.read(0x20_0000, 8).expect("readable");
-        m
+        m.read(0x20_0000, 8)?;
+        Ok(m)
     }
 
     /// Every flag-free form gives the same registers as the normal handler.
     #[test]
-    fn flag_free_forms_compute_the_same_results() {
+    fn flag_free_forms_compute_the_same_results() -> TestResult {
         let mut forms: Vec<Vec<u8>> = Vec::new();
         for op in [0x01u8, 0x29, 0x21, 0x09, 0x31] {
             for pre in [&[][..], &[0x48], &[0x66], &[0x4c]] {
@@ -411,11 +412,11 @@ mod tests {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut checked = 0;
         for code in &forms {
-            let insn = decode(code, 0x40_0000).expect("decodes");
+            let insn = decode(code, 0x40_0000)?;
             let next = 0x40_0000 + insn.len as u64;
             let normal = translate(&insn, next);
             let mut fast = normal;
-            let h = pick(&insn, &mut fast).expect("a flag-free form");
+            let h = pick(&insn, &mut fast).ok_or("no flag-free form")?;
             fast.run = h.last;
             for _ in 0..200 {
                 let mut cpu = Cpu::default();
@@ -430,7 +431,7 @@ mod tests {
                                           // Small counts in CL too, and sometimes a zero count.
                 cpu.gpr[1] = x >> 58;
                 let mut c2 = cpu.clone();
-                let (mut m1, mut m2) = (mem(), mem());
+                let (mut m1, mut m2) = (mem()?, mem()?);
                 let a = (normal.run)(&mut cpu, &mut m1, &normal);
                 let b = (fast.run)(&mut c2, &mut m2, &fast);
                 assert!(
@@ -442,5 +443,6 @@ mod tests {
             }
         }
         assert_eq!(checked, forms.len() * 200);
+        Ok(())
     }
 }
