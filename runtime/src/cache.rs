@@ -8,8 +8,8 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    dead_flags, fuse, live_after, live_in, live_out, mov_then, pop_run, push_run, translate,
-    translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
+    dead_flags, fuse, live_after, live_in, live_out, load_store, mov_then, pop_run, push_run,
+    translate, translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -396,8 +396,9 @@ impl CodeCache {
             }
         }
         // `mov d, s` followed by an operation on `d` alone whose flags are
-        // dead runs as one handler (`exec::fast::pair`), installed on the
-        // `mov`; two more uops of the block must follow it.
+        // dead, and a stack-to-stack copy through a register, run as one
+        // handler (`exec::fast::pair`), installed on the first `mov`; two
+        // more uops of the block must follow it.
         for k in start..end.saturating_sub(2) {
             let (Some(mov), Some(op)) = (self.insns.get(k), self.insns.get(k + 1)) else {
                 continue;
@@ -407,11 +408,16 @@ impl CodeCache {
                 .uops
                 .get(k + 1)
                 .is_some_and(|u| u.is_fast() && !u.is_side());
-            if mov.op != Op::Mov || !op_fast || !(op_dead || op.op == Op::Not) {
+            if mov.op != Op::Mov || !op_fast {
                 continue;
             }
             if let Some(u) = self.uops.get_mut(k).filter(|u| u.is_fast()) {
-                if let Some(run) = mov_then(mov, op, u) {
+                let fused = if op_dead || op.op == Op::Not {
+                    mov_then(mov, op, u)
+                } else {
+                    None
+                };
+                if let Some(run) = fused.or_else(|| load_store(mov, op, u)) {
                     u.run = run;
                 }
             }

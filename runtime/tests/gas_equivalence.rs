@@ -87,7 +87,17 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
         ]),
         4 => code.extend([0x50 | a, 0x58 | b]),
         5 => code.extend([0x48, 0x89, 0x44 | a << 3, 0x24, 0xf0]),
-        6 => code.extend([0x48, 0x8b, 0x44 | a << 3, 0x24, 0xf0]),
+        // A load, half the time followed by a store of the loaded register
+        // to another stack slot (a stack-to-stack copy: one handler).
+        // The slots are [rsp-0x10] (case 5's) and [rsp-0x18], so copied
+        // values flow on into later loads and the returned registers.
+        6 => {
+            let from = [0xf0, 0xe8][r.below(2) as usize];
+            code.extend([0x48, 0x8b, 0x44 | a << 3, 0x24, from]);
+            if r.below(2) == 0 {
+                code.extend([0x48, 0x89, 0x44 | a << 3, 0x24, 0xf0 ^ 0xe8 ^ from]);
+            }
+        }
         // gas_left(), accumulated in r8 with a flag-neutral lea (nothing else reads r8,
         // so neither data nor control flow depends on the limit); rax is saved in r9.
         7 => code.extend([

@@ -1,4 +1,6 @@
-//! Copy-then-operate fusion: `mov d, s` directly followed by an operation on
+//! Pairs of instructions run as one threaded handler.
+//!
+//! Copy-then-operate: `mov d, s` directly followed by an operation on
 //! `d` alone — `add/sub/and/or/xor d, x|imm`, a shift or rotate of `d` by an
 //! immediate, or `not d` — runs as one threaded handler computing
 //! `d = s OP x` (32- or 64-bit).
@@ -16,11 +18,12 @@
 //! decline.
 
 use super::{Exit, Reg, Threaded, Uop};
+use crate::cpu::reg::RSP;
 use crate::cpu::Cpu;
 use crate::exec::int::shift::count_mask;
 use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::memory::Memory;
-use echovm_decoder::{Insn, Op, Operand};
+use echovm_decoder::{Insn, Op, Operand, Seg, NO_REG};
 
 const ADD: u16 = Op::Add as u16;
 const SUB: u16 = Op::Sub as u16;
@@ -151,6 +154,56 @@ fn pair<const OP: u16, const S: u8, const IMM: bool>(
     (unsafe { &*n }.run)(c, m, n)
 }
 
+/// A stack slot operand `[rsp + disp]` of `size` bytes: its displacement.
+fn stack_slot(insn: &Insn, op: Operand, size: u8) -> Option<u64> {
+    let m = &insn.mem;
+    let plain = m.seg == Seg::None && !m.addr32 && m.base == RSP && m.index == NO_REG;
+    (matches!(op, Operand::Mem { size: s } if s == size) && plain).then_some(m.disp as u64)
+}
+
+/// The fused handler for a stack-to-stack copy through a register, `mov r,
+/// [rsp+a]` directly followed by `mov [rsp+b], r` (32- or 64-bit), with the
+/// fields of `u` (the load's uop) set for it: `disp` = a, `imm` = b. Spill
+/// code moves values between stack slots this way (clang's keccak: one
+/// pair in every dozen instructions).
+///
+/// Both accesses are checked before anything is written: when either
+/// misses the fast path, the pair declines at the load, which then runs on
+/// the general path and the store after it on its own.
+pub(crate) fn load_store(load: &Insn, store: &Insn, u: &mut Uop) -> Option<Threaded> {
+    if load.op != Op::Mov || store.op != Op::Mov {
+        return None;
+    }
+    let Operand::Gpr { reg, size } = load.ops[0] else {
+        return None;
+    };
+    if (size != 4 && size != 8) || reg == RSP || store.ops[1] != load.ops[0] {
+        return None;
+    }
+    let from = stack_slot(load, load.ops[1], size)?;
+    let to = stack_slot(store, store.ops[0], size)?;
+    (u.disp, u.imm) = (from, to);
+    Some(if size == 8 { copy::<8> } else { copy::<4> })
+}
+
+/// `r = [rsp+disp]; [rsp+imm] = r` at `S` bytes, then on past the pair.
+fn copy<const S: u8>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    let sp = c.gpr[RSP as usize];
+    let Some(v) = m.try_read(sp.wrapping_add(u.disp), S, true) else {
+        return Exit::Decline(p);
+    };
+    if m.try_write(sp.wrapping_add(u.imm), S, v, true).is_none() {
+        return Exit::Decline(p);
+    }
+    set_gpr(c, u.r0, S, v);
+    // SAFETY: as in `pair`: two more uops of the block follow `p`.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +313,70 @@ mod tests {
             }
         }
         assert_eq!(fused, 2 * forms.len());
+        Ok(())
+    }
+
+    #[test]
+    fn stack_copies_match_the_two_moves_and_decline_whole() -> TestResult {
+        use crate::memory::{Perm, Region, RegionKind};
+        // mov rax, [rsp+0x10]; mov [rsp+0x28], rax (and the 32-bit forms).
+        let cases: [(&[u8], &[u8], u8); 2] = [
+            (
+                &[0x48, 0x8b, 0x44, 0x24, 0x10],
+                &[0x48, 0x89, 0x44, 0x24, 0x28],
+                8,
+            ),
+            (&[0x8b, 0x44, 0x24, 0x10], &[0x89, 0x44, 0x24, 0x28], 4),
+        ];
+        let not_a_copy = insn(&[0x48, 0x89, 0x4c, 0x24, 0x28])?; // mov [rsp+0x28], rcx
+        for (load_bytes, store_bytes, size) in cases {
+            let load = insn(load_bytes)?;
+            let store = decode(store_bytes, 0x1000 + load_bytes.len() as u64)?;
+            let end = 0x1000 + (load_bytes.len() + store_bytes.len()) as u64;
+            let mut u = translate_within(&load, 0x1000 + load_bytes.len() as u64);
+            assert!(load_store(&load, &not_a_copy, &mut u).is_none());
+            let Some(run) = load_store(&load, &store, &mut u) else {
+                return Err("no fused copy".into());
+            };
+            u.run = run;
+            let nop = decode(&[0x90], end)?;
+            let uops = [
+                u,
+                translate_within(&store, end),
+                crate::exec::fast::translate(&nop, end + 1),
+            ];
+            let stack = |sp_ok: bool| -> Result<(Cpu, Memory), Box<dyn std::error::Error>> {
+                let mut m = Memory::new();
+                let mut data = vec![0u8; 0x100];
+                data[0x10..0x18].copy_from_slice(&0x8877_6655_4433_2211u64.to_le_bytes());
+                m.map(Region {
+                    start: 0x7000_0000,
+                    perm: Perm::RW,
+                    kind: RegionKind::Stack,
+                    data,
+                })?;
+                let mut c = Cpu::default();
+                c.gpr[0] = u64::MAX;
+                // With rsp near the end, the store lands past the region.
+                c.gpr[RSP as usize] = if sp_ok { 0x7000_0000 } else { 0x7000_00e0 };
+                // Warm the windows as a running contract would.
+                m.read(0x7000_0000, 8)?;
+                m.write(0x7000_0000, 8, 0)?;
+                Ok((c, m))
+            };
+            let (mut c, mut m) = stack(true)?;
+            let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+            assert!(matches!(exit, Exit::Next(n) if n == end + 1));
+            let want = 0x8877_6655_4433_2211u64 & mask(size);
+            assert_eq!(c.gpr[0], want);
+            assert_eq!(m.read(0x7000_0028, 8)?, want);
+            // The load hits but the store would miss: nothing is written
+            // and the pair declines at the load.
+            let (mut c, mut m) = stack(false)?;
+            let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+            assert!(matches!(exit, Exit::Decline(q) if q == uops.as_ptr()));
+            assert_eq!(c.gpr[0], u64::MAX);
+        }
         Ok(())
     }
 }
