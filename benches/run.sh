@@ -10,6 +10,8 @@
 # build can only be clang's, so the default gives all three columns the same
 # compiler and the ratios measure the engines, not gcc against clang;
 # BENCH_CC=gcc measures echovm on gcc's code (the SDK's default compiler).
+# BENCH_WASM_SIMD=1 builds the wasm modules with -msimd128 and wasmi with its
+# SIMD support, as the x86 builds may use SSE2 (baseline x86-64).
 #
 # Installs clang, lld and qemu-user with apt-get when missing (root, Debian).
 # Uses $CARGO_TARGET_DIR (default: target-bench at the repository root).
@@ -19,6 +21,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-bench}
 export BENCH_CC=${BENCH_CC:-clang}
+WASM_SIMD=""
+FEATURES=""
+if [ "${BENCH_WASM_SIMD:-0}" = 1 ]; then
+    WASM_SIMD="-msimd128"
+    FEATURES="--features wasm-simd"
+fi
 OUT=$CARGO_TARGET_DIR/peer-artifacts
 PROGRAMS="fib sha256 keccak sort bigint interp matmul storage empty"
 
@@ -52,7 +60,7 @@ for p in $PROGRAMS; do
     # echovm contract: the SDK's compile command, unchanged.
     CC=$BENCH_CC sdk/c/build.sh -O2 -o "$OUT/$p.elf" "benches/c/$p.c" -- -I benches/c
     # wasm32: no libc, export `run`, imports from module "env".
-    clang --target=wasm32 -O2 -DBENCH_WASM -c -o "$OUT/$p.wasm.o" "benches/c/$p.c"
+    clang --target=wasm32 -O2 $WASM_SIMD -DBENCH_WASM -c -o "$OUT/$p.wasm.o" "benches/c/$p.c"
     clang --target=wasm32 -nostdlib -O2 -Wl,--no-entry -Wl,--export=run \
         -o "$OUT/$p.wasm" "$OUT/$p.wasm.o" "$OUT/wasm_libc.o"
     # native object for the standalone driver (the runner compiles its own in build.rs).
@@ -61,5 +69,6 @@ done
 "$BENCH_CC" -O2 -o "$OUT/native_main" benches/c/native_main.c "$OUT"/*.native.o
 
 echo "building the runner" >&2
-cargo build --release --quiet --manifest-path benches/peers/Cargo.toml
+# shellcheck disable=SC2086
+cargo build --release --quiet $FEATURES --manifest-path benches/peers/Cargo.toml
 exec "$CARGO_TARGET_DIR/release/echovm-peer-bench" --artifacts "$OUT" "$@"
