@@ -8,7 +8,8 @@
 //! the fault.
 
 use super::addr::{
-    by_shape, ea, on_stack, shape, ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX,
+    by_shape, by_shape_scale, ea, ea_scaled, on_stack, shape, ABS, BASE, BASE_INDEX, INDEX, STACK,
+    STACK_INDEX,
 };
 use super::Reg;
 use super::{handler, Handler, Uop};
@@ -36,18 +37,18 @@ pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             u.r0 = Reg::of(d);
             let m = shape(insn, u)?;
             if aligned {
-                by_shape!(m, load16, true)
+                by_shape_scale!(m, u.scale, load16, true)
             } else {
-                by_shape!(m, load16, false)
+                by_shape_scale!(m, u.scale, load16, false)
             }
         }
         (Operand::Mem { size: 16 }, Operand::Xmm(s)) => {
             u.r1 = Reg::of(s);
             let m = shape(insn, u)?;
             if aligned {
-                by_shape!(m, store16, true)
+                by_shape_scale!(m, u.scale, store16, true)
             } else {
-                by_shape!(m, store16, false)
+                by_shape_scale!(m, u.scale, store16, false)
             }
         }
         _ => return None,
@@ -59,8 +60,14 @@ fn xx_copy(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-fn load16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = ea::<M>(c, u);
+/// A 16-byte load; scale `SC` (log2) when `M` has an index (vector loops
+/// index arrays of doubles: the address is then one host `lea`).
+fn load16<const M: u8, const SC: u8, const ALIGNED: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let a = ea_scaled::<M, SC>(c, u);
     if ALIGNED && a & 15 != 0 {
         return None;
     }
@@ -68,8 +75,13 @@ fn load16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop
     Some(u.next)
 }
 
-fn store16<const M: u8, const ALIGNED: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = ea::<M>(c, u);
+/// A 16-byte store (see [`load16`]).
+fn store16<const M: u8, const SC: u8, const ALIGNED: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
+    let a = ea_scaled::<M, SC>(c, u);
     if ALIGNED && a & 15 != 0 {
         return None;
     }
