@@ -2353,7 +2353,7 @@ fn vm_faults_on_division_errors() {
     // div/idiv by zero and quotient overflow must fault in the VM exactly
     // where they fault natively (also covered by random cases above; this
     // pins the boundary values).
-    let cases: [(&[u8], u64, u64, u64); 6] = [
+    let cases: [(&[u8], u64, u64, u64); 7] = [
         (&[0x48, 0xf7, 0xf1], 0, 5, 0), // div rcx, rcx = 0
         (&[0x48, 0xf7, 0xf1], 1, 0, 1), // rdx:rax = 2^64, / 1
         (
@@ -2363,6 +2363,7 @@ fn vm_faults_on_division_errors() {
             u64::MAX,
         ), // idiv: MIN / -1
         (&[0xf7, 0xf9], 0xffff_ffff, 0x8000_0000, 0xffff_ffff), // idiv ecx: MIN / -1
+        (&[0x48, 0xf7, 0xf9], 0x8000_0000_0000_0000, 0, u64::MAX), // idiv rcx: -2^127 / -1
         (&[0xf6, 0xf1], 0, 0x100, 1),   // div cl: 256 / 1
         (
             &[0x48, 0xf7, 0xf9],

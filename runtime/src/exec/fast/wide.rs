@@ -147,12 +147,11 @@ fn apply<const OP: u8, const S: u8, const FLAGS: bool>(c: &mut Cpu, s: u64) -> O
         let (q, r) = match small {
             // `checked_div` declines a zero divisor and i64::MIN / -1.
             Some(n) => (n.checked_div(d)? as i128, n.checked_rem(d)? as i128),
+            // `checked_*` decline a zero divisor and -2^127 / -1, whose
+            // quotient i128 cannot hold (x86 raises #DE for both).
             None => {
-                let n = ((hi as u128) << 64 | lo as u128) as i128;
-                if d == 0 {
-                    return None;
-                }
-                (n / d as i128, n % d as i128)
+                let (n, d) = (((hi as u128) << 64 | lo as u128) as i128, d as i128);
+                (n.checked_div(d)?, n.checked_rem(d)?)
             }
         };
         let lim = 1i128 << (bits - 1);

@@ -88,12 +88,15 @@ pub(super) fn one_operand(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Resul
             let n = ((hi as u128) << bits | lo as u128) as i128;
             let n = (n << (128 - 2 * bits)) >> (128 - 2 * bits);
             let d = sext(s, size) as i64 as i128;
-            let q = n / d;
+            // -2^127 / -1 (rdx:rax = 2^127, divisor -1) overflows even i128:
+            // a quotient that does not fit, so #DE like every other.
+            let (Some(q), Some(r)) = (n.checked_div(d), n.checked_rem(d)) else {
+                return Err(Fault::DivideError);
+            };
             let lim = 1i128 << (bits - 1);
             if q < -lim || q >= lim {
                 return Err(Fault::DivideError);
             }
-            let r = n % d;
             write_pair(cpu, size, r as u64 & m, q as u64 & m);
             div_flags(cpu);
         }
