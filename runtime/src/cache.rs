@@ -412,12 +412,8 @@ impl CodeCache {
                 continue;
             }
             if let Some(u) = self.uops.get_mut(k).filter(|u| u.is_fast()) {
-                let fused = if op_dead || op.op == Op::Not {
-                    mov_then(mov, op, u)
-                } else {
-                    None
-                };
-                if let Some(run) = fused.or_else(|| load_store(mov, op, u)) {
+                let fused = mov_then(mov, op, op_dead, u).or_else(|| load_store(mov, op, u));
+                if let Some(run) = fused {
                     u.run = run;
                 }
             }

@@ -147,6 +147,15 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             code.extend([0x50 | a, 0x50 | b, 0x50 | c, 0x58 | a, 0x58 | b, 0x58 | c]);
             code.extend([0x50 | a, 0x50 | b, 0x58 | a, 0x58 | b]);
         }
+        15 => code.extend([
+            0x48,
+            0x85,
+            0xc0 | a << 3 | a,
+            0x70 | r.below(16) as u8,
+            0x02,
+            0x0f,
+            0x0b,
+        ]),
         // Copy-then-operate pairs (one handler when the operation's flags
         // are dead, as the `test` after it makes them): mov a, b; op a, c /
         // imm8 / shift by imm8 / not; test a, a — 32- or 64-bit.
@@ -176,15 +185,6 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             code.extend(w);
             code.extend([0x85, 0xc0 | a << 3 | a]);
         }
-        15 => code.extend([
-            0x48,
-            0x85,
-            0xc0 | a << 3 | a,
-            0x70 | r.below(16) as u8,
-            0x02,
-            0x0f,
-            0x0b,
-        ]),
         _ => code.extend([
             0x48,
             0x39,

@@ -40,10 +40,10 @@ const NOT: u16 = Op::Not as u16;
 /// The fused handler for `mov` followed by `op` when the pair has a fused
 /// form, with the operand fields of `u` (the `mov`'s uop) set for it:
 /// `r0` = d, `r1` = s, `base` = the second source register, `imm` = the
-/// immediate or shift count. The caller has checked that `op`'s flags are
-/// dead (or that it writes none).
-pub(crate) fn mov_then(mov: &Insn, op: &Insn, u: &mut Uop) -> Option<Threaded> {
-    if mov.op != Op::Mov {
+/// immediate or shift count. `flags_dead`: no flag `op` may write is read
+/// before being overwritten (`noflags::dead_flags`); `not` writes none.
+pub(crate) fn mov_then(mov: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -> Option<Threaded> {
+    if mov.op != Op::Mov || !(flags_dead || op.op == Op::Not) {
         return None;
     }
     let (Operand::Gpr { reg: d, size }, Operand::Gpr { reg: s, size: s2 }) =
@@ -124,7 +124,7 @@ fn pair<const OP: u16, const S: u8, const IMM: bool>(
     let u = unsafe { &*p };
     let a = get_gpr(c, u.r1, S);
     let b = if IMM { u.imm } else { get_gpr(c, u.base, S) };
-    let bits = S as u32 * 8;
+    // A shift count, masked to the operation size at translation.
     let cnt = b as u32;
     let r = match OP {
         ADD => a.wrapping_add(b),
@@ -142,9 +142,6 @@ fn pair<const OP: u16, const S: u8, const IMM: bool>(
         ROR => (a as u32).rotate_right(cnt) as u64,
         _ => !a,
     };
-    // The count is masked to the operation size at translation, so the
-    // shifts above never reach `bits`.
-    debug_assert!(!IMM || OP < SHL || cnt < bits);
     set_gpr(c, u.r0, S, r);
     // SAFETY: pair handlers are installed only on a uop whose block has at
     // least two more uops after it (`CodeCache::decode_block`), so `p + 2`
@@ -225,13 +222,17 @@ mod tests {
         let and64 = insn(&[0x48, 0x21, 0xc8])?; // and rax, rcx
         let rol_cl = insn(&[0xd3, 0xc0])?; // rol eax, cl
         let mut u = translate_within(&mov, 0x1003);
-        assert!(mov_then(&mov, &rol, &mut u).is_some());
+        // Live flags keep the pair apart, except for `not`, which writes none.
+        let not = insn(&[0xf7, 0xd0])?; // not eax
+        assert!(mov_then(&mov, &rol, false, &mut u).is_none());
+        assert!(mov_then(&mov, &not, false, &mut u).is_some());
+        assert!(mov_then(&mov, &rol, true, &mut u).is_some());
         assert_eq!(u.imm, 26);
-        assert!(mov_then(&mov, &and_other, &mut u).is_none());
-        assert!(mov_then(&mov, &and64, &mut u).is_none());
-        assert!(mov_then(&mov, &rol_cl, &mut u).is_none());
+        assert!(mov_then(&mov, &and_other, true, &mut u).is_none());
+        assert!(mov_then(&mov, &and64, true, &mut u).is_none());
+        assert!(mov_then(&mov, &rol_cl, true, &mut u).is_none());
         // `and eax, eax` after the copy reads r11d twice.
-        assert!(mov_then(&mov, &and_self, &mut u).is_some());
+        assert!(mov_then(&mov, &and_self, true, &mut u).is_some());
         assert_eq!(u.base, Reg::R11);
         Ok(())
     }
@@ -281,7 +282,7 @@ mod tests {
                 let end = 0x1000 + code.len() as u64;
                 let nop = decode(&[0x90], end)?;
                 let mut u = translate_within(&mov, 0x1000 + split as u64);
-                let Some(run) = mov_then(&mov, &op, &mut u) else {
+                let Some(run) = mov_then(&mov, &op, true, &mut u) else {
                     return Err(format!("{code:02x?} did not fuse").into());
                 };
                 u.run = run;

@@ -255,12 +255,20 @@ fn lanes_xx<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-fn lanes_xm<const M: u8, L: LaneRun>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+/// The aligned 16-byte memory source of shape `M` of a packed operation
+/// (legacy SSE encodings #GP on a misaligned one: declined, and the general
+/// path reports it).
+#[inline(always)]
+fn source16<const M: u8>(c: &Cpu, m: &Memory, u: &Uop) -> Option<u128> {
     let a = ea::<M>(c, u);
     if a & 15 != 0 {
         return None;
     }
-    let s = m.try_read16(a, on_stack(M))?;
+    m.try_read16(a, on_stack(M))
+}
+
+fn lanes_xm<const M: u8, L: LaneRun>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let s = source16::<M>(c, m, u)?;
     let d = u.r0 as usize & 15;
     c.xmm[d] = L::run(c.xmm[d], s)?;
     Some(u.next)
@@ -323,14 +331,8 @@ fn shuffle_xx<const K: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> 
     Some(u.next)
 }
 
-/// A memory source must be 16-byte aligned (else #GP: declined, and the
-/// general path reports it).
 fn shuffle_xm<const M: u8, const K: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let a = ea::<M>(c, u);
-    if a & 15 != 0 {
-        return None;
-    }
-    let s = m.try_read16(a, on_stack(M))?;
+    let s = source16::<M>(c, m, u)?;
     let d = u.r0 as usize & 15;
     c.xmm[d] = imm_shuffle_lanes::<K>(c.xmm[d], s, u.imm as u8);
     Some(u.next)
