@@ -8,8 +8,9 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    dead_flags, fuse, live_after, live_in, live_out, load_store, mov_then, pop_run, push_run,
-    translate, translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
+    call_push_run, dead_flags, fuse, live_after, live_in, live_out, load_store, mov_then,
+    pop_ret_run, pop_run, push_run, translate, translate_flags_dead, translate_side,
+    translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -420,7 +421,11 @@ impl CodeCache {
         }
         // Runs of `push r64` / `pop r64` (prologues and epilogues) run as one
         // handler each (`exec::fast::control::push_run`), installed on the
-        // run's first uop; the uop after the run must be in the block.
+        // run's first uop; the uop after the run must be in the block. A
+        // run of pushes right after a direct call inside the block (the
+        // callee's prologue) joins the call, and a run of pops followed by
+        // the `ret` that ends the block (an epilogue) joins the `ret`.
+        let fast_at = |uops: &[Uop], i: usize| uops.get(i).is_some_and(|u| u.is_fast());
         let mut k = start;
         while k < end {
             let kind = self.insns.get(k).and_then(stack_op);
@@ -429,16 +434,26 @@ impl CodeCache {
                 continue;
             };
             let mut n = 1;
-            while n < 4 && k + n + 1 < end && self.insns.get(k + n).and_then(stack_op) == Some(op) {
+            while n < 6 && k + n + 1 < end && self.insns.get(k + n).and_then(stack_op) == Some(op) {
                 n += 1;
             }
-            let fast = (k..k + n).all(|i| self.uops.get(i).is_some_and(|u| u.is_fast()));
-            let run = if op == Op::Push {
-                push_run(n)
-            } else {
-                pop_run(n)
+            let fast = (k..k + n).all(|i| fast_at(&self.uops, i));
+            let after_call = k > start
+                && fast_at(&self.uops, k - 1)
+                && self.insns.get(k - 1).is_some_and(|i| i.op == Op::Call);
+            let before_ret = k + n + 1 == end
+                && fast_at(&self.uops, k + n)
+                && self
+                    .insns
+                    .get(k + n)
+                    .is_some_and(|i| i.op == Op::Ret && i.ops[0] == Operand::None);
+            let (at, run) = match op {
+                Op::Push if after_call => (k - 1, call_push_run(n)),
+                Op::Push => (k, push_run(n)),
+                _ if before_ret => (k, pop_ret_run(n)),
+                _ => (k, pop_run(n)),
             };
-            if let (true, Some(run), Some(u)) = (fast && k + n < end, run, self.uops.get_mut(k)) {
+            if let (true, Some(run), Some(u)) = (fast && k + n < end, run, self.uops.get_mut(at)) {
                 u.run = run;
             }
             k += n;

@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(18) {
+    let pick = match r.below(19) {
         8 if in_loop => 1,
         k => k,
     };
@@ -184,6 +184,24 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             }
             code.extend(w);
             code.extend([0x85, 0xc0 | a << 3 | a]);
+        }
+        // A call of a function that saves 1 to 6 registers and restores as
+        // many, not necessarily the same ones (a prologue run joins the
+        // call, an epilogue run joins the ret): call f; jmp over f;
+        // f: push ..; add a, b; pop ..; ret.
+        18 => {
+            let n = r.below(6) as usize + 1;
+            let mut f = Vec::new();
+            for _ in 0..n {
+                f.push(0x50 | REGS[r.below(4) as usize]);
+            }
+            f.extend([0x48, 0x01, 0xc0 | b << 3 | a]);
+            for _ in 0..n {
+                f.push(0x58 | REGS[r.below(4) as usize]);
+            }
+            f.push(0xc3);
+            code.extend([0xe8, 2, 0, 0, 0, 0xeb, f.len() as u8]);
+            code.extend(f);
         }
         _ => code.extend([
             0x48,

@@ -188,29 +188,72 @@ fn push_i(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     push_value(c, m, u, u.imm)
 }
 
-/// The handler for a run of `n` consecutive `push r64` (2 to 4, none of
+/// The handler for a run of `n` consecutive `push r64` (2 to 6, none of
 /// them `push rsp`), installed on the first one's uop by
 /// `CodeCache::decode_block`; `None` for other lengths.
 ///
 /// Why: function prologues and epilogues push and pop the callee-saved
-/// registers in runs; one window check and one dispatch for the run
-/// instead of one each (fib: 6 of its 17 instructions per call).
+/// registers in runs (up to six: rbx, rbp, r12–r15); one window check and
+/// one dispatch for the run instead of one each (fib: 6 of its 17
+/// instructions per call).
 pub(crate) fn push_run(n: usize) -> Option<Threaded> {
     Some(match n {
         2 => push_n::<2>,
         3 => push_n::<3>,
         4 => push_n::<4>,
+        5 => push_n::<5>,
+        6 => push_n::<6>,
         _ => return None,
     })
 }
 
-/// The handler for a run of `n` consecutive `pop r64` (2 to 4, none of
+/// The handler for a run of `n` consecutive `pop r64` (2 to 6, none of
 /// them `pop rsp`); see [`push_run`].
 pub(crate) fn pop_run(n: usize) -> Option<Threaded> {
     Some(match n {
         2 => pop_n::<2>,
         3 => pop_n::<3>,
         4 => pop_n::<4>,
+        5 => pop_n::<5>,
+        6 => pop_n::<6>,
+        _ => return None,
+    })
+}
+
+/// The handler for a direct `call` inside its block (the block goes on at
+/// the callee) directly followed by a run of `n` (1 to 6) `push r64` that
+/// starts the callee, itself followed by another uop of the block;
+/// installed on the call's uop.
+///
+/// Why: this is how nearly every non-leaf function is entered. The return
+/// address and the saved registers are one contiguous store, so one window
+/// check and one dispatch serve the call and the whole prologue run.
+pub(crate) fn call_push_run(n: usize) -> Option<Threaded> {
+    Some(match n {
+        1 => call_push_n::<1>,
+        2 => call_push_n::<2>,
+        3 => call_push_n::<3>,
+        4 => call_push_n::<4>,
+        5 => call_push_n::<5>,
+        6 => call_push_n::<6>,
+        _ => return None,
+    })
+}
+
+/// The handler for a run of `n` (1 to 6) `pop r64` directly followed by a
+/// plain `ret` that ends the block; installed on the first pop's uop.
+///
+/// Why: the epilogue of nearly every function that saves registers. The
+/// saved registers and the return address are one contiguous load, so one
+/// window check and one dispatch serve the pops and the return.
+pub(crate) fn pop_ret_run(n: usize) -> Option<Threaded> {
+    Some(match n {
+        1 => pop_ret::<1>,
+        2 => pop_ret::<2>,
+        3 => pop_ret::<3>,
+        4 => pop_ret::<4>,
+        5 => pop_ret::<5>,
+        6 => pop_ret::<6>,
         _ => return None,
     })
 }
@@ -259,6 +302,60 @@ fn pop_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let n = unsafe { p.add(N) };
     // SAFETY: as above, `n` points at a live uop.
     (unsafe { &*n }.run)(c, m, n)
+}
+
+/// A direct call (uop `p`) and the `N` pushes after it: all `8 * (N + 1)`
+/// bytes are checked before anything is written (else the call declines,
+/// and the general path runs it alone).
+fn call_push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    let len = 8 * (N as u64 + 1);
+    let sp = c.gpr[SP].wrapping_sub(len);
+    let Some(dst) = m.try_write_span(sp, len, true) else {
+        return Exit::Decline(p);
+    };
+    // SAFETY: `call_push_run` handlers are installed only on a call's uop
+    // followed by a run of N pushes and then another uop of the same block,
+    // so uops p .. p + N + 1 are in the block's allocation.
+    let call = unsafe { &*p };
+    // The return address lands highest, just below the starting rsp.
+    // SAFETY: `try_write_span` vouches for `len` writable bytes at `dst`.
+    unsafe { (dst.add(8 * N) as *mut u64).write_unaligned(call.next.to_le()) };
+    for i in 0..N {
+        // SAFETY: as above, uop p + 1 + i is push i of the run.
+        let u = unsafe { &*p.add(1 + i) };
+        let v = c.gpr[u.r0 as usize & 15];
+        // SAFETY: as above; push i lands below the return address.
+        unsafe { (dst.add(8 * (N - 1 - i)) as *mut u64).write_unaligned(v.to_le()) };
+    }
+    c.gpr[SP] = sp;
+    // SAFETY: as above, the uop after the run is in the same block.
+    let n = unsafe { p.add(N + 1) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
+/// `N` pops in order and the `ret` after them, which ends the block: all
+/// `8 * (N + 1)` bytes are checked before anything changes (else the first
+/// pop declines and the rest runs uop by uop).
+fn pop_ret<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    let len = 8 * (N as u64 + 1);
+    let sp = c.gpr[SP];
+    let Some(src) = m.try_read_span(sp, len, true) else {
+        return Exit::Decline(p);
+    };
+    for i in 0..N {
+        // SAFETY: `pop_ret_run` handlers are installed only on the first of
+        // N pops followed by the block's last uop, a `ret`, so uops
+        // p .. p + N are in the block's allocation.
+        let u = unsafe { &*p.add(i) };
+        // SAFETY: `try_read_span` vouches for `len` readable bytes at `src`.
+        let v = u64::from_le(unsafe { (src.add(8 * i) as *const u64).read_unaligned() });
+        c.gpr[u.r0 as usize & 15] = v;
+    }
+    // SAFETY: as above; the return address is the last slot.
+    let target = u64::from_le(unsafe { (src.add(8 * N) as *const u64).read_unaligned() });
+    c.gpr[SP] = sp.wrapping_add(len);
+    Exit::Next(target)
 }
 
 /// pop r64.

@@ -280,7 +280,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
     build(insn, next, true)
 }
 
-pub(crate) use control::{pop_run, push_run};
+pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
 pub(crate) use pair::{load_store, mov_then};
