@@ -2,7 +2,7 @@
 //! (without an immediate), push/pop of 64-bit registers and immediates,
 //! leave, and the instructions that do nothing.
 
-use super::addr::{by_shape, ea, on_stack, shape};
+use super::addr::{by_shape_scale, ea_scaled, on_stack, shape};
 use super::Reg;
 use super::{by_cc, Exit, Handler, Threaded, Uop};
 use crate::cpu::{reg::RBP, reg::RSP, Cpu};
@@ -68,8 +68,9 @@ enum Target {
     Direct,
     /// A 64-bit register, `u.r0`.
     Reg,
-    /// A 64-bit memory operand of this shape.
-    Mem(u8),
+    /// A 64-bit memory operand of this shape and log2 scale (jump
+    /// tables index by 8: the scale is a constant of the handler).
+    Mem(u8, u8),
 }
 
 fn target(insn: &Insn, u: &mut Uop) -> Option<Target> {
@@ -82,7 +83,10 @@ fn target(insn: &Insn, u: &mut Uop) -> Option<Target> {
             u.r0 = Reg::of(reg);
             Target::Reg
         }
-        Operand::Mem { size: 8 } => Target::Mem(shape(insn, u)?),
+        Operand::Mem { size: 8 } => {
+            let m = shape(insn, u)?;
+            Target::Mem(m, u.scale)
+        }
         _ => return None,
     })
 }
@@ -91,7 +95,7 @@ pub fn jmp(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match target(insn, u)? {
         Target::Direct => super::handler(jmp_rel),
         Target::Reg => super::handler(jmp_r),
-        Target::Mem(m) => by_shape!(m, jmp_m),
+        Target::Mem(m, sc) => by_shape_scale!(m, sc, jmp_m),
     })
 }
 
@@ -103,15 +107,15 @@ fn jmp_r(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(c.gpr[u.r0 as usize & 15])
 }
 
-fn jmp_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    m.try_read(ea::<M>(c, u), 8, on_stack(M))
+fn jmp_m<const M: u8, const SC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    m.try_read(ea_scaled::<M, SC>(c, u), 8, on_stack(M))
 }
 
 pub fn call(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match target(insn, u)? {
         Target::Direct => super::handler(call_rel),
         Target::Reg => super::handler(call_r),
-        Target::Mem(m) => by_shape!(m, call_m),
+        Target::Mem(m, sc) => by_shape_scale!(m, sc, call_m),
     })
 }
 
@@ -133,8 +137,8 @@ fn call_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     call_to(c, m, u, t)
 }
 
-fn call_m<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
-    let t = m.try_read(ea::<M>(c, u), 8, on_stack(M))?;
+fn call_m<const M: u8, const SC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+    let t = m.try_read(ea_scaled::<M, SC>(c, u), 8, on_stack(M))?;
     call_to(c, m, u, t)
 }
 

@@ -131,8 +131,18 @@ where
     let u = unsafe { &*p };
     match conjure::<F>()(c, m, u) {
         Some(n) => Exit::Next(n),
-        None => Exit::Decline(p),
+        None => decline(p),
     }
+}
+
+/// `Exit::Decline(p)`, out of line. Why: inline, the compiler merged the
+/// two outcomes of a `last` handler into one return built with a
+/// conditional move, and every block's last uop paid four host
+/// instructions for the merge on its common path.
+#[cold]
+#[inline(never)]
+fn decline(p: *const Uop) -> Exit {
+    Exit::Decline(p)
 }
 
 /// One translated instruction (40 bytes).
