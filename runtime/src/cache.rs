@@ -8,8 +8,8 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    call_push_run, dead_flags, fuse, live_after, live_in, live_out, load_store, mov_then,
-    pop_ret_run, pop_run, push_run, translate, translate_flags_dead, translate_side,
+    call_push_run, dead_flags, frame_runs, fuse, live_after, live_in, live_out, load_store,
+    mov_then, pop_ret_run, pop_run, push_run, translate, translate_flags_dead, translate_side,
     translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
@@ -396,6 +396,14 @@ impl CodeCache {
                 }
             }
         }
+        // The `rsp`-relative moves between two changes of `rsp` check their
+        // stack frame once (`exec::fast::frame`). Before the pairs below,
+        // which must leave these uops alone.
+        if let (Some(insns), Some(uops)) =
+            (self.insns.get(start..end), self.uops.get_mut(start..end))
+        {
+            frame_runs(insns, uops);
+        }
         // `mov d, s` followed by an operation on `d` alone whose flags are
         // dead, and a stack-to-stack copy through a register, run as one
         // handler (`exec::fast::pair`), installed on the first `mov`; two
@@ -408,11 +416,12 @@ impl CodeCache {
             let op_fast = self
                 .uops
                 .get(k + 1)
-                .is_some_and(|u| u.is_fast() && !u.is_side());
+                .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0);
             if mov.op != Op::Mov || !op_fast {
                 continue;
             }
-            if let Some(u) = self.uops.get_mut(k).filter(|u| u.is_fast()) {
+            let free = |u: &&mut Uop| u.is_fast() && u.kind & Uop::FRAMED == 0;
+            if let Some(u) = self.uops.get_mut(k).filter(free) {
                 let fused = mov_then(mov, op, op_dead, u).or_else(|| load_store(mov, op, u));
                 if let Some(run) = fused {
                     u.run = run;

@@ -441,6 +441,7 @@ fn resume(
         return Err(out_of_step(rip));
     };
     let base = cache.uops.as_ptr();
+    let mut general_only = false;
     loop {
         let k = (p as usize).wrapping_sub(uops.as_ptr() as usize) / std::mem::size_of::<Uop>();
         let pc = address_of(uops, k, rip);
@@ -461,6 +462,18 @@ fn resume(
             return Ok(u.next);
         }
         let n = base.wrapping_add(first + k + 1);
+        // A stack frame's checker (`exec::fast::frame`) ran on the general
+        // path: set its frame now for the accesses after it, or, if its
+        // range does not fit in one window, run the rest of the block on
+        // the general path too (they would use the frame unchecked).
+        if u.kind & Uop::FRAME_CHECK != 0 && !mem.set_frame_slow(cpu.gpr[reg::RSP as usize], u.imm)
+        {
+            general_only = true;
+        }
+        if general_only {
+            p = n;
+            continue;
+        }
         // SAFETY: `n` points at uop k + 1 of the block (`last` is false).
         match (unsafe { &*n }.run)(cpu, mem, n) {
             Exit::Next(next) => return Ok(next),

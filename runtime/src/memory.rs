@@ -109,6 +109,18 @@ impl Window {
         }
     }
 
+    /// [`Window::span`] with `tail` = `len - 8` precomputed.
+    #[inline(always)]
+    fn span_tail(&self, addr: u64, tail: u64) -> Option<*mut u8> {
+        let off = addr.wrapping_sub(self.start);
+        if off < self.lim && self.lim - off > tail {
+            // SAFETY: `off + tail + 8 <= lim + 7 = len` of the region's buffer.
+            Some(unsafe { self.ptr.add(off as usize) })
+        } else {
+            None
+        }
+    }
+
     /// Pointer to the 16 bytes at `addr` if they lie in this window.
     #[inline(always)]
     fn at16(&self, addr: u64) -> Option<*mut u8> {
@@ -144,10 +156,15 @@ impl Window {
 /// and the pointers come from `Vec::as_ptr`/`as_mut_ptr`, which do not
 /// create references to the buffer, so they stay usable alongside the
 /// slice accesses of the general path.
+///
+/// `frame` is the host address of `rsp` after [`Memory::set_frame`]
+/// checked a range around it (see `exec::fast::frame`); it lives here so
+/// that whatever clears the windows clears it too.
 #[derive(Debug)]
 struct Caches {
     read: [Cell<Window>; 2],
     write: [Cell<Window>; 2],
+    frame: *mut u8,
 }
 
 impl Default for Caches {
@@ -156,6 +173,7 @@ impl Default for Caches {
         Caches {
             read: empty(),
             write: empty(),
+            frame: std::ptr::null_mut(),
         }
     }
 }
@@ -491,6 +509,72 @@ impl Memory {
     #[inline(always)]
     pub fn try_write_span(&mut self, addr: u64, len: u64, stack: bool) -> Option<*mut u8> {
         find(&self.caches.write, stack, |w| w.span(addr, len))
+    }
+
+    /// Check that the bytes `rsp + lo .. rsp + lo + len` lie in one
+    /// writable window, and if so remember the host address of `rsp` as the
+    /// frame that [`Memory::frame_load`] and [`Memory::frame_store`] use.
+    /// `range` packs `lo` as an `i32` in its low half and `len - 8` in its
+    /// high half (`exec::fast::frame` serves ranges of 8 bytes or more).
+    /// `false` changes nothing; a window that does not hold the range is
+    /// not refilled here, but by [`Memory::set_frame_slow`].
+    #[inline(always)]
+    pub fn set_frame(&mut self, rsp: u64, range: u64) -> bool {
+        let lo = range as u32 as i32 as i64;
+        let start = rsp.wrapping_add(lo as u64);
+        let tail = range >> 32;
+        let Some(p) = find(&self.caches.write, true, |w| w.span_tail(start, tail)) else {
+            return false;
+        };
+        // Kept as an offset from a pointer into the buffer; only
+        // `frame_load`/`frame_store` dereference it, inside the range.
+        self.caches.frame = p.wrapping_offset(-(lo as isize));
+        true
+    }
+
+    /// [`Memory::set_frame`], looking the range up in the regions (and
+    /// filling the window) when no window holds it: what the interpreter
+    /// runs after a checker declined, so a frame that fits is never
+    /// refused twice.
+    #[inline(never)]
+    pub fn set_frame_slow(&mut self, rsp: u64, range: u64) -> bool {
+        if self.set_frame(rsp, range) {
+            return true;
+        }
+        let lo = range as u32 as i32 as i64;
+        let start = rsp.wrapping_add(lo as u64);
+        let len = (range >> 32).saturating_add(8);
+        if self.write_scan(start, len).is_none() {
+            self.caches.frame = std::ptr::null_mut();
+            return false;
+        }
+        self.set_frame(rsp, range)
+    }
+
+    /// Read `size` (4 or 8) bytes at `rsp + disp` through the frame.
+    ///
+    /// # Safety
+    /// [`Memory::set_frame`] returned true for a range holding those bytes,
+    /// with the same `rsp`, and no method that clears the access caches ran
+    /// since (`exec::fast::frame` establishes this per block).
+    #[inline(always)]
+    pub unsafe fn frame_load(&self, disp: u64, size: u8) -> u64 {
+        debug_assert!(!self.caches.frame.is_null());
+        let p = self.caches.frame.wrapping_offset(disp as i64 as isize);
+        // SAFETY: by the contract, `p` lies inside the checked range.
+        unsafe { load_ptr(p, size) }
+    }
+
+    /// Write `size` (4 or 8) bytes at `rsp + disp` through the frame.
+    ///
+    /// # Safety
+    /// As for [`Memory::frame_load`]; the checked range is writable.
+    #[inline(always)]
+    pub unsafe fn frame_store(&mut self, disp: u64, size: u8, v: u64) {
+        debug_assert!(!self.caches.frame.is_null());
+        let p = self.caches.frame.wrapping_offset(disp as i64 as isize);
+        // SAFETY: by the contract, `p` lies inside the checked, writable range.
+        unsafe { store_ptr(p, size, v) }
     }
 
     /// Fast-path 16-byte read (see [`Memory::try_read`]).

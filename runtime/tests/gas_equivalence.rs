@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(19) {
+    let pick = match r.below(20) {
         8 if in_loop => 1,
         k => k,
     };
@@ -203,6 +203,16 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             code.extend([0xe8, 2, 0, 0, 0, 0xeb, f.len() as u8]);
             code.extend(f);
         }
+        // Stack slots addressed from a moved rsp: push a; mov b, [rsp];
+        // mov [rsp-8], b; mov c, [rsp-8]; pop a. The push ends a run of
+        // frame accesses (`exec::fast::frame`): the offsets after it are
+        // from another rsp than those of the loads and stores before it.
+        19 => {
+            let c = REGS[r.below(4) as usize];
+            code.extend([0x50 | a, 0x48, 0x8b, 0x04 | b << 3, 0x24]);
+            code.extend([0x48, 0x89, 0x44 | b << 3, 0x24, 0xf8]);
+            code.extend([0x48, 0x8b, 0x44 | c << 3, 0x24, 0xf8, 0x58 | a]);
+        }
         _ => code.extend([
             0x48,
             0x39,
@@ -250,6 +260,11 @@ fn program(seed: u64) -> Program {
     code.extend([
         0x48, 0x8d, 0x7c, 0x24, 0xc0, 0xbe, 0x28, 0, 0, 0, 0xcd, 0x50, 0xc3,
     ]);
+    program_of(code)
+}
+
+/// A program of one executable segment holding `code`, entered at its start.
+fn program_of(code: Vec<u8>) -> Program {
     Program {
         entry: 0x401000,
         segments: vec![Segment {
@@ -337,4 +352,61 @@ fn block_metering_equals_per_instruction_metering_at_every_limit() {
     assert!(statuses[Status::Success as usize] > 20, "{statuses:?}");
     assert!(statuses[Status::Fault as usize] > 20, "{statuses:?}");
     assert!(checked > 10_000, "{checked}");
+}
+
+/// Runs of `rsp`-relative moves check their stack frame once
+/// (`exec::fast::frame`). When a run's range reaches past the stack, the
+/// checker is refused every time and the block must still end exactly as
+/// the per-instruction reference does: a fault at the access that leaves
+/// the stack, or, when a side exit skips that access, a normal return.
+#[test]
+fn frame_runs_that_leave_the_stack_end_like_the_reference() {
+    let head: &[u8] = &[
+        0x48, 0xc7, 0xc0, 0x05, 0, 0, 0, // mov rax, 5
+        0x48, 0x89, 0x44, 0x24, 0xf0, // mov [rsp-0x10], rax
+        0x48, 0x8b, 0x5c, 0x24, 0xf0, // mov rbx, [rsp-0x10]
+    ];
+    // mov rcx, [rsp+0x7ffffff0]: far above the stack.
+    let far: &[u8] = &[0x48, 0x8b, 0x8c, 0x24, 0xf0, 0xff, 0xff, 0x7f];
+    let tail: &[u8] = &[
+        0x48, 0x89, 0x5c, 0x24, 0xe8, // mov [rsp-0x18], rbx
+        0x48, 0x8b, 0x54, 0x24, 0xe8, // mov rdx, [rsp-0x18]
+        0x48, 0x89, 0x54, 0x24, 0xc0, // mov [rsp-0x40], rdx
+        // set_return(rsp - 0x40, 8); ret
+        0x48, 0x8d, 0x7c, 0x24, 0xc0, 0xbe, 0x08, 0, 0, 0, 0xcd, 0x50, 0xc3,
+    ];
+    // The far load runs: a fault there, with rbx already loaded.
+    let faulting = program_of([head, far, tail].concat());
+    // cmp rax, 5; je over the far load: guessed not taken, so the block
+    // goes on through it, but at run time the branch leaves the block.
+    let mut skipped = head.to_vec();
+    skipped.extend([0x48, 0x83, 0xf8, 0x05, 0x74, far.len() as u8]);
+    skipped.extend(far);
+    skipped.extend(tail);
+    let skipped = program_of(skipped);
+    for (p, status) in [(&faulting, Status::Fault), (&skipped, Status::Success)] {
+        let block = run(p, 10_000_000, false);
+        assert_eq!(block, run(p, 10_000_000, true));
+        assert_eq!(block.status, status, "{block:?}");
+        // The same program again in one cache: the second call finds the
+        // stack's window already filled and the code already translated.
+        let mut host = NoState(BlockContext::default());
+        let mut cache = CodeCache::new();
+        for _ in 0..2 {
+            let params = CallParams {
+                program: p,
+                schedule: latest(),
+                ctx: CallContext::default(),
+                input: Vec::new(),
+                gas_limit: 10_000_000,
+            };
+            let again = run_call_with(params, &mut cache, &mut host, RunOptions::default());
+            assert_eq!(again, block);
+        }
+    }
+    let ok = run(&skipped, 10_000_000, false);
+    assert_eq!(ok.return_data, 5u64.to_le_bytes());
+    let fault = run(&faulting, 10_000_000, false);
+    let at = 0x401000 + head.len() as u64;
+    assert_eq!(fault.end_rip, at, "{fault:?}");
 }

@@ -27,6 +27,7 @@ use echovm_decoder::{prefix, Insn, Op, Operand};
 mod addr;
 mod alu;
 mod control;
+mod frame;
 mod fused;
 mod moves;
 mod noflags;
@@ -242,6 +243,13 @@ impl Uop {
     /// `kind` bit of a [`Uop::SIDE`] branch: the block goes on at the branch
     /// target (`imm`); without it, at the next instruction (`next`).
     pub const TAKEN: u8 = 8;
+    /// `kind` bit: an `rsp`-relative `mov` that checks its block's stack
+    /// frame and sets it (`exec::fast::frame`); `imm` is the range.
+    pub const FRAME_CHECK: u8 = 16;
+    /// `kind` bit: an `rsp`-relative `mov` that goes through its block's
+    /// checked stack frame (the checker also has it); no other fusion may
+    /// take its uop, which must run exactly where it stands.
+    pub const FRAMED: u8 = 32;
 
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
@@ -291,6 +299,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
 }
 
 pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
+pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
 pub(crate) use pair::{load_store, mov_then};
