@@ -22,7 +22,7 @@
 //! may cover accesses behind a side exit that never run: a frame refused
 //! for that reason only costs speed, never a wrong fault.
 
-use super::{handler, Handler, Reg, Uop};
+use super::{handler, Exit, Handler, Reg, Uop};
 use crate::cpu::reg::RSP;
 use crate::cpu::Cpu;
 use crate::memory::Memory;
@@ -127,6 +127,20 @@ fn install(run: &[(usize, Access)], uops: &mut [Uop], last: usize) {
         u.run = if k == last { h.last } else { h.mid };
         u.kind |= Uop::FRAMED | if check { Uop::FRAME_CHECK } else { 0 };
     }
+    // A copy between two slots through a register (spill code), after the
+    // checker and with a uop after it in the block, runs as one handler on
+    // the load's uop: one dispatch for the two moves. The store keeps its
+    // uop, which the copy skips.
+    for pair in run.windows(2).skip(1) {
+        let [(k, a), (k2, b)] = [pair[0], pair[1]];
+        let adjacent = k2 == k + 1 && k2 < last && !a.store && b.store;
+        if adjacent && a.reg == b.reg && a.size == b.size {
+            if let Some(u) = uops.get_mut(k) {
+                u.imm = b.disp as i64 as u64;
+                u.run = if a.size == 8 { copy::<8> } else { copy::<4> };
+            }
+        }
+    }
 }
 
 fn pick(a: Access, check: bool) -> Handler {
@@ -165,6 +179,24 @@ fn store<const S: u8, const CHECK: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -
     // SAFETY: as in `load`; the checked range is writable.
     unsafe { m.frame_store(u.disp, S, v) };
     Some(u.next)
+}
+
+/// `r = [rsp + disp]; [rsp + imm] = r` at `S` bytes through the frame,
+/// then on past the pair.
+fn copy<const S: u8>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    // SAFETY: both moves are accesses of a run after its checker (`install`),
+    // so the frame covers them (see `load`).
+    let v = unsafe { m.frame_load(u.disp, S) };
+    c.gpr[u.r0 as usize] = v;
+    // SAFETY: as above; the checked range is writable.
+    unsafe { m.frame_store(u.imm, S, v) };
+    // SAFETY: `install` puts `copy` only where the store's uop is followed
+    // by another uop of the block.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
 }
 
 #[cfg(test)]
