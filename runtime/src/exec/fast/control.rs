@@ -192,6 +192,28 @@ fn push_i(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     push_value(c, m, u, u.imm)
 }
 
+/// `[f::<1>, …, f::<6>]`: a run handler's instance per run length.
+macro_rules! per_length {
+    ($f:ident) => {
+        [
+            $f::<1> as Threaded,
+            $f::<2>,
+            $f::<3>,
+            $f::<4>,
+            $f::<5>,
+            $f::<6>,
+        ]
+    };
+}
+
+/// The instance for a run of `n`, if `min <= n <= 6`.
+fn of_length(n: usize, min: usize, table: [Threaded; 6]) -> Option<Threaded> {
+    if n < min {
+        return None;
+    }
+    table.get(n.wrapping_sub(1)).copied()
+}
+
 /// The handler for a run of `n` consecutive `push r64` (2 to 6, none of
 /// them `push rsp`), installed on the first one's uop by
 /// `CodeCache::decode_block`; `None` for other lengths.
@@ -201,27 +223,13 @@ fn push_i(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
 /// one dispatch for the run instead of one each (fib: 6 of its 17
 /// instructions per call).
 pub(crate) fn push_run(n: usize) -> Option<Threaded> {
-    Some(match n {
-        2 => push_n::<2>,
-        3 => push_n::<3>,
-        4 => push_n::<4>,
-        5 => push_n::<5>,
-        6 => push_n::<6>,
-        _ => return None,
-    })
+    of_length(n, 2, per_length!(push_n))
 }
 
 /// The handler for a run of `n` consecutive `pop r64` (2 to 6, none of
 /// them `pop rsp`); see [`push_run`].
 pub(crate) fn pop_run(n: usize) -> Option<Threaded> {
-    Some(match n {
-        2 => pop_n::<2>,
-        3 => pop_n::<3>,
-        4 => pop_n::<4>,
-        5 => pop_n::<5>,
-        6 => pop_n::<6>,
-        _ => return None,
-    })
+    of_length(n, 2, per_length!(pop_n))
 }
 
 /// The handler for a direct `call` inside its block (the block goes on at
@@ -233,15 +241,7 @@ pub(crate) fn pop_run(n: usize) -> Option<Threaded> {
 /// address and the saved registers are one contiguous store, so one window
 /// check and one dispatch serve the call and the whole prologue run.
 pub(crate) fn call_push_run(n: usize) -> Option<Threaded> {
-    Some(match n {
-        1 => call_push_n::<1>,
-        2 => call_push_n::<2>,
-        3 => call_push_n::<3>,
-        4 => call_push_n::<4>,
-        5 => call_push_n::<5>,
-        6 => call_push_n::<6>,
-        _ => return None,
-    })
+    of_length(n, 1, per_length!(call_push_n))
 }
 
 /// The handler for a run of `n` (1 to 6) `pop r64` directly followed by a
@@ -251,15 +251,53 @@ pub(crate) fn call_push_run(n: usize) -> Option<Threaded> {
 /// saved registers and the return address are one contiguous load, so one
 /// window check and one dispatch serve the pops and the return.
 pub(crate) fn pop_ret_run(n: usize) -> Option<Threaded> {
-    Some(match n {
-        1 => pop_ret::<1>,
-        2 => pop_ret::<2>,
-        3 => pop_ret::<3>,
-        4 => pop_ret::<4>,
-        5 => pop_ret::<5>,
-        6 => pop_ret::<6>,
-        _ => return None,
-    })
+    of_length(n, 1, per_length!(pop_ret))
+}
+
+/// Store the registers of the `N` push uops from `p` on, the first one
+/// highest, in the `8 * N` bytes at `dst`.
+///
+/// # Safety
+/// Uops `p .. p + N` are `push r64` uops of one block, and `dst` has
+/// `8 * N` writable bytes.
+#[inline(always)]
+unsafe fn push_regs<const N: usize>(c: &Cpu, dst: *mut u8, p: *const Uop) {
+    for i in 0..N {
+        // SAFETY: by the contract, uop p + i is push i of the run.
+        let u = unsafe { &*p.add(i) };
+        let v = c.gpr[u.r0 as usize & 15];
+        // Push i lands 8 * (i + 1) bytes below the top of the run.
+        // SAFETY: by the contract, inside the `8 * N` bytes at `dst`.
+        unsafe { (dst.add(8 * (N - 1 - i)) as *mut u64).write_unaligned(v.to_le()) };
+    }
+}
+
+/// Load the registers of the `N` pop uops from `p` on, in order (a
+/// register popped twice ends with the later value), from the `8 * N`
+/// bytes at `src`.
+///
+/// # Safety
+/// Uops `p .. p + N` are `pop r64` uops of one block, and `src` has
+/// `8 * N` readable bytes.
+#[inline(always)]
+unsafe fn pop_regs<const N: usize>(c: &mut Cpu, src: *const u8, p: *const Uop) {
+    for i in 0..N {
+        // SAFETY: by the contract, uop p + i is pop i of the run.
+        let u = unsafe { &*p.add(i) };
+        // SAFETY: by the contract, inside the `8 * N` bytes at `src`.
+        let v = u64::from_le(unsafe { (src.add(8 * i) as *const u64).read_unaligned() });
+        c.gpr[u.r0 as usize & 15] = v;
+    }
+}
+
+/// Go on with the uop at `n`.
+///
+/// # Safety
+/// `n` points at a live uop of the block (see `Threaded`).
+#[inline(always)]
+unsafe fn go_on(c: &mut Cpu, m: &mut Memory, n: *const Uop) -> Exit {
+    // SAFETY: by the contract.
+    (unsafe { &*n }.run)(c, m, n)
 }
 
 /// `N` pushes: all `8 * N` bytes are checked before anything is written
@@ -270,42 +308,29 @@ fn push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let Some(dst) = m.try_write_span(sp, len, true) else {
         return Exit::Decline(p);
     };
-    for i in 0..N {
-        // SAFETY: `push_run` handlers are installed only on the first uop of
-        // a run of N pushes followed by another uop of the same block, so
-        // uops p .. p + N are in the block's allocation.
-        let u = unsafe { &*p.add(i) };
-        let v = c.gpr[u.r0 as usize & 15];
-        // Push i lands 8 * (i + 1) bytes below the starting rsp.
-        // SAFETY: `try_write_span` vouches for `len` writable bytes at `dst`.
-        unsafe { (dst.add(8 * (N - 1 - i)) as *mut u64).write_unaligned(v.to_le()) };
-    }
+    // SAFETY: `push_run` handlers are installed only on the first uop of a
+    // run of N pushes followed by another uop of the same block, so uops
+    // p .. p + N are in the block's allocation; `try_write_span` vouches
+    // for `len` writable bytes at `dst`.
+    unsafe { push_regs::<N>(c, dst, p) };
     c.gpr[SP] = sp;
-    // SAFETY: see above; the uop after the run is in the same block.
-    let n = unsafe { p.add(N) };
-    // SAFETY: as above, `n` points at a live uop.
-    (unsafe { &*n }.run)(c, m, n)
+    // SAFETY: as above, uop p + N follows the run in its block.
+    unsafe { go_on(c, m, p.add(N)) }
 }
 
-/// `N` pops, in order (a register popped twice ends with the later value).
+/// `N` pops, in order.
 fn pop_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let len = 8 * N as u64;
     let sp = c.gpr[SP];
     let Some(src) = m.try_read_span(sp, len, true) else {
         return Exit::Decline(p);
     };
-    for i in 0..N {
-        // SAFETY: as in `push_n`.
-        let u = unsafe { &*p.add(i) };
-        // SAFETY: `try_read_span` vouches for `len` readable bytes at `src`.
-        let v = u64::from_le(unsafe { (src.add(8 * i) as *const u64).read_unaligned() });
-        c.gpr[u.r0 as usize & 15] = v;
-    }
+    // SAFETY: as in `push_n`, for pops; `try_read_span` vouches for `len`
+    // readable bytes at `src`.
+    unsafe { pop_regs::<N>(c, src, p) };
     c.gpr[SP] = sp.wrapping_add(len);
     // SAFETY: as in `push_n`.
-    let n = unsafe { p.add(N) };
-    // SAFETY: as above, `n` points at a live uop.
-    (unsafe { &*n }.run)(c, m, n)
+    unsafe { go_on(c, m, p.add(N)) }
 }
 
 /// A direct call (uop `p`) and the `N` pushes after it: all `8 * (N + 1)`
@@ -324,18 +349,12 @@ fn call_push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Ex
     // The return address lands highest, just below the starting rsp.
     // SAFETY: `try_write_span` vouches for `len` writable bytes at `dst`.
     unsafe { (dst.add(8 * N) as *mut u64).write_unaligned(call.next.to_le()) };
-    for i in 0..N {
-        // SAFETY: as above, uop p + 1 + i is push i of the run.
-        let u = unsafe { &*p.add(1 + i) };
-        let v = c.gpr[u.r0 as usize & 15];
-        // SAFETY: as above; push i lands below the return address.
-        unsafe { (dst.add(8 * (N - 1 - i)) as *mut u64).write_unaligned(v.to_le()) };
-    }
+    // SAFETY: as above: the pushes are uops p + 1 .. p + N + 1, and their
+    // slots are the `8 * N` bytes below the return address.
+    unsafe { push_regs::<N>(c, dst, p.add(1)) };
     c.gpr[SP] = sp;
-    // SAFETY: as above, the uop after the run is in the same block.
-    let n = unsafe { p.add(N + 1) };
-    // SAFETY: as above, `n` points at a live uop.
-    (unsafe { &*n }.run)(c, m, n)
+    // SAFETY: as above, uop p + N + 1 follows the run in its block.
+    unsafe { go_on(c, m, p.add(N + 1)) }
 }
 
 /// `N` pops in order and the `ret` after them, which ends the block: all
@@ -347,15 +366,11 @@ fn pop_ret<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let Some(src) = m.try_read_span(sp, len, true) else {
         return Exit::Decline(p);
     };
-    for i in 0..N {
-        // SAFETY: `pop_ret_run` handlers are installed only on the first of
-        // N pops followed by the block's last uop, a `ret`, so uops
-        // p .. p + N are in the block's allocation.
-        let u = unsafe { &*p.add(i) };
-        // SAFETY: `try_read_span` vouches for `len` readable bytes at `src`.
-        let v = u64::from_le(unsafe { (src.add(8 * i) as *const u64).read_unaligned() });
-        c.gpr[u.r0 as usize & 15] = v;
-    }
+    // SAFETY: `pop_ret_run` handlers are installed only on the first of N
+    // pops followed by the block's last uop, a `ret`, so uops p .. p + N
+    // are in the block's allocation; `try_read_span` vouches for `len`
+    // readable bytes at `src`.
+    unsafe { pop_regs::<N>(c, src, p) };
     // SAFETY: as above; the return address is the last slot.
     let target = u64::from_le(unsafe { (src.add(8 * N) as *const u64).read_unaligned() });
     c.gpr[SP] = sp.wrapping_add(len);
