@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(20) {
+    let pick = match r.below(21) {
         8 if in_loop => 1,
         k => k,
     };
@@ -212,6 +212,25 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             code.extend([0x50 | a, 0x48, 0x8b, 0x04 | b << 3, 0x24]);
             code.extend([0x48, 0x89, 0x44 | b << 3, 0x24, 0xf8]);
             code.extend([0x48, 0x8b, 0x44 | c << 3, 0x24, 0xf8, 0x58 | a]);
+        }
+        // Load-then-operate pairs (one handler when the operation's flags
+        // are dead, as the `test` after it makes them): mov a, [rsp-0x18];
+        // add/sub/and/or/xor/imul a, c; test a, a — 32- or 64-bit.
+        20 => {
+            let c = REGS[r.below(4) as usize];
+            let w: &[u8] = if r.below(2) == 0 { &[0x48] } else { &[] };
+            code.extend(w);
+            code.extend([0x8b, 0x44 | a << 3, 0x24, 0xe8]);
+            code.extend(w);
+            match r.below(6) {
+                5 if c != a => code.extend([0x0f, 0xaf, 0xc0 | a << 3 | c]),
+                k => code.extend([
+                    [0x01, 0x29, 0x21, 0x09, 0x31, 0x01][k as usize],
+                    0xc0 | c << 3 | a,
+                ]),
+            }
+            code.extend(w);
+            code.extend([0x85, 0xc0 | a << 3 | a]);
         }
         _ => code.extend([
             0x48,
