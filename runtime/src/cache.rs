@@ -9,7 +9,7 @@
 use crate::exec::fast::Place;
 use crate::exec::fast::{
     call_push_run, dead_flags, frame_runs, fuse, live_after, live_in, live_out, load_store,
-    load_then, mov_then, pop_ret_run, pop_run, push_run, translate, translate_flags_dead,
+    load_then, mov_mov, mov_then, pop_ret_run, pop_run, push_run, translate, translate_flags_dead,
     translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
@@ -424,7 +424,8 @@ impl CodeCache {
             if let Some(u) = self.uops.get_mut(k).filter(free) {
                 let fused = mov_then(mov, op, op_dead, u)
                     .or_else(|| load_store(mov, op, u))
-                    .or_else(|| load_then(mov, op, op_dead, u));
+                    .or_else(|| load_then(mov, op, op_dead, u))
+                    .or_else(|| mov_mov(mov, op, u));
                 if let Some(run) = fused {
                     u.run = run;
                 }

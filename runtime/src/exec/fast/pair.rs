@@ -151,6 +151,67 @@ fn pair<const OP: u16, const S: u8, const IMM: bool>(
     (unsafe { &*n }.run)(c, m, n)
 }
 
+/// The fused handler for two register-to-register `mov`s in a row (32- or
+/// 64-bit each), with the second's registers in the spare fields of `u`
+/// (the first's uop): `base` = its destination, `index` = its source.
+///
+/// Why: compilers shuffle values between registers in runs (SHA-2 rounds
+/// rotate eight working variables; loops rename induction variables), and
+/// a register move is nearly all dispatch.
+pub(crate) fn mov_mov(first: &Insn, second: &Insn, u: &mut Uop) -> Option<Threaded> {
+    let reg_move = |i: &Insn| match (i.op, i.ops[0], i.ops[1]) {
+        (Op::Mov, Operand::Gpr { reg: d, size }, Operand::Gpr { reg: s, size: s2 })
+            if size == s2 && (size == 4 || size == 8) =>
+        {
+            Some((d, s, size))
+        }
+        _ => None,
+    };
+    let (d1, _, size1) = reg_move(first)?;
+    let (d, s, size2) = reg_move(second)?;
+    (u.base, u.index) = (Reg::of(d), Reg::of(s));
+    // The second move reading what the first wrote takes the value from
+    // the first, not back from the register file (no reload of a slot just
+    // stored through an address the host CPU cannot know in advance).
+    let chained = s == d1;
+    Some(match (size1, size2, chained) {
+        (8, 8, false) => two_moves::<8, 8, false>,
+        (8, 8, true) => two_moves::<8, 8, true>,
+        (8, _, false) => two_moves::<8, 4, false>,
+        (8, _, true) => two_moves::<8, 4, true>,
+        (_, 8, false) => two_moves::<4, 8, false>,
+        (_, 8, true) => two_moves::<4, 8, true>,
+        (_, _, false) => two_moves::<4, 4, false>,
+        (_, _, true) => two_moves::<4, 4, true>,
+    })
+}
+
+/// `r0 = r1` at `S1` bytes, then `base = index` at `S2` bytes (which sees
+/// the first move's result; `CHAINED`: `index` is `r0`), then on past the
+/// pair.
+fn two_moves<const S1: u8, const S2: u8, const CHAINED: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    let v = get_gpr(c, u.r1, S1);
+    set_gpr(c, u.r0, S1, v);
+    // After the first move, `r0` holds `v` (a 32-bit move zero-extends).
+    let w = if CHAINED {
+        v & mask(S2)
+    } else {
+        get_gpr(c, u.index, S2)
+    };
+    set_gpr(c, u.base, S2, w);
+    // SAFETY: pair handlers are installed only on a uop whose block has at
+    // least two more uops after it (`CodeCache::decode_block`).
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
 const IMUL: u16 = Op::Imul as u16;
 
 /// `size2` bits of a load-then-operate uop: the memory operand has a base
@@ -604,6 +665,60 @@ mod tests {
             }
         }
         assert_eq!(fused, 4 * 8 * 4);
+        Ok(())
+    }
+
+    /// Two register moves in a row against the general path running them,
+    /// at every size pair, with the second reading the first's
+    /// destination, its source, or neither.
+    #[test]
+    fn two_moves_match_the_two_instructions() -> TestResult {
+        use crate::exec::{execute, Step};
+        // mov eax, ecx; then mov edx, eax (chained) / mov ecx, eax (swap
+        // back) / mov edx, ebx (independent).
+        let seconds: [&[u8]; 3] = [&[0x89, 0xc2], &[0x89, 0xc1], &[0x89, 0xda]];
+        let mut fused = 0;
+        for second in seconds {
+            for (w1, w2) in [(false, false), (false, true), (true, false), (true, true)] {
+                let mut code = Vec::new();
+                code.extend(if w1 { &[0x48u8][..] } else { &[] });
+                code.extend([0x89, 0xc8]);
+                let split = code.len();
+                code.extend(if w2 { &[0x48u8][..] } else { &[] });
+                code.extend(second);
+                let first = decode(&code[..split], 0x1000)?;
+                let next = decode(&code[split..], 0x1000 + split as u64)?;
+                let end = 0x1000 + code.len() as u64;
+                let nop = decode(&[0x90], end)?;
+                let mut u = translate_within(&first, 0x1000 + split as u64);
+                let Some(run) = mov_mov(&first, &next, &mut u) else {
+                    return Err(format!("{code:02x?} did not fuse").into());
+                };
+                u.run = run;
+                fused += 1;
+                let uops = [
+                    u,
+                    translate_within(&next, end),
+                    crate::exec::fast::translate(&nop, end + 1),
+                ];
+                let mut c = Cpu::default();
+                for (i, g) in c.gpr.iter_mut().enumerate() {
+                    *g = 0x8000_0001_0000_0003u64.wrapping_mul(i as u64 + 7);
+                }
+                let mut reference = c.clone();
+                let mut rm = Memory::new();
+                for (insn, n) in [(&first, 0x1000 + split as u64), (&next, end)] {
+                    if !matches!(execute(&mut reference, &mut rm, insn, n)?, Step::Next) {
+                        return Err("reference did not step".into());
+                    }
+                }
+                let mut m = Memory::new();
+                let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+                assert!(matches!(exit, Exit::Next(n) if n == end + 1));
+                assert_eq!(c.gpr, reference.gpr, "{code:02x?}");
+            }
+        }
+        assert_eq!(fused, 12);
         Ok(())
     }
 }
