@@ -61,13 +61,17 @@ pub(crate) fn mov_then(mov: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -> 
     else {
         return None;
     };
-    if d2 != d || size2 != size {
+    // `mov d32, s32` then a 64-bit operation on `d` (compilers' `mov eax,
+    // ebx; add rax, r14`): the operation sees `s` zero-extended.
+    let widen = size == 4 && size2 == 8;
+    if d2 != d || (size2 != size && !widen) {
         return None;
     }
+    let size = size2;
     let (imm, base) = match op.ops[1] {
         Operand::Imm { .. } => (true, u.base),
-        // After the copy, `d` holds what `s` holds.
-        Operand::Gpr { reg: x, size: xs } if xs == size => {
+        // After a same-size copy, `d` holds what `s` holds.
+        Operand::Gpr { reg: x, size: xs } if xs == size && !(widen && x == d) => {
             (false, Reg::of(if x == d { s } else { x }))
         }
         Operand::None if op.op == Op::Not => (false, u.base),
@@ -87,11 +91,13 @@ pub(crate) fn mov_then(mov: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -> 
     };
     macro_rules! pick {
         ($op:expr) => {
-            match (size, imm) {
-                (8, true) => pair::<{ $op }, 8, true> as Threaded,
-                (8, false) => pair::<{ $op }, 8, false>,
-                (_, true) => pair::<{ $op }, 4, true>,
-                (_, false) => pair::<{ $op }, 4, false>,
+            match (size, imm, widen) {
+                (8, true, false) => pair::<{ $op }, 8, true, false> as Threaded,
+                (8, false, false) => pair::<{ $op }, 8, false, false>,
+                (8, true, true) => pair::<{ $op }, 8, true, true>,
+                (8, false, true) => pair::<{ $op }, 8, false, true>,
+                (_, true, _) => pair::<{ $op }, 4, true, false>,
+                (_, false, _) => pair::<{ $op }, 4, false, false>,
             }
         };
     }
@@ -113,16 +119,17 @@ pub(crate) fn mov_then(mov: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -> 
     Some(run)
 }
 
-/// `d = s OP x` at `S` bytes (`x` the immediate when `IMM`), then on with
-/// the uop after the pair.
-fn pair<const OP: u16, const S: u8, const IMM: bool>(
+/// `d = s OP x` at `S` bytes (`x` the immediate when `IMM`; `s` copied
+/// at 32 bits, so zero-extended, when `W`), then on with the uop after the
+/// pair.
+fn pair<const OP: u16, const S: u8, const IMM: bool, const W: bool>(
     c: &mut Cpu,
     m: &mut Memory,
     p: *const Uop,
 ) -> Exit {
     // SAFETY: `p` points at a live uop (see `Threaded`).
     let u = unsafe { &*p };
-    let a = get_gpr(c, u.r1, S);
+    let a = get_gpr(c, u.r1, if W { 4 } else { S });
     let b = if IMM { u.imm } else { get_gpr(c, u.base, S) };
     // A shift count, masked to the operation size at translation.
     let cnt = b as u32;
@@ -406,7 +413,11 @@ mod tests {
         assert!(mov_then(&mov, &rol, true, &mut u).is_some());
         assert_eq!(u.imm, 26);
         assert!(mov_then(&mov, &and_other, true, &mut u).is_none());
-        assert!(mov_then(&mov, &and64, true, &mut u).is_none());
+        // A 64-bit operation after the 32-bit copy fuses (it sees the copy
+        // zero-extended), unless it reads the copy as its source too.
+        assert!(mov_then(&mov, &and64, true, &mut u).is_some());
+        let and64_self = insn(&[0x48, 0x21, 0xc0])?; // and rax, rax
+        assert!(mov_then(&mov, &and64_self, true, &mut u).is_none());
         assert!(mov_then(&mov, &rol_cl, true, &mut u).is_none());
         // `and eax, eax` after the copy reads r11d twice.
         assert!(mov_then(&mov, &and_self, true, &mut u).is_some());
@@ -444,22 +455,30 @@ mod tests {
         }
         forms.push(vec![0xf7, 0xd0]);
         let mut fused = 0;
-        for wide in [false, true] {
+        // (mov 64-bit, operation 64-bit): both 32, both 64, and a 32-bit
+        // copy then a 64-bit operation, which sees the copy zero-extended.
+        for (wide_mov, wide_op) in [(false, false), (true, true), (false, true)] {
             for form in &forms {
                 // mov eax, edx (or rax, rdx), then the operation on eax/rax.
                 let mut code: Vec<u8> = Vec::new();
-                let w: &[u8] = if wide { &[0x48] } else { &[] };
-                code.extend(w);
+                code.extend(if wide_mov { &[0x48u8][..] } else { &[] });
                 code.extend([0x89, 0xd0]);
                 let split = code.len();
-                code.extend(w);
+                code.extend(if wide_op { &[0x48u8][..] } else { &[] });
                 code.extend(form);
                 let mov = decode(&code[..split], 0x1000)?;
                 let op = decode(&code[split..], 0x1000 + split as u64)?;
                 let end = 0x1000 + code.len() as u64;
                 let nop = decode(&[0x90], end)?;
                 let mut u = translate_within(&mov, 0x1000 + split as u64);
-                let Some(run) = mov_then(&mov, &op, true, &mut u) else {
+                let fused_run = mov_then(&mov, &op, true, &mut u);
+                // `op rax, rax` after `mov eax, edx` reads the zero-extended
+                // copy twice: not a fused form.
+                if wide_mov != wide_op && form.len() == 2 && form[1] == 0xc0 && form[0] != 0xf7 {
+                    assert!(fused_run.is_none(), "{code:02x?}");
+                    continue;
+                }
+                let Some(run) = fused_run else {
                     return Err(format!("{code:02x?} did not fuse").into());
                 };
                 u.run = run;
@@ -490,7 +509,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(fused, 2 * forms.len());
+        assert_eq!(fused, 3 * forms.len() - 5);
         Ok(())
     }
 
