@@ -8,9 +8,9 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    call_push_run, dead_flags, frame_runs, fuse, live_after, live_in, live_out, load_store,
-    load_then, mov_mov, mov_then, pop_ret_run, pop_run, push_run, translate, translate_flags_dead,
-    translate_side, translate_within, Uop, ALL_FLAGS,
+    call_push_run, dead_flags, frame_runs, fuse, index_load, live_after, live_in, live_out,
+    load_store, load_then, mov_mov, mov_then, pop_ret_run, pop_run, push_run, translate,
+    translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -417,7 +417,7 @@ impl CodeCache {
                 .uops
                 .get(k + 1)
                 .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0);
-            if mov.op != Op::Mov || !op_fast {
+            if !matches!(mov.op, Op::Mov | Op::Movsxd) || !op_fast {
                 continue;
             }
             let free = |u: &&mut Uop| u.is_fast() && u.kind & Uop::FRAMED == 0;
@@ -425,7 +425,8 @@ impl CodeCache {
                 let fused = mov_then(mov, op, op_dead, u)
                     .or_else(|| load_store(mov, op, u))
                     .or_else(|| load_then(mov, op, op_dead, u))
-                    .or_else(|| mov_mov(mov, op, u));
+                    .or_else(|| mov_mov(mov, op, u))
+                    .or_else(|| index_load(mov, op, u));
                 if let Some(run) = fused {
                     u.run = run;
                 }

@@ -219,6 +219,74 @@ fn two_moves<const S1: u8, const S2: u8, const CHAINED: bool>(
     (unsafe { &*n }.run)(c, m, n)
 }
 
+/// The fused handler for `movsxd x, y` directly followed by a load that
+/// indexes with `x`: `mov d, [base + x*s + disp]` (32/64-bit) or `movsxd
+/// d, [base + x*s + disp]`, with the fields of `u` (the `movsxd`'s uop)
+/// set for it: `r0` = x, `r1` = y, `index` = d, and the load's `base`,
+/// `scale` and `disp`.
+///
+/// Why: an `int` index into an array compiles to exactly this pair, and
+/// C's `switch` tables and array walks are full of it (interp's dispatch
+/// does it twice per bytecode).
+pub(crate) fn index_load(ext: &Insn, load: &Insn, u: &mut Uop) -> Option<Threaded> {
+    let (Op::Movsxd, Operand::Gpr { reg: x, size: 8 }, Operand::Gpr { reg: y, size: 4 }) =
+        (ext.op, ext.ops[0], ext.ops[1])
+    else {
+        return None;
+    };
+    let m = &load.mem;
+    let base = m.base != NO_REG;
+    if m.index != x || m.seg != Seg::None || m.addr32 || m.base == RIP_BASE || m.base == x {
+        return None;
+    }
+    let (Operand::Gpr { reg: d, size }, Operand::Mem { size: ms }) = (load.ops[0], load.ops[1])
+    else {
+        return None;
+    };
+    let run = match (load.op, size, ms, base) {
+        (Op::Mov, 8, 8, true) => index_load_op::<8, false, true> as Threaded,
+        (Op::Mov, 8, 8, false) => index_load_op::<8, false, false>,
+        (Op::Mov, 4, 4, true) => index_load_op::<4, false, true>,
+        (Op::Mov, 4, 4, false) => index_load_op::<4, false, false>,
+        (Op::Movsxd, 8, 4, true) => index_load_op::<4, true, true>,
+        (Op::Movsxd, 8, 4, false) => index_load_op::<4, true, false>,
+        _ => return None,
+    };
+    (u.r0, u.r1, u.index) = (Reg::of(x), Reg::of(y), Reg::of(d));
+    (u.base, u.scale, u.disp) = (
+        Reg::of(m.base & 15),
+        m.scale.trailing_zeros() as u8 & 3,
+        m.disp as u64,
+    );
+    Some(run)
+}
+
+/// `x = sext(y32)`, then `d = [base + x*s + disp]` of `LS` bytes
+/// (sign-extended when `SX`, else zero-extended; `base` only when `B`),
+/// then on past the pair. Declines, changing nothing, when the load misses
+/// the fast path.
+fn index_load_op<const LS: u8, const SX: bool, const B: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    let x = c.gpr[u.r1 as usize] as u32 as i32 as i64 as u64;
+    let base = if B { c.gpr[u.base as usize] } else { 0 };
+    let addr = u.disp.wrapping_add(base).wrapping_add(x << (u.scale & 3));
+    let Some(v) = m.try_read(addr, LS, false) else {
+        return Exit::Decline(p);
+    };
+    c.gpr[u.r0 as usize] = x;
+    c.gpr[u.index as usize] = if SX { v as u32 as i32 as i64 as u64 } else { v };
+    // SAFETY: pair handlers are installed only on a uop whose block has at
+    // least two more uops after it (`CodeCache::decode_block`).
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
 const IMUL: u16 = Op::Imul as u16;
 
 /// `size2` bits of a load-then-operate uop: the memory operand has a base
@@ -738,6 +806,87 @@ mod tests {
             }
         }
         assert_eq!(fused, 12);
+        Ok(())
+    }
+
+    /// `movsxd` then a load indexed by its result, against the general
+    /// path running the two instructions, with indices of both signs; and a
+    /// load that misses declines with nothing changed.
+    #[test]
+    fn index_then_load_matches_the_two_instructions() -> TestResult {
+        use crate::exec::{execute, Step};
+        use crate::memory::{Perm, Region, RegionKind};
+        let ext = insn(&[0x48, 0x63, 0xd1])?; // movsxd rdx, ecx
+                                              // mov edx, [rdx*4+0x70000000]; mov rax, [rbx+rdx*8+8];
+                                              // movsxd rax, [rbx+rdx*4]; and a load not indexed by rdx.
+        let loads: [&[u8]; 3] = [
+            &[0x8b, 0x14, 0x95, 0x00, 0x00, 0x00, 0x70],
+            &[0x48, 0x8b, 0x44, 0xd3, 0x08],
+            &[0x48, 0x63, 0x04, 0x93],
+        ];
+        let unrelated = decode(&[0x48, 0x8b, 0x44, 0xcb, 0x08], 0x1003)?; // mov rax, [rbx+rcx*8+8]
+        let mut u = translate_within(&ext, 0x1003);
+        assert!(index_load(&ext, &unrelated, &mut u).is_none());
+        let memory = || -> Result<Memory, Box<dyn std::error::Error>> {
+            let mut m = Memory::new();
+            let data: Vec<u8> = (0..0x100u32).map(|i| (i * 37 + 11) as u8).collect();
+            m.map(Region {
+                start: 0x7000_0000,
+                perm: Perm::RW,
+                kind: RegionKind::Heap,
+                data,
+            })?;
+            m.read(0x7000_0000, 8)?;
+            Ok(m)
+        };
+        for (k, load_bytes) in loads.iter().enumerate() {
+            let load = decode(load_bytes, 0x1003)?;
+            let end = 0x1003 + load_bytes.len() as u64;
+            let mut u = translate_within(&ext, 0x1003);
+            let Some(run) = index_load(&ext, &load, &mut u) else {
+                return Err(format!("{load_bytes:02x?} did not fuse").into());
+            };
+            u.run = run;
+            let nop = decode(&[0x90], end)?;
+            let uops = [
+                u,
+                translate_within(&load, end),
+                crate::exec::fast::translate(&nop, end + 1),
+            ];
+            // Negative indices only where a base keeps the address inside.
+            let indices: &[i32] = if k == 0 { &[0, 3, 7] } else { &[-4, -1, 0, 5] };
+            for &i in indices {
+                let mut c = Cpu::default();
+                for (n, g) in c.gpr.iter_mut().enumerate() {
+                    *g = 0x0123_4567_89ab_cdefu64.rotate_left(n as u32 * 5);
+                }
+                c.gpr[1] = 0xdead_beef_0000_0000 | i as u32 as u64; // rcx: junk above ecx
+                c.gpr[3] = 0x7000_0040; // rbx
+                let mut reference = c.clone();
+                let mut rm = memory()?;
+                for (insn, next) in [(&ext, 0x1003), (&load, end)] {
+                    if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next) {
+                        return Err("reference did not step".into());
+                    }
+                }
+                let mut m = memory()?;
+                let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+                assert!(
+                    matches!(exit, Exit::Next(n) if n == end + 1),
+                    "{load_bytes:02x?}"
+                );
+                assert_eq!(c.gpr, reference.gpr, "{load_bytes:02x?} index {i}");
+            }
+            // Far outside the region: declines at the movsxd, nothing written.
+            let mut c = Cpu::default();
+            c.gpr[1] = 0x4000_0000;
+            c.gpr[3] = 0x7000_0040;
+            let before = c.gpr;
+            let mut m = memory()?;
+            let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+            assert!(matches!(exit, Exit::Decline(q) if q == uops.as_ptr()));
+            assert_eq!(c.gpr, before);
+        }
         Ok(())
     }
 }
