@@ -9,7 +9,7 @@
 use crate::exec::fast::Place;
 use crate::exec::fast::{
     call_push_run, dead_flags, frame_runs, fuse, index_load, live_after, live_in, live_out,
-    load_store, load_then, mov_mov, mov_then, pop_ret_run, pop_run, push_run, translate,
+    load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run, translate,
     translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
@@ -417,7 +417,12 @@ impl CodeCache {
                 .uops
                 .get(k + 1)
                 .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0);
-            if !matches!(mov.op, Op::Mov | Op::Movsxd) || !op_fast {
+            let first_dead = dead & 1u128.checked_shl((k - start) as u32).unwrap_or(0) != 0;
+            let first_kind = matches!(
+                mov.op,
+                Op::Mov | Op::Movsxd | Op::Add | Op::Sub | Op::And | Op::Or | Op::Xor
+            );
+            if !first_kind || !op_fast {
                 continue;
             }
             let free = |u: &&mut Uop| u.is_fast() && u.kind & Uop::FRAMED == 0;
@@ -426,7 +431,8 @@ impl CodeCache {
                     .or_else(|| load_store(mov, op, u))
                     .or_else(|| load_then(mov, op, op_dead, u))
                     .or_else(|| mov_mov(mov, op, u))
-                    .or_else(|| index_load(mov, op, u));
+                    .or_else(|| index_load(mov, op, u))
+                    .or_else(|| op_store(mov, op, first_dead, u));
                 if let Some(run) = fused {
                     u.run = run;
                 }

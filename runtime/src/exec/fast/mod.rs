@@ -302,7 +302,7 @@ pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
 pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
-pub(crate) use pair::{index_load, load_store, load_then, mov_mov, mov_then};
+pub(crate) use pair::{index_load, load_store, load_then, mov_mov, mov_then, op_store};
 
 /// Translate an instruction whose flags are dead (see [`dead_flags`]) and
 /// that is followed by another uop of its block: its flag-free form, if it

@@ -37,6 +37,22 @@ const ROL: u16 = Op::Rol as u16;
 const ROR: u16 = Op::Ror as u16;
 const NOT: u16 = Op::Not as u16;
 
+/// `$pick!(OP)` for the operation `$op` among add/sub/and/or/xor (and
+/// imul when `$imul`); `return None` from the caller for any other.
+macro_rules! by_alu {
+    ($op:expr, $pick:ident, $imul:expr) => {
+        match $op {
+            Op::Add => $pick!(ADD),
+            Op::Sub => $pick!(SUB),
+            Op::And => $pick!(AND),
+            Op::Or => $pick!(OR),
+            Op::Xor => $pick!(XOR),
+            Op::Imul if $imul => $pick!(IMUL),
+            _ => return None,
+        }
+    };
+}
+
 /// The fused handler for `mov` followed by `op` when the pair has a fused
 /// form, with the operand fields of `u` (the `mov`'s uop) set for it:
 /// `r0` = d, `r1` = s, `base` = the second source register, `imm` = the
@@ -287,12 +303,136 @@ fn index_load_op<const LS: u8, const SX: bool, const B: bool>(
     (unsafe { &*n }.run)(c, m, n)
 }
 
+/// The fused handler for `add/sub/and/or/xor d, x|imm` (32/64-bit) whose
+/// flags are dead, directly followed by `mov [m], d` of the same size (or
+/// the low half of a 64-bit result), `m` not addressed through `d`. The operation's fields are set in `u` (`r0`
+/// = d, `r1` = x, `imm`; `size2` says which address registers the store
+/// has); the store's address comes from the store's own uop, the next one,
+/// as its translation set it (`addr::shape`), which no other pass changes.
+///
+/// Why: computing a value and storing it at once (`c[i] = a + b`; bigint's
+/// inner loop stores each limb so) costs one dispatch instead of two. The
+/// store is tried first, so when it misses the pair declines with nothing
+/// changed.
+pub(crate) fn op_store(op: &Insn, store: &Insn, flags_dead: bool, u: &mut Uop) -> Option<Threaded> {
+    if !flags_dead || store.op != Op::Mov {
+        return None;
+    }
+    let Operand::Gpr { reg: d, size } = op.ops[0] else {
+        return None;
+    };
+    if size != 4 && size != 8 {
+        return None;
+    }
+    let (imm, x) = match (op.ops[1], op.ops[2]) {
+        (Operand::Imm { .. }, Operand::None) => (true, 0),
+        (Operand::Gpr { reg: x, size: xs }, Operand::None) if xs == size => (false, x),
+        _ => return None,
+    };
+    let m = &store.mem;
+    let (Operand::Mem { size: ms }, Operand::Gpr { reg: s, size: ss }) =
+        (store.ops[0], store.ops[1])
+    else {
+        return None;
+    };
+    // A 64-bit result may be stored as its low 32 bits (`add rcx, rsi;
+    // mov [m], ecx`: a limb of a wide sum).
+    if s != d || ms != ss || !(ss == size || (ss == 4 && size == 8)) {
+        return None;
+    }
+    if m.seg != Seg::None || m.addr32 {
+        return None;
+    }
+    if m.base == d || m.index == d {
+        return None;
+    }
+    macro_rules! pick {
+        ($op:expr) => {
+            match (size, ss, imm) {
+                (8, 8, true) => op_store_op::<{ $op }, 8, 8, true> as Threaded,
+                (8, 8, false) => op_store_op::<{ $op }, 8, 8, false>,
+                (8, _, true) => op_store_op::<{ $op }, 8, 4, true>,
+                (8, _, false) => op_store_op::<{ $op }, 8, 4, false>,
+                (_, _, true) => op_store_op::<{ $op }, 4, 4, true>,
+                (_, _, false) => op_store_op::<{ $op }, 4, 4, false>,
+            }
+        };
+    }
+    let run = by_alu!(op.op, pick, false);
+    u.size2 = address_registers(m);
+    (u.r0, u.r1, u.imm) = (Reg::of(d), Reg::of(x), op.imm & mask(size));
+    Some(run)
+}
+
+/// `r = d OP x` at `S` bytes (`x` the immediate when `IMM`; the operation
+/// at `p`), then `[m] = r` at `SS` bytes (the store at `p + 1`) and `d =
+/// r`, then on past the pair. Declines, changing nothing, when the store
+/// misses the fast path.
+fn op_store_op<const OP: u16, const S: u8, const SS: u8, const IMM: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: pair handlers are installed only on a uop whose block has at
+    // least two more uops after it (`CodeCache::decode_block`), so `p` and
+    // `p + 1` are live uops of the same block.
+    let (u, st) = unsafe { (&*p, &*p.add(1)) };
+    let a = get_gpr(c, u.r0, S);
+    let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
+    let r = alu::<OP>(a, b) & mask(S);
+    if m.try_write(address(c, st, u.size2), SS, r, false).is_none() {
+        return Exit::Decline(p);
+    }
+    set_gpr(c, u.r0, S, r);
+    // SAFETY: as above.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
 const IMUL: u16 = Op::Imul as u16;
 
 /// `size2` bits of a load-then-operate uop: the memory operand has a base
 /// register / an index register.
 const HAS_BASE: u8 = 1;
 const HAS_INDEX: u8 = 2;
+
+/// Which address registers the memory operand `m` has, as `size2` bits.
+fn address_registers(m: &echovm_decoder::MemRef) -> u8 {
+    let base = m.base != NO_REG && m.base != RIP_BASE;
+    let index = m.index != NO_REG;
+    (if base { HAS_BASE } else { 0 }) | (if index { HAS_INDEX } else { 0 })
+}
+
+/// The address of a memory operand given by a uop's `base`, `index`,
+/// `scale` and `disp` (`a`) and the [`address_registers`] bits `regs`.
+#[inline(always)]
+fn address(c: &Cpu, a: &Uop, regs: u8) -> u64 {
+    let base = if regs & HAS_BASE != 0 {
+        c.gpr[a.base as usize]
+    } else {
+        0
+    };
+    let index = if regs & HAS_INDEX != 0 {
+        c.gpr[a.index as usize] << (a.scale & 3)
+    } else {
+        0
+    };
+    a.disp.wrapping_add(base).wrapping_add(index)
+}
+
+/// `a OP b` for the two-operand operations the load and store pairs fuse.
+#[inline(always)]
+fn alu<const OP: u16>(a: u64, b: u64) -> u64 {
+    match OP {
+        ADD => a.wrapping_add(b),
+        SUB => a.wrapping_sub(b),
+        AND => a & b,
+        OR => a | b,
+        XOR => a ^ b,
+        _ => a.wrapping_mul(b),
+    }
+}
 
 /// The fused handler for a load `mov d, [m]` (32- or 64-bit) directly
 /// followed by `add/sub/and/or/xor d, x|imm` or `imul d, x` (32- or 64-bit,
@@ -345,18 +485,8 @@ pub(crate) fn load_then(load: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -
             }
         };
     }
-    let run = match op.op {
-        Op::Add => pick!(ADD),
-        Op::Sub => pick!(SUB),
-        Op::And => pick!(AND),
-        Op::Or => pick!(OR),
-        Op::Xor => pick!(XOR),
-        Op::Imul => pick!(IMUL),
-        _ => return None,
-    };
-    let base = m.base != NO_REG && m.base != RIP_BASE;
-    let index = m.index != NO_REG;
-    u.size2 = if base { HAS_BASE } else { 0 } | if index { HAS_INDEX } else { 0 };
+    let run = by_alu!(op.op, pick, true);
+    u.size2 = address_registers(m);
     (u.r1, u.imm) = (Reg::of(x), op.imm & mask(size));
     Some(run)
 }
@@ -371,31 +501,12 @@ fn load_then_op<const OP: u16, const S: u8, const LS: u8, const IMM: bool>(
 ) -> Exit {
     // SAFETY: `p` points at a live uop (see `Threaded`).
     let u = unsafe { &*p };
-    let base = if u.size2 & HAS_BASE != 0 {
-        c.gpr[u.base as usize]
-    } else {
-        0
-    };
-    let index = if u.size2 & HAS_INDEX != 0 {
-        c.gpr[u.index as usize] << (u.scale & 3)
-    } else {
-        0
-    };
-    let addr = u.disp.wrapping_add(base).wrapping_add(index);
-    let Some(a) = m.try_read(addr, LS, false) else {
+    let Some(a) = m.try_read(address(c, u, u.size2), LS, false) else {
         return Exit::Decline(p);
     };
     let a = a & mask(S);
     let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
-    let r = match OP {
-        ADD => a.wrapping_add(b),
-        SUB => a.wrapping_sub(b),
-        AND => a & b,
-        OR => a | b,
-        XOR => a ^ b,
-        _ => a.wrapping_mul(b),
-    };
-    set_gpr(c, u.r0, S, r);
+    set_gpr(c, u.r0, S, alu::<OP>(a, b));
     // SAFETY: pair handlers are installed only on a uop whose block has at
     // least two more uops after it (`CodeCache::decode_block`).
     let n = unsafe { p.add(2) };
@@ -465,6 +576,57 @@ mod tests {
         Ok(decode(bytes, 0x1000)?)
     }
 
+    /// Two instructions at 0x1000, each with a REX.W prefix when its flag
+    /// says so: the code, both decoded, the offset of the second, and the
+    /// address after them.
+    fn two_insns(
+        w1: bool,
+        first: &[u8],
+        w2: bool,
+        second: &[u8],
+    ) -> Result<(Vec<u8>, Insn, Insn, usize, u64), Box<dyn std::error::Error>> {
+        let rex = |w: bool| if w { &[0x48u8][..] } else { &[] };
+        let mut code = rex(w1).to_vec();
+        code.extend(first);
+        let split = code.len();
+        code.extend(rex(w2));
+        code.extend(second);
+        let a = decode(&code[..split], 0x1000)?;
+        let b = decode(&code[split..], 0x1000 + split as u64)?;
+        let end = 0x1000 + code.len() as u64;
+        Ok((code, a, b, split, end))
+    }
+
+    /// The uops of a fused pair: `u` (the first instruction's uop) running
+    /// `run`, the second instruction's own uop (ending at `end`), and a
+    /// `nop` after them that ends the block.
+    fn pair_uops(
+        mut u: Uop,
+        run: Threaded,
+        second: &Insn,
+        end: u64,
+    ) -> Result<[Uop; 3], Box<dyn std::error::Error>> {
+        u.run = run;
+        let nop = decode(&[0x90], end)?;
+        Ok([
+            u,
+            translate_within(second, end),
+            crate::exec::fast::translate(&nop, end + 1),
+        ])
+    }
+
+    /// Run the instructions (each with the address after it) one after the
+    /// other on the general path: the reference for a fused pair.
+    fn run_reference(c: &mut Cpu, m: &mut Memory, insns: [(&Insn, u64); 2]) -> TestResult {
+        use crate::exec::{execute, Step};
+        for (insn, next) in insns {
+            if !matches!(execute(c, m, insn, next)?, Step::Next) {
+                return Err("reference did not step".into());
+            }
+        }
+        Ok(())
+    }
+
     #[test]
     fn only_copy_then_operate_on_the_copy_fuses() -> TestResult {
         let mov = insn(&[0x44, 0x89, 0xd8])?; // mov eax, r11d
@@ -497,7 +659,6 @@ mod tests {
     /// instructions one after the other, from random registers.
     #[test]
     fn pairs_compute_what_the_two_instructions_do() -> TestResult {
-        use crate::exec::{execute, Step};
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
         let mut rnd = move || {
             x ^= x << 13;
@@ -528,16 +689,8 @@ mod tests {
         for (wide_mov, wide_op) in [(false, false), (true, true), (false, true)] {
             for form in &forms {
                 // mov eax, edx (or rax, rdx), then the operation on eax/rax.
-                let mut code: Vec<u8> = Vec::new();
-                code.extend(if wide_mov { &[0x48u8][..] } else { &[] });
-                code.extend([0x89, 0xd0]);
-                let split = code.len();
-                code.extend(if wide_op { &[0x48u8][..] } else { &[] });
-                code.extend(form);
-                let mov = decode(&code[..split], 0x1000)?;
-                let op = decode(&code[split..], 0x1000 + split as u64)?;
-                let end = 0x1000 + code.len() as u64;
-                let nop = decode(&[0x90], end)?;
+                let (code, mov, op, split, end) =
+                    two_insns(wide_mov, &[0x89, 0xd0], wide_op, form)?;
                 let mut u = translate_within(&mov, 0x1000 + split as u64);
                 let fused_run = mov_then(&mov, &op, true, &mut u);
                 // `op rax, rax` after `mov eax, edx` reads the zero-extended
@@ -549,13 +702,8 @@ mod tests {
                 let Some(run) = fused_run else {
                     return Err(format!("{code:02x?} did not fuse").into());
                 };
-                u.run = run;
                 fused += 1;
-                let uops = [
-                    u,
-                    translate_within(&op, end),
-                    crate::exec::fast::translate(&nop, end + 1),
-                ];
+                let uops = pair_uops(u, run, &op, end)?;
                 for _ in 0..50 {
                     let mut c = Cpu::default();
                     for g in c.gpr.iter_mut() {
@@ -564,11 +712,11 @@ mod tests {
                     let mut reference = c.clone();
                     let mut m = Memory::new();
                     let mut rm = Memory::new();
-                    for (insn, next) in [(&mov, 0x1000 + split as u64), (&op, end)] {
-                        if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next) {
-                            return Err("reference did not step".into());
-                        }
-                    }
+                    run_reference(
+                        &mut reference,
+                        &mut rm,
+                        [(&mov, 0x1000 + split as u64), (&op, end)],
+                    )?;
                     let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
                     if !matches!(exit, Exit::Next(n) if n == end + 1) {
                         return Err(format!("{code:02x?}: pair did not run to the end").into());
@@ -603,13 +751,7 @@ mod tests {
             let Some(run) = load_store(&load, &store, &mut u) else {
                 return Err("no fused copy".into());
             };
-            u.run = run;
-            let nop = decode(&[0x90], end)?;
-            let uops = [
-                u,
-                translate_within(&store, end),
-                crate::exec::fast::translate(&nop, end + 1),
-            ];
+            let uops = pair_uops(u, run, &store, end)?;
             let stack = |sp_ok: bool| -> Result<(Cpu, Memory), Box<dyn std::error::Error>> {
                 let mut m = Memory::new();
                 let mut data = vec![0u8; 0x100];
@@ -694,28 +836,14 @@ mod tests {
         for load_bytes in loads {
             for op_bytes in ops {
                 for (wl, wo) in [(false, false), (false, true), (true, false), (true, true)] {
-                    let mut code = Vec::new();
-                    code.extend(if wl { &[0x48u8][..] } else { &[] });
-                    code.extend(load_bytes);
-                    let split = code.len();
-                    code.extend(if wo { &[0x48u8][..] } else { &[] });
-                    code.extend(op_bytes);
-                    let load = decode(&code[..split], 0x1000)?;
-                    let op = decode(&code[split..], 0x1000 + split as u64)?;
-                    let end = 0x1000 + code.len() as u64;
-                    let nop = decode(&[0x90], end)?;
+                    let (code, load, op, split, end) = two_insns(wl, load_bytes, wo, op_bytes)?;
                     let mut u = translate_within(&load, 0x1000 + split as u64);
                     assert!(load_then(&load, &op, false, &mut u).is_none(), "live flags");
                     let Some(run) = load_then(&load, &op, true, &mut u) else {
                         return Err(format!("{code:02x?} did not fuse").into());
                     };
-                    u.run = run;
                     fused += 1;
-                    let uops = [
-                        u,
-                        translate_within(&op, end),
-                        crate::exec::fast::translate(&nop, end + 1),
-                    ];
+                    let uops = pair_uops(u, run, &op, end)?;
                     for _ in 0..20 {
                         let data: Vec<u8> = (0..0x100).map(|_| rnd() as u8).collect();
                         let mut c = Cpu::default();
@@ -760,45 +888,30 @@ mod tests {
     /// destination, its source, or neither.
     #[test]
     fn two_moves_match_the_two_instructions() -> TestResult {
-        use crate::exec::{execute, Step};
         // mov eax, ecx; then mov edx, eax (chained) / mov ecx, eax (swap
         // back) / mov edx, ebx (independent).
         let seconds: [&[u8]; 3] = [&[0x89, 0xc2], &[0x89, 0xc1], &[0x89, 0xda]];
         let mut fused = 0;
         for second in seconds {
             for (w1, w2) in [(false, false), (false, true), (true, false), (true, true)] {
-                let mut code = Vec::new();
-                code.extend(if w1 { &[0x48u8][..] } else { &[] });
-                code.extend([0x89, 0xc8]);
-                let split = code.len();
-                code.extend(if w2 { &[0x48u8][..] } else { &[] });
-                code.extend(second);
-                let first = decode(&code[..split], 0x1000)?;
-                let next = decode(&code[split..], 0x1000 + split as u64)?;
-                let end = 0x1000 + code.len() as u64;
-                let nop = decode(&[0x90], end)?;
+                let (code, first, next, split, end) = two_insns(w1, &[0x89, 0xc8], w2, second)?;
                 let mut u = translate_within(&first, 0x1000 + split as u64);
                 let Some(run) = mov_mov(&first, &next, &mut u) else {
                     return Err(format!("{code:02x?} did not fuse").into());
                 };
-                u.run = run;
                 fused += 1;
-                let uops = [
-                    u,
-                    translate_within(&next, end),
-                    crate::exec::fast::translate(&nop, end + 1),
-                ];
+                let uops = pair_uops(u, run, &next, end)?;
                 let mut c = Cpu::default();
                 for (i, g) in c.gpr.iter_mut().enumerate() {
                     *g = 0x8000_0001_0000_0003u64.wrapping_mul(i as u64 + 7);
                 }
                 let mut reference = c.clone();
                 let mut rm = Memory::new();
-                for (insn, n) in [(&first, 0x1000 + split as u64), (&next, end)] {
-                    if !matches!(execute(&mut reference, &mut rm, insn, n)?, Step::Next) {
-                        return Err("reference did not step".into());
-                    }
-                }
+                run_reference(
+                    &mut reference,
+                    &mut rm,
+                    [(&first, 0x1000 + split as u64), (&next, end)],
+                )?;
                 let mut m = Memory::new();
                 let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
                 assert!(matches!(exit, Exit::Next(n) if n == end + 1));
@@ -814,7 +927,6 @@ mod tests {
     /// load that misses declines with nothing changed.
     #[test]
     fn index_then_load_matches_the_two_instructions() -> TestResult {
-        use crate::exec::{execute, Step};
         use crate::memory::{Perm, Region, RegionKind};
         let ext = insn(&[0x48, 0x63, 0xd1])?; // movsxd rdx, ecx
                                               // mov edx, [rdx*4+0x70000000]; mov rax, [rbx+rdx*8+8];
@@ -846,13 +958,7 @@ mod tests {
             let Some(run) = index_load(&ext, &load, &mut u) else {
                 return Err(format!("{load_bytes:02x?} did not fuse").into());
             };
-            u.run = run;
-            let nop = decode(&[0x90], end)?;
-            let uops = [
-                u,
-                translate_within(&load, end),
-                crate::exec::fast::translate(&nop, end + 1),
-            ];
+            let uops = pair_uops(u, run, &load, end)?;
             // Negative indices only where a base keeps the address inside.
             let indices: &[i32] = if k == 0 { &[0, 3, 7] } else { &[-4, -1, 0, 5] };
             for &i in indices {
@@ -864,11 +970,7 @@ mod tests {
                 c.gpr[3] = 0x7000_0040; // rbx
                 let mut reference = c.clone();
                 let mut rm = memory()?;
-                for (insn, next) in [(&ext, 0x1003), (&load, end)] {
-                    if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next) {
-                        return Err("reference did not step".into());
-                    }
-                }
+                run_reference(&mut reference, &mut rm, [(&ext, 0x1003), (&load, end)])?;
                 let mut m = memory()?;
                 let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
                 assert!(
@@ -887,6 +989,97 @@ mod tests {
             assert!(matches!(exit, Exit::Decline(q) if q == uops.as_ptr()));
             assert_eq!(c.gpr, before);
         }
+        Ok(())
+    }
+
+    /// Every operate-then-store form against the general path running the
+    /// two instructions, with the store through each addressing form; and
+    /// a store that misses declines with nothing changed.
+    #[test]
+    fn operations_then_stores_match_the_two_instructions() -> TestResult {
+        use crate::exec::{execute, Step};
+        use crate::memory::{Perm, Region, RegionKind};
+        // add/sub/and/or/xor eax, edx; add eax, 0x7f; xor eax, -0x7b.
+        let ops: [&[u8]; 7] = [
+            &[0x01, 0xd0],
+            &[0x29, 0xd0],
+            &[0x21, 0xd0],
+            &[0x09, 0xd0],
+            &[0x31, 0xd0],
+            &[0x83, 0xc0, 0x7f],
+            &[0x83, 0xf0, 0x85],
+        ];
+        // Stores of eax/rax: [rbx+rcx*4+0x10], [rbx+8], [rcx*8+0x70000000].
+        let stores: [&[u8]; 3] = [
+            &[0x89, 0x44, 0x8b, 0x10],
+            &[0x89, 0x43, 0x08],
+            &[0x89, 0x04, 0xcd, 0x00, 0x00, 0x00, 0x70],
+        ];
+        let memory = || -> Result<Memory, Box<dyn std::error::Error>> {
+            let mut m = Memory::new();
+            m.map(Region {
+                start: 0x7000_0000,
+                perm: Perm::RW,
+                kind: RegionKind::Heap,
+                data: vec![0x5a; 0x100],
+            })?;
+            m.write(0x7000_0000, 8, 0)?; // warm the window
+            Ok(m)
+        };
+        let mut fused = 0;
+        for op_bytes in ops {
+            for store_bytes in stores {
+                // (operation 64-bit, store 64-bit); a 32-bit store of a
+                // 64-bit result stores its low half.
+                for (wo, ws) in [(false, false), (true, true), (true, false)] {
+                    let (code, op, store, split, end) = two_insns(wo, op_bytes, ws, store_bytes)?;
+                    let mut u = translate_within(&op, 0x1000 + split as u64);
+                    assert!(op_store(&op, &store, false, &mut u).is_none(), "live flags");
+                    let Some(run) = op_store(&op, &store, true, &mut u) else {
+                        return Err(format!("{code:02x?} did not fuse").into());
+                    };
+                    fused += 1;
+                    let uops = pair_uops(u, run, &store, end)?;
+                    for i in 0..8u64 {
+                        let mut c = Cpu::default();
+                        for (n, g) in c.gpr.iter_mut().enumerate() {
+                            *g = 0x8765_4321_0fed_cba9u64.rotate_left(n as u32 * 7 + i as u32);
+                        }
+                        c.gpr[3] = 0x7000_0000;
+                        c.gpr[1] = i;
+                        let mut reference = c.clone();
+                        let mut rm = memory()?;
+                        for (insn, next) in [(&op, 0x1000 + split as u64), (&store, end)] {
+                            if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next)
+                            {
+                                return Err("reference did not step".into());
+                            }
+                        }
+                        let mut m = memory()?;
+                        let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
+                        assert!(matches!(exit, Exit::Next(n) if n == end + 1), "{code:02x?}");
+                        assert_eq!(c.gpr, reference.gpr, "{code:02x?}");
+                        for a in (0x7000_0000..0x7000_0100).step_by(8) {
+                            assert_eq!(m.read(a, 8)?, rm.read(a, 8)?, "{code:02x?} at {a:#x}");
+                        }
+                        // Outside the region: declines, nothing written.
+                        let mut c2 = reference.clone();
+                        c2.gpr[1] = 0x1000_0000;
+                        c2.gpr[3] = 0x6000_0000;
+                        let before = c2.gpr;
+                        let exit = (uops[0].run)(&mut c2, &mut m, uops.as_ptr());
+                        assert!(matches!(exit, Exit::Decline(q) if q == uops.as_ptr()));
+                        assert_eq!(c2.gpr, before);
+                    }
+                }
+            }
+        }
+        assert_eq!(fused, 7 * 3 * 3);
+        // A store addressed through the result is not fused.
+        let op = insn(&[0x48, 0x01, 0xd3])?; // add rbx, rdx
+        let store = decode(&[0x48, 0x89, 0x1b], 0x1003)?; // mov [rbx], rbx
+        let mut u = translate_within(&op, 0x1003);
+        assert!(op_store(&op, &store, true, &mut u).is_none());
         Ok(())
     }
 }
