@@ -576,6 +576,32 @@ mod tests {
         Ok(decode(bytes, 0x1000)?)
     }
 
+    /// A xorshift generator of test values from `seed`.
+    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+
+    /// A read-write heap region at 0x7000_0000 holding `data`, with the
+    /// windows warmed as in a running contract.
+    fn heap(data: Vec<u8>) -> Result<Memory, Box<dyn std::error::Error>> {
+        use crate::memory::{Perm, Region, RegionKind};
+        let mut m = Memory::new();
+        m.map(Region {
+            start: 0x7000_0000,
+            perm: Perm::RW,
+            kind: RegionKind::Heap,
+            data,
+        })?;
+        m.read(0x7000_0000, 8)?;
+        m.write(0x7000_0000, 8, m.read(0x7000_0000, 8)?)?;
+        Ok(m)
+    }
+
     /// Two instructions at 0x1000, each with a REX.W prefix when its flag
     /// says so: the code, both decoded, the offset of the second, and the
     /// address after them.
@@ -659,13 +685,7 @@ mod tests {
     /// instructions one after the other, from random registers.
     #[test]
     fn pairs_compute_what_the_two_instructions_do() -> TestResult {
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rnd = xorshift(0x2545_f491_4f6c_dd1d_u64);
         // (opcode bytes after the optional REX.W, whether a ModRM reg field
         // names the source) for: add/sub/and/or/xor r, r; the 0x83 group
         // with imm8; shifts and rotates by imm8; not.
@@ -792,15 +812,7 @@ mod tests {
     /// misses declines with nothing changed.
     #[test]
     fn loads_then_operations_match_the_two_instructions() -> TestResult {
-        use crate::exec::{execute, Step};
-        use crate::memory::{Perm, Region, RegionKind};
-        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         // Loads into eax/rax: [rbx+rcx*4+0x10], [rbx+8], [rcx*8+0x70000000],
         // [0x70000020].
         let loads: [&[u8]; 4] = [
@@ -821,17 +833,6 @@ mod tests {
             &[0x83, 0xc0, 0x7f],
             &[0x83, 0xf0, 0x85],
         ];
-        let memory = |data: Vec<u8>| -> Result<Memory, Box<dyn std::error::Error>> {
-            let mut m = Memory::new();
-            m.map(Region {
-                start: 0x7000_0000,
-                perm: Perm::RW,
-                kind: RegionKind::Heap,
-                data,
-            })?;
-            m.read(0x7000_0000, 8)?; // warm the window, as a running contract would
-            Ok(m)
-        };
         let mut fused = 0;
         for load_bytes in loads {
             for op_bytes in ops {
@@ -853,14 +854,13 @@ mod tests {
                         c.gpr[3] = 0x7000_0000;
                         c.gpr[1] = rnd() % 8;
                         let mut reference = c.clone();
-                        let mut rm = memory(data.clone())?;
-                        for (insn, next) in [(&load, 0x1000 + split as u64), (&op, end)] {
-                            if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next)
-                            {
-                                return Err("reference did not step".into());
-                            }
-                        }
-                        let mut m = memory(data)?;
+                        let mut rm = heap(data.clone())?;
+                        run_reference(
+                            &mut reference,
+                            &mut rm,
+                            [(&load, 0x1000 + split as u64), (&op, end)],
+                        )?;
+                        let mut m = heap(data)?;
                         let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
                         if !matches!(exit, Exit::Next(n) if n == end + 1) {
                             return Err(format!("{code:02x?}: pair did not run").into());
@@ -927,7 +927,6 @@ mod tests {
     /// load that misses declines with nothing changed.
     #[test]
     fn index_then_load_matches_the_two_instructions() -> TestResult {
-        use crate::memory::{Perm, Region, RegionKind};
         let ext = insn(&[0x48, 0x63, 0xd1])?; // movsxd rdx, ecx
                                               // mov edx, [rdx*4+0x70000000]; mov rax, [rbx+rdx*8+8];
                                               // movsxd rax, [rbx+rdx*4]; and a load not indexed by rdx.
@@ -939,18 +938,7 @@ mod tests {
         let unrelated = decode(&[0x48, 0x8b, 0x44, 0xcb, 0x08], 0x1003)?; // mov rax, [rbx+rcx*8+8]
         let mut u = translate_within(&ext, 0x1003);
         assert!(index_load(&ext, &unrelated, &mut u).is_none());
-        let memory = || -> Result<Memory, Box<dyn std::error::Error>> {
-            let mut m = Memory::new();
-            let data: Vec<u8> = (0..0x100u32).map(|i| (i * 37 + 11) as u8).collect();
-            m.map(Region {
-                start: 0x7000_0000,
-                perm: Perm::RW,
-                kind: RegionKind::Heap,
-                data,
-            })?;
-            m.read(0x7000_0000, 8)?;
-            Ok(m)
-        };
+        let memory = || heap((0..0x100u32).map(|i| (i * 37 + 11) as u8).collect());
         for (k, load_bytes) in loads.iter().enumerate() {
             let load = decode(load_bytes, 0x1003)?;
             let end = 0x1003 + load_bytes.len() as u64;
@@ -997,8 +985,6 @@ mod tests {
     /// a store that misses declines with nothing changed.
     #[test]
     fn operations_then_stores_match_the_two_instructions() -> TestResult {
-        use crate::exec::{execute, Step};
-        use crate::memory::{Perm, Region, RegionKind};
         // add/sub/and/or/xor eax, edx; add eax, 0x7f; xor eax, -0x7b.
         let ops: [&[u8]; 7] = [
             &[0x01, 0xd0],
@@ -1015,17 +1001,7 @@ mod tests {
             &[0x89, 0x43, 0x08],
             &[0x89, 0x04, 0xcd, 0x00, 0x00, 0x00, 0x70],
         ];
-        let memory = || -> Result<Memory, Box<dyn std::error::Error>> {
-            let mut m = Memory::new();
-            m.map(Region {
-                start: 0x7000_0000,
-                perm: Perm::RW,
-                kind: RegionKind::Heap,
-                data: vec![0x5a; 0x100],
-            })?;
-            m.write(0x7000_0000, 8, 0)?; // warm the window
-            Ok(m)
-        };
+        let memory = || heap(vec![0x5a; 0x100]);
         let mut fused = 0;
         for op_bytes in ops {
             for store_bytes in stores {
@@ -1049,12 +1025,11 @@ mod tests {
                         c.gpr[1] = i;
                         let mut reference = c.clone();
                         let mut rm = memory()?;
-                        for (insn, next) in [(&op, 0x1000 + split as u64), (&store, end)] {
-                            if !matches!(execute(&mut reference, &mut rm, insn, next)?, Step::Next)
-                            {
-                                return Err("reference did not step".into());
-                            }
-                        }
+                        run_reference(
+                            &mut reference,
+                            &mut rm,
+                            [(&op, 0x1000 + split as u64), (&store, end)],
+                        )?;
                         let mut m = memory()?;
                         let exit = (uops[0].run)(&mut c, &mut m, uops.as_ptr());
                         assert!(matches!(exit, Exit::Next(n) if n == end + 1), "{code:02x?}");
