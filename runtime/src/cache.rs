@@ -8,9 +8,9 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    call_push_run, dead_flags, frame_runs, fuse, index_load, live_after, live_in, live_out,
+    call_push_run, dead_flags, duos, frame_runs, fuse, index_load, live_after, live_in, live_out,
     load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run, translate,
-    translate_flags_dead, translate_side, translate_within, Uop, ALL_FLAGS,
+    translate_flags_dead_plain, translate_side, translate_within_plain, Plain, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -252,6 +252,8 @@ impl CodeCache {
         let mut pc = addr;
         let mut total = 0u64;
         let mut count = 0u32;
+        // What the duo pass needs to know of each uop, parallel to the block's.
+        let mut plain: Vec<Plain> = Vec::new();
         loop {
             // Up to 32 bytes (15 is the longest instruction): the decoder's fast
             // path reads a 32-byte window directly and copies anything shorter.
@@ -265,7 +267,9 @@ impl CodeCache {
                     let c = cost(&insn);
                     let next = pc.wrapping_add(insn.len as u64);
                     self.insns.push(insn);
-                    self.uops.push(translate_within(&insn, next));
+                    let (u, p) = translate_within_plain(&insn, next);
+                    self.uops.push(u);
+                    plain.push(p);
                     self.costs.push(c);
                     total = total.saturating_add(c);
                     count += 1;
@@ -304,7 +308,8 @@ impl CodeCache {
                     if (count as usize) + 1 < MAX_BLOCK {
                         let taken = insn.imm <= pc.wrapping_sub(insn.len as u64);
                         if let Some(side) = translate_side(&insn, next, taken) {
-                            if let Some(u) = self.uops.last_mut() {
+                            if let (Some(u), Some(p)) = (self.uops.last_mut(), plain.last_mut()) {
+                                *p = Plain::alone(side.run);
                                 *u = side;
                             }
                             pc = if taken { insn.imm } else { next };
@@ -389,9 +394,12 @@ impl CodeCache {
                 if dead & 1u128.checked_shl(k as u32).unwrap_or(0) == 0 {
                     continue;
                 }
-                if let (Some(insn), Some(u)) = (insns.get(k), self.uops.get_mut(start + k)) {
-                    if let Some(nf) = translate_flags_dead(insn, u.next) {
+                if let (Some(insn), Some(u), Some(p)) =
+                    (insns.get(k), self.uops.get_mut(start + k), plain.get_mut(k))
+                {
+                    if let Some((nf, np)) = translate_flags_dead_plain(insn, u.next) {
                         *u = nf;
+                        *p = np;
                     }
                 }
             }
@@ -402,7 +410,7 @@ impl CodeCache {
         if let (Some(insns), Some(uops)) =
             (self.insns.get(start..end), self.uops.get_mut(start..end))
         {
-            frame_runs(insns, uops);
+            frame_runs(insns, uops, &mut plain);
         }
         // `mov d, s` followed by an operation on `d` alone whose flags are
         // dead, and a stack-to-stack copy through a register, run as one
@@ -476,6 +484,12 @@ impl CodeCache {
                 u.run = run;
             }
             k += n;
+        }
+        // Two adjacent uops that each run one of the common bodies run as
+        // one handler (`exec::fast::duo`); last, so that it takes only what
+        // the specific fusions above left.
+        if let Some(uops) = self.uops.get_mut(start..end) {
+            duos(uops, &plain);
         }
         let b = Block {
             first,

@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(21) {
+    let pick = match r.below(23) {
         8 if in_loop => 1,
         k => k,
     };
@@ -231,6 +231,67 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             }
             code.extend(w);
             code.extend([0x85, 0xc0 | a << 3 | a]);
+        }
+        // Runs of the common single forms that run two at a time
+        // (`exec::fast::duo`): register arithmetic with dead flags, moves,
+        // `lea`, shifts, `nop`, `movsxd`, and a stack load indexed by a
+        // register, which faults in the middle of a duo when the index is
+        // large; then `test a, a`, which makes the flags dead.
+        // (Case 5's and 6's slots are among those the load reads.)
+        21 => {
+            for _ in 0..r.below(6) + 2 {
+                let (x, y) = (REGS[r.below(4) as usize], REGS[r.below(4) as usize]);
+                let w: &[u8] = if r.below(2) == 0 { &[0x48] } else { &[] };
+                match r.below(9) {
+                    0 => code.extend(
+                        [
+                            w,
+                            &[
+                                [0x01, 0x31, 0x21, 0x29][r.below(4) as usize],
+                                0xc0 | y << 3 | x,
+                            ],
+                        ]
+                        .concat(),
+                    ),
+                    1 => code.extend(
+                        [
+                            w,
+                            &[
+                                0x83,
+                                0xc0 | [0u8, 4][r.below(2) as usize] << 3 | x,
+                                r.next() as u8,
+                            ],
+                        ]
+                        .concat(),
+                    ),
+                    2 => code.extend([w, &[0x89, 0xc0 | y << 3 | x]].concat()),
+                    3 => code.extend([w, &[0x8d, 0x40 | x << 3 | y, r.next() as u8]].concat()),
+                    4 => code.extend([w, &[0xc1, 0xe8 | x, r.below(64) as u8]].concat()),
+                    5 => code.extend([0x90]),
+                    6 => code.extend([0x48, 0x63, 0xc0 | x << 3 | y]),
+                    7 => {
+                        // mov x, [rsp + y*8 - 0x40], y cut to 0..7 half the time
+                        if r.below(2) == 0 {
+                            code.extend([0x48, 0x83, 0xe0 | y, 7]);
+                        }
+                        code.extend([0x48, 0x8b, 0x44 | x << 3, 0xc4 | y << 3, 0xc0]);
+                    }
+                    _ => code.extend([0x48, 0xf7, 0xd0 | x]),
+                }
+            }
+            code.extend([0x48, 0x85, 0xc0 | a << 3 | a]);
+        }
+        // A duo whose second body, a load, declines (its region is not in
+        // the memory cache's data window, which the other load just took)
+        // after the first has run: add a, b; mov r10d, [r11], reading the
+        // code, then the thread block; test a, a.
+        22 => {
+            for base in [0x40_1000u64, echovm_runtime::loader::THREAD_BLOCK] {
+                code.extend([0x49, 0xbb]);
+                code.extend(base.to_le_bytes());
+                code.extend([0x48, 0x01, 0xc0 | b << 3 | a, 0x45, 0x8b, 0x13]);
+            }
+            code.extend([0x48, 0x85, 0xc0 | a << 3 | a]);
         }
         _ => code.extend([
             0x48,

@@ -113,7 +113,7 @@ fn result<const OP: u16, const FLAGS: bool>(c: &mut Cpu, size: u8, a: u64, b: u6
 
 /// `op r, r`.
 #[inline(always)]
-fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
+pub(super) fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -130,7 +130,7 @@ fn rr<const OP: u16, const FLAGS: bool, const S: u8>(
 
 /// `op r, imm`.
 #[inline(always)]
-fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
+pub(super) fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -146,7 +146,7 @@ fn ri<const OP: u16, const FLAGS: bool, const S: u8>(
 
 /// `op r, [m]`.
 #[inline(always)]
-fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
+pub(super) fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -186,7 +186,7 @@ fn to_mem<const M: u8, const OP: u16, const S: u8>(
 
 /// `op [m], r`.
 #[inline(always)]
-fn mr<const M: u8, const OP: u16, const S: u8>(
+pub(super) fn mr<const M: u8, const OP: u16, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -250,7 +250,7 @@ const fn op_of(op: u16) -> Op {
 }
 
 #[inline(always)]
-fn un<const OP: u16, const FLAGS: bool, const S: u8>(
+pub(super) fn un<const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -317,7 +317,7 @@ fn shift_with<const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 }
 
 #[inline(always)]
-fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
+pub(super) fn sh<const OP: u16, const CL: bool, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -424,7 +424,7 @@ fn imul_finish<const IMM: bool, const FLAGS: bool>(
 }
 
 #[inline(always)]
-fn imul_r<const IMM: bool, const FLAGS: bool, const S: u8>(
+pub(super) fn imul_r<const IMM: bool, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,

@@ -99,7 +99,7 @@ pub fn jmp(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn jmp_rel(_: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn jmp_rel(_: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.imm)
 }
 

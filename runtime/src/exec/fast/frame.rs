@@ -22,7 +22,7 @@
 //! may cover accesses behind a side exit that never run: a frame refused
 //! for that reason only costs speed, never a wrong fault.
 
-use super::{handler, Exit, Handler, Reg, Uop};
+use super::{handler, Exit, Handler, Plain, Reg, Uop};
 use crate::cpu::reg::RSP;
 use crate::cpu::Cpu;
 use crate::memory::Memory;
@@ -75,12 +75,13 @@ pub(crate) fn writes_rsp(insn: &Insn) -> bool {
 /// block, whose uops are `uops`, in order). Only uops with a fast handler
 /// take part; a run needs [`MIN_RUN`] accesses and a range of 8 bytes or
 /// more.
-pub(crate) fn frame_runs(insns: &[Insn], uops: &mut [Uop]) {
+/// `plain` (parallel to `uops`) records the handler each access gets.
+pub(crate) fn frame_runs(insns: &[Insn], uops: &mut [Uop], plain: &mut [Plain]) {
     let last = insns.len().saturating_sub(1);
     let mut run: Vec<(usize, Access)> = Vec::new();
     for (k, insn) in insns.iter().enumerate() {
         if writes_rsp(insn) {
-            install(&run, uops, last);
+            install(&run, uops, plain, last);
             run.clear();
         } else if let Some(a) = access(insn) {
             if uops.get(k).is_some_and(|u| u.is_fast()) {
@@ -88,7 +89,7 @@ pub(crate) fn frame_runs(insns: &[Insn], uops: &mut [Uop]) {
             }
         }
     }
-    install(&run, uops, last);
+    install(&run, uops, plain, last);
 }
 
 /// The range `[lo, hi)` of a run's offsets from `rsp`, packed for
@@ -108,7 +109,7 @@ fn range(run: &[(usize, Access)]) -> Option<u64> {
 /// one unchecked access saves, so a run of two gained nothing (measured).
 const MIN_RUN: usize = 3;
 
-fn install(run: &[(usize, Access)], uops: &mut [Uop], last: usize) {
+fn install(run: &[(usize, Access)], uops: &mut [Uop], plain: &mut [Plain], last: usize) {
     if run.len() < MIN_RUN {
         return;
     }
@@ -125,6 +126,9 @@ fn install(run: &[(usize, Access)], uops: &mut [Uop], last: usize) {
         u.disp = a.disp as i64 as u64;
         u.imm = range;
         u.run = if k == last { h.last } else { h.mid };
+        if let Some(p) = plain.get_mut(k) {
+            *p = Plain::of(h);
+        }
         u.kind |= Uop::FRAMED | if check { Uop::FRAME_CHECK } else { 0 };
     }
     // A copy between two slots through a register (spill code), after the
@@ -157,7 +161,11 @@ fn pick(a: Access, check: bool) -> Handler {
 }
 
 /// `mov r, [rsp + disp]` (a 32-bit load zero-extends, as the CPU does).
-fn load<const S: u8, const CHECK: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn load<const S: u8, const CHECK: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     if CHECK && !m.set_frame(c.gpr[RSP as usize], u.imm) {
         return None;
     }
@@ -171,7 +179,11 @@ fn load<const S: u8, const CHECK: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) ->
 }
 
 /// `mov [rsp + disp], r`.
-fn store<const S: u8, const CHECK: bool>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn store<const S: u8, const CHECK: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     if CHECK && !m.set_frame(c.gpr[RSP as usize], u.imm) {
         return None;
     }

@@ -23,10 +23,12 @@
 use crate::cpu::Cpu;
 use crate::memory::Memory;
 use echovm_decoder::{prefix, Insn, Op, Operand};
+use std::any::TypeId;
 
 mod addr;
 mod alu;
 mod control;
+mod duo;
 mod frame;
 mod fused;
 mod moves;
@@ -70,6 +72,8 @@ pub type Threaded = fn(&mut Cpu, &mut Memory, *const Uop) -> Exit;
 pub struct Handler {
     mid: Threaded,
     last: Threaded,
+    /// The body's type, by which the duo pass (`duo`) knows it.
+    body: TypeId,
 }
 
 /// Thread the body `f` (a function item or a non-capturing closure: a
@@ -83,12 +87,13 @@ pub struct Handler {
 /// returns to the interpreter.
 pub fn handler<F>(_f: F) -> Handler
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
 {
     const { assert!(std::mem::size_of::<F>() == 0) };
     Handler {
         mid: mid::<F>,
         last: last::<F>,
+        body: TypeId::of::<F>(),
     }
 }
 
@@ -295,10 +300,11 @@ fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
 /// Translate one decoded instruction whose successor is at `next`, as the
 /// last uop of its block (a standalone uop: running it never runs another).
 pub fn translate(insn: &Insn, next: u64) -> Uop {
-    build(insn, next, true)
+    build(insn, next, true).0
 }
 
 pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
+pub(crate) use duo::{duos, Plain};
 pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
@@ -306,14 +312,15 @@ pub(crate) use pair::{index_load, load_store, load_then, mov_mov, mov_then, op_s
 
 /// Translate an instruction whose flags are dead (see [`dead_flags`]) and
 /// that is followed by another uop of its block: its flag-free form, if it
-/// has one.
-pub(crate) fn translate_flags_dead(insn: &Insn, next: u64) -> Option<Uop> {
-    let mut u = build(insn, next, false);
+/// has one, and what the duo pass (`duo`) needs to know of it.
+pub(crate) fn translate_flags_dead_plain(insn: &Insn, next: u64) -> Option<(Uop, Plain)> {
+    let (mut u, _) = build(insn, next, false);
     if !u.is_fast() {
         return None;
     }
-    u.run = noflags::pick(insn, &mut u)?.mid;
-    Some(u)
+    let h = noflags::pick(insn, &mut u)?;
+    u.run = h.mid;
+    Some((u, Plain::of(h)))
 }
 
 /// Translate a conditional branch (`jcc rel`) as a side exit inside its
@@ -324,7 +331,7 @@ pub(crate) fn translate_side(insn: &Insn, next: u64, taken: bool) -> Option<Uop>
     if insn.op as u16 - cc as u16 != Op::Jo as u16 {
         return None;
     }
-    let mut u = build(insn, next, false);
+    let (mut u, _) = build(insn, next, false);
     u.imm = insn.imm;
     u.kind = Uop::FAST | Uop::SIDE | if taken { Uop::TAKEN } else { 0 };
     u.run = control::side_jcc(cc, taken);
@@ -333,11 +340,19 @@ pub(crate) fn translate_side(insn: &Insn, next: u64, taken: bool) -> Option<Uop>
 
 /// Translate an instruction that is followed, in the same block of
 /// [`crate::cache::CodeCache::uops`], by the uop of the instruction at `next`.
+#[cfg(test)]
 pub(crate) fn translate_within(insn: &Insn, next: u64) -> Uop {
+    build(insn, next, false).0
+}
+
+/// Translate an instruction followed by another uop of its block (as
+/// `translate_within` does), with what the duo pass (`duo`) needs to know
+/// of the uop.
+pub(crate) fn translate_within_plain(insn: &Insn, next: u64) -> (Uop, Plain) {
     build(insn, next, false)
 }
 
-fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
+fn build(insn: &Insn, next: u64, is_last: bool) -> (Uop, Plain) {
     let mut u = Uop {
         run: handler(slow).last,
         next,
@@ -363,7 +378,7 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> Uop {
     }
     let h = picked.unwrap_or_else(|| handler(slow));
     u.run = if is_last { h.last } else { h.mid };
-    u
+    (u, Plain::of(h))
 }
 
 fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
@@ -402,6 +417,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
             Handler {
                 mid: control::interrupt,
                 last: control::interrupt,
+                body: TypeId::of::<Exit>(),
             }
         }
         Push => control::push(insn, u)?,

@@ -52,20 +52,20 @@ pub fn mov(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn mov_rr<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn mov_rr<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let size = sz::<S>(u);
     let v = get_gpr(c, u.r1, size);
     set_gpr(c, u.r0, size, v);
     Some(u.next)
 }
 
-fn mov_ri<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn mov_ri<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     set_gpr(c, u.r0, sz::<S>(u), u.imm);
     Some(u.next)
 }
 
 /// `mov r, [m]` of `S` bytes, scale `SC` (log2) when `M` has an index.
-fn mov_rm<const M: u8, const SC: u8, const S: u8>(
+pub(super) fn mov_rm<const M: u8, const SC: u8, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -76,7 +76,7 @@ fn mov_rm<const M: u8, const SC: u8, const S: u8>(
 }
 
 /// `mov [m], r` of `S` bytes, scale `SC` (log2) when `M` has an index.
-fn mov_mr<const M: u8, const SC: u8, const S: u8>(
+pub(super) fn mov_mr<const M: u8, const SC: u8, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -90,7 +90,7 @@ fn mov_mr<const M: u8, const SC: u8, const S: u8>(
     Some(u.next)
 }
 
-fn mov_mi<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn mov_mi<const M: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     m.try_write(ea::<M>(c, u), u.size, u.imm, on_stack(M))?;
     Some(u.next)
 }
@@ -150,7 +150,7 @@ fn ext_finish<const SIGNED: bool>(c: &mut Cpu, u: &Uop, v: u64) -> Option<u64> {
 }
 
 /// Register widening with constant destination size `S` and source size `S2`.
-fn ext_rc<const SIGNED: bool, const S: u8, const S2: u8>(
+pub(super) fn ext_rc<const SIGNED: bool, const S: u8, const S2: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -216,7 +216,7 @@ pub fn lea(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 }
 
 /// `lea` of shape `M`, scale `SC` (log2; 4 = the uop's), size `S` (0 = the uop's).
-fn lea_m<const M: u8, const SC: u8, const S: u8>(
+pub(super) fn lea_m<const M: u8, const SC: u8, const S: u8>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,
@@ -292,7 +292,7 @@ pub fn setcc(insn: &Insn, u: &mut Uop, cc: u8) -> Option<Handler> {
 }
 
 #[inline(always)]
-fn set_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn set_r<const CC: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let v = c.flags.cond(CC) as u64;
     set_gpr(c, u.r0, 1, v);
     Some(u.next)

@@ -55,14 +55,14 @@ pub fn full_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn xx_copy(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn xx_copy(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     c.xmm[u.r0 as usize & 15] = c.xmm[u.r1 as usize & 15];
     Some(u.next)
 }
 
 /// A 16-byte load; scale `SC` (log2) when `M` has an index (vector loops
 /// index arrays of doubles: the address is then one host `lea`).
-fn load16<const M: u8, const SC: u8, const ALIGNED: bool>(
+pub(super) fn load16<const M: u8, const SC: u8, const ALIGNED: bool>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -76,7 +76,7 @@ fn load16<const M: u8, const SC: u8, const ALIGNED: bool>(
 }
 
 /// A 16-byte store (see [`load16`]).
-fn store16<const M: u8, const SC: u8, const ALIGNED: bool>(
+pub(super) fn store16<const M: u8, const SC: u8, const ALIGNED: bool>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -134,7 +134,7 @@ pub fn scalar_move(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
-fn merge<const W: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn merge<const W: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let low = mask(W) as u128;
     let s = c.xmm[u.r1 as usize & 15];
     let d = &mut c.xmm[u.r0 as usize & 15];
@@ -162,7 +162,7 @@ fn store_low<const M: u8, const W: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> 
     Some(u.next)
 }
 
-fn xmm_from_gpr(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn xmm_from_gpr(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     c.xmm[u.r0 as usize & 15] = get_gpr(c, u.r1, u.size) as u128;
     Some(u.next)
 }

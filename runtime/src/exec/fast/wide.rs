@@ -75,7 +75,7 @@ fn with_op<const OP: u8, const FLAGS: bool>(insn: &Insn, u: &mut Uop) -> Option<
 }
 
 #[inline(always)]
-fn wide_r<const OP: u8, const S: u8, const FLAGS: bool>(
+pub(super) fn wide_r<const OP: u8, const S: u8, const FLAGS: bool>(
     c: &mut Cpu,
     _: &mut Memory,
     u: &Uop,

@@ -1,0 +1,353 @@
+//! Two adjacent uops run as one threaded handler (a *duo*).
+//!
+//! Why: on the benchmark machine a program's time follows the number of
+//! dispatches (indirect jumps from one handler to the next) more closely
+//! than the number of host instructions: each costs a load, an indirect
+//! jump and, when mispredicted, a pipeline refill. The specific fusions
+//! (`fused`, `pair`, `frame::copy`, the push/pop runs) each remove the
+//! dispatch of one instruction pattern; what they leave is mostly ordinary
+//! register arithmetic, moves and loads, one dispatch each (keccak's rounds,
+//! the packed loop of matmul, SHA-256's message schedule).
+//!
+//! A duo runs the bodies of two adjacent uops, each with its own uop (so
+//! their operands stay where `translate` put them), then goes on with the
+//! uop after the second: one dispatch for two instructions. The bodies are
+//! those of [`with_bodies!`], the most frequent plain handlers on the
+//! benchmarks; every ordered pair of them has its duo instance, so a block
+//! gets a duo wherever two listed bodies are adjacent, whatever they are.
+//!
+//! Declines keep their meaning: when the first body declines nothing has
+//! changed, and the duo declines at its own uop; when the second declines,
+//! the first has run, and the duo declines at the second's uop, which
+//! `interp::resume` runs on the general path before going on from the uop
+//! after it. The second uop keeps its own handler, so a resume that starts
+//! at it runs it alone.
+
+use super::{alu, conjure, control, frame, moves, sse, wide, Exit, Handler, Threaded, Uop};
+use crate::cpu::Cpu;
+use crate::memory::Memory;
+use std::any::TypeId;
+
+use super::addr::{BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
+use echovm_decoder::Op;
+
+const ADD: u16 = Op::Add as u16;
+const SBB: u16 = Op::Sbb as u16;
+const AND: u16 = Op::And as u16;
+const SUB: u16 = Op::Sub as u16;
+const XOR: u16 = Op::Xor as u16;
+const CMP: u16 = Op::Cmp as u16;
+const NOT: u16 = Op::Not as u16;
+const ROL: u16 = Op::Rol as u16;
+const SHR: u16 = Op::Shr as u16;
+/// `wide::wide_r`'s operation number of `mul`.
+const MUL: u8 = 0;
+/// The shape constant of `set_r` for `seta` (condition code 7).
+const ABOVE: u8 = 7;
+
+/// `$then!(args… ; [body, …])` with the list of bodies a duo may hold: the
+/// plain handlers that most often stand next to another plain handler on
+/// the benchmarks (counted with callgrind's jump records over all eight
+/// programs), flag-free forms first. A body's position is its duo index.
+///
+/// Each body added costs two instances per listed body (as first and as
+/// second), so the list stays short: a form missing from it only misses
+/// its duos.
+macro_rules! with_bodies {
+    ($then:ident ! ( $($args:tt)* )) => {
+        $then!( $($args)* ; [
+            alu::ri::<ADD, false, 8>,
+            alu::ri::<ADD, false, 4>,
+            alu::ri::<AND, false, 8>,
+            alu::ri::<ADD, true, 8>,
+            alu::ri::<SBB, true, 4>,
+            alu::rr::<ADD, false, 4>,
+            alu::rr::<ADD, false, 8>,
+            alu::rr::<XOR, false, 4>,
+            alu::rr::<XOR, false, 8>,
+            alu::rr::<AND, false, 4>,
+            alu::rr::<AND, false, 8>,
+            alu::rr::<SUB, false, 8>,
+            alu::rr::<ADD, true, 8>,
+            alu::rm::<BASE, CMP, true, 4>,
+            alu::rm::<BASE, ADD, false, 4>,
+            alu::mr::<STACK_INDEX, SUB, 8>,
+            alu::un::<NOT, true, 8>,
+            alu::sh::<ROL, false, false, 8>,
+            alu::sh::<SHR, false, false, 8>,
+            alu::sh::<SHR, false, false, 4>,
+            alu::imul_r::<false, false, 8>,
+            wide::wide_r::<MUL, 8, false>,
+            moves::mov_rr::<4>,
+            moves::mov_rr::<8>,
+            moves::mov_ri::<4>,
+            moves::ext_rc::<true, 8, 4>,
+            moves::set_r::<ABOVE>,
+            moves::lea_m::<BASE, 0, 4>,
+            moves::lea_m::<BASE, 0, 8>,
+            moves::lea_m::<BASE_INDEX, 0, 8>,
+            moves::lea_m::<BASE_INDEX, 2, 8>,
+            moves::lea_m::<STACK, 0, 8>,
+            moves::mov_rm::<BASE, 0, 4>,
+            moves::mov_rm::<STACK, 0, 8>,
+            moves::mov_rm::<BASE_INDEX, 2, 4>,
+            moves::mov_rm::<BASE_INDEX, 3, 8>,
+            moves::mov_rm::<STACK_INDEX, 3, 8>,
+            moves::mov_mr::<BASE_INDEX, 2, 4>,
+            moves::mov_mr::<STACK_INDEX, 3, 8>,
+            moves::mov_mi::<STACK>,
+            control::nop,
+            control::jmp_rel,
+            frame::load::<8, false>,
+            frame::store::<8, false>,
+            sse::xx_copy,
+            sse::merge::<8>,
+            sse::xmm_from_gpr,
+            sse::load16::<INDEX, 3, false>,
+            sse::store16::<INDEX, 3, false>,
+            sse::store16::<STACK, 0, true>,
+        ])
+    };
+}
+
+/// What the duo pass knows of a uop as `translate` (or a pass installing a
+/// single handler) made it: the entry it was given and the body that entry
+/// runs. A later pass that installs a fused handler changes the uop's `run`,
+/// so `run` no longer matches and the uop is left alone.
+#[derive(Clone, Copy)]
+pub(crate) struct Plain {
+    run: Threaded,
+    body: TypeId,
+}
+
+impl Plain {
+    /// The mid-block entry of `h`.
+    pub(crate) fn of(h: Handler) -> Plain {
+        Plain {
+            run: h.mid,
+            body: h.body,
+        }
+    }
+
+    /// A uop whose handler `h` runs it alone but is not a listed body (a
+    /// side exit).
+    pub(crate) fn alone(run: Threaded) -> Plain {
+        Plain {
+            run,
+            body: TypeId::of::<Plain>(),
+        }
+    }
+
+    /// The duo index of this uop's body, if `u` still runs it.
+    fn index(&self, u: &Uop) -> Option<u8> {
+        // Entry points are compared only to tell "still as translated" from
+        // "replaced": two equal entries run the same machine code.
+        #[allow(unpredictable_function_pointer_comparisons)]
+        let same = u.run == self.run;
+        same.then(|| index(self.body)).flatten()
+    }
+}
+
+fn type_of<F: 'static>(_: &F) -> TypeId {
+    TypeId::of::<F>()
+}
+
+/// Position of the body type `t` in [`with_bodies!`].
+fn index(t: TypeId) -> Option<u8> {
+    macro_rules! find {
+        ($t:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $t == type_of(&$body) {
+                    return Some(i);
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_bodies!(find!(t))
+}
+
+/// The duo entry for the bodies at positions `a` and `b`.
+fn entry(a: u8, b: u8) -> Option<Threaded> {
+    macro_rules! first {
+        ($a:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $a == i {
+                    return second($body, $b);
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_bodies!(first!(a, b))
+}
+
+/// The duo entry for the body `f` followed by the body at position `b`.
+fn second<F>(f: F, b: u8) -> Option<Threaded>
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+{
+    macro_rules! pick {
+        ($f:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $b == i {
+                    return Some(instance($f, $body));
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_bodies!(pick!(f, b))
+}
+
+fn instance<F, G>(_: F, _: G) -> Threaded
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+{
+    duo::<F, G>
+}
+
+/// Run the uop at `p` with the body `F` and the uop after it with `G`, then
+/// the uop after those two.
+fn duo<F, G>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    // SAFETY: `p` points at a live uop of a block (see `Threaded`).
+    let u = unsafe { &*p };
+    if conjure::<F>()(c, m, u).is_none() {
+        return Exit::Decline(p);
+    }
+    // SAFETY: `duos` installs a duo only on a uop followed by two more uops
+    // of its block, so `p + 1` and `p + 2` are uops of the same block,
+    // inside the allocation `p`'s provenance covers.
+    let q = unsafe { p.add(1) };
+    // SAFETY: as above.
+    if conjure::<G>()(c, m, unsafe { &*q }).is_none() {
+        return Exit::Decline(q);
+    }
+    // SAFETY: as above.
+    let n = unsafe { p.add(2) };
+    // SAFETY: as above, `n` points at a live uop.
+    (unsafe { &*n }.run)(c, m, n)
+}
+
+/// Install duos on a block's uops (`uops`, with `plain` parallel to them),
+/// after every other pass: left to right, each uop that still runs a listed
+/// body, with the next one also running one, and not run as part of the
+/// handler before it, takes the pair; the block's last two uops are left
+/// alone (a duo goes on with a third uop).
+pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
+    let mut k = 0;
+    while k + 2 < uops.len() {
+        let at = |i: usize| uops.get(i).zip(plain.get(i)).and_then(|(u, p)| p.index(u));
+        // A uop whose `run` was replaced may be the head of a fused handler
+        // that also runs the uop after it.
+        let covered = k > 0 && !runs_alone(uops, plain, k - 1);
+        match (covered, at(k), at(k + 1)) {
+            (false, Some(a), Some(b)) => {
+                if let (Some(run), Some(u)) = (entry(a, b), uops.get_mut(k)) {
+                    u.run = run;
+                }
+                k += 2;
+            }
+            _ => k += 1,
+        }
+    }
+}
+
+/// True if the uop at `i` still runs the handler `translate` gave it (a
+/// single instruction), listed for duos or not.
+fn runs_alone(uops: &[Uop], plain: &[Plain], i: usize) -> bool {
+    #[allow(unpredictable_function_pointer_comparisons)]
+    let same = uops
+        .get(i)
+        .zip(plain.get(i))
+        .is_some_and(|(u, p)| u.run == p.run);
+    same
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::fast::{translate_flags_dead_plain, translate_within_plain};
+    use echovm_decoder::decode;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// The duo index of the body translation gives `bytes` (with dead flags
+    /// when `dead`).
+    fn index_of(bytes: &[u8], dead: bool) -> Result<Option<u8>, Box<dyn std::error::Error>> {
+        let insn = decode(bytes, 0x1000)?;
+        let next = 0x1000 + insn.len as u64;
+        let (u, p) = match dead
+            .then(|| translate_flags_dead_plain(&insn, next))
+            .flatten()
+        {
+            Some(t) => t,
+            None => translate_within_plain(&insn, next),
+        };
+        Ok(p.index(&u))
+    }
+
+    /// The list names the handlers translation really installs: were a
+    /// handler's parameters to change, its entry would silently stop
+    /// matching and its duos would never form.
+    #[test]
+    fn common_instructions_translate_to_listed_bodies() -> TestResult {
+        let listed: &[(&[u8], bool)] = &[
+            (&[0x48, 0x83, 0xc0, 0x08], true),        // add rax, 8
+            (&[0x83, 0xc0, 0x08], true),              // add eax, 8
+            (&[0x01, 0xc8], true),                    // add eax, ecx
+            (&[0x48, 0x31, 0xc8], true),              // xor rax, rcx
+            (&[0x48, 0x21, 0xc8], true),              // and rax, rcx
+            (&[0x48, 0x29, 0xc8], true),              // sub rax, rcx
+            (&[0x48, 0x01, 0xc8], false),             // add rax, rcx (flags live)
+            (&[0x48, 0xc1, 0xc0, 0x07], true),        // rol rax, 7
+            (&[0xc1, 0xe8, 0x07], true),              // shr eax, 7
+            (&[0x48, 0xf7, 0xd0], false),             // not rax
+            (&[0x89, 0xc8], false),                   // mov eax, ecx
+            (&[0x48, 0x89, 0xc8], false),             // mov rax, rcx
+            (&[0xb8, 1, 0, 0, 0], false),             // mov eax, 1
+            (&[0x48, 0x63, 0xc1], false),             // movsxd rax, ecx
+            (&[0x8d, 0x41, 0xff], false),             // lea eax, [rcx-1]
+            (&[0x48, 0x8d, 0x04, 0x11], false),       // lea rax, [rcx+rdx]
+            (&[0x8b, 0x41, 0x04], false),             // mov eax, [rcx+4]
+            (&[0x48, 0x8b, 0x44, 0x24, 0x08], false), // mov rax, [rsp+8]
+            (&[0x48, 0x8b, 0x04, 0xd1], false),       // mov rax, [rcx+rdx*8]
+            (&[0x90], false),                         // nop
+            (&[0x66, 0x0f, 0x28, 0xc1], false),       // movapd xmm0, xmm1
+        ];
+        for (bytes, dead) in listed {
+            assert!(index_of(bytes, *dead)?.is_some(), "{bytes:02x?} not listed");
+        }
+        // Not listed: a flag-writing 32-bit `sub`, and `push`.
+        assert_eq!(index_of(&[0x29, 0xc8], false)?, None);
+        assert_eq!(index_of(&[0x50], false)?, None);
+        Ok(())
+    }
+
+    /// Every ordered pair of listed bodies has its duo instance.
+    #[test]
+    fn every_pair_of_listed_bodies_has_a_duo() {
+        let mut n = 0u8;
+        while entry(n, 0).is_some() {
+            assert!(entry(n, n).is_some());
+            assert!(entry(0, n).is_some());
+            n += 1;
+        }
+        assert!(n >= 40, "{n} bodies");
+        assert!(entry(0, n).is_none());
+    }
+}
