@@ -8,9 +8,10 @@
 
 use crate::exec::fast::Place;
 use crate::exec::fast::{
-    call_push_run, dead_flags, duos, frame_runs, fuse, index_load, live_after, live_in, live_out,
-    load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run, translate,
-    translate_flags_dead_plain, translate_side, translate_within_plain, Plain, Uop, ALL_FLAGS,
+    call_push_run, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after, live_in,
+    live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run,
+    translate, translate_flags_dead_plain, translate_side, translate_within_plain, Plain, Run, Uop,
+    ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -482,6 +483,32 @@ impl CodeCache {
             };
             if let (true, Some(run), Some(u)) = (fast && k + n < end, run, self.uops.get_mut(at)) {
                 u.run = run;
+                // The uop before a call-and-pushes or a pops-and-ret run
+                // joins it when it is one of the common set-ups
+                // (`exec::fast::duo::lead`), unless a handler before it
+                // already runs it.
+                let kind = match op {
+                    Op::Push if after_call => Some(Run::CallPush),
+                    Op::Pop if before_ret => Some(Run::PopRet),
+                    _ => None,
+                };
+                let alone = |i: usize| {
+                    i == start
+                        || self
+                            .uops
+                            .get(i - 1)
+                            .zip(plain.get(i - 1 - start))
+                            .is_some_and(|(u, p)| p.runs(u))
+                };
+                if let (Some(kind), true) = (kind, at > start && alone(at - 1)) {
+                    let i = at - 1;
+                    let led = self.uops.get(i).zip(plain.get(i - start));
+                    if let Some(run) = led.and_then(|(u, p)| lead(u, p, kind, n)) {
+                        if let Some(u) = self.uops.get_mut(i) {
+                            u.run = run;
+                        }
+                    }
+                }
             }
             k += n;
         }

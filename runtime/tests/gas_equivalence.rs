@@ -195,11 +195,24 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             for _ in 0..n {
                 f.push(0x50 | REGS[r.below(4) as usize]);
             }
-            f.extend([0x48, 0x01, 0xc0 | b << 3 | a]);
+            // A frame below the saved registers, freed by the `add rsp, 8`
+            // or the `mov` right before the pops (both join the pops and the
+            // `ret` in one handler: `exec::fast::duo::lead`).
+            f.extend([0x48, 0x83, 0xec, 0x08, 0x48, 0x01, 0xc0 | b << 3 | a]);
+            match r.below(2) {
+                0 => f.extend([0x48, 0x83, 0xc4, 0x08]),
+                _ => f.extend([0x48, 0x83, 0xc4, 0x08, 0x89, 0xc0 | a << 3 | b]),
+            }
             for _ in 0..n {
                 f.push(0x58 | REGS[r.below(4) as usize]);
             }
             f.push(0xc3);
+            // The argument set-up before the call joins it too.
+            match r.below(3) {
+                0 => code.extend([0x8d, 0x40 | b << 3 | a, r.next() as u8]),
+                1 => code.extend([0x89, 0xc0 | b << 3 | a]),
+                _ => {}
+            }
             code.extend([0xe8, 2, 0, 0, 0, 0xeb, f.len() as u8]);
             code.extend(f);
         }

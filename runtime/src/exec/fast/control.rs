@@ -336,7 +336,7 @@ fn pop_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
 /// A direct call (uop `p`) and the `N` pushes after it: all `8 * (N + 1)`
 /// bytes are checked before anything is written (else the call declines,
 /// and the general path runs it alone).
-fn call_push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+pub(super) fn call_push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let len = 8 * (N as u64 + 1);
     let sp = c.gpr[SP].wrapping_sub(len);
     let Some(dst) = m.try_write_span(sp, len, true) else {
@@ -360,7 +360,7 @@ fn call_push_n<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Ex
 /// `N` pops in order and the `ret` after them, which ends the block: all
 /// `8 * (N + 1)` bytes are checked before anything changes (else the first
 /// pop declines and the rest runs uop by uop).
-fn pop_ret<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+pub(super) fn pop_ret<const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     let len = 8 * (N as u64 + 1);
     let sp = c.gpr[SP];
     let Some(src) = m.try_read_span(sp, len, true) else {

@@ -138,13 +138,18 @@ impl Plain {
         }
     }
 
-    /// The duo index of this uop's body, if `u` still runs it.
-    fn index(&self, u: &Uop) -> Option<u8> {
+    /// True while `u` still runs this entry: its instruction alone.
+    pub(crate) fn runs(&self, u: &Uop) -> bool {
         // Entry points are compared only to tell "still as translated" from
         // "replaced": two equal entries run the same machine code.
         #[allow(unpredictable_function_pointer_comparisons)]
         let same = u.run == self.run;
-        same.then(|| index(self.body)).flatten()
+        same
+    }
+
+    /// The duo index of this uop's body, if `u` still runs it.
+    fn index(&self, u: &Uop) -> Option<u8> {
+        self.runs(u).then(|| index(self.body)).flatten()
     }
 }
 
@@ -270,12 +275,108 @@ pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
 /// True if the uop at `i` still runs the handler `translate` gave it (a
 /// single instruction), listed for duos or not.
 fn runs_alone(uops: &[Uop], plain: &[Plain], i: usize) -> bool {
-    #[allow(unpredictable_function_pointer_comparisons)]
-    let same = uops
-        .get(i)
+    uops.get(i)
         .zip(plain.get(i))
-        .is_some_and(|(u, p)| u.run == p.run);
-    same
+        .is_some_and(|(u, p)| p.runs(u))
+}
+
+/// `$then!(args… ; [body, …])` with the bodies that may lead a run handler
+/// ([`lead`]): what most often stands right before a call that enters a
+/// function with pushes (the argument set-up) and right before an epilogue
+/// of pops and `ret` (the stack adjustment, the return value).
+macro_rules! with_leads {
+    ($then:ident ! ( $($args:tt)* )) => {
+        $then!( $($args)* ; [
+            alu::ri::<ADD, true, 8>,
+            alu::ri::<ADD, false, 8>,
+            alu::rr::<XOR, true, 4>,
+            moves::mov_rr::<4>,
+            moves::mov_rr::<8>,
+            moves::mov_ri::<4>,
+            moves::lea_m::<BASE, 0, 4>,
+            moves::lea_m::<BASE, 0, 8>,
+            moves::lea_m::<STACK, 0, 8>,
+            control::nop,
+        ])
+    };
+}
+
+/// The run handlers a body may lead.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Run {
+    /// `control::pop_ret_run`: pops, then the `ret` that ends the block.
+    PopRet,
+    /// `control::call_push_run`: a direct call, then the callee's pushes.
+    CallPush,
+}
+
+/// The handler running the uop `u` (as `plain` records it) and then the
+/// run of `n` (1 to 6) stack operations of `kind` that follows it: one
+/// dispatch for both, installed on `u`. `None` when `u`'s body is not one
+/// of [`with_leads!`] or it no longer runs it alone.
+pub(crate) fn lead(u: &Uop, plain: &Plain, kind: Run, n: usize) -> Option<Threaded> {
+    if !plain.runs(u) || !(1..=6).contains(&n) {
+        return None;
+    }
+    let t = plain.body;
+    macro_rules! find {
+        ($t:ident ; [$($body:expr),* $(,)?]) => {{
+            $(
+                if $t == type_of(&$body) {
+                    return Some(lead_of($body, kind, n));
+                }
+            )*
+            None
+        }};
+    }
+    with_leads!(find!(t))
+}
+
+/// The instance of [`lead_run`] for the body `f`, `kind` and `n`.
+fn lead_of<F>(_: F, kind: Run, n: usize) -> Threaded
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+{
+    const POP_RET: u8 = 0;
+    const CALL_PUSH: u8 = 1;
+    macro_rules! of_n {
+        ($k:ident) => {
+            match n {
+                1 => lead_run::<F, $k, 1>,
+                2 => lead_run::<F, $k, 2>,
+                3 => lead_run::<F, $k, 3>,
+                4 => lead_run::<F, $k, 4>,
+                5 => lead_run::<F, $k, 5>,
+                _ => lead_run::<F, $k, 6>,
+            }
+        };
+    }
+    match kind {
+        Run::PopRet => of_n!(POP_RET),
+        Run::CallPush => of_n!(CALL_PUSH),
+    }
+}
+
+/// Run the uop at `p` with the body `F`, then the run handler of kind `K`
+/// (0: pops and `ret`, 1: call and pushes) for `N` stack operations on the
+/// uops after it, called directly rather than dispatched.
+fn lead_run<F, const K: u8, const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    // SAFETY: `p` points at a live uop of a block (see `Threaded`).
+    if conjure::<F>()(c, m, unsafe { &*p }).is_none() {
+        return Exit::Decline(p);
+    }
+    // SAFETY: `lead` handlers are installed only on the uop right before
+    // the first uop of a run handler's run, in the same block.
+    let q = unsafe { p.add(1) };
+    // A decline of the run is at its own uop `q`, after this body ran.
+    if K == 0 {
+        control::pop_ret::<N>(c, m, q)
+    } else {
+        control::call_push_n::<N>(c, m, q)
+    }
 }
 
 #[cfg(test)]

@@ -304,7 +304,7 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
 }
 
 pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
-pub(crate) use duo::{duos, Plain};
+pub(crate) use duo::{duos, lead, Plain, Run};
 pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
