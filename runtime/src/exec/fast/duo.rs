@@ -42,7 +42,8 @@ const ROL: u16 = Op::Rol as u16;
 const SHR: u16 = Op::Shr as u16;
 /// `wide::wide_r`'s operation number of `mul`.
 const MUL: u8 = 0;
-/// The shape constant of `set_r` for `seta` (condition code 7).
+/// `set_r`'s condition codes of `setb` and `seta`.
+const BELOW: u8 = 2;
 const ABOVE: u8 = 7;
 
 /// `$then!(args… ; [body, …])` with the list of bodies a duo may hold: the
@@ -71,7 +72,13 @@ macro_rules! with_bodies {
             alu::rr::<ADD, true, 8>,
             alu::rm::<BASE, CMP, true, 4>,
             alu::rm::<BASE, ADD, false, 4>,
-            alu::mr::<STACK_INDEX, SUB, 8>,
+            alu::mr::<STACK_INDEX, XOR, 8>,
+            alu::mr::<STACK_INDEX, ADD, 8>,
+            alu::mr::<STACK_INDEX, AND, 8>,
+            alu::mr::<INDEX, CMP, 4>,
+            alu::rm::<STACK_INDEX, ADD, false, 4>,
+            alu::rm::<STACK_INDEX, CMP, true, 8>,
+            alu::rm::<STACK, XOR, false, 8>,
             alu::un::<NOT, true, 8>,
             alu::sh::<ROL, false, false, 8>,
             alu::sh::<SHR, false, false, 8>,
@@ -83,6 +90,8 @@ macro_rules! with_bodies {
             moves::mov_ri::<4>,
             moves::ext_rc::<true, 8, 4>,
             moves::set_r::<ABOVE>,
+            moves::set_r::<BELOW>,
+            moves::bswap_r::<4>,
             moves::lea_m::<BASE, 0, 4>,
             moves::lea_m::<BASE, 0, 8>,
             moves::lea_m::<BASE_INDEX, 0, 8>,
@@ -93,13 +102,20 @@ macro_rules! with_bodies {
             moves::mov_rm::<BASE_INDEX, 2, 4>,
             moves::mov_rm::<BASE_INDEX, 3, 8>,
             moves::mov_rm::<STACK_INDEX, 3, 8>,
+            moves::mov_rm::<STACK_INDEX, 0, 4>,
+            moves::mov_rm::<INDEX, 2, 4>,
             moves::mov_mr::<BASE_INDEX, 2, 4>,
             moves::mov_mr::<STACK_INDEX, 3, 8>,
+            moves::mov_mr::<STACK_INDEX, 2, 4>,
             moves::mov_mi::<STACK>,
             control::nop,
             control::jmp_rel,
             frame::load::<8, false>,
             frame::store::<8, false>,
+            frame::load::<4, false>,
+            frame::store::<4, false>,
+            frame::load::<8, true>,
+            frame::store::<8, true>,
             sse::xx_copy,
             sse::merge::<8>,
             sse::xmm_from_gpr,

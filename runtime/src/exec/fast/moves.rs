@@ -342,7 +342,7 @@ pub fn bswap(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     }
 }
 
-fn bswap_r<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn bswap_r<const S: u8>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let v = get_gpr(c, u.r0, S);
     let r = if S == 8 {
         v.swap_bytes()
