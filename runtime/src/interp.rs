@@ -266,43 +266,51 @@ fn hot_loop(
     // The meter lives in a register here, as the gas left; `gas` is written
     // back on every exit.
     let mut left = gas.limit - gas.used;
+    // Enter the block at `rip`: its exit, and its front-cache entry. No
+    // block starts at address 0 (page 0 is never mapped, so nothing there
+    // decodes into the cache), so the end of the call always misses here
+    // and `Vm::run` finishes it. The entry is kept by reference: its block
+    // is needed only when a uop declines, and one pointer held across the
+    // call is cheaper than the block's fields.
+    macro_rules! enter {
+        () => {{
+            let recent = match cache.probe(rip) {
+                Some(r) if r.block.cost <= left => r,
+                _ => {
+                    cpu.rip = rip;
+                    gas.used = gas.limit - left;
+                    return None;
+                }
+            };
+            left -= recent.block.cost;
+            let entry = recent.entry;
+            // SAFETY: a front-cache entry points at its block's first uop,
+            // with the whole `uops` vector's provenance, and `cache` is
+            // borrowed shared for this whole loop, so `uops` cannot move
+            // (`cache::Recent::entry`).
+            let run = unsafe { &*entry }.run;
+            (run(cpu, mem, entry), recent)
+        }};
+    }
     loop {
-        // No block starts at address 0 (page 0 is never mapped, so nothing
-        // there decodes into the cache), so the end of the call always
-        // misses here and `Vm::run` finishes it.
-        // The entry is kept by reference: its block is needed only when a
-        // uop declines, and one pointer held across the call is cheaper
-        // than the block's fields.
-        let recent = match cache.probe(rip) {
-            Some(r) if r.block.cost <= left => r,
-            _ => {
-                cpu.rip = rip;
-                gas.used = gas.limit - left;
-                return None;
-            }
-        };
-        left -= recent.block.cost;
-        let entry = recent.entry;
-        // SAFETY: a front-cache entry points at its block's first uop, with
-        // the whole `uops` vector's provenance, and `cache` is borrowed
-        // shared for this whole loop, so `uops` cannot move
-        // (`cache::Recent::entry`).
-        let run = unsafe { &*entry }.run;
-        // Falling through or branching is the common exit; the others go
-        // out of line, so this stays one compare (a `match` here became a
-        // jump table: one more indirect jump per block).
-        let exit = run(cpu, mem, entry);
-        if let Exit::Next(next) = exit {
-            rip = next;
-            continue;
-        }
-        // Side exits are frequent too (every loop exit, every forward
-        // branch against the static guess).
-        if let Exit::Leave(p) = exit {
+        let (mut exit, mut recent) = enter!();
+        // Side exits are frequent (every loop exit, every forward branch
+        // against the static guess). The block after one is entered from
+        // a call of its own, so the host's branch predictor learns the
+        // targets of side exits apart from those of block ends (one
+        // indirect call for both mispredicted more).
+        while let Exit::Leave(p) = exit {
             // SAFETY: `p` is the uop that left, inside the block.
             let u = unsafe { &*p };
             left += u.disp;
             rip = u.side_target();
+            (exit, recent) = enter!();
+        }
+        // Falling through or branching is the common exit; the others go
+        // out of line, so this stays one compare (a `match` here became a
+        // jump table: one more indirect jump per block).
+        if let Exit::Next(next) = exit {
+            rip = next;
             continue;
         }
         // The meter stays a value (a reference would keep it in memory).
