@@ -13,7 +13,7 @@
 use crate::abi::{self, Flow};
 use crate::cache::{Block, CodeCache, Recent};
 use crate::cpu::{reg, Cpu};
-use crate::exec::fast::{Exit, Uop};
+use crate::exec::fast::{Exit, Threaded, Uop};
 use crate::exec::{self, Step};
 use crate::fault::Fault;
 use crate::host::{CallContext, Host, Status};
@@ -273,7 +273,7 @@ fn hot_loop(
     // is needed only when a uop declines, and one pointer held across the
     // call is cheaper than the block's fields.
     macro_rules! enter {
-        () => {{
+        ($call:expr) => {{
             let recent = match cache.probe(rip) {
                 Some(r) if r.block.cost <= left => r,
                 _ => {
@@ -289,11 +289,11 @@ fn hot_loop(
             // borrowed shared for this whole loop, so `uops` cannot move
             // (`cache::Recent::entry`).
             let run = unsafe { &*entry }.run;
-            (run(cpu, mem, entry), recent)
+            ($call(run, cpu, mem, entry), recent)
         }};
     }
     loop {
-        let (mut exit, mut recent) = enter!();
+        let (mut exit, mut recent) = enter!(|run: Threaded, c, m, p| run(c, m, p));
         // Side exits are frequent (every loop exit, every forward branch
         // against the static guess). The block after one is entered from
         // a call of its own, so the host's branch predictor learns the
@@ -304,7 +304,7 @@ fn hot_loop(
             let u = unsafe { &*p };
             left += u.disp;
             rip = u.side_target();
-            (exit, recent) = enter!();
+            (exit, recent) = enter!(enter_after_side_exit);
         }
         // Falling through or branching is the common exit; the others go
         // out of line, so this stays one compare (a `match` here became a
@@ -319,6 +319,15 @@ fn hot_loop(
             Err(e) => return Some(e),
         }
     }
+}
+
+/// Run the block whose first uop is `p` after a side exit: the indirect
+/// jump here is the host branch predictor's own site for the blocks after
+/// side exits (the hot loop's call would otherwise serve every block, and
+/// the compiler merges two calls of the same shape into one).
+#[inline(never)]
+fn enter_after_side_exit(run: Threaded, c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    run(c, m, p)
 }
 
 /// A block of the hot loop ended other than by falling through, branching
