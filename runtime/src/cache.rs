@@ -10,8 +10,8 @@ use crate::exec::fast::Place;
 use crate::exec::fast::{
     call_push_run, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after, live_in,
     live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run,
-    translate, translate_flags_dead_plain, translate_side, translate_within_plain, Plain, Run, Uop,
-    ALL_FLAGS,
+    translate_flags_dead_plain, translate_plain, translate_side, translate_within_plain, Plain,
+    Run, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -335,8 +335,10 @@ impl CodeCache {
         }
         // The last uop of a block returns to the interpreter instead of
         // running the next one (`exec::fast::Threaded`).
-        if let (Some(insn), Some(u)) = (self.insns.last(), self.uops.last_mut()) {
-            *u = translate(insn, u.next);
+        if let (Some(insn), Some(u), Some(p)) =
+            (self.insns.last(), self.uops.last_mut(), plain.last_mut())
+        {
+            (*u, *p) = translate_plain(insn, u.next);
         }
         // A side exit refunds the cost of the block's instructions after it.
         let mut after = 0u64;

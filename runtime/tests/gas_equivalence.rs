@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(23) {
+    let pick = match r.below(24) {
         8 if in_loop => 1,
         k => k,
     };
@@ -305,6 +305,27 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
                 code.extend([0x48, 0x01, 0xc0 | b << 3 | a, 0x45, 0x8b, 0x13]);
             }
             code.extend([0x48, 0x85, 0xc0 | a << 3 | a]);
+        }
+        // Block ends run with the uop before them (`exec::fast::duo::tail`):
+        // call f; jmp over f; f: add a, b; ret — and an indirect jump over
+        // a ud2 to an address computed right before it: call next;
+        // pop r11; add r11, 11; jmp r11; ud2.
+        23 => {
+            code.extend([
+                0xe8,
+                2,
+                0,
+                0,
+                0,
+                0xeb,
+                4,
+                0x48,
+                0x01,
+                0xc0 | b << 3 | a,
+                0xc3,
+            ]);
+            code.extend([0xe8, 0, 0, 0, 0, 0x41, 0x5b, 0x49, 0x83, 0xc3, 11]);
+            code.extend([0x41, 0xff, 0xe3, 0x0f, 0x0b]);
         }
         _ => code.extend([
             0x48,

@@ -103,11 +103,15 @@ pub(super) fn jmp_rel(_: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.imm)
 }
 
-fn jmp_r(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn jmp_r(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(c.gpr[u.r0 as usize & 15])
 }
 
-fn jmp_m<const M: u8, const SC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn jmp_m<const M: u8, const SC: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     m.try_read(ea_scaled::<M, SC>(c, u), 8, on_stack(M))
 }
 
@@ -132,12 +136,16 @@ fn call_rel(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     call_to(c, m, u, u.imm)
 }
 
-fn call_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn call_r(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
     let t = c.gpr[u.r0 as usize & 15];
     call_to(c, m, u, t)
 }
 
-fn call_m<const M: u8, const SC: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn call_m<const M: u8, const SC: u8>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    u: &Uop,
+) -> Option<u64> {
     let t = m.try_read(ea_scaled::<M, SC>(c, u), 8, on_stack(M))?;
     call_to(c, m, u, t)
 }
@@ -150,7 +158,7 @@ pub fn ret(insn: &Insn) -> Option<Handler> {
     }
 }
 
-fn ret_near(c: &mut Cpu, m: &mut Memory, _: &Uop) -> Option<u64> {
+pub(super) fn ret_near(c: &mut Cpu, m: &mut Memory, _: &Uop) -> Option<u64> {
     let sp = c.gpr[SP];
     let t = m.try_read(sp, 8, true)?;
     c.gpr[SP] = sp.wrapping_add(8);

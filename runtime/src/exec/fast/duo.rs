@@ -145,6 +145,14 @@ impl Plain {
         }
     }
 
+    /// The last-of-block entry of `h`.
+    pub(crate) fn of_last(h: Handler) -> Plain {
+        Plain {
+            run: h.last,
+            body: h.body,
+        }
+    }
+
     /// A uop whose handler `h` runs it alone but is not a listed body (a
     /// side exit).
     pub(crate) fn alone(run: Threaded) -> Plain {
@@ -271,11 +279,23 @@ where
 /// alone (a duo goes on with a third uop).
 pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
     let mut k = 0;
-    while k + 2 < uops.len() {
+    while k + 1 < uops.len() {
         let at = |i: usize| uops.get(i).zip(plain.get(i)).and_then(|(u, p)| p.index(u));
         // A uop whose `run` was replaced may be the head of a fused handler
         // that also runs the uop after it.
         let covered = k > 0 && !runs_alone(uops, plain, k - 1);
+        // The uop before the block's last: a listed body followed by a
+        // listed block end (`with_tails!`).
+        if k + 2 == uops.len() {
+            let end = uops.get(k + 1).zip(plain.get(k + 1));
+            let tail = end.and_then(|(u, p)| p.runs(u).then(|| tail_index(p.body)).flatten());
+            if let (false, Some(a), Some(b)) = (covered, at(k), tail) {
+                if let (Some(run), Some(u)) = (tail_entry(a, b), uops.get_mut(k)) {
+                    u.run = run;
+                }
+            }
+            break;
+        }
         match (covered, at(k), at(k + 1)) {
             (false, Some(a), Some(b)) => {
                 if let (Some(run), Some(u)) = (entry(a, b), uops.get_mut(k)) {
@@ -285,6 +305,111 @@ pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
             }
             _ => k += 1,
         }
+    }
+}
+
+/// `$then!(args… ; [body, …])` with the block ends a duo may close with
+/// ([`tail`]): the indirect jumps and calls through a register or a table
+/// (switch dispatch, function pointers) and `ret`, which end their blocks
+/// and, unlike direct branches, are not fused with anything else.
+macro_rules! with_tails {
+    ($then:ident ! ( $($args:tt)* )) => {
+        $then!( $($args)* ; [
+            control::jmp_m::<INDEX, 3>,
+            control::jmp_m::<BASE_INDEX, 3>,
+            control::jmp_m::<BASE, 0>,
+            control::jmp_r,
+            control::ret_near,
+            control::call_r,
+            control::call_m::<BASE, 0>,
+            control::call_m::<INDEX, 3>,
+        ])
+    };
+}
+
+/// Position of the body type `t` in [`with_tails!`].
+fn tail_index(t: TypeId) -> Option<u8> {
+    macro_rules! find {
+        ($t:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $t == type_of(&$body) {
+                    return Some(i);
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_tails!(find!(t))
+}
+
+/// The tail entry for the listed body at position `a` and the block end at
+/// position `b` of [`with_tails!`].
+fn tail_entry(a: u8, b: u8) -> Option<Threaded> {
+    macro_rules! first {
+        ($a:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $a == i {
+                    return tail_second($body, $b);
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_bodies!(first!(a, b))
+}
+
+fn tail_second<F>(f: F, b: u8) -> Option<Threaded>
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+{
+    macro_rules! pick {
+        ($f:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
+            let mut i = 0u8;
+            $(
+                if $b == i {
+                    return Some(tail_instance($f, $body));
+                }
+                i += 1;
+            )*
+            let _ = i;
+            None
+        }};
+    }
+    with_tails!(pick!(f, b))
+}
+
+fn tail_instance<F, G>(_: F, _: G) -> Threaded
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+{
+    tail::<F, G>
+}
+
+/// Run the uop at `p` with the body `F`, then the block's last uop, right
+/// after it, with the block end `G`, and leave the block where `G` goes.
+fn tail<F, G>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
+where
+    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+{
+    // SAFETY: `p` points at a live uop of a block (see `Threaded`).
+    if conjure::<F>()(c, m, unsafe { &*p }).is_none() {
+        return Exit::Decline(p);
+    }
+    // SAFETY: `duos` installs a tail only on the uop before the block's
+    // last, in the same allocation.
+    let q = unsafe { p.add(1) };
+    // SAFETY: as above.
+    match conjure::<G>()(c, m, unsafe { &*q }) {
+        Some(next) => Exit::Next(next),
+        None => super::decline(q),
     }
 }
 

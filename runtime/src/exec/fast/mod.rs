@@ -147,7 +147,7 @@ where
 /// instructions for the merge on its common path.
 #[cold]
 #[inline(never)]
-fn decline(p: *const Uop) -> Exit {
+pub(super) fn decline(p: *const Uop) -> Exit {
     Exit::Decline(p)
 }
 
@@ -303,6 +303,11 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
     build(insn, next, true).0
 }
 
+/// [`translate`], with what the duo pass (`duo`) needs to know of the uop.
+pub(crate) fn translate_plain(insn: &Insn, next: u64) -> (Uop, Plain) {
+    build(insn, next, true)
+}
+
 pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
 pub(crate) use duo::{duos, lead, Plain, Run};
 pub(crate) use frame::frame_runs;
@@ -378,7 +383,14 @@ fn build(insn: &Insn, next: u64, is_last: bool) -> (Uop, Plain) {
     }
     let h = picked.unwrap_or_else(|| handler(slow));
     u.run = if is_last { h.last } else { h.mid };
-    (u, Plain::of(h))
+    (
+        u,
+        if is_last {
+            Plain::of_last(h)
+        } else {
+            Plain::of(h)
+        },
+    )
 }
 
 fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
