@@ -517,8 +517,10 @@ impl CodeCache {
         // Two adjacent uops that each run one of the common bodies run as
         // one handler (`exec::fast::duo`); last, so that it takes only what
         // the specific fusions above left.
-        if let Some(uops) = self.uops.get_mut(start..end) {
-            duos(uops, &plain);
+        if let (Some(insns), Some(uops)) =
+            (self.insns.get(start..end), self.uops.get_mut(start..end))
+        {
+            duos(insns, uops, &plain);
         }
         let b = Block {
             first,

@@ -29,7 +29,7 @@ use crate::memory::Memory;
 use std::any::TypeId;
 
 use super::addr::{BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
-use echovm_decoder::Op;
+use echovm_decoder::{Insn, Op};
 
 const ADD: u16 = Op::Add as u16;
 const SBB: u16 = Op::Sbb as u16;
@@ -238,7 +238,7 @@ where
     with_bodies!(pick!(f, b))
 }
 
-fn instance<F, G>(_: F, _: G) -> Threaded
+pub(super) fn instance<F, G>(_: F, _: G) -> Threaded
 where
     F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
     G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
@@ -272,12 +272,13 @@ where
     (unsafe { &*n }.run)(c, m, n)
 }
 
-/// Install duos on a block's uops (`uops`, with `plain` parallel to them),
+/// Install duos on a block's uops (`uops`, with `insns` and `plain`
+/// parallel to them),
 /// after every other pass: left to right, each uop that still runs a listed
 /// body, with the next one also running one, and not run as part of the
 /// handler before it, takes the pair; the block's last two uops are left
 /// alone (a duo goes on with a third uop).
-pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
+pub(crate) fn duos(insns: &[Insn], uops: &mut [Uop], plain: &[Plain]) {
     let mut k = 0;
     while k + 1 < uops.len() {
         let at = |i: usize| uops.get(i).zip(plain.get(i)).and_then(|(u, p)| p.index(u));
@@ -296,11 +297,24 @@ pub(crate) fn duos(uops: &mut [Uop], plain: &[Plain]) {
             }
             break;
         }
-        match (covered, at(k), at(k + 1)) {
-            (false, Some(a), Some(b)) => {
-                if let (Some(run), Some(u)) = (entry(a, b), uops.get_mut(k)) {
-                    u.run = run;
-                }
+        let run = match (covered, at(k), at(k + 1)) {
+            (true, _, _) => None,
+            (false, Some(a), Some(b)) => entry(a, b),
+            // Two packed floating-point operations (`sse::lane_duo`).
+            _ if runs_alone(uops, plain, k)
+                && runs_alone(uops, plain, k + 1)
+                && uops.get(k + 1).is_some_and(|u| u.is_fast()) =>
+            {
+                insns
+                    .get(k)
+                    .zip(insns.get(k + 1))
+                    .and_then(|(a, b)| sse::lane_duo(a, b))
+            }
+            _ => None,
+        };
+        match (run, uops.get_mut(k)) {
+            (Some(run), Some(u)) if u.is_fast() => {
+                u.run = run;
                 k += 2;
             }
             _ => k += 1,
@@ -591,5 +605,75 @@ mod tests {
         }
         assert!(n >= 40, "{n} bodies");
         assert!(entry(0, n).is_none());
+    }
+
+    /// A duo of two packed floating-point operations (`sse::lane_duo`)
+    /// against the general path running them one after the other, from
+    /// random doubles, some lanes NaN: a NaN declines at the operation that
+    /// makes it, after the ones before it ran.
+    #[test]
+    fn lane_duos_compute_what_the_two_operations_do() -> TestResult {
+        use crate::exec::fast::translate;
+        use crate::exec::{execute, Step};
+        let mulpd = decode(&[0x66, 0x0f, 0x59, 0xd1], 0x1000)?; // mulpd xmm2, xmm1
+        let addpd = decode(&[0x66, 0x0f, 0x58, 0xd4], 0x1004)?; // addpd xmm2, xmm4
+        let nop = decode(&[0x90], 0x1008)?;
+        let run = sse::lane_duo(&mulpd, &addpd).ok_or("no lane duo")?;
+        assert!(sse::lane_duo(&mulpd, &nop).is_none());
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for case in 0..2000 {
+            let mut lane = |nan: bool| {
+                if nan {
+                    0x7ff8_0000_0000_0000 | (next() & 0xffff)
+                } else {
+                    (next() % 2000) as f64 as u64 ^ (next() & 1) << 63
+                }
+            };
+            let mut c = Cpu::default();
+            for r in [1usize, 2, 4] {
+                let nan = case % 7 == r;
+                c.xmm[r] = u128::from(lane(nan)) | u128::from(lane(false)) << 64;
+            }
+            let mut m = Memory::new();
+            let mut uops = [
+                translate_within_plain(&mulpd, 0x1004).0,
+                translate_within_plain(&addpd, 0x1008).0,
+                translate(&nop, 0x1009),
+            ];
+            uops[0].run = run;
+            let (mut c1, mut m1) = (c.clone(), Memory::new());
+            let exit = run(&mut c1, &mut m1, uops.as_ptr());
+            // The reference, and where a decline must happen: the first
+            // operation with a NaN result declines, before it writes.
+            let mut c2 = c.clone();
+            let mut declined_at = None;
+            for (k, (insn, n)) in [(&mulpd, 0x1004), (&addpd, 0x1008)].into_iter().enumerate() {
+                let before = c2.xmm[2];
+                if !matches!(execute(&mut c2, &mut m, insn, n)?, Step::Next) {
+                    return Err("reference did not step".into());
+                }
+                let nan = |v: u128| {
+                    [v as u64, (v >> 64) as u64]
+                        .iter()
+                        .any(|l| l << 1 > 0xffe0_0000_0000_0000)
+                };
+                if declined_at.is_none() && nan(c2.xmm[2]) {
+                    declined_at = Some(k);
+                    assert_eq!(c1.xmm[2], before, "declined after writing");
+                }
+            }
+            match (exit, declined_at) {
+                (Exit::Next(0x1009), None) => assert_eq!(c1.xmm, c2.xmm),
+                (Exit::Decline(p), Some(k)) => assert_eq!(p, uops.as_ptr().wrapping_add(k)),
+                _ => return Err(format!("case {case}: unexpected exit").into()),
+            }
+        }
+        Ok(())
     }
 }

@@ -249,7 +249,7 @@ fn lanes_xi<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     Some(u.next)
 }
 
-fn lanes_xx<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
+pub(super) fn lanes_xx<L: LaneRun>(c: &mut Cpu, _: &mut Memory, u: &Uop) -> Option<u64> {
     let d = u.r0 as usize & 15;
     c.xmm[d] = L::run(c.xmm[d], c.xmm[u.r1 as usize & 15])?;
     Some(u.next)
@@ -336,4 +336,55 @@ fn shuffle_xm<const M: u8, const K: u8>(c: &mut Cpu, m: &mut Memory, u: &Uop) ->
     let d = u.r0 as usize & 15;
     c.xmm[d] = imm_shuffle_lanes::<K>(c.xmm[d], s, u.imm as u8);
     Some(u.next)
+}
+
+/// The duo (`duo`) of two packed floating-point `+ - * /` of two registers
+/// (`mulpd x, y; addpd z, x`: what a vectorised multiply-add compiles to),
+/// `None` for any other pair. Their handlers are instantiated per lane
+/// closure, which has no name a list could hold, so the pair is found by
+/// visiting both operations' tables (`fp_arith::visit_lane_op`). The
+/// caller checks that both uops still run the handlers translation gave
+/// them, which for these forms are `lanes_xx` of the operations' fast lane
+/// functions (`lanes`).
+pub(super) fn lane_duo(a: &Insn, b: &Insn) -> Option<super::Threaded> {
+    let register = |i: &Insn| matches!((i.ops[0], i.ops[1]), (Operand::Xmm(_), Operand::Xmm(_)));
+    if !register(a) || !register(b) {
+        return None;
+    }
+    visit_fp_lane_op(a.op, FirstLane { second: b.op }).flatten()
+}
+
+/// Visits the first operation of a [`lane_duo`].
+struct FirstLane {
+    second: Op,
+}
+
+impl LaneVisit for FirstLane {
+    type Out = Option<super::Threaded>;
+
+    fn visit<F: LaneFn>(self, _: F) -> Self::Out {
+        None
+    }
+
+    fn visit_fast<F: LaneFn, T: LaneTry>(self, _: F, _: T) -> Self::Out {
+        visit_fp_lane_op(self.second, SecondLane::<T>(std::marker::PhantomData)).flatten()
+    }
+}
+
+/// Visits the second operation of a [`lane_duo`] whose first runs `T`.
+struct SecondLane<T>(std::marker::PhantomData<T>);
+
+impl<T1: LaneTry> LaneVisit for SecondLane<T1> {
+    type Out = Option<super::Threaded>;
+
+    fn visit<F: LaneFn>(self, _: F) -> Self::Out {
+        None
+    }
+
+    fn visit_fast<F: LaneFn, T: LaneTry>(self, _: F, _: T) -> Self::Out {
+        Some(super::duo::instance(
+            lanes_xx::<Fast<T1>>,
+            lanes_xx::<Fast<T>>,
+        ))
+    }
 }
