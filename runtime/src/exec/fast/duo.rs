@@ -177,71 +177,91 @@ impl Plain {
     }
 }
 
+/// A handler body (see `exec::fast::handler`): what duos, leads and tails
+/// are generic over.
+pub(super) trait Body:
+    Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static
+{
+}
+impl<F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static> Body for F {}
+
 fn type_of<F: 'static>(_: &F) -> TypeId {
     TypeId::of::<F>()
 }
 
+/// `position!(t ; [body, …])`: the position of the body whose type is `t`
+/// in a list (`with_bodies!`, `with_tails!`), if any.
+macro_rules! position {
+    ($t:ident ; [$($body:expr),* $(,)?]) => {{
+        let mut i = 0u8;
+        let mut found = None;
+        $(
+            if found.is_none() && $t == type_of(&$body) {
+                found = Some(i);
+            }
+            i += 1;
+        )*
+        let _ = i;
+        found
+    }};
+}
+
+/// `at_position!(n, f(args…) ; [body, …])`: `f(args…, body)` for the body at
+/// position `n` of a list, `None` past its end. This is how the instances
+/// for every pair of listed bodies are generated: a function generic over
+/// one body calls it for each body of a list.
+macro_rules! at_position {
+    ($n:ident, $then:ident $args:tt ; [$($body:expr),* $(,)?]) => {{
+        let mut i = 0u8;
+        let mut out = None;
+        $(
+            if out.is_none() && $n == i {
+                out = call_with!($then $args, $body);
+            }
+            i += 1;
+        )*
+        let _ = i;
+        out
+    }};
+}
+
+/// `call_with!(f(args…), last)`: `f(args…, last)`.
+macro_rules! call_with {
+    ($f:ident ($($arg:expr),*), $last:expr) => {
+        $f($($arg,)* $last)
+    };
+}
+
 /// Position of the body type `t` in [`with_bodies!`].
 fn index(t: TypeId) -> Option<u8> {
-    macro_rules! find {
-        ($t:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $t == type_of(&$body) {
-                    return Some(i);
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_bodies!(find!(t))
+    with_bodies!(position!(t))
 }
 
 /// The duo entry for the bodies at positions `a` and `b`.
 fn entry(a: u8, b: u8) -> Option<Threaded> {
-    macro_rules! first {
-        ($a:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $a == i {
-                    return second($body, $b);
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_bodies!(first!(a, b))
+    with_bodies!(at_position!(a, second(b)))
 }
 
 /// The duo entry for the body `f` followed by the body at position `b`.
-fn second<F>(f: F, b: u8) -> Option<Threaded>
+fn second<F>(b: u8, f: F) -> Option<Threaded>
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    F: Body,
 {
-    macro_rules! pick {
-        ($f:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $b == i {
-                    return Some(instance($f, $body));
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_bodies!(pick!(f, b))
+    with_bodies!(at_position!(b, some_instance(f)))
+}
+
+fn some_instance<F, G>(f: F, g: G) -> Option<Threaded>
+where
+    F: Body,
+    G: Body,
+{
+    Some(instance(f, g))
 }
 
 pub(super) fn instance<F, G>(_: F, _: G) -> Threaded
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
-    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    F: Body,
+    G: Body,
 {
     duo::<F, G>
 }
@@ -250,8 +270,8 @@ where
 /// the uop after those two.
 fn duo<F, G>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
-    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    F: Body,
+    G: Body,
 {
     // SAFETY: `p` points at a live uop of a block (see `Threaded`).
     let u = unsafe { &*p };
@@ -343,75 +363,36 @@ macro_rules! with_tails {
 
 /// Position of the body type `t` in [`with_tails!`].
 fn tail_index(t: TypeId) -> Option<u8> {
-    macro_rules! find {
-        ($t:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $t == type_of(&$body) {
-                    return Some(i);
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_tails!(find!(t))
+    with_tails!(position!(t))
 }
 
 /// The tail entry for the listed body at position `a` and the block end at
 /// position `b` of [`with_tails!`].
 fn tail_entry(a: u8, b: u8) -> Option<Threaded> {
-    macro_rules! first {
-        ($a:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $a == i {
-                    return tail_second($body, $b);
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_bodies!(first!(a, b))
+    with_bodies!(at_position!(a, tail_second(b)))
 }
 
-fn tail_second<F>(f: F, b: u8) -> Option<Threaded>
+fn tail_second<F>(b: u8, f: F) -> Option<Threaded>
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    F: Body,
 {
-    macro_rules! pick {
-        ($f:ident, $b:ident ; [$($body:expr),* $(,)?]) => {{
-            let mut i = 0u8;
-            $(
-                if $b == i {
-                    return Some(tail_instance($f, $body));
-                }
-                i += 1;
-            )*
-            let _ = i;
-            None
-        }};
-    }
-    with_tails!(pick!(f, b))
+    with_tails!(at_position!(b, tail_instance(f)))
 }
 
-fn tail_instance<F, G>(_: F, _: G) -> Threaded
+fn tail_instance<F, G>(_: F, _: G) -> Option<Threaded>
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
-    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    F: Body,
+    G: Body,
 {
-    tail::<F, G>
+    Some(tail::<F, G>)
 }
 
 /// Run the uop at `p` with the body `F`, then the block's last uop, right
 /// after it, with the block end `G`, and leave the block where `G` goes.
 fn tail<F, G>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
-    G: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    F: Body,
+    G: Body,
 {
     // SAFETY: `p` points at a live uop of a block (see `Threaded`).
     if conjure::<F>()(c, m, unsafe { &*p }).is_none() {
@@ -474,30 +455,21 @@ pub(crate) fn lead(u: &Uop, plain: &Plain, kind: Run, n: usize) -> Option<Thread
         return None;
     }
     let t = plain.body;
-    macro_rules! find {
-        ($t:ident ; [$($body:expr),* $(,)?]) => {{
-            $(
-                if $t == type_of(&$body) {
-                    return Some(lead_of($body, kind, n));
-                }
-            )*
-            None
-        }};
-    }
-    with_leads!(find!(t))
+    let at = with_leads!(position!(t))?;
+    with_leads!(at_position!(at, lead_of(kind, n)))
 }
 
 /// The instance of [`lead_run`] for the body `f`, `kind` and `n`.
-fn lead_of<F>(_: F, kind: Run, n: usize) -> Threaded
+fn lead_of<F>(kind: Run, n: usize, _: F) -> Option<Threaded>
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy + 'static,
+    F: Body,
 {
     const POP_RET: u8 = 0;
     const CALL_PUSH: u8 = 1;
     macro_rules! of_n {
         ($k:ident) => {
             match n {
-                1 => lead_run::<F, $k, 1>,
+                1 => lead_run::<F, $k, 1> as Threaded,
                 2 => lead_run::<F, $k, 2>,
                 3 => lead_run::<F, $k, 3>,
                 4 => lead_run::<F, $k, 4>,
@@ -506,10 +478,10 @@ where
             }
         };
     }
-    match kind {
+    Some(match kind {
         Run::PopRet => of_n!(POP_RET),
         Run::CallPush => of_n!(CALL_PUSH),
-    }
+    })
 }
 
 /// Run the uop at `p` with the body `F`, then the run handler of kind `K`
@@ -517,7 +489,7 @@ where
 /// uops after it, called directly rather than dispatched.
 fn lead_run<F, const K: u8, const N: usize>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit
 where
-    F: Fn(&mut Cpu, &mut Memory, &Uop) -> Option<u64> + Copy,
+    F: Body,
 {
     // SAFETY: `p` points at a live uop of a block (see `Threaded`).
     if conjure::<F>()(c, m, unsafe { &*p }).is_none() {
