@@ -293,11 +293,12 @@ where
 }
 
 /// Install duos on a block's uops (`uops`, with `insns` and `plain`
-/// parallel to them),
-/// after every other pass: left to right, each uop that still runs a listed
-/// body, with the next one also running one, and not run as part of the
-/// handler before it, takes the pair; the block's last two uops are left
-/// alone (a duo goes on with a third uop).
+/// parallel to them), after every other pass: left to right, each uop that
+/// still runs a listed body, with the next one also running one, and not
+/// run as part of the handler before it, takes the pair (two packed
+/// floating-point operations too, `sse::lane_duo`). A duo goes on with a
+/// third uop, so the uop before the block's last takes a tail instead
+/// ([`with_tails!`]) when the block ends in a listed block end.
 pub(crate) fn duos(insns: &[Insn], uops: &mut [Uop], plain: &[Plain]) {
     let mut k = 0;
     while k + 1 < uops.len() {
