@@ -297,8 +297,8 @@ fn hot_loop(
         // Side exits are frequent (every loop exit, every forward branch
         // against the static guess). The block after one is entered from
         // a call of its own, so the host's branch predictor learns the
-        // targets of side exits apart from those of block ends (one
-        // indirect call for both mispredicted more).
+        // targets of side exits apart from those of block ends (measured:
+        // interp 66.9 -> 64.2 ms, bigint 10.25 -> 9.92 ms, docs/RUNTIME.md).
         while let Exit::Leave(p) = exit {
             // SAFETY: `p` is the uop that left, inside the block.
             let u = unsafe { &*p };
