@@ -487,29 +487,16 @@ impl CodeCache {
                 u.run = run;
                 // The uop before a call-and-pushes or a pops-and-ret run
                 // joins it when it is one of the common set-ups
-                // (`exec::fast::duo::lead`), unless a handler before it
-                // already runs it.
+                // (`exec::fast::duo::lead`).
                 let kind = match op {
                     Op::Push if after_call => Some(Run::CallPush),
                     Op::Pop if before_ret => Some(Run::PopRet),
                     _ => None,
                 };
-                let alone = |i: usize| {
-                    i == start
-                        || self
-                            .uops
-                            .get(i - 1)
-                            .zip(plain.get(i - 1 - start))
-                            .is_some_and(|(u, p)| p.runs(u))
-                };
-                if let (Some(kind), true) = (kind, at > start && alone(at - 1)) {
-                    let i = at - 1;
-                    let led = self.uops.get(i).zip(plain.get(i - start));
-                    if let Some(run) = led.and_then(|(u, p)| lead(u, p, kind, n)) {
-                        if let Some(u) = self.uops.get_mut(i) {
-                            u.run = run;
-                        }
-                    }
+                if let (Some(kind), true, Some(uops)) =
+                    (kind, at > start, self.uops.get_mut(start..end))
+                {
+                    lead(uops, &plain, at - 1 - start, kind, n);
                 }
             }
             k += n;

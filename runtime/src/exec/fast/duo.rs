@@ -447,17 +447,24 @@ pub(crate) enum Run {
     CallPush,
 }
 
-/// The handler running the uop `u` (as `plain` records it) and then the
-/// run of `n` (1 to 6) stack operations of `kind` that follows it: one
-/// dispatch for both, installed on `u`. `None` when `u`'s body is not one
-/// of [`with_leads!`] or it no longer runs it alone.
-pub(crate) fn lead(u: &Uop, plain: &Plain, kind: Run, n: usize) -> Option<Threaded> {
-    if !plain.runs(u) || !(1..=6).contains(&n) {
-        return None;
+/// Join the uop `i` of a block (`uops`, with `plain` parallel to them) to
+/// the run of `n` (1 to 6) stack operations of `kind` right after it: one
+/// dispatch for both, installed on uop `i`. Nothing changes when its body
+/// is not one of [`with_leads!`], it no longer runs it alone, or the
+/// handler before it also runs it.
+pub(crate) fn lead(uops: &mut [Uop], plain: &[Plain], i: usize, kind: Run, n: usize) {
+    let covered = i > 0 && !runs_alone(uops, plain, i - 1);
+    if covered || !runs_alone(uops, plain, i) || !(1..=6).contains(&n) {
+        return;
     }
-    let t = plain.body;
-    let at = with_leads!(position!(t))?;
-    with_leads!(at_position!(at, lead_of(kind, n)))
+    let Some(t) = plain.get(i).map(|p| p.body) else {
+        return;
+    };
+    let run =
+        with_leads!(position!(t)).and_then(|at| with_leads!(at_position!(at, lead_of(kind, n))));
+    if let (Some(run), Some(u)) = (run, uops.get_mut(i)) {
+        u.run = run;
+    }
 }
 
 /// The instance of [`lead_run`] for the body `f`, `kind` and `n`.
@@ -593,13 +600,7 @@ mod tests {
         let nop = decode(&[0x90], 0x1008)?;
         let run = sse::lane_duo(&mulpd, &addpd).ok_or("no lane duo")?;
         assert!(sse::lane_duo(&mulpd, &nop).is_none());
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::exec::fast::xorshift(0x2545_f491_4f6c_dd1d);
         for case in 0..2000 {
             let mut lane = |nan: bool| {
                 if nan {

@@ -160,15 +160,20 @@ fn pick(a: Access, check: bool) -> Handler {
     }
 }
 
+/// For the run's checker (`CHECK`): check the run's range (`u.imm`) from
+/// `rsp` and set the frame; `None` (nothing changed) when it does not fit.
+#[inline(always)]
+fn checked<const CHECK: bool>(c: &Cpu, m: &mut Memory, u: &Uop) -> Option<()> {
+    (!CHECK || m.set_frame(c.gpr[RSP as usize], u.imm)).then_some(())
+}
+
 /// `mov r, [rsp + disp]` (a 32-bit load zero-extends, as the CPU does).
 pub(super) fn load<const S: u8, const CHECK: bool>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    if CHECK && !m.set_frame(c.gpr[RSP as usize], u.imm) {
-        return None;
-    }
+    checked::<CHECK>(c, m, u)?;
     // SAFETY: this uop is the checker, which just set the frame, or a later
     // access of its run, which the checker (or `interp::resume` for it) set
     // the frame for, with `rsp` unchanged since (see the module docs); the
@@ -184,9 +189,7 @@ pub(super) fn store<const S: u8, const CHECK: bool>(
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    if CHECK && !m.set_frame(c.gpr[RSP as usize], u.imm) {
-        return None;
-    }
+    checked::<CHECK>(c, m, u)?;
     let v = c.gpr[u.r0 as usize];
     // SAFETY: as in `load`; the checked range is writable.
     unsafe { m.frame_store(u.disp, S, v) };

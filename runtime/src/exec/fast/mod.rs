@@ -457,6 +457,18 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     })
 }
 
+/// A xorshift generator of test values from `seed` (the handler modules'
+/// unit tests).
+#[cfg(test)]
+pub(crate) fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
 /// Operation size of a handler instance: `S` when it was specialised for a
 /// size (4 or 8, the common ones: constant masks, no size branches), else
 /// the run-time size in the uop.

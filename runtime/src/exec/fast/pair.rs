@@ -567,23 +567,13 @@ fn copy<const S: u8>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::fast::translate_within;
+    use crate::exec::fast::{translate_within, xorshift};
     use echovm_decoder::decode;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     fn insn(bytes: &[u8]) -> Result<Insn, Box<dyn std::error::Error>> {
         Ok(decode(bytes, 0x1000)?)
-    }
-
-    /// A xorshift generator of test values from `seed`.
-    fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
-        move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        }
     }
 
     /// A read-write heap region at 0x7000_0000 holding `data`, with the
