@@ -10,8 +10,8 @@ use crate::exec::fast::Place;
 use crate::exec::fast::{
     call_push_run, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after, live_in,
     live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run,
-    translate_flags_dead_plain, translate_plain, translate_side, translate_within_plain, Plain,
-    Run, Uop, ALL_FLAGS,
+    trace_header, translate_flags_dead_plain, translate_plain, translate_side,
+    translate_within_plain, Plain, Run, Uop, ALL_FLAGS,
 };
 use crate::fault::Fault;
 use crate::memory::Memory;
@@ -21,6 +21,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Most instructions in one block; bounds decode work for straight-line code.
 pub const MAX_BLOCK: usize = 128;
+
+/// Most instructions in a side exit's trace (`CodeCache::add_trace`): the
+/// short blocks worth copying into every superblock that leaves to them.
+pub const MAX_TRACE: usize = 8;
 
 /// A multiplicative hasher for `u64` keys: block addresses are already well
 /// spread, and the map is only ever looked up (never iterated), so iteration
@@ -42,13 +46,19 @@ impl Hasher for AddrHasher {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Block {
     /// Index of the first instruction in [`CodeCache::insns`].
     pub first: u32,
     pub count: u32,
     /// Sum of the instruction costs.
     pub cost: u64,
+    /// The gas left needed to precharge the block: its cost, or more when a
+    /// side exit's trace (`exec::fast::Uop::TRACE`) costs more than the
+    /// exit refunds. Precharging only blocks the meter can pay for along
+    /// every path keeps out-of-gas at the instruction per-instruction
+    /// charging stops at; a block that needs more runs on the careful path.
+    pub need: u64,
 }
 
 /// Decoded blocks of one program under one schedule.
@@ -66,18 +76,25 @@ pub struct CodeCache {
     /// one probe and one compare, and entering the block needs no index
     /// arithmetic or bounds check.
     recent: Box<[Recent; RECENT]>,
+    /// The block of each front-cache entry, by the same slot.
+    recent_blocks: Box<[Block; RECENT]>,
     /// `uops.as_ptr()` when the front cache's pointers were last made:
     /// growing `uops` may move it, and then every pointer is remade.
     uops_at: *const Uop,
 }
 
-/// A front-cache entry: the block starting at `addr`. Empty entries have an
-/// address no block can start at (non-canonical, never fetchable).
+/// A front-cache entry: the block starting at `addr`, with what entering
+/// it needs (32 bytes: the rest of the block is in
+/// `CodeCache::recent_blocks`, for declines and the careful path). Empty
+/// entries have an address no block can start at (non-canonical, never
+/// fetchable).
 #[derive(Clone, Copy)]
 pub struct Recent {
     addr: u64,
-    /// The block (for the careful path and declines).
-    pub block: Block,
+    /// [`Block::need`].
+    pub need: u64,
+    /// [`Block::cost`].
+    pub cost: u64,
     /// `uops.as_ptr() + block.first`: the block's first uop, with the whole
     /// vector's provenance (the threaded handlers step through the block).
     /// Valid while the cache is not mutated; `CodeCache::lookup_slow`, the
@@ -87,11 +104,8 @@ pub struct Recent {
 
 const EMPTY: Recent = Recent {
     addr: u64::MAX,
-    block: Block {
-        first: 0,
-        count: 0,
-        cost: 0,
-    },
+    need: 0,
+    cost: 0,
     entry: std::ptr::null(),
 };
 
@@ -104,6 +118,7 @@ impl Default for CodeCache {
             blocks: Vec::new(),
             map: HashMap::default(),
             recent: front_cache(),
+            recent_blocks: front_cache(),
             uops_at: std::ptr::null(),
         }
     }
@@ -114,8 +129,8 @@ const RECENT: usize = 1024;
 /// An empty front cache, built on the heap: `Box::new([EMPTY; RECENT])`
 /// would first build its 32 KiB on the stack of whatever creates a cache —
 /// the nested-call path, once per call depth.
-fn front_cache() -> Box<[Recent; RECENT]> {
-    let v: Box<[Recent]> = vec![EMPTY; RECENT].into_boxed_slice();
+fn front_cache<T: Copy + Default>() -> Box<[T; RECENT]> {
+    let v: Box<[T]> = vec![T::default(); RECENT].into_boxed_slice();
     // `v` has exactly RECENT entries, so the conversion cannot fail; the
     // fallback only keeps this free of a panic path.
     v.try_into().unwrap_or_else(|_| front_cache_on_stack())
@@ -125,8 +140,14 @@ fn front_cache() -> Box<[Recent; RECENT]> {
 /// stack temporary is not part of any caller's frame.
 #[cold]
 #[inline(never)]
-fn front_cache_on_stack() -> Box<[Recent; RECENT]> {
-    Box::new([EMPTY; RECENT])
+fn front_cache_on_stack<T: Copy + Default>() -> Box<[T; RECENT]> {
+    Box::new([T::default(); RECENT])
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        EMPTY
+    }
 }
 
 #[inline(always)]
@@ -183,7 +204,13 @@ impl CodeCache {
     /// direct-mapped front cache; the interpreter's per-block fast path).
     #[inline(always)]
     pub fn lookup(&self, addr: u64) -> Option<Block> {
-        self.probe(addr).map(|r| r.block)
+        self.probe(addr).map(|r| self.block_of(r))
+    }
+
+    /// The block of a front-cache entry.
+    #[inline]
+    pub fn block_of(&self, r: &Recent) -> Block {
+        self.recent_blocks[slot(r.addr)]
     }
 
     /// The front-cache entry of the block starting at `addr`, if it was used
@@ -227,8 +254,10 @@ impl CodeCache {
         let base = self.uops.as_ptr();
         if base != self.uops_at {
             // `uops` moved while growing: remake every entry's pointer.
-            for r in self.recent.iter_mut().filter(|r| r.addr != EMPTY.addr) {
-                r.entry = base.wrapping_add(r.block.first as usize);
+            for (r, b) in self.recent.iter_mut().zip(self.recent_blocks.iter()) {
+                if r.addr != EMPTY.addr {
+                    r.entry = base.wrapping_add(b.first as usize);
+                }
             }
             self.uops_at = base;
         }
@@ -236,9 +265,11 @@ impl CodeCache {
         debug_assert!((block.first as usize) < self.uops.len());
         self.recent[slot(addr)] = Recent {
             addr,
-            block,
+            need: block.need,
+            cost: block.cost,
             entry: base.wrapping_add(block.first as usize),
         };
+        self.recent_blocks[slot(addr)] = block;
         Ok(block)
     }
 
@@ -351,9 +382,35 @@ impl CodeCache {
                 after = after.saturating_add(c);
             }
         }
+        self.passes(mem, start, plain);
+        // Side exits to short blocks run them as their traces.
+        let mut need = total;
+        for k in start..start + count as usize {
+            if self.uops.get(k).is_some_and(|u| u.is_side()) {
+                if let Some(n) = self.add_trace(mem, k, total, cost) {
+                    need = need.max(n);
+                }
+            }
+        }
+        let b = Block {
+            first,
+            count,
+            cost: total,
+            need,
+        };
+        self.map.insert(addr, self.blocks.len() as u32);
+        self.blocks.push(b);
+        Ok(b)
+    }
+
+    /// The fusions and specialisations of the uops `start..` (the last of
+    /// the cache): one block, or one trace, whose uops are all translated
+    /// and whose last uop is in its last-of-block form. `plain` is what
+    /// translation installed on each of them.
+    fn passes(&mut self, mem: &Memory, start: usize, mut plain: Vec<Plain>) {
         // The flags the block's successors may read (`exec::fast::noflags`).
         let live_end = match (self.insns.last(), self.uops.last()) {
-            (Some(last), Some(u)) if count > 0 => live_out(mem, last, u.next),
+            (Some(last), Some(u)) if self.insns.len() > start => live_out(mem, last, u.next),
             _ => ALL_FLAGS,
         };
         // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler
@@ -509,13 +566,94 @@ impl CodeCache {
         {
             duos(insns, uops, &plain);
         }
-        let b = Block {
-            first,
-            count,
-            cost: total,
-        };
-        self.map.insert(addr, self.blocks.len() as u32);
-        self.blocks.push(b);
-        Ok(b)
+    }
+
+    /// Give the side exit at uop `k` of the block just decoded (whose cost
+    /// is `total`) a trace: a copy of the block at the exit's target when
+    /// that block is short, has no interrupt or string repetition, and ends
+    /// in an indirect control transfer (`ret`, `jmp`/`call` through a
+    /// register or memory). Returns the gas the block then needs on the
+    /// path through the trace (`Block::need`), or `None` when the exit
+    /// keeps leaving through the block loop.
+    ///
+    /// Why: a side exit ends its block, and the block after it is another
+    /// trip through the block loop (a front-cache probe, a gas check and an
+    /// indirect call). A recursion's leaf (`fib`'s `n < 2` path: six
+    /// instructions ending in `ret`) pays that trip on every call.
+    fn add_trace(
+        &mut self,
+        mem: &Memory,
+        k: usize,
+        total: u64,
+        cost: &dyn Fn(&Insn) -> u64,
+    ) -> Option<u64> {
+        let side = *self.uops.get(k)?;
+        let start = side.side_target();
+        let mut insns: Vec<Insn> = Vec::new();
+        let mut pc = start;
+        loop {
+            let insn = decode(mem.fetch(pc, 32).ok()?, pc).ok()?;
+            let rep = insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
+                != 0
+                && insn.op.is_string();
+            if rep || matches!(insn.op, Op::Int | Op::Int1 | Op::Int3 | Op::Ud2) {
+                return None;
+            }
+            insns.push(insn);
+            pc = pc.wrapping_add(insn.len as u64);
+            if ends_block(insn.op) {
+                // Only an indirect end saves a trip: the block at the target
+                // of a side exit would have gone on through a direct jump or
+                // call (a superblock) and along a conditional branch's usual
+                // path, and so ends where the trace would.
+                let indirect = match insn.op {
+                    Op::Ret => true,
+                    Op::Jmp | Op::Call => !matches!(insn.ops[0], Operand::Imm { .. }),
+                    _ => false,
+                };
+                if !indirect {
+                    return None;
+                }
+                break;
+            }
+            if insns.len() >= MAX_TRACE {
+                return None;
+            }
+        }
+        let costs: Vec<u64> = insns.iter().map(cost).collect();
+        let trace_cost = costs.iter().try_fold(0u64, |a, &c| a.checked_add(c))?;
+        // The exit refunds `side.disp`, the cost of the block after it.
+        let need = total.checked_sub(side.disp)?.checked_add(trace_cost)?;
+        let header = self.uops.len();
+        let offset = u8::try_from(header - k).ok()?;
+        let header_insn = *self.insns.get(k)?;
+        self.insns.push(header_insn);
+        self.costs.push(0);
+        self.uops.push(trace_header(
+            start,
+            insns.len(),
+            side.disp.wrapping_sub(trace_cost),
+        ));
+        let first = self.uops.len();
+        let mut plain = Vec::with_capacity(insns.len());
+        let mut pc = start;
+        for (i, (insn, c)) in insns.iter().zip(costs).enumerate() {
+            let next = pc.wrapping_add(insn.len as u64);
+            let (u, p) = if i + 1 == insns.len() {
+                translate_plain(insn, next)
+            } else {
+                translate_within_plain(insn, next)
+            };
+            self.insns.push(*insn);
+            self.uops.push(u);
+            self.costs.push(c);
+            plain.push(p);
+            pc = next;
+        }
+        self.passes(mem, first, plain);
+        if let Some(u) = self.uops.get_mut(k) {
+            u.size2 = offset;
+        }
+        Some(need)
     }
 }

@@ -33,6 +33,12 @@ pub struct Cpu {
     pub mxcsr: u32,
     pub fs_base: u64,
     pub gs_base: u64,
+    /// The gas left while blocks run threaded (`interp::hot_loop`). Not
+    /// architectural: it lives here because the threaded handlers get only
+    /// the CPU and memory, and a side exit that runs its trace charges the
+    /// trace itself (`exec::fast::control::side_exit`). Outside threaded
+    /// runs the interpreter's own figures are the meter.
+    pub meter: u64,
 }
 
 impl Default for Cpu {
@@ -45,6 +51,7 @@ impl Default for Cpu {
             mxcsr: MXCSR_DEFAULT,
             fs_base: 0,
             gs_base: 0,
+            meter: 0,
         }
     }
 }

@@ -176,7 +176,7 @@ impl<'a> Vm<'a> {
                     self.gas_left()
                 );
             }
-            let precharged = !self.per_instruction_gas && block.cost <= self.gas_left();
+            let precharged = !self.per_instruction_gas && block.need <= self.gas_left();
             if precharged {
                 self.gas_used += block.cost;
             }
@@ -206,7 +206,6 @@ impl<'a> Vm<'a> {
     /// was charged up front (then a fault refunds what never ran).
     fn block_exit(&mut self, exit: BlockExit, block: Block, precharged: bool) -> Option<Outcome> {
         let first = block.first as usize;
-        let end = first + block.count as usize;
         match exit {
             BlockExit::Done(next) => self.cpu.rip = next,
             BlockExit::Interrupt {
@@ -233,12 +232,7 @@ impl<'a> Vm<'a> {
             }
             BlockExit::Fault { fault, k, pc } => {
                 if precharged {
-                    let unused: u64 = self
-                        .cache
-                        .costs
-                        .get(first + k + 1..end)
-                        .map_or(0, |c| c.iter().sum());
-                    self.gas_used -= unused;
+                    self.gas_used -= unused(self.cache, block, k);
                 }
                 self.cpu.rip = pc;
                 let insn = self.cache.insns.get(first + k).copied();
@@ -248,6 +242,23 @@ impl<'a> Vm<'a> {
         }
         None
     }
+}
+
+/// What a precharged block refunds when its instruction `k` (an index into
+/// the cache's vectors from the block's first) faults: the cost of the
+/// instructions after it on its path (in a side exit's trace, the rest of
+/// the trace: entering it charged the whole trace and refunded the rest of
+/// the main path).
+fn unused(cache: &CodeCache, block: Block, k: usize) -> u64 {
+    let first = block.first as usize;
+    let end = match span_of(cache, block, 0, first + k) {
+        Some(span) => span.first + span.uops.len(),
+        None => first + block.count as usize,
+    };
+    cache
+        .costs
+        .get(first + k + 1..end)
+        .map_or(0, |c| c.iter().sum())
 }
 
 /// Run cached, affordable blocks back to back from `cpu.rip`, charging each
@@ -263,9 +274,10 @@ fn hot_loop(
     gas: &mut Gas,
 ) -> Option<(BlockExit, Block)> {
     let mut rip = cpu.rip;
-    // The meter lives in a register here, as the gas left; `gas` is written
-    // back on every exit.
-    let mut left = gas.limit - gas.used;
+    // The meter is `cpu.meter` here, the gas left, where a side exit that
+    // runs its trace charges it (`exec::fast::control::side_exit`); `gas`
+    // is written back on every exit.
+    cpu.meter = gas.limit - gas.used;
     // Enter the block at `rip`: its exit, and its front-cache entry. No
     // block starts at address 0 (page 0 is never mapped, so nothing there
     // decodes into the cache), so the end of the call always misses here
@@ -275,14 +287,14 @@ fn hot_loop(
     macro_rules! enter {
         ($call:expr) => {{
             let recent = match cache.probe(rip) {
-                Some(r) if r.block.cost <= left => r,
+                Some(r) if r.need <= cpu.meter => r,
                 _ => {
                     cpu.rip = rip;
-                    gas.used = gas.limit - left;
+                    gas.used = gas.limit - cpu.meter;
                     return None;
                 }
             };
-            left -= recent.block.cost;
+            cpu.meter -= recent.cost;
             let entry = recent.entry;
             // SAFETY: a front-cache entry points at its block's first uop,
             // with the whole `uops` vector's provenance, and `cache` is
@@ -294,29 +306,34 @@ fn hot_loop(
     }
     loop {
         let (mut exit, mut recent) = enter!(|run: Threaded, c, m, p| run(c, m, p));
-        // Side exits are frequent (every loop exit, every forward branch
-        // against the static guess). The block after one is entered from
-        // a call of its own, so the host's branch predictor learns the
-        // targets of side exits apart from those of block ends (measured:
-        // interp 66.9 -> 64.2 ms, bigint 10.25 -> 9.92 ms, docs/RUNTIME.md).
-        while let Exit::Leave(p) = exit {
-            // SAFETY: `p` is the uop that left, inside the block.
-            let u = unsafe { &*p };
-            left += u.disp;
-            rip = u.side_target();
-            (exit, recent) = enter!(enter_after_side_exit);
-        }
-        // Falling through or branching is the common exit; the others go
-        // out of line, so this stays one compare (a `match` here became a
-        // jump table: one more indirect jump per block).
-        if let Exit::Next(next) = exit {
-            rip = next;
-            continue;
-        }
-        // The meter stays a value (a reference would keep it in memory).
-        match other_exit(cpu, mem, cache, recent, rip, exit, left, gas) {
-            Ok((next, now_left)) => (rip, left) = (next, now_left),
-            Err(e) => return Some(e),
+        loop {
+            // Falling through or branching is the common exit, tested
+            // first; the others go out of line, so this stays one compare
+            // (a `match` here became a jump table: one more indirect jump
+            // per block).
+            if let Exit::Next(next) = exit {
+                rip = next;
+                break;
+            }
+            // Side exits are frequent (every loop exit, every forward
+            // branch against the static guess). The block after one is
+            // entered from a call of its own, so the host's branch
+            // predictor learns the targets of side exits apart from those
+            // of block ends (measured: interp 66.9 -> 64.2 ms, bigint
+            // 10.25 -> 9.92 ms, docs/RUNTIME.md).
+            if let Exit::Leave(p) = exit {
+                // SAFETY: `p` is the uop that left, inside the block.
+                let u = unsafe { &*p };
+                cpu.meter += u.disp;
+                rip = u.side_target();
+                (exit, recent) = enter!(enter_after_side_exit);
+                continue;
+            }
+            match other_exit(cpu, mem, cache, recent, rip, exit, gas) {
+                Ok(next) => rip = next,
+                Err(e) => return Some(e),
+            }
+            break;
         }
     }
 }
@@ -332,11 +349,9 @@ fn enter_after_side_exit(run: Threaded, c: &mut Cpu, m: &mut Memory, p: *const U
 
 /// A block of the hot loop ended other than by falling through, branching
 /// or a side exit: an interrupt, or a declined uop (resumed on the general
-/// path). `Ok` = continue at this address with this
-/// much gas left.
+/// path). `Ok` = continue at this address, with `cpu.meter` the gas left.
 #[cold]
 #[inline(never)]
-#[allow(clippy::too_many_arguments)]
 fn other_exit(
     cpu: &mut Cpu,
     mem: &mut Memory,
@@ -344,31 +359,43 @@ fn other_exit(
     recent: &Recent,
     rip: u64,
     exit: Exit,
-    left: u64,
     gas: &mut Gas,
-) -> Result<(u64, u64), (BlockExit, Block)> {
+) -> Result<u64, (BlockExit, Block)> {
     match exit {
-        Exit::Next(next) => Ok((next, left)),
+        Exit::Next(next) => Ok(next),
         Exit::Leave(p) => {
             // SAFETY: `p` is the uop that left, inside the block.
             let u = unsafe { &*p };
-            Ok((u.side_target(), left + u.disp))
+            cpu.meter += u.disp;
+            Ok(u.side_target())
         }
         Exit::Interrupt(p) => {
-            gas.used = gas.limit - left;
-            Err((interrupt_exit(p, recent.entry), recent.block))
+            gas.used = gas.limit - cpu.meter;
+            Err((interrupt_exit(p, recent.entry), cache.block_of(recent)))
         }
         Exit::Decline(p) => {
-            let block = recent.block;
-            gas.used = gas.limit - left;
+            let block = cache.block_of(recent);
+            gas.used = gas.limit - cpu.meter;
             let r = resume(cpu, mem, cache, block, rip, p, gas);
-            let left = gas.limit - gas.used;
+            cpu.meter = gas.limit - gas.used;
             match r {
-                Ok(next) | Err(BlockExit::Done(next)) => Ok((next, left)),
+                Ok(next) | Err(BlockExit::Done(next)) => Ok(next),
                 Err(exit) => Err((exit, block)),
             }
         }
     }
+}
+
+/// Run the threaded uops from `p` with `gas` as the meter (`Cpu::meter`
+/// while they run: a side exit's trace charges itself there).
+#[inline(always)]
+fn threaded(cpu: &mut Cpu, mem: &mut Memory, p: *const Uop, gas: &mut Gas) -> Exit {
+    cpu.meter = gas.limit - gas.used;
+    // SAFETY: the callers pass a live uop of a block of the cache, with
+    // the provenance of the whole `uops` vector (see `Threaded`).
+    let exit = (unsafe { &*p }.run)(cpu, mem, p);
+    gas.used = gas.limit - cpu.meter;
+    exit
 }
 
 /// Run a precharged block: its uops threaded (`exec::fast`), one call for
@@ -383,15 +410,52 @@ fn run_threaded(
 ) -> Result<u64, BlockExit> {
     let first = block.first as usize;
     let base = cache.uops.as_ptr();
-    let Some(u) = cache.uops.get(first) else {
+    if cache.uops.get(first).is_none() {
         return Err(out_of_step(rip));
-    };
-    match (u.run)(cpu, mem, base.wrapping_add(first)) {
+    }
+    match threaded(cpu, mem, base.wrapping_add(first), gas) {
         Exit::Next(next) => Ok(next),
         Exit::Leave(p) => Ok(leave(p, gas)),
         Exit::Interrupt(p) => Err(interrupt_exit(p, base.wrapping_add(first))),
         Exit::Decline(p) => resume(cpu, mem, cache, block, rip, p, gas),
     }
+}
+
+/// The uops a declined uop belongs to: its block's main path, or one of
+/// the block's side-exit traces (`Uop::TRACE`), which the cache places
+/// after the main path's uops, each behind its header.
+struct Span<'c> {
+    /// Index of the span's first uop in the cache's vectors.
+    first: usize,
+    uops: &'c [Uop],
+    /// Address of the span's first instruction.
+    start: u64,
+}
+
+/// The span of `block` (starting at `rip`) that holds the uop with index
+/// `g` of the cache's vectors.
+fn span_of(cache: &CodeCache, block: Block, rip: u64, g: usize) -> Option<Span<'_>> {
+    let first = block.first as usize;
+    let main = first + block.count as usize;
+    if g < main {
+        return Some(Span {
+            first,
+            uops: cache.uops.get(first..main)?,
+            start: rip,
+        });
+    }
+    // A trace holds at most `MAX_TRACE` uops after its header.
+    let h = (main..=g)
+        .rev()
+        .take(crate::cache::MAX_TRACE + 1)
+        .find(|&i| cache.uops.get(i).is_some_and(|u| u.kind & Uop::TRACE != 0))?;
+    let header = cache.uops.get(h)?;
+    let len = usize::try_from(header.imm).ok()?;
+    Some(Span {
+        first: h + 1,
+        uops: cache.uops.get(h + 1..h + 1 + len)?,
+        start: header.next,
+    })
 }
 
 /// The block starting with the uop `first` reached `int n` at the uop `p`.
@@ -454,19 +518,21 @@ fn resume(
     gas: &mut Gas,
 ) -> Result<u64, BlockExit> {
     let first = block.first as usize;
-    let Some(uops) = cache.uops.get(first..first + block.count as usize) else {
-        return Err(out_of_step(rip));
-    };
     let base = cache.uops.as_ptr();
     let mut general_only = false;
     loop {
-        let k = (p as usize).wrapping_sub(uops.as_ptr() as usize) / std::mem::size_of::<Uop>();
-        let pc = address_of(uops, k, rip);
-        let (Some(insn), Some(u)) = (cache.insns.get(first + k), uops.get(k)) else {
+        let g = (p as usize).wrapping_sub(base as usize) / std::mem::size_of::<Uop>();
+        let Some(span) = span_of(cache, block, rip, g) else {
+            return Err(out_of_step(rip));
+        };
+        let uops = span.uops;
+        let k = g.wrapping_sub(span.first);
+        let pc = address_of(uops, k, span.start);
+        let (Some(insn), Some(u)) = (cache.insns.get(g), uops.get(k)) else {
             return Err(out_of_step(pc));
         };
         let last = k + 1 >= uops.len();
-        match after_general(u, last, general(cpu, mem, insn, k, pc, u.next, gas)) {
+        match after_general(u, last, general(cpu, mem, insn, g - first, pc, u.next, gas)) {
             Ok(()) => {}
             // A side exit: the rest of the precharged block did not run.
             Err(BlockExit::Done(t)) if u.is_side() && !last => {
@@ -478,10 +544,10 @@ fn resume(
         if last {
             return Ok(u.next);
         }
-        let n = base.wrapping_add(first + k + 1);
+        let n = base.wrapping_add(g + 1);
         // A stack frame's checker (`exec::fast::frame`) ran on the general
         // path: set its frame now for the accesses after it, or, if its
-        // range does not fit in one window, run the rest of the block on
+        // range does not fit in one window, run the rest of the span on
         // the general path too (they would use the frame unchecked).
         if u.kind & Uop::FRAME_CHECK != 0 && !mem.set_frame_slow(cpu.gpr[reg::RSP as usize], u.imm)
         {
@@ -491,11 +557,11 @@ fn resume(
             p = n;
             continue;
         }
-        // SAFETY: `n` points at uop k + 1 of the block (`last` is false).
-        match (unsafe { &*n }.run)(cpu, mem, n) {
+        // `n` is uop k + 1 of the span (`last` is false).
+        match threaded(cpu, mem, n, gas) {
             Exit::Next(next) => return Ok(next),
             Exit::Leave(q) => return Ok(leave(q, gas)),
-            Exit::Interrupt(q) => return Err(interrupt_exit(q, uops.as_ptr())),
+            Exit::Interrupt(q) => return Err(interrupt_exit(q, base.wrapping_add(first))),
             Exit::Decline(q) => p = q,
         }
     }

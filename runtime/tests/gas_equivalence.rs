@@ -64,7 +64,7 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
     let a = REGS[r.below(4) as usize];
     let b = REGS[r.below(4) as usize];
     // rep stosb clobbers rcx, the loop counter: not inside loop bodies.
-    let pick = match r.below(24) {
+    let pick = match r.below(25) {
         8 if in_loop => 1,
         k => k,
     };
@@ -326,6 +326,44 @@ fn straight(r: &mut Rng, code: &mut Vec<u8>, in_loop: bool) {
             ]);
             code.extend([0xe8, 0, 0, 0, 0, 0x41, 0x5b, 0x49, 0x83, 0xc3, 11]);
             code.extend([0x41, 0xff, 0xe3, 0x0f, 0x0b]);
+        }
+        // A side exit to a short block ending in `ret`, which runs as the
+        // exit's trace (`CodeCache::add_trace`): call f; jmp over f and the
+        // leaf; f: cmp a, b; jae leaf (a forward branch, so the block goes
+        // on at the add and leaves when it is taken); add a, b; ret;
+        // leaf: up to three of sub a, b / xor edx, edx; div rsi (faults
+        // when rsi is 0) / a load from the code (declines: not in the data
+        // window) / push a; pop b; then ret. The trace's cost, more or less
+        // than the exit refunds, meets every gas limit.
+        24 => {
+            let mut leaf = Vec::new();
+            for _ in 0..r.below(4) {
+                match r.below(4) {
+                    0 => leaf.extend([0x48, 0x29, 0xc0 | b << 3 | a]),
+                    1 => leaf.extend([0x31, 0xd2, 0x48, 0xf7, 0xf6]),
+                    2 => {
+                        leaf.extend([0x49, 0xbb]);
+                        leaf.extend(0x40_1000u64.to_le_bytes());
+                        leaf.extend([0x45, 0x8b, 0x13]);
+                    }
+                    _ => leaf.extend([0x50 | a, 0x58 | b]),
+                }
+            }
+            leaf.push(0xc3);
+            let f = [
+                0x48,
+                0x39,
+                0xc0 | b << 3 | a,
+                0x73,
+                4,
+                0x48,
+                0x01,
+                0xc0 | b << 3 | a,
+                0xc3,
+            ];
+            code.extend([0xe8, 2, 0, 0, 0, 0xeb, (f.len() + leaf.len()) as u8]);
+            code.extend(f);
+            code.extend(leaf);
         }
         _ => code.extend([
             0x48,

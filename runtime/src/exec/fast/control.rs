@@ -51,7 +51,7 @@ pub fn side_jcc(cc: u8, taken: bool) -> Threaded {
 /// target), else leaves the block.
 fn side<const CC: u8, const TAKEN: bool>(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
     if c.flags.cond(CC) != TAKEN {
-        return Exit::Leave(p);
+        return side_exit(c, m, p);
     }
     // SAFETY: `side_jcc` entries are installed only on uops that are not the
     // last of their block (`CodeCache::decode_block` re-translates the last
@@ -60,6 +60,31 @@ fn side<const CC: u8, const TAKEN: bool>(c: &mut Cpu, m: &mut Memory, p: *const 
     let n = unsafe { p.add(1) };
     // SAFETY: as above, `n` points at a live uop.
     (unsafe { &*n }.run)(c, m, n)
+}
+
+/// The side exit at `p` leaves its block: into its trace if it has one
+/// (`Uop::TRACE`), which it charges (the meter was charged the block's
+/// main path: it gets the exit's refund less the trace's cost, which the
+/// block's `need` guarantees it can pay), else back to the block loop.
+#[inline(always)]
+pub(super) fn side_exit(c: &mut Cpu, m: &mut Memory, p: *const Uop) -> Exit {
+    // SAFETY: `p` is a live side-exit uop of a block (see `Threaded`).
+    let off = unsafe { &*p }.trace_offset();
+    if off == 0 {
+        return Exit::Leave(p);
+    }
+    // SAFETY: the cache sets a side exit's trace offset only when its trace
+    // header is that many uops after it in the same `uops` vector, followed
+    // by the trace's uops, the last in its last-of-block form
+    // (`CodeCache::add_trace`), all inside the allocation `p`'s provenance
+    // covers.
+    let h = unsafe { p.add(off) };
+    // SAFETY: as above.
+    c.meter = c.meter.wrapping_add(unsafe { &*h }.disp);
+    // SAFETY: as above: the trace's first uop.
+    let t = unsafe { h.add(1) };
+    // SAFETY: as above, `t` points at a live uop.
+    (unsafe { &*t }.run)(c, m, t)
 }
 
 /// Where a jmp or call goes.

@@ -146,7 +146,7 @@ fn cmp_jcc<
     }
     if taken != (AT == SIDE_TAKEN) {
         // The jcc's uop knows where its side exit goes and what it refunds.
-        return Exit::Leave(jp);
+        return super::control::side_exit(c, m, jp);
     }
     // SAFETY: a side-exit jcc is never the last uop of its block, so the uop
     // after it is in the same block too.

@@ -169,13 +169,14 @@ pub struct Uop {
     pub r1: Reg,
     /// Operation size in bytes.
     pub size: u8,
-    /// Source size of movzx/movsx.
+    /// Source size of movzx/movsx; for a side exit, the distance to its
+    /// trace's header ([`Uop::trace_offset`]).
     pub size2: u8,
     /// Memory operand: base and index registers and log2 of the scale.
     pub base: Reg,
     pub index: Reg,
     pub scale: u8,
-    /// [`Uop::FAST`] and [`Uop::LINKED`] bits.
+    /// [`Uop::FAST`], [`Uop::LINKED`], [`Uop::SIDE`], … bits.
     pub kind: u8,
 }
 
@@ -255,6 +256,16 @@ impl Uop {
     /// checked stack frame (the checker also has it); no other fusion may
     /// take its uop, which must run exactly where it stands.
     pub const FRAMED: u8 = 32;
+    /// `kind` bit: the header of a side exit's *trace*, a copy of the short
+    /// block at the exit's target translated right after the superblock
+    /// (`CodeCache::decode_block`), so that leaving runs it without a trip
+    /// through the block loop. The header itself never runs; `next` is the
+    /// trace's first address, `imm` its number of uops (they follow the
+    /// header), `disp` what entering it changes `Cpu::meter` by (wrapping:
+    /// the side exit's refund minus the trace's cost). A side exit with a
+    /// trace holds the distance to its header in `size2`
+    /// ([`Uop::trace_offset`]).
+    pub const TRACE: u8 = 64;
 
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
@@ -280,6 +291,13 @@ impl Uop {
         }
     }
 
+    /// For a [`Uop::SIDE`] branch: how many uops after it its trace's header
+    /// is ([`Uop::TRACE`]), 0 if it has none.
+    #[inline(always)]
+    pub fn trace_offset(&self) -> usize {
+        self.size2 as usize
+    }
+
     /// Where a [`Uop::SIDE`] branch leaves its block: the path the block
     /// does not follow.
     pub fn side_target(&self) -> u64 {
@@ -301,6 +319,26 @@ fn slow(_: &mut Cpu, _: &mut Memory, _: &Uop) -> Option<u64> {
 /// last uop of its block (a standalone uop: running it never runs another).
 pub fn translate(insn: &Insn, next: u64) -> Uop {
     build(insn, next, true).0
+}
+
+/// The header of a side exit's trace ([`Uop::TRACE`]): the trace starts at
+/// `start`, has `len` uops, and changes the meter by `delta` (wrapping).
+/// It never runs; if it did, it would decline.
+pub(crate) fn trace_header(start: u64, len: usize, delta: u64) -> Uop {
+    Uop {
+        run: handler(slow).last,
+        next: start,
+        imm: len as u64,
+        disp: delta,
+        r0: Reg::R0,
+        r1: Reg::R0,
+        size: 0,
+        size2: 0,
+        base: Reg::R0,
+        index: Reg::R0,
+        scale: 0,
+        kind: Uop::TRACE,
+    }
 }
 
 /// [`translate`], with what the duo pass (`duo`) needs to know of the uop.
