@@ -377,6 +377,8 @@ pub(crate) fn translate_side(insn: &Insn, next: u64, taken: bool) -> Option<Uop>
     let (mut u, _) = build(insn, next, false);
     u.imm = insn.imm;
     u.kind = Uop::FAST | Uop::SIDE | if taken { Uop::TAKEN } else { 0 };
+    // No trace until the cache gives it one (`Uop::trace_offset`).
+    u.size2 = 0;
     u.run = control::side_jcc(cc, taken);
     Some(u)
 }
