@@ -165,6 +165,14 @@ fn stack_op(insn: &Insn) -> Option<Op> {
     (plain && matches!(insn.op, Op::Push | Op::Pop)).then_some(insn.op)
 }
 
+/// A string instruction with a REP/REPNE prefix: charged per iteration, so
+/// it ends its block (nothing after it may be precharged before its
+/// iterations) and never joins a trace.
+fn rep_string(insn: &Insn) -> bool {
+    insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE) != 0
+        && insn.op.is_string()
+}
+
 /// True if the instruction ends a basic block.
 pub fn ends_block(op: Op) -> bool {
     op.condition()
@@ -310,10 +318,7 @@ impl CodeCache {
                     // charged as they run, so nothing after it may be precharged before
                     // them (out-of-gas must stop at the same instruction as per-instruction
                     // charging would).
-                    let rep = insn.prefixes
-                        & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
-                        != 0
-                        && insn.op.is_string();
+                    let rep = rep_string(&insn);
                     if count as usize >= MAX_BLOCK {
                         break;
                     }
@@ -593,10 +598,7 @@ impl CodeCache {
         let mut pc = start;
         loop {
             let insn = decode(mem.fetch(pc, 32).ok()?, pc).ok()?;
-            let rep = insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE)
-                != 0
-                && insn.op.is_string();
-            if rep || matches!(insn.op, Op::Int | Op::Int1 | Op::Int3 | Op::Ud2) {
+            if rep_string(&insn) || matches!(insn.op, Op::Int | Op::Int1 | Op::Int3 | Op::Ud2) {
                 return None;
             }
             insns.push(insn);
