@@ -267,6 +267,26 @@ impl Uop {
     /// ([`Uop::trace_offset`]).
     pub const TRACE: u8 = 64;
 
+    /// A uop whose handler always declines (the general path runs its
+    /// instruction), followed by `next`, every operand field empty: what
+    /// translation starts from.
+    fn declining(next: u64) -> Uop {
+        Uop {
+            run: handler(slow).last,
+            next,
+            imm: 0,
+            disp: 0,
+            r0: Reg::R0,
+            r1: Reg::R0,
+            size: 0,
+            size2: 0,
+            base: Reg::R0,
+            index: Reg::R0,
+            scale: 0,
+            kind: 0,
+        }
+    }
+
     /// True when this instruction has a translated handler.
     pub fn is_fast(&self) -> bool {
         self.kind & Self::FAST != 0
@@ -326,18 +346,10 @@ pub fn translate(insn: &Insn, next: u64) -> Uop {
 /// It never runs; if it did, it would decline.
 pub(crate) fn trace_header(start: u64, len: usize, delta: u64) -> Uop {
     Uop {
-        run: handler(slow).last,
-        next: start,
         imm: len as u64,
         disp: delta,
-        r0: Reg::R0,
-        r1: Reg::R0,
-        size: 0,
-        size2: 0,
-        base: Reg::R0,
-        index: Reg::R0,
-        scale: 0,
         kind: Uop::TRACE,
+        ..Uop::declining(start)
     }
 }
 
@@ -398,20 +410,7 @@ pub(crate) fn translate_within_plain(insn: &Insn, next: u64) -> (Uop, Plain) {
 }
 
 fn build(insn: &Insn, next: u64, is_last: bool) -> (Uop, Plain) {
-    let mut u = Uop {
-        run: handler(slow).last,
-        next,
-        imm: 0,
-        disp: 0,
-        r0: Reg::R0,
-        r1: Reg::R0,
-        size: 0,
-        size2: 0,
-        base: Reg::R0,
-        index: Reg::R0,
-        scale: 0,
-        kind: 0,
-    };
+    let mut u = Uop::declining(next);
     // REP string instructions are charged per iteration by the interpreter.
     let picked = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
         None
