@@ -596,17 +596,19 @@ impl Memory {
         Some(())
     }
 
-    /// Fast-path read-modify-write slot: the `size` bytes at `addr` when one
-    /// of the stack's or the last written data region's windows holds them (write windows
-    /// are readable and writable; read with [`load`], write with
-    /// [`store`]). Checking once lets an instruction commit nothing until it
-    /// knows its write cannot fault.
+    /// Fast-path read-modify-write slot: the 8 bytes at `addr` when one of
+    /// the stack's or the last written data region's windows holds them
+    /// (write windows are readable and writable; see [`Slot`]). Checking
+    /// once lets an instruction commit nothing until it knows its write
+    /// cannot fault. (Near a region's end an access of fewer bytes misses,
+    /// as with [`Memory::try_read`], and takes the general path.)
     #[inline(always)]
-    pub fn try_slot(&mut self, addr: u64, size: u8, stack: bool) -> Option<&mut [u8]> {
+    pub fn try_slot(&mut self, addr: u64, stack: bool) -> Option<Slot<'_>> {
         let p = find(&self.caches.write, stack, |w| w.at(addr))?;
-        // SAFETY: `at` vouches for 8 >= `size` bytes at `p`; the slice
-        // borrows `self` mutably, so nothing else touches them meanwhile.
-        Some(unsafe { std::slice::from_raw_parts_mut(p, (size as usize).min(8)) })
+        Some(Slot {
+            p,
+            _mem: std::marker::PhantomData,
+        })
     }
 
     /// Read `size` (1, 2, 4 or 8) bytes, little-endian, zero-extended.
@@ -770,6 +772,38 @@ fn window(r: &Region, ptr: *mut u8) -> Window {
     }
 }
 
+/// Up to 8 readable and writable bytes of memory found by
+/// [`Memory::try_slot`], for a read-modify-write that commits nothing until
+/// it knows its write cannot fault.
+///
+/// Why not a `&mut [u8]`: an optional slice is a null-or-pointer, and every
+/// handler that took one tested the pointer for null after the window
+/// check had already decided (two host instructions per read-modify-write).
+pub struct Slot<'m> {
+    /// Where the 8 bytes are (`Window::at` vouched for them).
+    p: *mut u8,
+    /// The slot borrows its memory mutably: nothing else touches the bytes.
+    _mem: std::marker::PhantomData<&'m mut Memory>,
+}
+
+impl Slot<'_> {
+    /// Little-endian load of `size` (1, 2, 4 or 8) bytes, zero-extended.
+    #[inline(always)]
+    pub fn load(&self, size: u8) -> u64 {
+        // SAFETY: the slot holds 8 bytes at `p`, and `load_ptr` reads
+        // `width(size)` <= 8 of them.
+        unsafe { load_ptr(self.p, size) }
+    }
+
+    /// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v`.
+    #[inline(always)]
+    pub fn store(&mut self, size: u8, v: u64) {
+        // SAFETY: as in `load`; the slot's mutable borrow of its memory
+        // keeps the bytes unaliased.
+        unsafe { store_ptr(self.p, size, v) }
+    }
+}
+
 /// How many bytes [`load_ptr`] and [`store_ptr`] touch for `size`.
 #[inline(always)]
 const fn width(size: u8) -> u64 {
@@ -925,7 +959,7 @@ mod tests {
         assert_eq!(m.try_read(0x11001, 2, false), Some(0x6677));
         // The code region is read-only: never a write hit there.
         assert_eq!(m.try_write(0x10000, 1, 0, false), None);
-        assert_eq!(m.try_slot(0x10000, 1, false).map(|s| s.len()), None);
+        assert!(m.try_slot(0x10000, false).is_none());
         // Last 8 bytes hit; anything reaching past the end, or starting
         // below the region (a wrapped offset), declines.
         assert_eq!(m.try_write(0x11ff8, 8, u64::MAX, false), Some(()));
@@ -949,9 +983,9 @@ mod tests {
         // A read spanning the two regions declines and the general path joins them.
         assert_eq!(m.try_read(0x10ffc, 8, false), None);
         assert_eq!(m.read(0x10ffc, 8)?, 0x5566_7788_9090_9090);
-        let s = m.try_slot(0x11000, 4, false).ok_or("no fast slot")?;
-        assert_eq!(load(s, 4), Some(0x5566_7788));
-        store(s, 4, 0xdead_beef).ok_or("store")?;
+        let mut s = m.try_slot(0x11000, false).ok_or("no fast slot")?;
+        assert_eq!(s.load(4), 0x5566_7788);
+        s.store(4, 0xdead_beef);
         assert_eq!(m.read(0x11000, 8)?, 0x1122_3344_dead_beef);
         Ok(())
     }
@@ -1063,7 +1097,7 @@ mod tests {
         // Taking write permission away stops the write fast path at once.
         m.region_mut(0).perm = Perm::R;
         assert_eq!(m.try_write(0x21ff8, 8, 0, false), None);
-        assert_eq!(m.try_slot(0x21ff8, 8, false).map(|s| s.len()), None);
+        assert!(m.try_slot(0x21ff8, false).is_none());
         assert!(matches!(
             m.write(0x21ff8, 8, 0),
             Err(Fault::Protection { .. })

@@ -14,7 +14,7 @@ use crate::exec::int::muldiv::{imul_trunc, mul_flags};
 use crate::exec::int::shift::{apply, count_mask};
 use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::flags::Flags;
-use crate::memory::{load, store, Memory};
+use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
 
 /// True unless `OP` only sets flags (cmp, test).
@@ -173,10 +173,10 @@ fn to_mem<const M: u8, const OP: u16, const S: u8>(
     let size = sz::<S>(u);
     let addr = ea::<M>(c, u);
     if writes(OP) {
-        let slot = m.try_slot(addr, size, on_stack(M))?;
-        let a = load(slot, size)?;
+        let mut slot = m.try_slot(addr, on_stack(M))?;
+        let a = slot.load(size);
         let r = compute::<OP>(&mut c.flags, size, a, b);
-        store(slot, size, r)?;
+        slot.store(size, r);
     } else {
         let a = m.try_read(addr, size, on_stack(M))?;
         compute::<OP>(&mut c.flags, size, a, b);
@@ -355,12 +355,12 @@ fn sh_m<const M: u8, const OP: u16, const CL: bool, const S: u8>(
 ) -> Option<u64> {
     let size = sz::<S>(u);
     let cnt = (if CL { c.gpr[1] } else { u.imm } & count_mask(size)) as u32;
-    let slot = m.try_slot(ea::<M>(c, u), size, on_stack(M))?;
-    let v = load(slot, size)?;
+    let mut slot = m.try_slot(ea::<M>(c, u), on_stack(M))?;
+    let v = slot.load(size);
     // A zero count changes nothing (the access is still checked above).
     if cnt != 0 {
         let r = apply(const { op_of(OP) }, &mut c.flags, size, v, cnt)?;
-        store(slot, size, r)?;
+        slot.store(size, r);
     }
     Some(u.next)
 }
