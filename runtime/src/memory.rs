@@ -100,21 +100,20 @@ impl Window {
     /// in this window.
     #[inline(always)]
     fn span(&self, addr: u64, len: u64) -> Option<*mut u8> {
-        let off = addr.wrapping_sub(self.start);
-        if off < self.lim && self.lim - off > len - 8 {
-            // SAFETY: `off + len <= lim + 7 = len` of the region's buffer.
-            Some(unsafe { self.ptr.add(off as usize) })
-        } else {
-            None
-        }
+        self.span_tail(addr, len.saturating_sub(8))
     }
 
     /// [`Window::span`] with `tail` = `len - 8` precomputed.
+    ///
+    /// `off < lim && lim - off > tail` is `off < lim - tail` when `lim >
+    /// tail` and false otherwise: one comparison with a saturated bound
+    /// (the two comparisons compiled to two `setcc`, an `and` and a test).
     #[inline(always)]
     fn span_tail(&self, addr: u64, tail: u64) -> Option<*mut u8> {
         let off = addr.wrapping_sub(self.start);
-        if off < self.lim && self.lim - off > tail {
-            // SAFETY: `off + tail + 8 <= lim + 7 = len` of the region's buffer.
+        if off < self.lim.saturating_sub(tail) {
+            // SAFETY: `off + tail < lim`, so the `tail + 8` bytes from `off`
+            // end at most at `lim + 7`, the region buffer's length.
             Some(unsafe { self.ptr.add(off as usize) })
         } else {
             None
@@ -1033,6 +1032,21 @@ mod tests {
         assert!(m.try_write_span(0x20038, 16, false).is_none());
         assert!(m.try_read_span(0x20031, 16, false).is_none());
         assert!(m.try_read_span(0x1fff8, 16, false).is_none());
+        // Every span against the definition, for regions of 8 to 80 bytes
+        // (shorter than some spans, so the saturated bound is exercised).
+        for size in (8..=80).step_by(8) {
+            let mut m = Memory::new();
+            m.map(rw(0x20000, size))?;
+            m.read(0x20000, 1)?;
+            for off in -16i64..96 {
+                let addr = (0x20000 + off) as u64;
+                for len in (8..=96u64).step_by(8) {
+                    let inside = off >= 0 && off as u64 + len <= size as u64;
+                    let got = m.try_read_span(addr, len, false);
+                    assert_eq!(got.is_some(), inside, "region {size}, +{off}, {len} bytes");
+                }
+            }
+        }
         Ok(())
     }
 
