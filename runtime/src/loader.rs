@@ -165,10 +165,12 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
         });
     }
 
-    let mut cpu = Cpu::default();
-    cpu.rip = program.entry;
+    let mut cpu = Cpu {
+        rip: program.entry,
+        fs_base: THREAD_BLOCK,
+        ..Cpu::default()
+    };
     // Entered as if called: [rsp] = return address 0 and rsp+8 is 16-byte aligned.
     cpu.gpr[reg::RSP as usize] = STACK_TOP - 8;
-    cpu.fs_base = THREAD_BLOCK;
     Ok((cpu, mem))
 }

@@ -60,9 +60,7 @@ pub fn validate(program: &Program, schedule: &Schedule) -> Vec<Problem> {
         }
         // Packages are not parsed from ELF, so their layout is checked here too (found by fuzzing).
         if s.vaddr < crate::memory::MIN_ADDR
-            || s.vaddr
-                .checked_add(s.mem_size)
-                .map_or(true, |e| e > 1 << 47)
+            || s.vaddr.checked_add(s.mem_size).is_none_or(|e| e > 1 << 47)
         {
             problems.push(plain(format!(
                 "segment at {:#x} (+{:#x}) is outside the user address space [{:#x}, 2^47)",
