@@ -165,14 +165,6 @@ fn stack_op(insn: &Insn) -> Option<Op> {
     (plain && matches!(insn.op, Op::Push | Op::Pop)).then_some(insn.op)
 }
 
-/// A string instruction with a REP/REPNE prefix: charged per iteration, so
-/// it ends its block (nothing after it may be precharged before its
-/// iterations) and never joins a trace.
-fn rep_string(insn: &Insn) -> bool {
-    insn.prefixes & (echovm_decoder::prefix::REP | echovm_decoder::prefix::REPNE) != 0
-        && insn.op.is_string()
-}
-
 /// True if the instruction ends a basic block.
 pub fn ends_block(op: Op) -> bool {
     op.condition()
@@ -318,7 +310,7 @@ impl CodeCache {
                     // charged as they run, so nothing after it may be precharged before
                     // them (out-of-gas must stop at the same instruction as per-instruction
                     // charging would).
-                    let rep = rep_string(&insn);
+                    let rep = crate::classify::is_rep_string(&insn);
                     if count as usize >= MAX_BLOCK {
                         break;
                     }
@@ -598,7 +590,9 @@ impl CodeCache {
         let mut pc = start;
         loop {
             let insn = decode(mem.fetch(pc, 32).ok()?, pc).ok()?;
-            if rep_string(&insn) || matches!(insn.op, Op::Int | Op::Int1 | Op::Int3 | Op::Ud2) {
+            if crate::classify::is_rep_string(&insn)
+                || matches!(insn.op, Op::Int | Op::Int1 | Op::Int3 | Op::Ud2)
+            {
                 return None;
             }
             insns.push(insn);
@@ -628,6 +622,9 @@ impl CodeCache {
         let need = total.checked_sub(side.disp)?.checked_add(trace_cost)?;
         let header = self.uops.len();
         let offset = u8::try_from(header - k).ok()?;
+        // The vectors stay parallel: the header takes a place in `insns`
+        // (the side exit's instruction; the header never runs, so nothing
+        // reads it) and costs nothing.
         let header_insn = *self.insns.get(k)?;
         self.insns.push(header_insn);
         self.costs.push(0);

@@ -14,6 +14,14 @@ pub fn class_of(insn: &Insn) -> InstrClass {
     class_of_op(insn.op)
 }
 
+/// A string instruction with a REP/REPE/REPNE prefix: its iterations are
+/// charged one by one as they run, so nothing after it may be precharged
+/// with it (it ends its block, joins no trace and has no fast handler).
+#[inline(always)]
+pub fn is_rep_string(insn: &Insn) -> bool {
+    insn.has_prefix(prefix::REP | prefix::REPNE) && insn.op.is_string()
+}
+
 /// Gas charged before `insn` executes: its class cost, plus the memory-operand
 /// surcharge when it accesses an explicit memory operand, plus — for a string
 /// instruction without REP — its single iteration (REP iterations are charged

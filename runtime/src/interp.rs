@@ -251,7 +251,7 @@ impl<'a> Vm<'a> {
 /// the main path).
 fn unused(cache: &CodeCache, block: Block, k: usize) -> u64 {
     let first = block.first as usize;
-    let end = match span_of(cache, block, 0, first + k) {
+    let end = match span_of(cache, block, first + k) {
         Some(span) => span.first + span.uops.len(),
         None => first + block.count as usize,
     };
@@ -322,10 +322,9 @@ fn hot_loop(
             // of block ends (measured: interp 66.9 -> 64.2 ms, bigint
             // 10.25 -> 9.92 ms, docs/RUNTIME.md).
             if let Exit::Leave(p) = exit {
-                // SAFETY: `p` is the uop that left, inside the block.
-                let u = unsafe { &*p };
-                cpu.meter += u.disp;
-                rip = u.side_target();
+                let refund;
+                (refund, rip) = left_at(p);
+                cpu.meter += refund;
                 (exit, recent) = enter!(enter_after_side_exit);
                 continue;
             }
@@ -364,10 +363,9 @@ fn other_exit(
     match exit {
         Exit::Next(next) => Ok(next),
         Exit::Leave(p) => {
-            // SAFETY: `p` is the uop that left, inside the block.
-            let u = unsafe { &*p };
-            cpu.meter += u.disp;
-            Ok(u.side_target())
+            let (refund, target) = left_at(p);
+            cpu.meter += refund;
+            Ok(target)
         }
         Exit::Interrupt(p) => {
             gas.used = gas.limit - cpu.meter;
@@ -428,20 +426,21 @@ struct Span<'c> {
     /// Index of the span's first uop in the cache's vectors.
     first: usize,
     uops: &'c [Uop],
-    /// Address of the span's first instruction.
-    start: u64,
+    /// Address of a trace's first instruction; `None` for the main path,
+    /// which starts at the block's address.
+    trace_start: Option<u64>,
 }
 
-/// The span of `block` (starting at `rip`) that holds the uop with index
-/// `g` of the cache's vectors.
-fn span_of(cache: &CodeCache, block: Block, rip: u64, g: usize) -> Option<Span<'_>> {
+/// The span of `block` that holds the uop with index `g` of the cache's
+/// vectors.
+fn span_of(cache: &CodeCache, block: Block, g: usize) -> Option<Span<'_>> {
     let first = block.first as usize;
     let main = first + block.count as usize;
     if g < main {
         return Some(Span {
             first,
             uops: cache.uops.get(first..main)?,
-            start: rip,
+            trace_start: None,
         });
     }
     // A trace holds at most `MAX_TRACE` uops after its header.
@@ -454,7 +453,7 @@ fn span_of(cache: &CodeCache, block: Block, rip: u64, g: usize) -> Option<Span<'
     Some(Span {
         first: h + 1,
         uops: cache.uops.get(h + 1..h + 1 + len)?,
-        start: header.next,
+        trace_start: Some(header.next),
     })
 }
 
@@ -475,10 +474,19 @@ fn interrupt_exit(p: *const Uop, first: *const Uop) -> BlockExit {
 /// run and return where execution goes on.
 #[inline(always)]
 fn leave(p: *const Uop, gas: &mut Gas) -> u64 {
-    // SAFETY: `p` is the uop that left, inside a block of the cache.
+    let (refund, target) = left_at(p);
+    gas.used = gas.used.saturating_sub(refund);
+    target
+}
+
+/// What leaving a block at the side-exit uop `p` refunds (the cost of the
+/// block's instructions after it), and where execution goes on.
+#[inline(always)]
+fn left_at(p: *const Uop) -> (u64, u64) {
+    // SAFETY: `p` is the side exit's uop (`Exit::Leave`), inside a block of
+    // the cache, which is borrowed for as long as its blocks run.
     let u = unsafe { &*p };
-    gas.used = gas.used.saturating_sub(u.disp);
-    u.side_target()
+    (u.disp, u.side_target())
 }
 
 /// Where the instruction of uop `u` sent execution, after the general path
@@ -522,12 +530,12 @@ fn resume(
     let mut general_only = false;
     loop {
         let g = (p as usize).wrapping_sub(base as usize) / std::mem::size_of::<Uop>();
-        let Some(span) = span_of(cache, block, rip, g) else {
+        let Some(span) = span_of(cache, block, g) else {
             return Err(out_of_step(rip));
         };
         let uops = span.uops;
         let k = g.wrapping_sub(span.first);
-        let pc = address_of(uops, k, span.start);
+        let pc = address_of(uops, k, span.trace_start.unwrap_or(rip));
         let (Some(insn), Some(u)) = (cache.insns.get(g), uops.get(k)) else {
             return Err(out_of_step(pc));
         };
@@ -565,12 +573,6 @@ fn resume(
             Exit::Decline(q) => p = q,
         }
     }
-}
-
-/// A string instruction with a REP/REPE/REPNE prefix: charged per iteration.
-#[inline(always)]
-fn is_rep_string(insn: &Insn) -> bool {
-    insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string()
 }
 
 /// The meter ran out.
@@ -684,7 +686,7 @@ fn general(
     next: u64,
     gas: &mut Gas,
 ) -> Option<BlockExit> {
-    let step = if is_rep_string(insn) {
+    let step = if crate::classify::is_rep_string(insn) {
         match run_rep(cpu, mem, insn, next, gas) {
             Ok(s) => s,
             Err(None) => return Some(BlockExit::OutOfGas { pc }),

@@ -847,29 +847,6 @@ unsafe fn store_ptr(p: *mut u8, size: u8, v: u64) {
     }
 }
 
-/// Little-endian load of `size` (1, 2, 4 or 8) bytes from the start of `d`.
-#[inline(always)]
-pub fn load(d: &[u8], size: u8) -> Option<u64> {
-    match size {
-        1 => d.first().map(|&b| b as u64),
-        2 => d.first_chunk::<2>().map(|c| u16::from_le_bytes(*c) as u64),
-        4 => d.first_chunk::<4>().map(|c| u32::from_le_bytes(*c) as u64),
-        _ => d.first_chunk::<8>().map(|c| u64::from_le_bytes(*c)),
-    }
-}
-
-/// Little-endian store of the low `size` (1, 2, 4 or 8) bytes of `v` at the start of `d`.
-#[inline(always)]
-pub fn store(d: &mut [u8], size: u8, v: u64) -> Option<()> {
-    match size {
-        1 => *d.first_mut()? = v as u8,
-        2 => *d.first_chunk_mut::<2>()? = (v as u16).to_le_bytes(),
-        4 => *d.first_chunk_mut::<4>()? = (v as u32).to_le_bytes(),
-        _ => *d.first_chunk_mut::<8>()? = v.to_le_bytes(),
-    }
-    Some(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

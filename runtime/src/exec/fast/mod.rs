@@ -22,7 +22,7 @@
 
 use crate::cpu::Cpu;
 use crate::memory::Memory;
-use echovm_decoder::{prefix, Insn, Op, Operand};
+use echovm_decoder::{Insn, Op, Operand};
 use std::any::TypeId;
 
 mod addr;
@@ -412,7 +412,7 @@ pub(crate) fn translate_within_plain(insn: &Insn, next: u64) -> (Uop, Plain) {
 fn build(insn: &Insn, next: u64, is_last: bool) -> (Uop, Plain) {
     let mut u = Uop::declining(next);
     // REP string instructions are charged per iteration by the interpreter.
-    let picked = if insn.prefixes & (prefix::REP | prefix::REPNE) != 0 && insn.op.is_string() {
+    let picked = if crate::classify::is_rep_string(insn) {
         None
     } else {
         pick(insn, &mut u)
