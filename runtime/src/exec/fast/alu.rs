@@ -83,20 +83,20 @@ pub fn binary<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Form::Rr(size) => by_size!(size, rr, OP, true),
         Form::Ri(size) => by_size!(size, ri, OP, true),
         Form::Rm(m, size) => by_shape_size!(m, size, rm, OP, true),
-        Form::Mr(m, size) => by_shape_size!(m, size, mr, OP),
-        Form::Mi(m, size) => by_shape_size!(m, size, mi, OP),
+        Form::Mr(m, size) => by_shape_size!(m, size, mr, OP, true),
+        Form::Mi(m, size) => by_shape_size!(m, size, mi, OP, true),
     })
 }
 
-/// The handler of a two-operand ALU instruction with a register destination
-/// whose flags are dead (`exec::fast::noflags`): the same result without
-/// the flags record. `None` for memory destinations, which keep theirs.
+/// The handler of a two-operand ALU instruction whose flags are dead
+/// (`exec::fast::noflags`): the same result without the flags record.
 pub(super) fn binary_flags_dead<const OP: u16>(insn: &Insn, u: &mut Uop) -> Option<Handler> {
     Some(match form(insn, u)? {
         Form::Rr(size) => by_size!(size, rr, OP, false),
         Form::Ri(size) => by_size!(size, ri, OP, false),
         Form::Rm(m, size) => by_shape_size!(m, size, rm, OP, false),
-        Form::Mr(..) | Form::Mi(..) => return None,
+        Form::Mr(m, size) => by_shape_size!(m, size, mr, OP, false),
+        Form::Mi(m, size) => by_shape_size!(m, size, mi, OP, false),
     })
 }
 
@@ -161,10 +161,10 @@ pub(super) fn rm<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     Some(u.next)
 }
 
-/// `op [m], b` for a source value `b`: nothing changes unless the whole
-/// access is permitted.
+/// `op [m], b` for a source value `b`, recording the flags only when
+/// `FLAGS`: nothing changes unless the whole access is permitted.
 #[inline(always)]
-fn to_mem<const M: u8, const OP: u16, const S: u8>(
+fn to_mem<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
@@ -175,34 +175,34 @@ fn to_mem<const M: u8, const OP: u16, const S: u8>(
     if writes(OP) {
         let mut slot = m.try_slot(addr, on_stack(M))?;
         let a = slot.load(size);
-        let r = compute::<OP>(&mut c.flags, size, a, b);
+        let r = result::<OP, FLAGS>(c, size, a, b);
         slot.store(size, r);
     } else {
         let a = m.try_read(addr, size, on_stack(M))?;
-        compute::<OP>(&mut c.flags, size, a, b);
+        result::<OP, FLAGS>(c, size, a, b);
     }
     Some(u.next)
 }
 
 /// `op [m], r`.
 #[inline(always)]
-pub(super) fn mr<const M: u8, const OP: u16, const S: u8>(
+pub(super) fn mr<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
     let b = get_gpr(c, u.r1, sz::<S>(u));
-    to_mem::<M, OP, S>(c, m, u, b)
+    to_mem::<M, OP, FLAGS, S>(c, m, u, b)
 }
 
 /// `op [m], imm`.
 #[inline(always)]
-fn mi<const M: u8, const OP: u16, const S: u8>(
+fn mi<const M: u8, const OP: u16, const FLAGS: bool, const S: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     u: &Uop,
 ) -> Option<u64> {
-    to_mem::<M, OP, S>(c, m, u, u.imm)
+    to_mem::<M, OP, FLAGS, S>(c, m, u, u.imm)
 }
 
 /// inc/dec/neg/not on a register.

@@ -259,29 +259,40 @@ pub(crate) fn index_load(ext: &Insn, load: &Insn, u: &mut Uop) -> Option<Threade
     else {
         return None;
     };
-    let run = match (load.op, size, ms, base) {
-        (Op::Mov, 8, 8, true) => index_load_op::<8, false, true> as Threaded,
-        (Op::Mov, 8, 8, false) => index_load_op::<8, false, false>,
-        (Op::Mov, 4, 4, true) => index_load_op::<4, false, true>,
-        (Op::Mov, 4, 4, false) => index_load_op::<4, false, false>,
-        (Op::Movsxd, 8, 4, true) => index_load_op::<4, true, true>,
-        (Op::Movsxd, 8, 4, false) => index_load_op::<4, true, false>,
+    let sc = m.scale.trailing_zeros() as u8 & 3;
+    // The element's own size is the usual scale (a table of `LS`-byte
+    // entries) and gets the instance with the scale constant; any other
+    // scale the instance that reads it from the uop.
+    let natural = 1u8 << sc == ms;
+    let run = match (load.op, size, ms, base, natural) {
+        (Op::Mov, 8, 8, true, true) => index_load_op::<8, false, true, 3> as Threaded,
+        (Op::Mov, 8, 8, false, true) => index_load_op::<8, false, false, 3>,
+        (Op::Mov, 4, 4, true, true) => index_load_op::<4, false, true, 2>,
+        (Op::Mov, 4, 4, false, true) => index_load_op::<4, false, false, 2>,
+        (Op::Movsxd, 8, 4, true, true) => index_load_op::<4, true, true, 2>,
+        (Op::Movsxd, 8, 4, false, true) => index_load_op::<4, true, false, 2>,
+        (Op::Mov, 8, 8, true, false) => index_load_op::<8, false, true, ANY_SCALE>,
+        (Op::Mov, 8, 8, false, false) => index_load_op::<8, false, false, ANY_SCALE>,
+        (Op::Mov, 4, 4, true, false) => index_load_op::<4, false, true, ANY_SCALE>,
+        (Op::Mov, 4, 4, false, false) => index_load_op::<4, false, false, ANY_SCALE>,
+        (Op::Movsxd, 8, 4, true, false) => index_load_op::<4, true, true, ANY_SCALE>,
+        (Op::Movsxd, 8, 4, false, false) => index_load_op::<4, true, false, ANY_SCALE>,
         _ => return None,
     };
     (u.r0, u.r1, u.index) = (Reg::of(x), Reg::of(y), Reg::of(d));
-    (u.base, u.scale, u.disp) = (
-        Reg::of(m.base & 15),
-        m.scale.trailing_zeros() as u8 & 3,
-        m.disp as u64,
-    );
+    (u.base, u.scale, u.disp) = (Reg::of(m.base & 15), sc, m.disp as u64);
     Some(run)
 }
 
+/// `index_load_op`'s `SC` when the scale is read from the uop.
+const ANY_SCALE: u8 = 4;
+
 /// `x = sext(y32)`, then `d = [base + x*s + disp]` of `LS` bytes
 /// (sign-extended when `SX`, else zero-extended; `base` only when `B`),
-/// then on past the pair. Declines, changing nothing, when the load misses
-/// the fast path.
-fn index_load_op<const LS: u8, const SX: bool, const B: bool>(
+/// then on past the pair. `s` is `1 << SC`, or the uop's scale when `SC`
+/// is [`ANY_SCALE`]. Declines, changing nothing, when the load misses the
+/// fast path.
+fn index_load_op<const LS: u8, const SX: bool, const B: bool, const SC: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     p: *const Uop,
@@ -290,7 +301,8 @@ fn index_load_op<const LS: u8, const SX: bool, const B: bool>(
     let u = unsafe { &*p };
     let x = c.gpr[u.r1 as usize] as u32 as i32 as i64 as u64;
     let base = if B { c.gpr[u.base as usize] } else { 0 };
-    let addr = u.disp.wrapping_add(base).wrapping_add(x << (u.scale & 3));
+    let sc = if SC == ANY_SCALE { u.scale } else { SC };
+    let addr = u.disp.wrapping_add(base).wrapping_add(x << (sc & 3));
     let Some(v) = m.try_read(addr, LS, false) else {
         return Exit::Decline(p);
     };
@@ -919,11 +931,14 @@ mod tests {
     fn index_then_load_matches_the_two_instructions() -> TestResult {
         let ext = insn(&[0x48, 0x63, 0xd1])?; // movsxd rdx, ecx
                                               // mov edx, [rdx*4+0x70000000]; mov rax, [rbx+rdx*8+8];
-                                              // movsxd rax, [rbx+rdx*4]; and a load not indexed by rdx.
-        let loads: [&[u8]; 3] = [
+                                              // movsxd rax, [rbx+rdx*4]; mov rax, [rbx+rdx*4+8] (a
+                                              // scale other than the element size); and a load not
+                                              // indexed by rdx.
+        let loads: [&[u8]; 4] = [
             &[0x8b, 0x14, 0x95, 0x00, 0x00, 0x00, 0x70],
             &[0x48, 0x8b, 0x44, 0xd3, 0x08],
             &[0x48, 0x63, 0x04, 0x93],
+            &[0x48, 0x8b, 0x44, 0x93, 0x08],
         ];
         let unrelated = decode(&[0x48, 0x8b, 0x44, 0xcb, 0x08], 0x1003)?; // mov rax, [rbx+rcx*8+8]
         let mut u = translate_within(&ext, 0x1003);
