@@ -6,13 +6,13 @@
 //! of the same program under the same schedule. Each block carries its total
 //! cost so the interpreter can charge gas once per block.
 
-use crate::exec::fast::Place;
 use crate::exec::fast::{
     call_push_run, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after, live_in,
     live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run,
     trace_header, translate_flags_dead_plain, translate_plain, translate_side,
     translate_within_plain, Plain, Run, Uop, ALL_FLAGS,
 };
+use crate::exec::fast::{Exit, Place, Threaded};
 use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{decode, DecodeError, Insn, Op, Operand};
@@ -84,7 +84,7 @@ pub struct CodeCache {
 }
 
 /// A front-cache entry: the block starting at `addr`, with what entering
-/// it needs (32 bytes: the rest of the block is in
+/// it needs (40 bytes: the rest of the block is in
 /// `CodeCache::recent_blocks`, for declines and the careful path). Empty
 /// entries have an address no block can start at (non-canonical, never
 /// fetchable).
@@ -100,6 +100,9 @@ pub struct Recent {
     /// Valid while the cache is not mutated; `CodeCache::lookup_slow`, the
     /// only place that grows `uops`, remakes all of them when it moves.
     pub entry: *const Uop,
+    /// The first uop's handler, `(*entry).run`, copied here so that the
+    /// block loop's indirect call waits on one load, not two in a row.
+    pub run: Threaded,
 }
 
 const EMPTY: Recent = Recent {
@@ -107,7 +110,14 @@ const EMPTY: Recent = Recent {
     need: 0,
     cost: 0,
     entry: std::ptr::null(),
+    run: never_entered,
 };
+
+/// The handler of the empty front-cache entries, whose address no block
+/// has, so nothing enters them.
+fn never_entered(_: &mut crate::cpu::Cpu, _: &mut Memory, p: *const Uop) -> Exit {
+    Exit::Decline(p)
+}
 
 impl Default for CodeCache {
     fn default() -> Self {
@@ -127,7 +137,7 @@ impl Default for CodeCache {
 const RECENT: usize = 1024;
 
 /// An empty front cache, built on the heap: `Box::new([EMPTY; RECENT])`
-/// would first build its 32 KiB on the stack of whatever creates a cache —
+/// would first build its 40 KiB on the stack of whatever creates a cache —
 /// the nested-call path, once per call depth.
 fn front_cache<T: Copy + Default>() -> Box<[T; RECENT]> {
     let v: Box<[T]> = vec![T::default(); RECENT].into_boxed_slice();
@@ -268,6 +278,7 @@ impl CodeCache {
             need: block.need,
             cost: block.cost,
             entry: base.wrapping_add(block.first as usize),
+            run: self.uops[block.first as usize].run,
         };
         self.recent_blocks[slot(addr)] = block;
         Ok(block)

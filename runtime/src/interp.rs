@@ -295,13 +295,7 @@ fn hot_loop(
                 }
             };
             cpu.meter -= recent.cost;
-            let entry = recent.entry;
-            // SAFETY: a front-cache entry points at its block's first uop,
-            // with the whole `uops` vector's provenance, and `cache` is
-            // borrowed shared for this whole loop, so `uops` cannot move
-            // (`cache::Recent::entry`).
-            let run = unsafe { &*entry }.run;
-            ($call(run, cpu, mem, entry), recent)
+            ($call(recent.run, cpu, mem, recent.entry), recent)
         }};
     }
     loop {
