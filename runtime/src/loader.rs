@@ -9,7 +9,7 @@
 //! | ELF segments | at their link addresses, permissions from the ELF, widened to whole pages where that does not touch a neighbour |
 //! | [`HEAP_BASE`] `..` | heap, grows by 4 KiB pages through `heap_alloc` up to the schedule's heap limit |
 //! | [`THREAD_BLOCK`] | TLS image (PT_TLS) followed by the 4 KiB thread block; FS base points at the thread block, whose first word points to itself and whose canary at `fs:0x28` is 0 |
-//! | `STACK_TOP - stack_limit .. STACK_TOP` | stack, read-write |
+//! | `STACK_TOP - stack_limit .. STACK_TOP` | stack, read-write (zero at entry; only its top [`STACK_BACKED`] bytes have host memory behind them until written, see `memory::reserve`) |
 //! | 64 KiB below the stack | unmapped guard: an access there is reported as a stack overflow |
 
 use crate::cpu::{reg, Cpu};
@@ -22,6 +22,10 @@ pub const STACK_GUARD: u64 = 0x1_0000;
 pub const THREAD_BLOCK: u64 = 0x7fe0_0000_0000;
 pub const THREAD_BLOCK_SIZE: u64 = 4096;
 pub const HEAP_BASE: u64 = 0x10_0000_0000;
+/// How much of the stack's top is backed by bytes at load; the rest is
+/// backed on its first write (`memory::reserve`). Most calls never go
+/// deeper, and zeroing the whole 1 MiB stack was most of an empty call.
+pub const STACK_BACKED: u64 = 32 * 1024;
 /// End of the user address space (47-bit canonical lower half).
 const USER_END: u64 = 1 << 47;
 
@@ -139,13 +143,8 @@ pub fn load(program: &Program, limits: LoadLimits) -> Result<(Cpu, Memory), Faul
     // Stack and its guard.
     let stack_base = STACK_TOP - stack;
     mem.stack_guard = (stack_base - STACK_GUARD, stack_base);
-    mem.map(Region {
-        start: stack_base,
-        perm: Perm::RW,
-        kind: RegionKind::Stack,
-        data: vec![0u8; stack as usize],
-    })
-    .map_err(|e| Fault::Abi(format!("cannot map stack: {e}")))?;
+    mem.map_stack(stack_base, stack, STACK_BACKED)
+        .map_err(|e| Fault::Abi(format!("cannot map stack: {e}")))?;
 
     // Heap starts empty and grows on demand.
     mem.map(Region {

@@ -8,6 +8,9 @@
 use crate::fault::{Access, Fault};
 use std::cell::Cell;
 
+mod reserve;
+use reserve::Reserve;
+
 /// Lowest address that may ever be mapped (page 0 and everything below 64 KiB is not).
 pub const MIN_ADDR: u64 = 0x10000;
 pub const PAGE: u64 = 4096;
@@ -240,6 +243,8 @@ pub struct Memory {
     pub stack_limit: u64,
     /// Unmapped range below the stack: an access there is reported as a stack overflow.
     pub stack_guard: (u64, u64),
+    /// The part of the stack not backed by bytes yet (`Memory::map_stack`).
+    reserve: Reserve,
 }
 
 impl Clone for Memory {
@@ -252,6 +257,7 @@ impl Clone for Memory {
             caches: Caches::default(),
             stack_limit: self.stack_limit,
             stack_guard: self.stack_guard,
+            reserve: self.reserve,
         }
     }
 }
@@ -288,6 +294,7 @@ impl Memory {
             .regions
             .iter()
             .any(|r| region.start < r.end() && r.start < end)
+            || self.reserve.overlaps(region.start, end)
         {
             return Err(format!(
                 "region {:#x}..{end:#x} overlaps another",
@@ -305,9 +312,13 @@ impl Memory {
         &self.regions
     }
 
-    /// Total bytes mapped.
+    /// Total bytes mapped, the stack's reserve included.
     pub fn mapped_bytes(&self) -> u64 {
-        self.regions.iter().map(|r| r.data.len() as u64).sum()
+        self.regions
+            .iter()
+            .map(|r| r.data.len() as u64)
+            .sum::<u64>()
+            + self.reserve.len()
     }
 
     /// Index of the region of `kind` (first one).
@@ -330,6 +341,9 @@ impl Memory {
             if new_end > next.start {
                 return Err("region would overlap its neighbour".into());
             }
+        }
+        if self.reserve.overlaps(self.regions[idx].end(), new_end) {
+            return Err("region would overlap the stack".into());
         }
         // Resizing may move the buffer: the cached pointers must go.
         self.caches = Caches::default();
@@ -362,6 +376,8 @@ impl Memory {
     fn fault(&self, addr: u64, access: Access) -> Fault {
         match self.find(addr) {
             Some(_) => Fault::Protection { addr, access },
+            // The reserve is read-write stack: only executing it faults.
+            None if self.reserve.contains(addr) => Fault::Protection { addr, access },
             None if addr >= self.stack_guard.0 && addr < self.stack_guard.1 => {
                 Fault::StackOverflow {
                     addr,
@@ -402,6 +418,10 @@ impl Memory {
         })?;
         while a < end {
             let Some(i) = self.find(a) else {
+                if self.reserve.contains(a) && access != Access::Execute {
+                    a = self.reserve.end();
+                    continue;
+                }
                 return Err(self.fault(a, access));
             };
             let r = &self.regions[i];
@@ -457,6 +477,7 @@ impl Memory {
 
     #[inline(never)]
     fn write_scan(&mut self, addr: u64, len: u64) -> Option<*mut u8> {
+        self.back(addr, len);
         let i = self.region_index_with(addr, len, Perm::RW.0)?;
         let ptr = self.regions[i].data.as_mut_ptr();
         let w = window(&self.regions[i], ptr);
@@ -692,6 +713,13 @@ impl Memory {
         let mut done = 0usize;
         while done < buf.len() {
             let a = addr + done as u64;
+            if self.find(a).is_none() && self.reserve.contains(a) {
+                // Never written: zeros, up to where the stack's bytes begin.
+                let n = (self.reserve.end() - a).min((buf.len() - done) as u64) as usize;
+                buf[done..done + n].fill(0);
+                done += n;
+                continue;
+            }
             let i = self.find(a).ok_or(Fault::Unmapped {
                 addr: a,
                 access: Access::Read,
@@ -711,6 +739,7 @@ impl Memory {
         if data.is_empty() {
             return Ok(());
         }
+        self.back(addr, data.len() as u64);
         if let Ok((i, off)) = self.range(addr, data.len(), Access::Write) {
             self.regions[i].data[off..off + data.len()].copy_from_slice(data);
             return Ok(());
@@ -744,9 +773,11 @@ impl Memory {
     /// Stops at the end of the executable region.
     pub fn fetch(&self, addr: u64, max: usize) -> Result<&[u8], Fault> {
         let Some(i) = self.find(addr) else {
-            return Err(Fault::Unmapped {
-                addr,
-                access: Access::Execute,
+            let access = Access::Execute;
+            return Err(if self.reserve.contains(addr) {
+                Fault::Protection { addr, access }
+            } else {
+                Fault::Unmapped { addr, access }
             });
         };
         let r = &self.regions[i];
