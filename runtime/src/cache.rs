@@ -7,9 +7,9 @@
 //! cost so the interpreter can charge gas once per block.
 
 use crate::exec::fast::{
-    call_push_run, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after, live_in,
-    live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run, push_run,
-    trace_header, translate_flags_dead_plain, translate_plain, translate_side,
+    call_push_run, copy_shift_op, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after,
+    live_in, live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run,
+    push_run, trace_header, translate_flags_dead_plain, translate_plain, translate_side,
     translate_within_plain, Plain, Run, Uop, ALL_FLAGS,
 };
 use crate::exec::fast::{Exit, Place, Threaded};
@@ -502,8 +502,24 @@ impl CodeCache {
                 continue;
             }
             let free = |u: &&mut Uop| u.is_fast() && u.kind & Uop::FRAMED == 0;
+            // The uop after the pair, for a copy-shift-combine triple
+            // (`exec::fast::triple`): it must be a fast register-only uop
+            // with a fourth uop of the block after it.
+            let third = (k + 3 < end)
+                .then(|| self.insns.get(k + 2))
+                .flatten()
+                .filter(|_| {
+                    self.uops
+                        .get(k + 2)
+                        .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0)
+                });
+            let third_dead = dead & 1u128.checked_shl((k + 2 - start) as u32).unwrap_or(0) != 0;
             if let Some(u) = self.uops.get_mut(k).filter(free) {
-                let fused = mov_then(mov, op, op_dead, u)
+                let triple = mov_then(mov, op, op_dead, u)
+                    .and(third)
+                    .and_then(|t| copy_shift_op(mov, op, t, third_dead, u));
+                let fused = triple
+                    .or_else(|| mov_then(mov, op, op_dead, u))
                     .or_else(|| load_store(mov, op, u))
                     .or_else(|| load_then(mov, op, op_dead, u))
                     .or_else(|| mov_mov(mov, op, u))

@@ -35,6 +35,7 @@ mod moves;
 mod noflags;
 mod pair;
 mod sse;
+mod triple;
 mod wide;
 
 // Every handler in this module is written as a *body*,
@@ -364,6 +365,7 @@ pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
 pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
 pub(crate) use pair::{index_load, load_store, load_then, mov_mov, mov_then, op_store};
+pub(crate) use triple::copy_shift_op;
 
 /// Translate an instruction whose flags are dead (see [`dead_flags`]) and
 /// that is followed by another uop of its block: its flag-free form, if it

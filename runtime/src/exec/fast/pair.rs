@@ -135,21 +135,13 @@ pub(crate) fn mov_then(mov: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -> 
     Some(run)
 }
 
-/// `d = s OP x` at `S` bytes (`x` the immediate when `IMM`; `s` copied
-/// at 32 bits, so zero-extended, when `W`), then on with the uop after the
-/// pair.
-fn pair<const OP: u16, const S: u8, const IMM: bool, const W: bool>(
-    c: &mut Cpu,
-    m: &mut Memory,
-    p: *const Uop,
-) -> Exit {
-    // SAFETY: `p` points at a live uop (see `Threaded`).
-    let u = unsafe { &*p };
-    let a = get_gpr(c, u.r1, if W { 4 } else { S });
-    let b = if IMM { u.imm } else { get_gpr(c, u.base, S) };
-    // A shift count, masked to the operation size at translation.
+/// `a OP b` at `S` bytes, for the operations a pair fuses (`b` is a shift
+/// count masked to the size at translation, and unused by `not`); bits
+/// above `S` bytes are the caller's to drop.
+#[inline(always)]
+pub(super) fn apply<const OP: u16, const S: u8>(a: u64, b: u64) -> u64 {
     let cnt = b as u32;
-    let r = match OP {
+    match OP {
         ADD => a.wrapping_add(b),
         SUB => a.wrapping_sub(b),
         AND => a & b,
@@ -164,8 +156,22 @@ fn pair<const OP: u16, const S: u8, const IMM: bool, const W: bool>(
         ROR if S == 8 => a.rotate_right(cnt),
         ROR => (a as u32).rotate_right(cnt) as u64,
         _ => !a,
-    };
-    set_gpr(c, u.r0, S, r);
+    }
+}
+
+/// `d = s OP x` at `S` bytes (`x` the immediate when `IMM`; `s` copied
+/// at 32 bits, so zero-extended, when `W`), then on with the uop after the
+/// pair.
+fn pair<const OP: u16, const S: u8, const IMM: bool, const W: bool>(
+    c: &mut Cpu,
+    m: &mut Memory,
+    p: *const Uop,
+) -> Exit {
+    // SAFETY: `p` points at a live uop (see `Threaded`).
+    let u = unsafe { &*p };
+    let a = get_gpr(c, u.r1, if W { 4 } else { S });
+    let b = if IMM { u.imm } else { get_gpr(c, u.base, S) };
+    set_gpr(c, u.r0, S, apply::<OP, S>(a, b));
     // SAFETY: pair handlers are installed only on a uop whose block has at
     // least two more uops after it (`CodeCache::decode_block`), so `p + 2`
     // is a live uop of the same block.
