@@ -616,12 +616,16 @@ impl Memory {
         }))
     }
 
-    /// Fast-path 16-byte write (see [`Memory::try_read`]).
+    /// Fast-path 16-byte write (see [`Memory::try_read`]) of the value at
+    /// `val`, which is copied as one 16-byte block: by value, a `u128`
+    /// travelled through two general registers and two 8-byte stores.
     #[inline(always)]
-    pub fn try_write16(&mut self, addr: u64, val: u128, stack: bool) -> Option<()> {
+    pub fn try_write16(&mut self, addr: u64, val: &u128, stack: bool) -> Option<()> {
         let p = find(&self.caches.write, stack, |w| w.at16(addr))?;
-        // SAFETY: as in `try_write`, for the 16 bytes `at16` vouches for.
-        unsafe { (p as *mut u128).write_unaligned(val.to_le()) };
+        let bytes = val.to_le_bytes();
+        // SAFETY: as in `try_write`, for the 16 bytes `at16` vouches for;
+        // `bytes` is a local array, so the two ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, 16) };
         Some(())
     }
 
@@ -991,10 +995,10 @@ mod tests {
         assert_eq!(m.try_read(0x11000u64.wrapping_sub(1 << 40), 1, false), None);
         assert_eq!(m.try_read(u64::MAX - 3, 8, false), None);
         // 16-byte forms: the last 16 bytes hit, one further declines.
-        assert_eq!(m.try_write16(0x11ff0, 5u128 << 64 | 7, false), Some(()));
+        assert_eq!(m.try_write16(0x11ff0, &(5u128 << 64 | 7), false), Some(()));
         assert_eq!(m.try_read16(0x11ff0, false), Some(5u128 << 64 | 7));
         assert_eq!(m.try_read16(0x11ff1, false), None);
-        assert_eq!(m.try_write16(0x11ff1, 0, false), None);
+        assert_eq!(m.try_write16(0x11ff1, &0, false), None);
         assert_eq!(m.read_u128(0x11ff0)?, 5u128 << 64 | 7);
         // A read spanning the two regions declines and the general path joins them.
         assert_eq!(m.try_read(0x10ffc, 8, false), None);

@@ -85,7 +85,7 @@ pub(super) fn store16<const M: u8, const SC: u8, const ALIGNED: bool>(
     if ALIGNED && a & 15 != 0 {
         return None;
     }
-    m.try_write16(a, c.xmm[u.r1 as usize & 15], on_stack(M))?;
+    m.try_write16(a, &c.xmm[u.r1 as usize & 15], on_stack(M))?;
     Some(u.next)
 }
 

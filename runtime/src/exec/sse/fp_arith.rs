@@ -3,6 +3,7 @@
 //! lane math goes through the bit-exact core in `fp`.
 
 use super::fp::{double, single};
+use super::fp_packed;
 use super::lanes::{
     from_u32s, from_u64s, u32s, u64s, with_lo32, with_lo64, zip, AsPointer, LaneVisit,
 };
@@ -41,14 +42,14 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
 }
 
 /// A packed `+ - * /`: exact lane by lane for the general path, and for the
-/// translated handlers the one-NaN-test form (`fp::*::packed`), which
-/// declines when a lane is a NaN.
+/// translated handlers the one-NaN-test form (`fp_packed`), which declines
+/// when a lane is a NaN.
 macro_rules! packed {
-    ($v:expr, $prec:ident, $lanes:ident, $split:ident, $join:ident, $exact:ident, $op:tt) => {
+    ($v:expr, $prec:ident, $lanes:ident, $exact:ident, $fast:ident, $op:ident) => {
         $v.visit_fast(
             |d, s| $lanes(d, s, $prec::$exact),
             #[inline(always)]
-            |d, s| $prec::packed($split(d), $split(s), |x, y| x $op y).map($join),
+            |d, s| fp_packed::$fast::<{ fp_packed::$op }>(d, s),
         )
     };
 }
@@ -57,10 +58,10 @@ macro_rules! packed {
 pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Addps => packed!(v, single, ps, u32s, from_u32s, add, +),
-        Subps => packed!(v, single, ps, u32s, from_u32s, sub, -),
-        Mulps => packed!(v, single, ps, u32s, from_u32s, mul, *),
-        Divps => packed!(v, single, ps, u32s, from_u32s, div, /),
+        Addps => packed!(v, single, ps, add, ps, ADD),
+        Subps => packed!(v, single, ps, sub, ps, SUB),
+        Mulps => packed!(v, single, ps, mul, ps, MUL),
+        Divps => packed!(v, single, ps, div, ps, DIV),
         Minps => v.visit(|d, s| ps(d, s, single::min)),
         Maxps => v.visit(|d, s| ps(d, s, single::max)),
         Addss => v.visit(|d, s| ss(d, s, single::add)),
@@ -69,10 +70,10 @@ pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
         Divss => v.visit(|d, s| ss(d, s, single::div)),
         Minss => v.visit(|d, s| ss(d, s, single::min)),
         Maxss => v.visit(|d, s| ss(d, s, single::max)),
-        Addpd => packed!(v, double, pd, u64s, from_u64s, add, +),
-        Subpd => packed!(v, double, pd, u64s, from_u64s, sub, -),
-        Mulpd => packed!(v, double, pd, u64s, from_u64s, mul, *),
-        Divpd => packed!(v, double, pd, u64s, from_u64s, div, /),
+        Addpd => packed!(v, double, pd, add, pd, ADD),
+        Subpd => packed!(v, double, pd, sub, pd, SUB),
+        Mulpd => packed!(v, double, pd, mul, pd, MUL),
+        Divpd => packed!(v, double, pd, div, pd, DIV),
         Minpd => v.visit(|d, s| pd(d, s, double::min)),
         Maxpd => v.visit(|d, s| pd(d, s, double::max)),
         Addsd => v.visit(|d, s| sd(d, s, double::add)),

@@ -14,6 +14,7 @@ mod convert;
 mod fp;
 pub(crate) mod fp_arith;
 mod fp_compare;
+pub(crate) mod fp_packed;
 pub(crate) mod int_arith;
 pub(crate) mod int_shift;
 pub(crate) mod lanes;
