@@ -25,16 +25,18 @@ use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand, Seg, NO_REG, RIP_BASE};
 
-const ADD: u16 = Op::Add as u16;
-const SUB: u16 = Op::Sub as u16;
-const AND: u16 = Op::And as u16;
-const OR: u16 = Op::Or as u16;
-const XOR: u16 = Op::Xor as u16;
-const SHL: u16 = Op::Shl as u16;
-const SHR: u16 = Op::Shr as u16;
-const SAR: u16 = Op::Sar as u16;
-const ROL: u16 = Op::Rol as u16;
-const ROR: u16 = Op::Ror as u16;
+// The operations' numbers as the handlers' `OP` parameters (shared with
+// `triple`).
+pub(super) const ADD: u16 = Op::Add as u16;
+pub(super) const SUB: u16 = Op::Sub as u16;
+pub(super) const AND: u16 = Op::And as u16;
+pub(super) const OR: u16 = Op::Or as u16;
+pub(super) const XOR: u16 = Op::Xor as u16;
+pub(super) const SHL: u16 = Op::Shl as u16;
+pub(super) const SHR: u16 = Op::Shr as u16;
+pub(super) const SAR: u16 = Op::Sar as u16;
+pub(super) const ROL: u16 = Op::Rol as u16;
+pub(super) const ROR: u16 = Op::Ror as u16;
 const NOT: u16 = Op::Not as u16;
 
 /// `$pick!(OP)` for the operation `$op` among add/sub/and/or/xor (and

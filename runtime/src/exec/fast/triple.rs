@@ -17,22 +17,12 @@
 //! their own uops (for a resume that starts at one of them) but are not
 //! run. Register forms only, so it never declines.
 
-use super::pair::apply;
+use super::pair::{apply, ADD, AND, OR, ROL, ROR, SAR, SHL, SHR, XOR};
 use super::{Exit, Reg, Threaded, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr};
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op, Operand};
-
-const ADD: u16 = Op::Add as u16;
-const AND: u16 = Op::And as u16;
-const OR: u16 = Op::Or as u16;
-const XOR: u16 = Op::Xor as u16;
-const SHL: u16 = Op::Shl as u16;
-const SHR: u16 = Op::Shr as u16;
-const SAR: u16 = Op::Sar as u16;
-const ROL: u16 = Op::Rol as u16;
-const ROR: u16 = Op::Ror as u16;
 
 /// The fused handler for a `mov d, s; SH d, imm` pair that `pair::mov_then`
 /// has accepted (and whose fields it set in `u`: `r0` = d, `r1` = s, `imm`
