@@ -154,7 +154,7 @@ mod tests {
             x
         };
         let mut lane64 = |r: u64| {
-            if r % 3 == 0 {
+            if r.is_multiple_of(3) {
                 specials64[(r >> 8) as usize % specials64.len()]
             } else {
                 r.rotate_left(17) & !(0x3ff << 52) | ((r % 0x7ff) << 52)
@@ -179,7 +179,7 @@ mod tests {
             let lane32 = |r: u64| -> u128 {
                 (0..4).fold(0u128, |acc, i| {
                     let b = (r >> (i * 16)) as u32;
-                    let l = if b % 3 == 0 {
+                    let l = if b.is_multiple_of(3) {
                         specials32[(b >> 4) as usize % specials32.len()]
                     } else {
                         b.rotate_left(7) ^ (b << 23)
