@@ -82,12 +82,19 @@ impl Memory {
 
     /// Back the part of `addr..addr + len` that lies in the reserve: the
     /// stack region grows down to cover it, to at least twice its size, in
-    /// whole pages. Called before every general-path write.
+    /// whole pages. Called before every general-path write, so the test is
+    /// inline and the growth out of line.
+    #[inline]
     pub(super) fn back(&mut self, addr: u64, len: u64) {
-        let end = addr.saturating_add(len);
-        if !self.reserve.overlaps(addr, end) {
-            return;
+        if self.reserve.overlaps(addr, addr.saturating_add(len)) {
+            self.grow_stack(addr);
         }
+    }
+
+    /// [`Memory::back`]'s growth: down to `addr`'s page, at least doubling.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, addr: u64) {
         let Some(i) = self.regions.iter().position(|r| r.start == self.reserve.hi) else {
             return;
         };
