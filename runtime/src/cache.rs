@@ -85,9 +85,9 @@ pub struct CodeCache {
 
 /// A front-cache entry: the block starting at `addr`, with what entering
 /// it needs (40 bytes: the rest of the block is in
-/// `CodeCache::recent_blocks`, for declines and the careful path). Empty
-/// entries have an address no block can start at (non-canonical, never
-/// fetchable).
+/// `CodeCache::recent_blocks`, for declines and the careful path). An
+/// empty entry has a null `entry` and an address that does not map to its
+/// own slot ([`empty_entry`]), so no probe can ever match it.
 #[derive(Clone, Copy)]
 pub struct Recent {
     addr: u64,
@@ -113,10 +113,25 @@ const EMPTY: Recent = Recent {
     run: never_entered,
 };
 
-/// The handler of the empty front-cache entries, whose address no block
-/// has, so nothing enters them.
+/// The handler of the empty front-cache entries, which no probe matches,
+/// so nothing enters them.
 fn never_entered(_: &mut crate::cpu::Cpu, _: &mut Memory, p: *const Uop) -> Exit {
     Exit::Decline(p)
+}
+
+/// The empty entry of slot `i`: [`EMPTY`], whose address is `u64::MAX`,
+/// except in the slot `u64::MAX` itself maps to, where it is `u64::MAX - 1`
+/// (which maps to another slot). Why: a probe compares only the address, and
+/// a contract may jump anywhere — `jmp` to `0xffff_ffff_ffff_ffff` found the
+/// empty entry of its slot and entered a null block (found in session 9; a
+/// segmentation fault of the VM before then).
+fn empty_entry(i: usize) -> Recent {
+    let addr = if slot(u64::MAX) == i {
+        u64::MAX - 1
+    } else {
+        u64::MAX
+    };
+    Recent { addr, ..EMPTY }
 }
 
 impl Default for CodeCache {
@@ -127,7 +142,7 @@ impl Default for CodeCache {
             costs: Vec::new(),
             blocks: Vec::new(),
             map: HashMap::default(),
-            recent: front_cache(),
+            recent: empty_front_cache(),
             recent_blocks: front_cache(),
             uops_at: std::ptr::null(),
         }
@@ -144,6 +159,15 @@ fn front_cache<T: Copy + Default>() -> Box<[T; RECENT]> {
     // `v` has exactly RECENT entries, so the conversion cannot fail; the
     // fallback only keeps this free of a panic path.
     v.try_into().unwrap_or_else(|_| front_cache_on_stack())
+}
+
+/// A front cache of empty entries, each its slot's ([`empty_entry`]).
+fn empty_front_cache() -> Box<[Recent; RECENT]> {
+    let mut c: Box<[Recent; RECENT]> = front_cache();
+    for (i, r) in c.iter_mut().enumerate() {
+        *r = empty_entry(i);
+    }
+    c
 }
 
 /// The never-taken fallback of [`front_cache`], out of line so that its
@@ -265,7 +289,7 @@ impl CodeCache {
         if base != self.uops_at {
             // `uops` moved while growing: remake every entry's pointer.
             for (r, b) in self.recent.iter_mut().zip(self.recent_blocks.iter()) {
-                if r.addr != EMPTY.addr {
+                if !r.entry.is_null() {
                     r.entry = base.wrapping_add(b.first as usize);
                 }
             }
@@ -681,5 +705,24 @@ impl CodeCache {
             u.size2 = offset;
         }
         Some(need)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No empty entry can match a probe: each one's address maps to
+    /// another slot, so the addresses that reach it are never its own.
+    #[test]
+    fn no_probe_matches_an_empty_entry() {
+        let cache = CodeCache::default();
+        for (i, r) in cache.recent.iter().enumerate() {
+            assert_ne!(slot(r.addr), i, "slot {i}");
+            assert!(r.entry.is_null());
+        }
+        for addr in [u64::MAX, u64::MAX - 1, 0, 1, 1 << 63, 0x40_1000] {
+            assert!(cache.probe(addr).is_none(), "{addr:#x}");
+        }
     }
 }

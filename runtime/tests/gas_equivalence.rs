@@ -451,6 +451,30 @@ fn run(p: &Program, gas: u64, per_instruction_gas: bool) -> Outcome {
     )
 }
 
+/// A jump anywhere — to the top of the address space, non-canonical or
+/// unmapped addresses — faults as executing unmapped memory at the target,
+/// the same on both paths. (A jump to `u64::MAX` once entered an empty
+/// front-cache entry and crashed the VM.)
+#[test]
+fn jumps_anywhere_fault_at_their_target() {
+    // (Address 0 is where the entry function returns to: it ends the call.)
+    for target in [u64::MAX, u64::MAX - 1, 1 << 63, 0x7fff_ffff_f000, 0x10] {
+        // mov rax, target; jmp rax
+        let mut code = vec![0x48, 0xb8];
+        code.extend(target.to_le_bytes());
+        code.extend([0xff, 0xe0]);
+        let p = program_of(code);
+        let fast = run(&p, 1_000_000, false);
+        assert_eq!(fast, run(&p, 1_000_000, true), "{target:#x}");
+        assert_eq!(fast.status, Status::Fault, "{target:#x}");
+        let trap = fast.trap.as_ref().map(|t| (t.rip, t.fault.to_string()));
+        assert!(
+            matches!(&trap, Some((rip, f)) if *rip == target && f.contains("execute of unmapped memory")),
+            "{target:#x}: {trap:?}"
+        );
+    }
+}
+
 #[test]
 fn block_metering_equals_per_instruction_metering_at_every_limit() {
     let mut checked = 0u64;
