@@ -891,6 +891,18 @@ unsafe fn store_ptr(p: *mut u8, size: u8, v: u64) {
     }
 }
 
+/// A page of `nop`s at 0x10000, readable and executable: the code region
+/// of the unit tests' memories.
+#[cfg(test)]
+fn code_page() -> Region {
+    Region {
+        start: 0x10000,
+        perm: Perm::RX,
+        kind: RegionKind::Segment,
+        data: vec![0x90; 4096],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -898,12 +910,7 @@ mod tests {
 
     fn mem() -> Result<Memory, Box<dyn std::error::Error>> {
         let mut m = Memory::new();
-        m.map(Region {
-            start: 0x10000,
-            perm: Perm::RX,
-            kind: RegionKind::Segment,
-            data: vec![0x90; 4096],
-        })?;
+        m.map(code_page())?;
         m.map(Region {
             start: 0x11000,
             perm: Perm::RW,

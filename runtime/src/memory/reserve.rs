@@ -133,12 +133,7 @@ mod tests {
     /// `backed` = `None` backs all of it.
     fn memory(backed: Option<u64>) -> Result<Memory, String> {
         let mut m = Memory::new();
-        m.map(Region {
-            start: 0x10000,
-            perm: Perm::RX,
-            kind: RegionKind::Segment,
-            data: vec![0x90; 4096],
-        })?;
+        m.map(super::super::code_page())?;
         match backed {
             Some(b) => m.map_stack(BASE, LEN, b)?,
             None => m.map(Region {
