@@ -95,7 +95,9 @@ impl Memory {
     #[cold]
     #[inline(never)]
     fn grow_stack(&mut self, addr: u64) {
-        let Some(i) = self.regions.iter().position(|r| r.start == self.reserve.hi) else {
+        let hi = self.reserve.hi;
+        let stack = |r: &Region| r.start == hi && r.kind == RegionKind::Stack;
+        let Some(i) = self.regions.iter().position(stack) else {
             return;
         };
         let old = &self.regions[i];
