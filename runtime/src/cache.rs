@@ -295,14 +295,18 @@ impl CodeCache {
             }
             self.uops_at = base;
         }
-        // A decoded block has at least one uop, all inside `uops`.
-        debug_assert!((block.first as usize) < self.uops.len());
+        // A decoded block has at least one uop, all inside `uops`; were it
+        // not so, the block stays out of the front cache and the careful
+        // path reports it (`interp::run_threaded`).
+        let Some(first) = self.uops.get(block.first as usize) else {
+            return Ok(block);
+        };
         self.recent[slot(addr)] = Recent {
             addr,
             need: block.need,
             cost: block.cost,
             entry: base.wrapping_add(block.first as usize),
-            run: self.uops[block.first as usize].run,
+            run: first.run,
         };
         self.recent_blocks[slot(addr)] = block;
         Ok(block)
@@ -481,9 +485,11 @@ impl CodeCache {
             .insns
             .get(start..)
             .map_or(0, |b| dead_flags(b, live_end));
+        // Whether the flags of the uop with index `i` of the cache are dead.
+        let dead_at = |i: usize| dead & 1u128.checked_shl((i - start) as u32).unwrap_or(0) != 0;
         if let Some(insns) = self.insns.get(start..) {
             for k in 0..insns.len().saturating_sub(1) {
-                if dead & 1u128.checked_shl(k as u32).unwrap_or(0) == 0 {
+                if !dead_at(start + k) {
                     continue;
                 }
                 if let (Some(insn), Some(u), Some(p)) =
@@ -508,47 +514,41 @@ impl CodeCache {
         // dead, and a stack-to-stack copy through a register, run as one
         // handler (`exec::fast::pair`), installed on the first `mov`; two
         // more uops of the block must follow it.
+        // Whether a uop may be taken into a fusion installed on an earlier
+        // one (fast, not a side exit, not a checked frame's access).
+        let joinable = |u: &Uop| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0;
         for k in start..end.saturating_sub(2) {
             let (Some(mov), Some(op)) = (self.insns.get(k), self.insns.get(k + 1)) else {
                 continue;
             };
-            let op_dead = dead & 1u128.checked_shl((k + 1 - start) as u32).unwrap_or(0) != 0;
-            let op_fast = self
-                .uops
-                .get(k + 1)
-                .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0);
-            let first_dead = dead & 1u128.checked_shl((k - start) as u32).unwrap_or(0) != 0;
+            let op_dead = dead_at(k + 1);
             let first_kind = matches!(
                 mov.op,
                 Op::Mov | Op::Movsxd | Op::Add | Op::Sub | Op::And | Op::Or | Op::Xor
             );
-            if !first_kind || !op_fast {
+            if !first_kind || !self.uops.get(k + 1).is_some_and(joinable) {
                 continue;
             }
             let free = |u: &&mut Uop| u.is_fast() && u.kind & Uop::FRAMED == 0;
-            // The uop after the pair, for a copy-shift-combine triple
-            // (`exec::fast::triple`): it must be a fast register-only uop
-            // with a fourth uop of the block after it.
-            let third = (k + 3 < end)
-                .then(|| self.insns.get(k + 2))
-                .flatten()
-                .filter(|_| {
-                    self.uops
-                        .get(k + 2)
-                        .is_some_and(|u| u.is_fast() && !u.is_side() && u.kind & Uop::FRAMED == 0)
-                });
-            let third_dead = dead & 1u128.checked_shl((k + 2 - start) as u32).unwrap_or(0) != 0;
+            // The instruction after the pair, for a copy-shift-combine
+            // triple (`exec::fast::triple`): its uop must be joinable, with
+            // a fourth uop of the block after it.
+            let third = self
+                .insns
+                .get(k + 2)
+                .filter(|_| k + 3 < end && self.uops.get(k + 2).is_some_and(joinable));
             if let Some(u) = self.uops.get_mut(k).filter(free) {
-                let triple = mov_then(mov, op, op_dead, u)
-                    .and(third)
-                    .and_then(|t| copy_shift_op(mov, op, t, third_dead, u));
-                let fused = triple
-                    .or_else(|| mov_then(mov, op, op_dead, u))
+                let fused = mov_then(mov, op, op_dead, u)
+                    .map(|pair| {
+                        third
+                            .and_then(|t| copy_shift_op(mov, op, t, dead_at(k + 2), u))
+                            .unwrap_or(pair)
+                    })
                     .or_else(|| load_store(mov, op, u))
                     .or_else(|| load_then(mov, op, op_dead, u))
                     .or_else(|| mov_mov(mov, op, u))
                     .or_else(|| index_load(mov, op, u))
-                    .or_else(|| op_store(mov, op, first_dead, u));
+                    .or_else(|| op_store(mov, op, dead_at(k), u));
                 if let Some(run) = fused {
                     u.run = run;
                 }

@@ -290,12 +290,7 @@ impl Memory {
                 "region ending at {end:#x} is above the user address space"
             ));
         }
-        if self
-            .regions
-            .iter()
-            .any(|r| region.start < r.end() && r.start < end)
-            || self.reserve.overlaps(region.start, end)
-        {
+        if self.overlaps_any(region.start, end) {
             return Err(format!(
                 "region {:#x}..{end:#x} overlaps another",
                 region.start
@@ -306,6 +301,15 @@ impl Memory {
         self.last.set(0);
         self.caches = Caches::default();
         Ok(())
+    }
+
+    /// Whether `start..end` shares an address with a region or the stack's
+    /// reserve.
+    fn overlaps_any(&self, start: u64, end: u64) -> bool {
+        self.regions
+            .iter()
+            .any(|r| start < r.end() && r.start < end)
+            || self.reserve.overlaps(start, end)
     }
 
     pub fn regions(&self) -> &[Region] {
@@ -717,17 +721,19 @@ impl Memory {
         let mut done = 0usize;
         while done < buf.len() {
             let a = addr + done as u64;
-            if self.find(a).is_none() && self.reserve.contains(a) {
+            let Some(i) = self.find(a) else {
+                if !self.reserve.contains(a) {
+                    return Err(Fault::Unmapped {
+                        addr: a,
+                        access: Access::Read,
+                    });
+                }
                 // Never written: zeros, up to where the stack's bytes begin.
                 let n = (self.reserve.end() - a).min((buf.len() - done) as u64) as usize;
                 buf[done..done + n].fill(0);
                 done += n;
                 continue;
-            }
-            let i = self.find(a).ok_or(Fault::Unmapped {
-                addr: a,
-                access: Access::Read,
-            })?;
+            };
             let r = &self.regions[i];
             let off = (a - r.start) as usize;
             let n = (r.data.len() - off).min(buf.len() - done);

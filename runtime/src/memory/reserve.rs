@@ -16,7 +16,7 @@
 //! ever cover backed bytes, and a miss falls to the general path, which
 //! backs the range before writing (`write_scan`, `write_bytes`).
 
-use super::{Memory, Perm, Region, RegionKind, PAGE};
+use super::{Memory, Perm, Region, RegionKind, MIN_ADDR, PAGE};
 
 /// Addresses `lo..hi` of the stack not backed yet (empty when `lo == hi`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,11 +57,10 @@ impl Memory {
         let end = start
             .checked_add(len)
             .ok_or("region wraps the address space")?;
-        if self
-            .regions
-            .iter()
-            .any(|r| start < r.end() && r.start < end)
-        {
+        if start < MIN_ADDR {
+            return Err(format!("region at {start:#x} is below {MIN_ADDR:#x}"));
+        }
+        if self.overlaps_any(start, end) {
             return Err(format!("region {start:#x}..{end:#x} overlaps another"));
         }
         if self.reserve.len() > 0 {

@@ -272,19 +272,22 @@ pub(crate) fn index_load(ext: &Insn, load: &Insn, u: &mut Uop) -> Option<Threade
     // entries) and gets the instance with the scale constant; any other
     // scale the instance that reads it from the uop.
     let natural = 1u8 << sc == ms;
-    let run = match (load.op, size, ms, base, natural) {
-        (Op::Mov, 8, 8, true, true) => index_load_op::<8, false, true, 3> as Threaded,
-        (Op::Mov, 8, 8, false, true) => index_load_op::<8, false, false, 3>,
-        (Op::Mov, 4, 4, true, true) => index_load_op::<4, false, true, 2>,
-        (Op::Mov, 4, 4, false, true) => index_load_op::<4, false, false, 2>,
-        (Op::Movsxd, 8, 4, true, true) => index_load_op::<4, true, true, 2>,
-        (Op::Movsxd, 8, 4, false, true) => index_load_op::<4, true, false, 2>,
-        (Op::Mov, 8, 8, true, false) => index_load_op::<8, false, true, ANY_SCALE>,
-        (Op::Mov, 8, 8, false, false) => index_load_op::<8, false, false, ANY_SCALE>,
-        (Op::Mov, 4, 4, true, false) => index_load_op::<4, false, true, ANY_SCALE>,
-        (Op::Mov, 4, 4, false, false) => index_load_op::<4, false, false, ANY_SCALE>,
-        (Op::Movsxd, 8, 4, true, false) => index_load_op::<4, true, true, ANY_SCALE>,
-        (Op::Movsxd, 8, 4, false, false) => index_load_op::<4, true, false, ANY_SCALE>,
+    macro_rules! pick {
+        ($ls:literal, $sx:literal, $b:literal, $sc:literal) => {
+            if natural {
+                index_load_op::<$ls, $sx, $b, $sc> as Threaded
+            } else {
+                index_load_op::<$ls, $sx, $b, ANY_SCALE>
+            }
+        };
+    }
+    let run = match (load.op, size, ms, base) {
+        (Op::Mov, 8, 8, true) => pick!(8, false, true, 3),
+        (Op::Mov, 8, 8, false) => pick!(8, false, false, 3),
+        (Op::Mov, 4, 4, true) => pick!(4, false, true, 2),
+        (Op::Mov, 4, 4, false) => pick!(4, false, false, 2),
+        (Op::Movsxd, 8, 4, true) => pick!(4, true, true, 2),
+        (Op::Movsxd, 8, 4, false) => pick!(4, true, false, 2),
         _ => return None,
     };
     (u.r0, u.r1, u.index) = (Reg::of(x), Reg::of(y), Reg::of(d));

@@ -45,11 +45,11 @@ pub(crate) fn lane_op(op: Op) -> Option<fn(u128, u128) -> u128> {
 /// translated handlers the one-NaN-test form (`fp_packed`), which declines
 /// when a lane is a NaN.
 macro_rules! packed {
-    ($v:expr, $prec:ident, $lanes:ident, $exact:ident, $fast:ident, $op:ident) => {
+    ($v:expr, $prec:ident, $lanes:ident, $exact:ident, $op:ident) => {
         $v.visit_fast(
             |d, s| $lanes(d, s, $prec::$exact),
             #[inline(always)]
-            |d, s| fp_packed::$fast::<{ fp_packed::$op }>(d, s),
+            |d, s| fp_packed::$lanes::<{ fp_packed::$op }>(d, s),
         )
     };
 }
@@ -58,10 +58,10 @@ macro_rules! packed {
 pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
     use Op::*;
     Some(match op {
-        Addps => packed!(v, single, ps, add, ps, ADD),
-        Subps => packed!(v, single, ps, sub, ps, SUB),
-        Mulps => packed!(v, single, ps, mul, ps, MUL),
-        Divps => packed!(v, single, ps, div, ps, DIV),
+        Addps => packed!(v, single, ps, add, ADD),
+        Subps => packed!(v, single, ps, sub, SUB),
+        Mulps => packed!(v, single, ps, mul, MUL),
+        Divps => packed!(v, single, ps, div, DIV),
         Minps => v.visit(|d, s| ps(d, s, single::min)),
         Maxps => v.visit(|d, s| ps(d, s, single::max)),
         Addss => v.visit(|d, s| ss(d, s, single::add)),
@@ -70,10 +70,10 @@ pub(crate) fn visit_lane_op<V: LaneVisit>(op: Op, v: V) -> Option<V::Out> {
         Divss => v.visit(|d, s| ss(d, s, single::div)),
         Minss => v.visit(|d, s| ss(d, s, single::min)),
         Maxss => v.visit(|d, s| ss(d, s, single::max)),
-        Addpd => packed!(v, double, pd, add, pd, ADD),
-        Subpd => packed!(v, double, pd, sub, pd, SUB),
-        Mulpd => packed!(v, double, pd, mul, pd, MUL),
-        Divpd => packed!(v, double, pd, div, pd, DIV),
+        Addpd => packed!(v, double, pd, add, ADD),
+        Subpd => packed!(v, double, pd, sub, SUB),
+        Mulpd => packed!(v, double, pd, mul, MUL),
+        Divpd => packed!(v, double, pd, div, DIV),
         Minpd => v.visit(|d, s| pd(d, s, double::min)),
         Maxpd => v.visit(|d, s| pd(d, s, double::max)),
         Addsd => v.visit(|d, s| sd(d, s, double::add)),

@@ -8,8 +8,9 @@
 //! lane, exactly as the scalar operations the portable form uses (same
 //! rounding, no flush-to-zero: the host runs with Rust's default MXCSR).
 //! A NaN in any result lane declines, as the portable form does, and the
-//! general path applies x86's NaN rules (`fp`). `host_packed_matches_the_
-//! portable_form` checks the two forms against each other.
+//! general path applies x86's NaN rules (`fp`).
+//! `host_packed_matches_the_portable_form` checks the two forms against
+//! each other.
 
 /// The four operations, by number (a const parameter).
 pub(crate) const ADD: u8 = 0;
@@ -25,55 +26,62 @@ mod host {
         _mm_sub_ps,
     };
 
-    /// `d OP s` on two f64 lanes, `None` if a result lane is a NaN.
-    #[inline(always)]
-    pub fn pd<const OP: u8>(d: u128, s: u128) -> Option<u128> {
-        // SAFETY: `u128` and `__m128d` are both 16 plain bytes (lane 0
-        // lowest on this little-endian host), every bit pattern valid for
-        // both; SSE2 is part of every x86_64 target's baseline features.
-        unsafe {
-            let (a, b) = (
-                core::mem::transmute::<u128, __m128d>(d),
-                core::mem::transmute::<u128, __m128d>(s),
-            );
-            let r = match OP {
-                super::ADD => _mm_add_pd(a, b),
-                super::SUB => _mm_sub_pd(a, b),
-                super::MUL => _mm_mul_pd(a, b),
-                _ => _mm_div_pd(a, b),
-            };
-            if _mm_movemask_pd(_mm_cmpunord_pd(r, r)) != 0 {
-                // Rare: the general path's NaN rules decide.
-                std::hint::cold_path();
-                return None;
+    /// One width's function, `$name::<OP>(d, s)`: `d OP s` lane by lane in
+    /// the host vector type `$v`, `None` if a result lane is a NaN.
+    macro_rules! packed {
+        ($name:ident, $lanes:literal, $v:ty, $add:ident, $sub:ident, $mul:ident, $div:ident,
+         $unord:ident, $mask:ident) => {
+            #[doc = concat!("`d OP s` on ", $lanes, " lanes, `None` if a result lane is a NaN.")]
+            #[inline(always)]
+            pub fn $name<const OP: u8>(d: u128, s: u128) -> Option<u128> {
+                // SAFETY: `u128` and the vector type are both 16 plain bytes
+                // (lane 0 lowest on this little-endian host), every bit
+                // pattern valid for both; SSE2 is part of every x86_64
+                // target's baseline features.
+                unsafe {
+                    let (a, b) = (
+                        core::mem::transmute::<u128, $v>(d),
+                        core::mem::transmute::<u128, $v>(s),
+                    );
+                    let r = match OP {
+                        super::ADD => $add(a, b),
+                        super::SUB => $sub(a, b),
+                        super::MUL => $mul(a, b),
+                        _ => $div(a, b),
+                    };
+                    if $mask($unord(r, r)) != 0 {
+                        // Rare: the general path's NaN rules decide.
+                        std::hint::cold_path();
+                        return None;
+                    }
+                    Some(core::mem::transmute::<$v, u128>(r))
+                }
             }
-            Some(core::mem::transmute::<__m128d, u128>(r))
-        }
+        };
     }
 
-    /// `d OP s` on four f32 lanes, `None` if a result lane is a NaN.
-    #[inline(always)]
-    pub fn ps<const OP: u8>(d: u128, s: u128) -> Option<u128> {
-        // SAFETY: as in `pd`, for `__m128`.
-        unsafe {
-            let (a, b) = (
-                core::mem::transmute::<u128, __m128>(d),
-                core::mem::transmute::<u128, __m128>(s),
-            );
-            let r = match OP {
-                super::ADD => _mm_add_ps(a, b),
-                super::SUB => _mm_sub_ps(a, b),
-                super::MUL => _mm_mul_ps(a, b),
-                _ => _mm_div_ps(a, b),
-            };
-            if _mm_movemask_ps(_mm_cmpunord_ps(r, r)) != 0 {
-                // Rare: the general path's NaN rules decide.
-                std::hint::cold_path();
-                return None;
-            }
-            Some(core::mem::transmute::<__m128, u128>(r))
-        }
-    }
+    packed!(
+        pd,
+        "two f64",
+        __m128d,
+        _mm_add_pd,
+        _mm_sub_pd,
+        _mm_mul_pd,
+        _mm_div_pd,
+        _mm_cmpunord_pd,
+        _mm_movemask_pd
+    );
+    packed!(
+        ps,
+        "four f32",
+        __m128,
+        _mm_add_ps,
+        _mm_sub_ps,
+        _mm_mul_ps,
+        _mm_div_ps,
+        _mm_cmpunord_ps,
+        _mm_movemask_ps
+    );
 }
 
 /// The same through the portable lane-by-lane form.
@@ -99,12 +107,14 @@ mod portable {
         }
     }
 
-    #[allow(dead_code)]
+    // Only the tests call it on an x86-64 host.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
     pub fn pd<const OP: u8>(d: u128, s: u128) -> Option<u128> {
         double::packed(u64s(d), u64s(s), op::<f64, OP>).map(from_u64s)
     }
 
-    #[allow(dead_code)]
+    // Only the tests call it on an x86-64 host.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
     pub fn ps<const OP: u8>(d: u128, s: u128) -> Option<u128> {
         single::packed(u32s(d), u32s(s), op::<f32, OP>).map(from_u32s)
     }
