@@ -478,6 +478,7 @@ fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
         Leave => control::leave(insn)?,
         Movaps | Movups | Movapd | Movupd | Movdqa | Movdqu | Lddqu => sse::full_move(insn, u)?,
         Movss | Movsd | Movd | Movq => sse::scalar_move(insn, u)?,
+        Cvtsi2ss | Cvtsi2sd => sse::int_to_float(insn, u)?,
         Nop | Endbr64 | Pause | Lfence | Mfence | Sfence | Prefetchnta | Prefetcht0
         | Prefetcht1 | Prefetcht2 | Prefetchw => handler(control::nop),
 

@@ -10,6 +10,21 @@ use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
+/// CVTSI2SS / CVTSI2SD: the signed integer `v` (its low 32 bits unless
+/// `wide`) converted into the low lane of `d` (single or double), the other
+/// lanes kept. The rounding is round-to-nearest-even, the only MXCSR mode
+/// the VM allows; Rust's `as` conversion rounds the same way on every host.
+/// Shared with the translated form (`exec::fast::sse::int_to_float`).
+#[inline(always)]
+pub(crate) fn int_to_float(d: u128, v: u64, single_dest: bool, wide: bool) -> u128 {
+    match (single_dest, wide) {
+        (true, true) => with_lo32(d, single::from_i64(v as i64)),
+        (true, false) => with_lo32(d, single::from_i32(v as u32 as i32)),
+        (false, true) => with_lo64(d, double::from_i64(v as i64)),
+        (false, false) => with_lo64(d, double::from_i32(v as u32 as i32)),
+    }
+}
+
 pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<(), Fault> {
     use Op::*;
     match insn.op {
@@ -17,13 +32,7 @@ pub(super) fn execute(cpu: &mut Cpu, mem: &mut Memory, insn: &Insn) -> Result<()
             let wide = op_size(insn.ops[1]) == 8;
             let single_dest = insn.op == Cvtsi2ss;
             binary(cpu, mem, insn, |d, s| {
-                let v = s as u64;
-                match (single_dest, wide) {
-                    (true, true) => with_lo32(d, single::from_i64(v as i64)),
-                    (true, false) => with_lo32(d, single::from_i32(v as u32 as i32)),
-                    (false, true) => with_lo64(d, double::from_i64(v as i64)),
-                    (false, false) => with_lo64(d, double::from_i32(v as u32 as i32)),
-                }
+                int_to_float(d, s as u64, single_dest, wide)
             })
         }
         Cvtss2si | Cvttss2si | Cvtsd2si | Cvttsd2si => {

@@ -10,7 +10,7 @@ use crate::fault::Fault;
 use crate::memory::Memory;
 use echovm_decoder::{Insn, Op};
 
-mod convert;
+pub(crate) mod convert;
 mod fp;
 pub(crate) mod fp_arith;
 mod fp_compare;
