@@ -9,8 +9,8 @@
 use crate::exec::fast::{
     call_push_run, copy_shift_op, dead_flags, duos, frame_runs, fuse, index_load, lead, live_after,
     live_in, live_out, load_store, load_then, mov_mov, mov_then, op_store, pop_ret_run, pop_run,
-    push_run, trace_header, translate_flags_dead_plain, translate_plain, translate_side,
-    translate_within_plain, Plain, Run, Uop, ALL_FLAGS,
+    push_run, switch_live_out, trace_header, translate_flags_dead_plain, translate_plain,
+    translate_side, translate_within_plain, Plain, Run, Uop, ALL_FLAGS,
 };
 use crate::exec::fast::{Exit, Place, Threaded};
 use crate::fault::Fault;
@@ -446,7 +446,14 @@ impl CodeCache {
     fn passes(&mut self, mem: &Memory, start: usize, mut plain: Vec<Plain>) {
         // The flags the block's successors may read (`exec::fast::noflags`).
         let live_end = match (self.insns.last(), self.uops.last()) {
-            (Some(last), Some(u)) if self.insns.len() > start => live_out(mem, last, u.next),
+            (Some(last), Some(u)) if self.insns.len() > start => {
+                let block = (self.insns.get(start..), self.uops.get(start..));
+                match block {
+                    (Some(insns), Some(uops)) => switch_live_out(mem, insns, uops),
+                    _ => None,
+                }
+                .unwrap_or_else(|| live_out(mem, last, u.next))
+            }
             _ => ALL_FLAGS,
         };
         // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler

@@ -779,6 +779,24 @@ impl Memory {
         Ok(v)
     }
 
+    /// The little-endian 8 bytes at `addr` if they lie in one program
+    /// segment that is not writable: bytes every call of the same code sees
+    /// unchanged (segments come from the program, and nothing re-permissions
+    /// them), so a translation may depend on them as it does on the code —
+    /// a jump table's targets (`exec::fast::noflags::switch_live_out`).
+    pub fn constant_u64(&self, addr: u64) -> Option<u64> {
+        let r = self
+            .regions
+            .iter()
+            .find(|r| r.kind == RegionKind::Segment && addr >= r.start && addr < r.end())?;
+        if r.perm.has(Perm::W) || !r.perm.has(Perm::R) {
+            return None;
+        }
+        let off = usize::try_from(addr - r.start).ok()?;
+        let bytes: [u8; 8] = r.data.get(off..off.checked_add(8)?)?.try_into().ok()?;
+        Some(u64::from_le_bytes(bytes))
+    }
+
     /// Executable bytes starting at `addr` (up to `max`), for the decoder.
     /// Stops at the end of the executable region.
     pub fn fetch(&self, addr: u64, max: usize) -> Result<&[u8], Fault> {

@@ -363,7 +363,9 @@ pub(crate) use control::{call_push_run, pop_ret_run, pop_run, push_run};
 pub(crate) use duo::{duos, lead, Plain, Run};
 pub(crate) use frame::frame_runs;
 pub(crate) use fused::{fuse, Place};
-pub(crate) use noflags::{dead_flags, live_after, live_in, live_out, ALL as ALL_FLAGS};
+pub(crate) use noflags::{
+    dead_flags, live_after, live_in, live_out, switch_live_out, ALL as ALL_FLAGS,
+};
 pub(crate) use pair::{index_load, load_store, load_then, mov_mov, mov_then, op_store};
 pub(crate) use triple::copy_shift_op;
 

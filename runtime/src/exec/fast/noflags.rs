@@ -20,7 +20,7 @@ use crate::exec::int::shift::count_mask;
 use crate::flags::{AF, CF, OF, PF, SF, ZF};
 use crate::memory::Memory;
 use echovm_decoder::decode;
-use echovm_decoder::{Insn, Op, Operand};
+use echovm_decoder::{Insn, Op, Operand, Seg, NO_REG};
 
 /// The six status flags.
 pub(crate) const ALL: u64 = CF | PF | AF | ZF | SF | OF;
@@ -130,9 +130,10 @@ pub(crate) fn live_after(block: &[Insn], k: usize, live_end: u64) -> u64 {
 const LOOKAHEAD: usize = 24;
 
 /// The flags that code starting at `pc` may read before overwriting them:
-/// its straight-line instructions are decoded (code is immutable) until all
-/// six flags are overwritten, a block ends, or [`LOOKAHEAD`] instructions
-/// pass; whatever is not known to be overwritten by then counts as read.
+/// its instructions are decoded (code is immutable), through direct jumps,
+/// until all six flags are overwritten, a block ends otherwise, or
+/// [`LOOKAHEAD`] instructions pass; whatever is not known to be overwritten
+/// by then counts as read.
 /// Anything that does not decode counts as reading every flag.
 pub(crate) fn live_in(mem: &Memory, mut pc: u64) -> u64 {
     let (mut reads, mut killed) = (0, 0);
@@ -146,10 +147,15 @@ pub(crate) fn live_in(mem: &Memory, mut pc: u64) -> u64 {
         if killed == ALL {
             return reads;
         }
-        if ends_block(insn.op) || insn.op.is_string() {
+        let direct = matches!(insn.ops[0], Operand::Imm { .. });
+        pc = if insn.op == Op::Jmp && direct {
+            // A direct jump goes on at its target (code is immutable).
+            insn.imm
+        } else if ends_block(insn.op) || insn.op.is_string() {
             break;
-        }
-        pc = pc.wrapping_add(insn.len as u64);
+        } else {
+            pc.wrapping_add(insn.len as u64)
+        };
     }
     reads | (ALL & !killed)
 }
@@ -176,6 +182,73 @@ pub(crate) fn live_out(mem: &Memory, last: &Insn, next: u64) -> u64 {
     }
 }
 
+/// Most entries [`switch_live_out`] reads from a jump table.
+const MAX_TABLE: u64 = 256;
+
+/// The flags live after a block that ends in a switch's dispatch: `jmp
+/// [table + x*8]`, with `x` bounded by a `cmp x, n` and a `ja`/`jae` on the
+/// block's path before it (and not written after them), the table in a
+/// segment nothing writes ([`Memory::constant_u64`]): the flags any of the
+/// table's first `n + 1` (`ja`) or `n` (`jae`) targets may read. `None`
+/// when the block does not end so; it then counts as reading every flag.
+///
+/// Why: a switch-dispatched interpreter's every op ends in this jump, and
+/// without it the bound check before it recorded all six flags for
+/// targets that overwrite them first (interp: 2.3 M records).
+pub(crate) fn switch_live_out(mem: &Memory, insns: &[Insn], uops: &[Uop]) -> Option<u64> {
+    let (jmp, before) = insns.split_last()?;
+    let m = jmp.mem;
+    let Operand::Mem { size: 8 } = jmp.ops[0] else {
+        return None;
+    };
+    let plain = m.base == NO_REG && m.scale == 8 && m.seg == Seg::None && !m.addr32;
+    if jmp.op != Op::Jmp || !plain || m.index > 15 {
+        return None;
+    }
+    let x = m.index;
+    // Back over moves into other registers, to the bound check.
+    let mut k = before.len();
+    loop {
+        k = k.checked_sub(1)?;
+        let insn = before.get(k)?;
+        let moves = matches!(
+            insn.op,
+            Op::Mov | Op::Lea | Op::Movzx | Op::Movsx | Op::Movsxd
+        );
+        match insn.ops[0] {
+            Operand::Gpr { reg, size: 4 | 8 } if moves && reg != x => continue,
+            _ => break,
+        }
+    }
+    let (jcc, u, cmp) = (before.get(k)?, uops.get(k)?, before.get(k.checked_sub(1)?)?);
+    // The jcc leaves the block when taken: its path goes on at the next
+    // instruction, where `x` is within the bound.
+    if !u.is_side() || u.successor() != u.next {
+        return None;
+    }
+    let Operand::Gpr { reg, size: 8 } = cmp.ops[0] else {
+        return None;
+    };
+    let bounded = cmp.op == Op::Cmp && reg == x && matches!(cmp.ops[1], Operand::Imm { .. });
+    let count = match jcc.op {
+        Op::Ja if bounded => cmp.imm.checked_add(1)?,
+        Op::Jae if bounded => cmp.imm,
+        _ => return None,
+    };
+    if count > MAX_TABLE {
+        return None;
+    }
+    let mut live = 0;
+    for i in 0..count {
+        let entry = (m.disp as u64).checked_add(i * 8)?;
+        live |= live_in(mem, mem.constant_u64(entry)?);
+        if live == ALL {
+            break;
+        }
+    }
+    Some(live)
+}
+
 /// The flag-free handler for `insn`, whose flags are dead, if it has one
 /// (filling `u` like the normal translation does).
 pub(crate) fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
@@ -194,7 +267,7 @@ pub(crate) fn pick(insn: &Insn, u: &mut Uop) -> Option<Handler> {
 mod tests {
     use super::*;
     use crate::cpu::Cpu;
-    use crate::exec::fast::{translate, Exit};
+    use crate::exec::fast::{translate, translate_side, Exit};
     use crate::memory::Memory;
     use crate::memory::{Perm, Region, RegionKind};
     use echovm_decoder::{decode, DecodeError};
@@ -338,6 +411,89 @@ mod tests {
         assert_eq!(dead_flags(&insns(&[ADD, MOV, ADD])?, 0), 0b101);
         assert_eq!(live_after(&insns(&[ADD, JC, SUB, RET])?, 1, ALL), 0);
         assert_eq!(live_after(&insns(&[ADD, JC, INC, RET])?, 1, 0), CF);
+        Ok(())
+    }
+
+    #[test]
+    fn liveness_follows_direct_jumps() -> TestResult {
+        let at = 0x40_0000;
+        // jmp over two nops to an add: nothing is read.
+        assert_eq!(live_in(&code_at(&[&[0xeb, 0x02, 0x90, 0x90], ADD])?, at), 0);
+        // ... to a jc: every flag is.
+        assert_eq!(
+            live_in(&code_at(&[&[0xeb, 0x02, 0x90, 0x90], JC])?, at),
+            ALL
+        );
+        // A jump to itself ends at the lookahead with nothing known.
+        assert_eq!(live_in(&code_at(&[&[0xeb, 0xfe]])?, at), ALL);
+        Ok(())
+    }
+
+    /// A switch's dispatch block: `cmp` (`bound`), the jcc (`jcc`, a side
+    /// exit that continues at the next instruction unless `taken`), the
+    /// instructions `between`, and `jmp [rdx*8 + 0x60_0000]`; the table's
+    /// targets (in a segment of permissions `perm`) are an add (0x40_0000,
+    /// writes every flag) three times, then a jc (0x40_0003, reads them).
+    fn switch(
+        bound: &[u8],
+        jcc: &[u8],
+        taken: bool,
+        between: &[&[u8]],
+        perm: Perm,
+    ) -> Fallible<Option<u64>> {
+        let mut m = code_at(&[ADD, JC])?;
+        let table: Vec<u8> = [0x40_0000u64, 0x40_0000, 0x40_0000, 0x40_0003]
+            .iter()
+            .flat_map(|t| t.to_le_bytes())
+            .collect();
+        m.map(Region {
+            start: 0x60_0000,
+            perm,
+            kind: RegionKind::Segment,
+            data: table,
+        })?;
+        const JMP: &[u8] = &[0xff, 0x24, 0xd5, 0x00, 0x00, 0x60, 0x00]; // jmp [rdx*8+0x600000]
+        let code: Vec<&[u8]> = [&[bound, jcc][..], between, &[JMP]].concat();
+        let mut at = 0x50_0000u64;
+        let (mut insns, mut uops) = (Vec::new(), Vec::new());
+        for (k, b) in code.iter().enumerate() {
+            let i = decode(b, at)?;
+            at += i.len as u64;
+            let u = if k == 1 {
+                translate_side(&i, at, taken).ok_or("not a jcc")?
+            } else {
+                translate(&i, at)
+            };
+            insns.push(i);
+            uops.push(u);
+        }
+        Ok(switch_live_out(&m, &insns, &uops))
+    }
+
+    #[test]
+    fn a_bounded_jump_table_reads_what_its_targets_read() -> TestResult {
+        const CMP2: &[u8] = &[0x48, 0x83, 0xfa, 0x02]; // cmp rdx, 2
+        const CMP3: &[u8] = &[0x48, 0x83, 0xfa, 0x03]; // cmp rdx, 3
+        const CMP32: &[u8] = &[0x83, 0xfa, 0x02]; // cmp edx, 2
+        const JA: &[u8] = &[0x0f, 0x87, 0x10, 0, 0, 0]; // the default case 16 bytes on
+        const JAE: &[u8] = &[0x0f, 0x83, 0x10, 0, 0, 0];
+        const JB: &[u8] = &[0x0f, 0x82, 0x10, 0, 0, 0];
+        const LEA: &[u8] = &[0x8d, 0x71, 0x01]; // lea esi, [rcx+1]
+        const MOV_EDX: &[u8] = &[0x89, 0xc2]; // mov edx, eax
+                                              // rdx <= 2 (ja) or < 3 (jae): the three add targets.
+        assert_eq!(switch(CMP2, JA, false, &[LEA], Perm::R)?, Some(0));
+        assert_eq!(switch(CMP3, JAE, false, &[], Perm::R)?, Some(0));
+        // rdx <= 3 reaches the jc.
+        assert_eq!(switch(CMP3, JA, false, &[LEA], Perm::R)?, Some(ALL));
+        // Not a bound the path can rely on: a table that can be written, a
+        // 32-bit compare (the upper half unchecked), the index written after
+        // the check, a block that goes on along the taken path, the wrong
+        // condition.
+        assert_eq!(switch(CMP2, JA, false, &[], Perm::RW)?, None);
+        assert_eq!(switch(CMP32, JA, false, &[], Perm::R)?, None);
+        assert_eq!(switch(CMP2, JA, false, &[MOV_EDX], Perm::R)?, None);
+        assert_eq!(switch(CMP2, JA, true, &[], Perm::R)?, None);
+        assert_eq!(switch(CMP2, JB, false, &[], Perm::R)?, None);
         Ok(())
     }
 
