@@ -17,6 +17,7 @@
 //! stay unchanged) but is never run. The register forms fused here never
 //! decline.
 
+use super::addr::{self, ea, on_stack};
 use super::{Exit, Reg, Threaded, Uop};
 use crate::cpu::reg::RSP;
 use crate::cpu::Cpu;
@@ -326,11 +327,32 @@ fn index_load_op<const LS: u8, const SX: bool, const B: bool, const SC: u8>(
     (unsafe { &*n }.run)(c, m, n)
 }
 
+/// `$f::<$g…, M>`, a pair's threaded entry, for the address shape `$m`
+/// of its memory operand (`addr::shape`).
+///
+/// Why a constant shape: computing the address from run-time tests of which
+/// registers it has cost every pair two branches and a jump on the way to
+/// its load or store (bigint's three pairs per limb took 27–28 host
+/// instructions each), and a stack slot now tries the stack's window first.
+macro_rules! with_shape {
+    ($m:expr, $f:ident, $($g:tt),*) => {{
+        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
+        match $m {
+            ABS => $f::<$($g,)* ABS> as Threaded,
+            BASE => $f::<$($g,)* BASE>,
+            BASE_INDEX => $f::<$($g,)* BASE_INDEX>,
+            INDEX => $f::<$($g,)* INDEX>,
+            STACK => $f::<$($g,)* STACK>,
+            _ => $f::<$($g,)* STACK_INDEX>,
+        }
+    }};
+}
+
 /// The fused handler for `add/sub/and/or/xor d, x|imm` (32/64-bit) whose
 /// flags are dead, directly followed by `mov [m], d` of the same size (or
 /// the low half of a 64-bit result), `m` not addressed through `d`. The operation's fields are set in `u` (`r0`
-/// = d, `r1` = x, `imm`; `size2` says which address registers the store
-/// has); the store's address comes from the store's own uop, the next one,
+/// = d, `r1` = x, `imm`; the handler's `M` is the store's address shape);
+/// the store's address comes from the store's own uop, the next one,
 /// as its translation set it (`addr::shape`), which no other pass changes.
 ///
 /// Why: computing a value and storing it at once (`c[i] = a + b`; bigint's
@@ -369,20 +391,23 @@ pub(crate) fn op_store(op: &Insn, store: &Insn, flags_dead: bool, u: &mut Uop) -
     if m.base == d || m.index == d {
         return None;
     }
+    // The store's own uop holds its address fields (`addr::shape` filled
+    // them when it was translated); only the shape is needed here.
+    let mut scratch = *u;
+    let shape = addr::shape(store, &mut scratch)?;
     macro_rules! pick {
         ($op:expr) => {
             match (size, ss, imm) {
-                (8, 8, true) => op_store_op::<{ $op }, 8, 8, true> as Threaded,
-                (8, 8, false) => op_store_op::<{ $op }, 8, 8, false>,
-                (8, _, true) => op_store_op::<{ $op }, 8, 4, true>,
-                (8, _, false) => op_store_op::<{ $op }, 8, 4, false>,
-                (_, _, true) => op_store_op::<{ $op }, 4, 4, true>,
-                (_, _, false) => op_store_op::<{ $op }, 4, 4, false>,
+                (8, 8, true) => with_shape!(shape, op_store_op, { $op }, 8, 8, true),
+                (8, 8, false) => with_shape!(shape, op_store_op, { $op }, 8, 8, false),
+                (8, _, true) => with_shape!(shape, op_store_op, { $op }, 8, 4, true),
+                (8, _, false) => with_shape!(shape, op_store_op, { $op }, 8, 4, false),
+                (_, _, true) => with_shape!(shape, op_store_op, { $op }, 4, 4, true),
+                (_, _, false) => with_shape!(shape, op_store_op, { $op }, 4, 4, false),
             }
         };
     }
     let run = by_alu!(op.op, pick, false);
-    u.size2 = address_registers(m);
     (u.r0, u.r1, u.imm) = (Reg::of(d), Reg::of(x), op.imm & mask(size));
     Some(run)
 }
@@ -391,7 +416,7 @@ pub(crate) fn op_store(op: &Insn, store: &Insn, flags_dead: bool, u: &mut Uop) -
 /// at `p`), then `[m] = r` at `SS` bytes (the store at `p + 1`) and `d =
 /// r`, then on past the pair. Declines, changing nothing, when the store
 /// misses the fast path.
-fn op_store_op<const OP: u16, const S: u8, const SS: u8, const IMM: bool>(
+fn op_store_op<const OP: u16, const S: u8, const SS: u8, const IMM: bool, const M: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     p: *const Uop,
@@ -403,7 +428,7 @@ fn op_store_op<const OP: u16, const S: u8, const SS: u8, const IMM: bool>(
     let a = get_gpr(c, u.r0, S);
     let b = if IMM { u.imm } else { get_gpr(c, u.r1, S) };
     let r = alu::<OP>(a, b) & mask(S);
-    if m.try_write(address(c, st, u.size2), SS, r, false).is_none() {
+    if m.try_write(ea::<M>(c, st), SS, r, on_stack(M)).is_none() {
         return Exit::Decline(p);
     }
     set_gpr(c, u.r0, S, r);
@@ -414,35 +439,6 @@ fn op_store_op<const OP: u16, const S: u8, const SS: u8, const IMM: bool>(
 }
 
 const IMUL: u16 = Op::Imul as u16;
-
-/// `size2` bits of a load-then-operate uop: the memory operand has a base
-/// register / an index register.
-const HAS_BASE: u8 = 1;
-const HAS_INDEX: u8 = 2;
-
-/// Which address registers the memory operand `m` has, as `size2` bits.
-fn address_registers(m: &echovm_decoder::MemRef) -> u8 {
-    let base = m.base != NO_REG && m.base != RIP_BASE;
-    let index = m.index != NO_REG;
-    (if base { HAS_BASE } else { 0 }) | (if index { HAS_INDEX } else { 0 })
-}
-
-/// The address of a memory operand given by a uop's `base`, `index`,
-/// `scale` and `disp` (`a`) and the [`address_registers`] bits `regs`.
-#[inline(always)]
-fn address(c: &Cpu, a: &Uop, regs: u8) -> u64 {
-    let base = if regs & HAS_BASE != 0 {
-        c.gpr[a.base as usize]
-    } else {
-        0
-    };
-    let index = if regs & HAS_INDEX != 0 {
-        c.gpr[a.index as usize] << (a.scale & 3)
-    } else {
-        0
-    };
-    a.disp.wrapping_add(base).wrapping_add(index)
-}
 
 /// `a OP b` for the two-operand operations the load and store pairs fuse.
 #[inline(always)]
@@ -494,22 +490,23 @@ pub(crate) fn load_then(load: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -
     if imm && op.op == Op::Imul {
         return None;
     }
+    // The load's uop is `u`, whose address fields its translation filled.
+    let shape = addr::shape(load, u)?;
     macro_rules! pick {
         ($op:expr) => {
             match (size, ls, imm) {
-                (8, 8, true) => load_then_op::<{ $op }, 8, 8, true> as Threaded,
-                (8, 8, false) => load_then_op::<{ $op }, 8, 8, false>,
-                (8, _, true) => load_then_op::<{ $op }, 8, 4, true>,
-                (8, _, false) => load_then_op::<{ $op }, 8, 4, false>,
-                (_, 8, true) => load_then_op::<{ $op }, 4, 8, true>,
-                (_, 8, false) => load_then_op::<{ $op }, 4, 8, false>,
-                (_, _, true) => load_then_op::<{ $op }, 4, 4, true>,
-                (_, _, false) => load_then_op::<{ $op }, 4, 4, false>,
+                (8, 8, true) => with_shape!(shape, load_then_op, { $op }, 8, 8, true),
+                (8, 8, false) => with_shape!(shape, load_then_op, { $op }, 8, 8, false),
+                (8, _, true) => with_shape!(shape, load_then_op, { $op }, 8, 4, true),
+                (8, _, false) => with_shape!(shape, load_then_op, { $op }, 8, 4, false),
+                (_, 8, true) => with_shape!(shape, load_then_op, { $op }, 4, 8, true),
+                (_, 8, false) => with_shape!(shape, load_then_op, { $op }, 4, 8, false),
+                (_, _, true) => with_shape!(shape, load_then_op, { $op }, 4, 4, true),
+                (_, _, false) => with_shape!(shape, load_then_op, { $op }, 4, 4, false),
             }
         };
     }
     let run = by_alu!(op.op, pick, true);
-    u.size2 = address_registers(m);
     (u.r1, u.imm) = (Reg::of(x), op.imm & mask(size));
     Some(run)
 }
@@ -517,14 +514,14 @@ pub(crate) fn load_then(load: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -
 /// `d = [m] OP x` (`[m]` of `LS` bytes, zero-extended; the operation at `S`
 /// bytes; `x` the immediate when `IMM`), then on past the pair. Declines,
 /// changing nothing, when the load misses the fast path.
-fn load_then_op<const OP: u16, const S: u8, const LS: u8, const IMM: bool>(
+fn load_then_op<const OP: u16, const S: u8, const LS: u8, const IMM: bool, const M: u8>(
     c: &mut Cpu,
     m: &mut Memory,
     p: *const Uop,
 ) -> Exit {
     // SAFETY: `p` points at a live uop (see `Threaded`).
     let u = unsafe { &*p };
-    let Some(a) = m.try_read(address(c, u, u.size2), LS, false) else {
+    let Some(a) = m.try_read(ea::<M>(c, u), LS, on_stack(M)) else {
         return Exit::Decline(p);
     };
     let a = a & mask(S);
@@ -827,12 +824,14 @@ mod tests {
     fn loads_then_operations_match_the_two_instructions() -> TestResult {
         let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         // Loads into eax/rax: [rbx+rcx*4+0x10], [rbx+8], [rcx*8+0x70000000],
-        // [0x70000020].
-        let loads: [&[u8]; 4] = [
+        // [0x70000020], [rsp+8], [rsp+rcx*4+0x10] (every address shape).
+        let loads: [&[u8]; 6] = [
             &[0x8b, 0x44, 0x8b, 0x10],
             &[0x8b, 0x43, 0x08],
             &[0x8b, 0x04, 0xcd, 0x00, 0x00, 0x00, 0x70],
             &[0x8b, 0x04, 0x25, 0x20, 0x00, 0x00, 0x70],
+            &[0x8b, 0x44, 0x24, 0x08],
+            &[0x8b, 0x44, 0x8c, 0x10],
         ];
         // add/sub/and/or/xor eax, edx; imul eax, edx; add eax, 0x7f;
         // xor eax, -0x7b.
@@ -865,6 +864,7 @@ mod tests {
                             *g = rnd();
                         }
                         c.gpr[3] = 0x7000_0000;
+                        c.gpr[4] = 0x7000_0000;
                         c.gpr[1] = rnd() % 8;
                         let mut reference = c.clone();
                         let mut rm = heap(data.clone())?;
@@ -882,6 +882,7 @@ mod tests {
                         // Unmapped: declines at the load, nothing written.
                         let mut c2 = c.clone();
                         c2.gpr[3] = 0x6000_0000;
+                        c2.gpr[4] = 0x6000_0000;
                         let before = c2.gpr;
                         let exit = (uops[0].run)(&mut c2, &mut m, uops.as_ptr());
                         if load_bytes.len() < 7 {
@@ -892,7 +893,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(fused, 4 * 8 * 4);
+        assert_eq!(fused, 6 * 8 * 4);
         Ok(())
     }
 
@@ -1011,11 +1012,15 @@ mod tests {
             &[0x83, 0xc0, 0x7f],
             &[0x83, 0xf0, 0x85],
         ];
-        // Stores of eax/rax: [rbx+rcx*4+0x10], [rbx+8], [rcx*8+0x70000000].
-        let stores: [&[u8]; 3] = [
+        // Stores of eax/rax: [rbx+rcx*4+0x10], [rbx+8], [rcx*8+0x70000000],
+        // [0x70000020], [rsp+8], [rsp+rcx*4+0x10] (every address shape).
+        let stores: [&[u8]; 6] = [
             &[0x89, 0x44, 0x8b, 0x10],
             &[0x89, 0x43, 0x08],
             &[0x89, 0x04, 0xcd, 0x00, 0x00, 0x00, 0x70],
+            &[0x89, 0x04, 0x25, 0x20, 0x00, 0x00, 0x70],
+            &[0x89, 0x44, 0x24, 0x08],
+            &[0x89, 0x44, 0x8c, 0x10],
         ];
         let memory = || heap(vec![0x5a; 0x100]);
         let mut fused = 0;
@@ -1038,6 +1043,7 @@ mod tests {
                             *g = 0x8765_4321_0fed_cba9u64.rotate_left(n as u32 * 7 + i as u32);
                         }
                         c.gpr[3] = 0x7000_0000;
+                        c.gpr[4] = 0x7000_0000;
                         c.gpr[1] = i;
                         let mut reference = c.clone();
                         let mut rm = memory()?;
@@ -1053,10 +1059,15 @@ mod tests {
                         for a in (0x7000_0000..0x7000_0100).step_by(8) {
                             assert_eq!(m.read(a, 8)?, rm.read(a, 8)?, "{code:02x?} at {a:#x}");
                         }
-                        // Outside the region: declines, nothing written.
+                        // Outside the region: declines, nothing written
+                        // (an absolute address cannot be moved out).
+                        if store_bytes.get(2) == Some(&0x25) {
+                            continue;
+                        }
                         let mut c2 = reference.clone();
                         c2.gpr[1] = 0x1000_0000;
                         c2.gpr[3] = 0x6000_0000;
+                        c2.gpr[4] = 0x6000_0000;
                         let before = c2.gpr;
                         let exit = (uops[0].run)(&mut c2, &mut m, uops.as_ptr());
                         assert!(matches!(exit, Exit::Decline(q) if q == uops.as_ptr()));
@@ -1065,7 +1076,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(fused, 7 * 3 * 3);
+        assert_eq!(fused, 7 * 6 * 3);
         // A store addressed through the result is not fused.
         let op = insn(&[0x48, 0x01, 0xd3])?; // add rbx, rdx
         let store = decode(&[0x48, 0x89, 0x1b], 0x1003)?; // mov [rbx], rbx
