@@ -490,8 +490,11 @@ pub(crate) fn load_then(load: &Insn, op: &Insn, flags_dead: bool, u: &mut Uop) -
     if imm && op.op == Op::Imul {
         return None;
     }
-    // The load's uop is `u`, whose address fields its translation filled.
-    let shape = addr::shape(load, u)?;
+    // The load's uop is `u`, whose address fields its translation filled;
+    // only the shape is needed here, and `u` stays as it is if the pair
+    // does not form.
+    let mut scratch = *u;
+    let shape = addr::shape(load, &mut scratch)?;
     macro_rules! pick {
         ($op:expr) => {
             match (size, ls, imm) {
