@@ -446,14 +446,12 @@ impl CodeCache {
     fn passes(&mut self, mem: &Memory, start: usize, mut plain: Vec<Plain>) {
         // The flags the block's successors may read (`exec::fast::noflags`).
         let live_end = match (self.insns.last(), self.uops.last()) {
-            (Some(last), Some(u)) if self.insns.len() > start => {
-                let block = (self.insns.get(start..), self.uops.get(start..));
-                match block {
-                    (Some(insns), Some(uops)) => switch_live_out(mem, insns, uops),
-                    _ => None,
-                }
-                .unwrap_or_else(|| live_out(mem, last, u.next))
-            }
+            (Some(last), Some(u)) if self.insns.len() > start => self
+                .insns
+                .get(start..)
+                .zip(self.uops.get(start..))
+                .and_then(|(insns, uops)| switch_live_out(mem, insns, uops))
+                .unwrap_or_else(|| live_out(mem, last, u.next)),
             _ => ALL_FLAGS,
         };
         // A block ending in `cmp`/`test` + `jcc` runs the pair as one handler

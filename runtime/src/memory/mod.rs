@@ -785,11 +785,8 @@ impl Memory {
     /// them), so a translation may depend on them as it does on the code —
     /// a jump table's targets (`exec::fast::noflags::switch_live_out`).
     pub fn constant_u64(&self, addr: u64) -> Option<u64> {
-        let r = self
-            .regions
-            .iter()
-            .find(|r| r.kind == RegionKind::Segment && addr >= r.start && addr < r.end())?;
-        if r.perm.has(Perm::W) || !r.perm.has(Perm::R) {
+        let r = self.region_with(addr, 8, Perm::R.0)?;
+        if r.kind != RegionKind::Segment || r.perm.has(Perm::W) {
             return None;
         }
         let off = usize::try_from(addr - r.start).ok()?;

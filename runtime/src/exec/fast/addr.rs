@@ -81,29 +81,34 @@ pub fn ea_scaled<const M: u8, const SC: u8>(c: &Cpu, u: &Uop) -> u64 {
     }
 }
 
+/// `$body` for the shape `$m`, with `$M` a constant naming it: one arm per
+/// shape, so whatever `$body` instantiates with `$M` exists for each.
+macro_rules! each_shape {
+    ($m:expr, $M:ident => $body:expr) => {
+        $crate::exec::fast::addr::each_shape!(
+            @arms $m, $M, $body; ABS BASE BASE_INDEX INDEX STACK; STACK_INDEX
+        )
+    };
+    (@arms $m:expr, $M:ident, $body:expr; $($s:ident)*; $last:ident) => {{
+        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
+        match $m {
+            $($s => {
+                const $M: u8 = $s;
+                $body
+            })*
+            _ => {
+                const $M: u8 = $last;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use each_shape;
+
 /// Select the instance of a generic handler `f::<M, extra…>` for shape `m`.
 macro_rules! by_shape {
     ($m:expr, $f:ident $(, $g:expr)*) => {
-        match $m {
-            $crate::exec::fast::addr::ABS => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::ABS } $(, { $g })*>,
-            ),
-            $crate::exec::fast::addr::BASE => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::BASE } $(, { $g })*>,
-            ),
-            $crate::exec::fast::addr::BASE_INDEX => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::BASE_INDEX } $(, { $g })*>,
-            ),
-            $crate::exec::fast::addr::INDEX => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::INDEX } $(, { $g })*>,
-            ),
-            $crate::exec::fast::addr::STACK => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::STACK } $(, { $g })*>,
-            ),
-            _ => $crate::exec::fast::handler(
-                $f::<{ $crate::exec::fast::addr::STACK_INDEX } $(, { $g })*>,
-            ),
-        }
+        $crate::exec::fast::addr::each_shape!($m, M => $crate::exec::fast::handler($f::<M $(, { $g })*>))
     };
 }
 pub(crate) use by_shape;

@@ -335,17 +335,9 @@ fn index_load_op<const LS: u8, const SX: bool, const B: bool, const SC: u8>(
 /// its load or store (bigint's three pairs per limb took 27–28 host
 /// instructions each), and a stack slot now tries the stack's window first.
 macro_rules! with_shape {
-    ($m:expr, $f:ident, $($g:tt),*) => {{
-        use $crate::exec::fast::addr::{ABS, BASE, BASE_INDEX, INDEX, STACK, STACK_INDEX};
-        match $m {
-            ABS => $f::<$($g,)* ABS> as Threaded,
-            BASE => $f::<$($g,)* BASE>,
-            BASE_INDEX => $f::<$($g,)* BASE_INDEX>,
-            INDEX => $f::<$($g,)* INDEX>,
-            STACK => $f::<$($g,)* STACK>,
-            _ => $f::<$($g,)* STACK_INDEX>,
-        }
-    }};
+    ($m:expr, $f:ident, $($g:tt),*) => {
+        addr::each_shape!($m, M => $f::<$($g,)* M> as Threaded)
+    };
 }
 
 /// The fused handler for `add/sub/and/or/xor d, x|imm` (32/64-bit) whose

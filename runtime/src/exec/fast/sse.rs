@@ -15,6 +15,7 @@ use super::Reg;
 use super::{handler, Handler, Uop};
 use crate::cpu::Cpu;
 use crate::exec::int::{get_gpr, mask, set_gpr};
+use crate::exec::sse::convert;
 use crate::exec::sse::fp_arith::visit_lane_op as visit_fp_lane_op;
 use crate::exec::sse::int_arith::visit_lane_op;
 use crate::exec::sse::int_shift::visit_shift_op;
@@ -161,7 +162,7 @@ fn cvt_int<const SINGLE: bool, const WIDE: bool>(
 ) -> Option<u64> {
     let v = c.gpr[u.r1 as usize & 15];
     let d = &mut c.xmm[u.r0 as usize & 15];
-    *d = crate::exec::sse::convert::int_to_float(*d, v, SINGLE, WIDE);
+    *d = convert::int_to_float(*d, v, SINGLE, WIDE);
     Some(u.next)
 }
 

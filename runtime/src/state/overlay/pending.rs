@@ -9,9 +9,10 @@
 //! keep coming back to the same slots, so the first lookup of a key costs
 //! one hash and one key comparison instead of a B-tree walk over long
 //! common-prefix keys, and the repeats one comparison with the entry found
-//! last. A hint (and the last entry) is checked against the entry's key on every use, so it can never
-//! name a wrong entry; keys made to collide only make lookups fall back to
-//! the B-tree (one probe, no chains), and results never depend on the hash.
+//! last. A hint (and the last entry) is checked against the entry's key on
+//! every use, so it can never name a wrong entry; keys made to collide only
+//! make lookups fall back to the B-tree (one probe, no chains), and results
+//! never depend on the hash.
 //!
 //! Journal records refer to entries by position. Rollback pops records newest
 //! first, so the record that created an entry is popped only after every
